@@ -1,0 +1,319 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# (chap-autograd)=
+# # 2. Différenciation automatique : autograd
+#
+# ```{admonition} Objectifs
+# :class: tip
+# À la fin de ce chapitre, vous saurez :
+# - écrire une fonction différentiable à la main avec `torch.autograd.Function`, un
+#   contexte et `save_for_backward`, et la vérifier avec `gradcheck` ;
+# - dire quels tenseurs enregistrent un graphe (`requires_grad`, `grad_fn`, feuilles) ;
+# - lancer la rétropropagation (`backward`) et lire les gradients (`.grad`), y compris
+#   ceux des nœuds intermédiaires (`retain_grad`) ;
+# - éviter le piège de l'**accumulation** des gradients, et couper le graphe avec
+#   `torch.no_grad()`.
+# ```
+#
+# Le {ref}`chapitre 1 <chap-graphe>` a montré *ce que* calcule la rétropropagation. Ici, on
+# voit *comment* PyTorch l'organise, et l'on exécute chaque comportement annoncé.
+
+# %%
+import inspect
+import textwrap
+import warnings
+
+import torch
+
+from tp2_src.functions import LinearFunction, MSEFunction, linear, mse
+
+torch.manual_seed(0)
+
+# %% [markdown]
+# ## 2.1 Une opération = une passe avant + une passe arrière
+#
+# Toute opération différentiable de PyTorch est, au fond, une sous-classe de
+# `torch.autograd.Function` (l'énoncé écrit `torch.nn.Function`, qui n'existe pas) avec
+# deux méthodes statiques :
+#
+# - `forward(ctx, *entrées)` calcule le résultat et range dans le **contexte** `ctx` ce
+#   que la passe arrière devra relire (`ctx.save_for_backward(...)`) ;
+# - `backward(ctx, *gradients)` reçoit un gradient par **sortie** de `forward` — la dérivée
+#   du coût par rapport à cette sortie, venue de l'aval — et renvoie un gradient par
+#   **entrée** de `forward`, ou `None` pour une entrée qui n'en demande pas. C'est
+#   exactement la seconde équation du chapitre 1 : gradient reçu × dérivées locales.
+#
+# C'est l'approche du TME 1. Voici les deux fonctions du paquet `tp2_src.functions` : la
+# fonction linéaire $\hat{Y} = XW + b$ et l'erreur quadratique moyenne
+# $\frac{1}{N}\sum (\hat{y} - y)^2$.
+
+# %%
+print(inspect.getsource(LinearFunction))
+print(inspect.getsource(MSEFunction))
+
+# %% [markdown]
+# Les formules de `backward` viennent de la règle de chaîne. Si $G = \partial \ell /
+# \partial \hat{Y}$ (forme $n\times p$) est le gradient reçu, alors pour
+# $\hat{Y} = XW + b$ :
+#
+# $$
+# \frac{\partial \ell}{\partial X} = G\,W^\top, \qquad
+# \frac{\partial \ell}{\partial W} = X^\top G, \qquad
+# \frac{\partial \ell}{\partial b} = \sum_{i=1}^{n} G_{i,:},
+# $$
+#
+# et pour la MSE, $\partial \ell/\partial \hat{y} = \frac{2}{N}(\hat{y} - y)$ et
+# $\partial \ell/\partial y = -\frac{2}{N}(\hat{y} - y)$.
+#
+# ### Vérifier une passe arrière : `gradcheck`
+#
+# `torch.autograd.gradcheck` compare le jacobien que donne `backward` à celui des
+# différences finies, en double précision (en simple précision, l'arrondi dépasserait
+# ses tolérances).
+
+# %%
+n, dim_in, dim_out = 6, 3, 2
+X = torch.randn(n, dim_in, dtype=torch.float64, requires_grad=True)
+W = torch.randn(dim_in, dim_out, dtype=torch.float64, requires_grad=True)
+bias = torch.randn(dim_out, dtype=torch.float64, requires_grad=True)
+Y = torch.randn(n, dim_out, dtype=torch.float64, requires_grad=True)
+
+print("gradcheck(linear) :", torch.autograd.gradcheck(linear, (X, W, bias)))
+print("gradcheck(mse)    :", torch.autograd.gradcheck(mse, (X @ W + bias, Y)))
+
+# %% [markdown]
+# `gradcheck` attrape bien les erreurs : voici une MSE dont la passe arrière a « oublié »
+# le facteur 2. On lui demande de répondre `False` plutôt que de lever une exception.
+
+
+# %%
+class ForgetfulMSE(torch.autograd.Function):
+    """MSE volontairement fausse : le facteur 2 manque dans backward."""
+
+    @staticmethod
+    def forward(ctx, yhat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(yhat - y)
+        return ((yhat - y) ** 2).mean()
+
+    @staticmethod
+    def backward(ctx, grad_output: torch.Tensor):
+        (diff,) = ctx.saved_tensors
+        grad = grad_output * diff / diff.numel()  # erreur : il faudrait 2 * diff
+        return grad, -grad
+
+
+ok = torch.autograd.gradcheck(ForgetfulMSE.apply, (X @ W + bias, Y), raise_exception=False)
+print("gradcheck(ForgetfulMSE) :", ok)
+assert not ok
+
+# %% [markdown]
+# ### Les mêmes gradients qu'autograd
+#
+# On calcule le même coût deux fois, avec nos fonctions puis avec les opérations de
+# PyTorch, et on compare les gradients obtenus pour $X$, $W$ et $b$.
+
+# %%
+loss_ours = mse(linear(X, W, bias), Y)
+grads_ours = torch.autograd.grad(loss_ours, (X, W, bias))
+loss_torch = ((X @ W + bias - Y) ** 2).mean()
+grads_torch = torch.autograd.grad(loss_torch, (X, W, bias))
+for name, g1, g2 in zip(("X", "W", "b"), grads_ours, grads_torch, strict=True):
+    print(f"∂ℓ/∂{name} : écart max {(g1 - g2).abs().max().item():.1e}")
+    torch.testing.assert_close(g1, g2, rtol=1e-12, atol=1e-12)
+print(f"coût : {loss_ours.item():.6f} (nos fonctions) contre {loss_torch.item():.6f} (PyTorch)")
+
+# %% [markdown]
+# En pratique, on n'écrit presque jamais ces classes : chaque opération sur un tenseur
+# appelle la bonne `Function` et l'accroche au graphe du résultat. On ne les écrit que
+# pour une opération absente de PyTorch ou une passe arrière plus économe.
+#
+# ## 2.2 Qui enregistre un graphe ? `requires_grad` et `grad_fn`
+#
+# Garder le graphe coûte de la mémoire : PyTorch ne le fait que si on le demande. Il
+# suffit de marquer les **racines** avec `requires_grad=True` ; tout résultat calculé à
+# partir d'elles hérite de l'indicateur et reçoit un `grad_fn`, la passe arrière de
+# l'opération qui l'a produit. Reprenons l'exemple de l'énoncé.
+
+# %%
+a = torch.rand((1, 10), requires_grad=True)
+b = torch.rand((1, 10), requires_grad=True)
+c = a.mm(b.t())  # produit scalaire, forme (1, 1)
+d = 2 * c
+for name, t in {"a": a, "b": b, "c": c, "d": d}.items():
+    grad_fn = type(t.grad_fn).__name__ if t.grad_fn is not None else None
+    print(f"{name} : requires_grad={t.requires_grad!s:5}  feuille={t.is_leaf!s:5}  grad_fn={grad_fn}")
+
+# %% [markdown]
+# `a` et `b` sont des **feuilles** (créées par l'utilisateur, sans `grad_fn`) ; `c` et `d`
+# sont des nœuds internes. Comme au chapitre 1, on peut remonter le graphe depuis `d`
+# (`AccumulateGrad` est le nœud qui déposera le gradient dans `a.grad`, `TBackward0` la
+# transposition `b.t()`) :
+
+# %%
+def parents(t: torch.Tensor) -> list[str | None]:
+    """Noms des nœuds parents du grad_fn de t (None : entrée sans gradient, ici la constante 2)."""
+    return [type(fn).__name__ if fn is not None else None for fn, _ in t.grad_fn.next_functions]
+
+
+print("d :", type(d.grad_fn).__name__, "→", parents(d))
+print("c :", type(c.grad_fn).__name__, "→", parents(c))
+
+# %% [markdown]
+# ## 2.3 `backward` et `.grad`
+#
+# `d.backward()` rétropropage depuis `d` jusqu'aux feuilles et **ajoute** le gradient dans
+# l'attribut `.grad` de chaque feuille. Les gradients des nœuds intermédiaires sont jetés
+# dès qu'ils ont servi, pour économiser la mémoire — sauf si on a appelé `retain_grad()`
+# sur le nœud avant la passe arrière.
+
+# %%
+c.retain_grad()  # on veut garder ∂d/∂c
+d.backward()
+
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    print("d.grad =", d.grad)  # nœud intermédiaire sans retain_grad : rien
+print(f"Avertissement de PyTorch ({caught[0].category.__name__}) :")
+# On retire la dernière phrase, qui ne donne que l'emplacement dans le code C++ de PyTorch.
+print(textwrap.fill(str(caught[0].message).split(" (Triggered")[0], width=88, initial_indent="  ", subsequent_indent="  "))
+print("c.grad =", c.grad)  # conservé grâce à retain_grad : ∂(2c)/∂c = 2
+print("a.grad =", a.grad)
+print("b.grad =", b.grad)
+
+# %% [markdown]
+# PyTorch ne se contente pas de renvoyer `None` pour `d.grad` : il émet un
+# `UserWarning` qui explique que l'on lit le `.grad` d'un tenseur qui n'est pas une
+# feuille, et suggère `retain_grad()`. Les valeurs sont celles qu'on attend :
+# $d = 2\,a\,b^\top$ donne $\partial d/\partial a = 2b$ et $\partial d/\partial b = 2a$.
+
+# %%
+torch.testing.assert_close(c.grad, torch.tensor([[2.0]]))
+torch.testing.assert_close(a.grad, 2 * b.detach())
+torch.testing.assert_close(b.grad, 2 * a.detach())
+print("∂d/∂a = 2b et ∂d/∂b = 2a : vérifié")
+
+# %% [markdown]
+# Une passe arrière libère aussi les valeurs intermédiaires que le graphe gardait pour
+# elle. Appeler `backward` une deuxième fois sur le **même** graphe échoue donc — c'est
+# pourquoi l'énoncé recalcule `d` avant chaque `backward`. Voici le message réel :
+
+# %%
+try:
+    d.backward()
+except RuntimeError as err:
+    print("RuntimeError :", str(err).split(".")[0] + ".")
+
+# %% [markdown]
+# (Si l'on a vraiment besoin de deux passes arrière sur le même graphe, on passe
+# `retain_graph=True` à la première.)
+#
+# ## 2.4 Les gradients s'accumulent
+#
+# `backward` **ajoute** au contenu de `.grad` au lieu de le remplacer : c'est ce qui permet
+# de sommer les contributions de plusieurs chemins (chapitre 1) ou de plusieurs coûts.
+# Mais si l'on oublie de remettre `.grad` à zéro entre deux calculs indépendants, on
+# additionne des gradients qui n'ont rien à voir.
+
+# %%
+first_a_grad = a.grad.clone()
+d = 2 * a.mm(b.t())  # nouveau graphe, même valeur
+d.backward()
+print("a.grad après un deuxième backward :", a.grad)
+torch.testing.assert_close(a.grad, 2 * first_a_grad)
+print("a.grad vaut bien 2 fois le gradient précédent.")
+
+# %% [markdown]
+# On remet le gradient à zéro avant un nouveau calcul. L'énoncé écrit
+# `a.grad.data.zero_()` ; `.data` contourne le suivi d'autograd et n'est plus conseillé :
+# `a.grad.zero_()` suffit (ou `a.grad = None`, ce que fait `optimizer.zero_grad()` par
+# défaut, voir le chapitre sur les optimiseurs).
+
+# %%
+a.grad.zero_()
+d = 2 * a.mm(b.t())
+d.backward()
+print("a.grad =", a.grad)
+torch.testing.assert_close(a.grad, first_a_grad)
+print("b.grad / (2a) =", (b.grad / (2 * a.detach())).round(decimals=4).unique())
+torch.testing.assert_close(b.grad, 3 * (2 * a.detach()))
+
+# %% [markdown]
+# `a.grad` est redevenu $2b$. En revanche, l'énoncé n'a remis à zéro que `a` : le
+# gradient de `b` a continué d'accumuler et vaut maintenant **trois** fois $2a$. Il faut
+# remettre à zéro *tous* les paramètres — c'est le rôle de `zero_grad()` des optimiseurs.
+#
+# ## 2.5 Couper le graphe : `torch.no_grad()`
+#
+# Dans un bloc `with torch.no_grad():`, PyTorch n'enregistre aucun graphe : les résultats
+# n'ont ni `grad_fn` ni `requires_grad`. C'est ce qu'on veut pour évaluer un modèle ou
+# mettre à jour des paramètres « à la main » (chapitre 3). Rétropropager depuis un tel
+# résultat n'a pas de sens, et PyTorch le refuse :
+
+# %%
+with torch.no_grad():
+    c = a.mm(b.t())  # calcul sans graphe
+print(f"c.requires_grad = {c.requires_grad}, c.grad_fn = {c.grad_fn}")
+try:
+    c.backward()
+except RuntimeError as err:
+    message = str(err)
+    print("RuntimeError :", message)
+assert "does not require grad" in message
+
+# %% [markdown]
+# Le message dit précisément ce qui manque : l'élément 0 (le seul) du tenseur n'exige
+# pas de gradient et n'a pas de `grad_fn`. Une autre manière de sortir un tenseur du
+# graphe est `t.detach()`, qui partage la mémoire de `t` sans son historique.
+#
+# ## Résumé
+#
+# - Chaque opération est une `torch.autograd.Function` : `forward` calcule et range dans
+#   le contexte, `backward` transforme le gradient reçu en un gradient par entrée.
+#   `gradcheck` (en float64) vérifie une passe arrière écrite à la main.
+# - Un tenseur enregistre son histoire (`grad_fn`) dès qu'une de ses racines a
+#   `requires_grad=True`. Seules les feuilles reçoivent `.grad`, sauf `retain_grad()`.
+# - `backward()` **accumule** dans `.grad` et libère le graphe : on recalcule le coût à
+#   chaque itération et l'on remet les gradients à zéro.
+# - `torch.no_grad()` calcule sans graphe : pour évaluer ou mettre à jour des paramètres.
+#
+# Le chapitre 3 met tout cela au service d'une descente de
+# gradient.
+#
+# ## Questions
+#
+# ```{admonition} Question 2.a — quels gradients ?
+# :class: note
+# Après `e = (a * b).sum(); e.backward()`, avec `a` feuille (`requires_grad=True`) et
+# `b` feuille sans `requires_grad`, que valent `a.grad` et `b.grad` ?
+# ```
+#
+# ```{admonition} Réponse
+# :class: dropdown
+# `a.grad` vaut `b` (la dérivée de $\sum_i a_i b_i$ par rapport à $a_i$ est $b_i$) ;
+# `b.grad` vaut `None` : `b` n'a pas demandé de gradient, autograd ne le calcule pas
+# (`ctx.needs_input_grad` est faux pour lui dans `backward`).
+# ```
+#
+# ```{admonition} Question 2.b — accumulation voulue
+# :class: note
+# Citez un cas où l'accumulation des gradients est **souhaitée**.
+# ```
+#
+# ```{admonition} Réponse
+# :class: dropdown
+# Un paramètre partagé par plusieurs chemins du graphe (le $\theta$ de l'auto-encodeur) ;
+# ou l'accumulation sur plusieurs mini-lots avant un seul `step()`, quand un grand lot ne
+# tient pas en mémoire (voir le chapitre sur les optimiseurs).
+# ```

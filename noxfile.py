@@ -1,0 +1,86 @@
+"""Sessions nox du livre : `nox -s build`, `nox -s tests`, `nox -s lint`, `nox -s tensorboard`.
+
+Les dépendances sont déclarées une seule fois, dans ``pyproject.toml`` (extras ``book``,
+``test``, ``lint``) : chaque session installe ``tp2_src`` en mode éditable avec l'extra
+dont elle a besoin, si bien que les chapitres importent ``tp2_src`` de n'importe quel
+dossier, et qu'une modification de ``tp2_src`` est vue tout de suite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+BUILD_DIR = ROOT / "_build"
+FINGERPRINT = BUILD_DIR / ".tp2-fingerprint"
+
+# Le venv est gardé d'une exécution à l'autre : pip n'y réinstalle que ce qui manque.
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["tests"]
+nox.options.default_venv_backend = "virtualenv"
+
+
+def _inputs_fingerprint(session: nox.Session) -> str:
+    """Empreinte de ce dont dépendent les sorties des chapitres, hors chapitres eux-mêmes.
+
+    Le cache d'exécution de Jupyter Book ne regarde que les cellules de code d'un
+    chapitre : il faut l'invalider nous-mêmes quand ``tp2_src``, ses données ou les
+    versions installées changent. Calculée sans git (le livre peut être construit hors
+    d'un dépôt).
+    """
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "tp2_src").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(ROOT).as_posix().encode())
+            digest.update(path.read_bytes())
+    freeze = session.run("python", "-m", "pip", "freeze", "--exclude-editable", silent=True)
+    digest.update(str(freeze).encode())
+    return digest.hexdigest()
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Exécute chaque chapitre et construit le livre HTML dans ``_build/html``.
+
+    Avertissements traités comme des erreurs (``-W``) et références vérifiées (``-n``) :
+    un chapitre qui lève une erreur inattendue fait échouer la commande. Les arguments
+    après ``--`` sont passés à ``jupyter-book build``.
+    """
+    session.install("-e", ".[book]")
+    fingerprint = _inputs_fingerprint(session)
+    if FINGERPRINT.is_file() and FINGERPRINT.read_text() != fingerprint:
+        session.log("tp2_src, les données ou les versions ont changé : _build est vidé.")
+        shutil.rmtree(BUILD_DIR)
+    session.run(
+        "jupyter-book",
+        "build",
+        str(ROOT),
+        "--warningiserror",
+        "--nitpick",
+        "--keep-going",
+        *session.posargs,
+        env={"PYTHONHASHSEED": "0"},
+    )
+    BUILD_DIR.mkdir(exist_ok=True)
+    FINGERPRINT.write_text(fingerprint)
+    session.log(f"Livre construit : ouvrez {BUILD_DIR / 'html' / 'index.html'}")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Lance la suite de tests (pytest) ; les arguments après ``--`` vont à pytest."""
+    session.install("-e", ".[book,test]")
+    session.run("pytest", *session.posargs, env={"PYTHONHASHSEED": "0"})
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Vérifie le style avec ruff (code, tests et chapitres) ; arguments passés à ruff."""
+    # ruff n'a pas besoin de torch : on n'installe que l'extra « lint » lu dans pyproject.
+    extras = nox.project.load_toml(ROOT / "pyproject.toml")["project"]["optional-dependencies"]
+    session.install(*extras["lint"])
+    session.run("ruff", "check", *(session.posargs or ["."]))

@@ -1,0 +1,47 @@
+"""Fixtures partagées : chemins du dépôt, livre construit une seule fois par session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+CHAPTERS = sorted(BOOK.glob("[0-9][0-9]_*.py"))
+
+
+def jupyter_book_build(src: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """Lance la même commande que `nox -s build` sur la copie du livre ``src``."""
+    exe = Path(sys.executable).with_name("jupyter-book")
+    return subprocess.run(
+        [str(exe), "build", str(src), "--warningiserror", "--nitpick", "--keep-going", *extra],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+        timeout=1800,
+    )
+
+
+def copy_book(dest: Path) -> Path:
+    """Copie les sources du livre (sans _build, .nox, runs) dans ``dest``."""
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy2(ROOT / name, dest / name)
+    shutil.copytree(BOOK, dest / "book", ignore=shutil.ignore_patterns("*.ipynb", "__pycache__"))
+    return dest
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Le livre construit à neuf dans un dossier temporaire ; renvoie le dossier html."""
+    src = copy_book(tmp_path_factory.mktemp("book"))
+    result = jupyter_book_build(src)
+    if result.returncode != 0:
+        pytest.fail(
+            "La construction du livre a échoué :\n" + result.stdout[-6000:] + result.stderr[-3000:]
+        )
+    return src / "_build" / "html"

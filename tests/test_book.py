@@ -1,0 +1,87 @@
+"""Le livre construit : une page par chapitre, en français, figures incluses, sans erreur."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import CHAPTERS, copy_book, jupyter_book_build
+
+pytestmark = pytest.mark.book
+
+
+def page(html_dir: Path, chapter: Path) -> BeautifulSoup:
+    path = html_dir / "book" / f"{chapter.stem}.html"
+    assert path.is_file(), f"page manquante : {path}"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_one_page_per_chapter_in_french(built_book: Path) -> None:
+    for chapter in CHAPTERS:
+        soup = page(built_book, chapter)
+        assert soup.html["lang"] == "fr"
+        assert soup.find("h1") is not None
+    assert (built_book / "index.html").is_file()
+
+
+def test_figures_are_embedded_and_exist(built_book: Path) -> None:
+    total = 0
+    for chapter in CHAPTERS:
+        soup = page(built_book, chapter)
+        for img in soup.select("main img"):
+            target = (built_book / "book" / img["src"]).resolve()
+            assert target.is_file() and target.stat().st_size > 1000, img["src"]
+            total += 1
+    assert total >= 2  # au moins les figures 1 et 2 du chapitre 1
+
+
+def test_every_code_cell_was_executed_without_error_output(built_book: Path) -> None:
+    for chapter in CHAPTERS:
+        soup = page(built_book, chapter)
+        cells = soup.select("div.cell")
+        assert cells, chapter.name
+        assert not soup.select(".output.error, .output.traceback, .output.stderr"), chapter.name
+        text = soup.get_text()
+        assert "Traceback (most recent call last)" not in text, chapter.name
+        # Chaque cellule de code qui affiche quelque chose a bien sa sortie dans la page.
+        outputs = soup.select("div.cell_output")
+        assert outputs, f"{chapter.name} : aucune sortie exécutée"
+
+
+def test_math_is_served_locally(built_book: Path) -> None:
+    html = (built_book / "book" / f"{CHAPTERS[0].stem}.html").read_text(encoding="utf-8")
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    assert any("mathjax" in s and not s.startswith("http") for s in scripts), scripts
+    assert not [s for s in scripts if s.startswith(("http:", "https:", "//"))], scripts
+
+
+FAILING_CHAPTER = """# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Chapitre qui échoue
+
+# %%
+raise RuntimeError("erreur volontaire du test")
+"""
+
+
+def test_a_failing_chapter_fails_the_build(tmp_path: Path) -> None:
+    src = copy_book(tmp_path)
+    for chapter in (src / "book").glob("[0-9][0-9]_*.py"):
+        chapter.unlink()
+    (src / "book" / "01_echec.py").write_text(FAILING_CHAPTER, encoding="utf-8")
+    (src / "_toc.yml").write_text(
+        "format: jb-book\nroot: book/intro\nchapters:\n  - file: book/01_echec\n"
+    )
+    (src / "book" / "intro.md").write_text("# Intro\n")
+    result = jupyter_book_build(src)
+    assert result.returncode != 0
+    assert "erreur volontaire du test" in result.stdout + result.stderr

@@ -1,0 +1,114 @@
+"""Tests de tp2_src.data : empreinte du fichier, erreurs nommées, découpage standardisé."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+
+from tp2_src.data import (
+    BOSTON_CSV,
+    BOSTON_SHA256,
+    DataFileError,
+    load_boston,
+    standardized_split,
+)
+
+
+def test_shipped_file_has_documented_checksum_and_provenance() -> None:
+    import hashlib
+
+    assert hashlib.sha256(BOSTON_CSV.read_bytes()).hexdigest() == BOSTON_SHA256
+    provenance = (BOSTON_CSV.parent / "PROVENANCE.md").read_text(encoding="utf-8")
+    assert BOSTON_SHA256 in provenance
+
+
+def test_load_boston_shapes_dtypes_and_values() -> None:
+    data = load_boston()
+    assert data.X.shape == (506, 13) and data.X.dtype == torch.float32
+    assert data.y.shape == (506,) and data.y.dtype == torch.float32
+    assert data.feature_names[0] == "CRIM" and data.feature_names[-1] == "LSTAT"
+    assert len(data.feature_names) == 13
+    # Première ligne du fichier : 0.00632,18,2.31,...,4.98,24
+    assert data.X[0, 0].item() == pytest.approx(0.00632)
+    assert data.X[0, 12].item() == pytest.approx(4.98)
+    assert data.y[0].item() == pytest.approx(24.0)
+    assert torch.isfinite(data.X).all() and torch.isfinite(data.y).all()
+
+
+def test_missing_file_error_names_the_file(tmp_path: Path) -> None:
+    missing = tmp_path / "absent.csv"
+    with pytest.raises(DataFileError, match="introuvable.*absent.csv"):
+        load_boston(missing)
+
+
+def test_empty_file_error(tmp_path: Path) -> None:
+    empty = tmp_path / "vide.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(DataFileError, match="vide.*vide.csv"):
+        load_boston(empty)
+
+
+def test_truncated_file_error_names_file_and_sizes(tmp_path: Path) -> None:
+    truncated = tmp_path / "tronque.csv"
+    truncated.write_bytes(BOSTON_CSV.read_bytes()[:-100])
+    with pytest.raises(DataFileError, match=r"tronqué \(\d+ octets au lieu de \d+\).*tronque.csv"):
+        load_boston(truncated)
+
+
+def test_altered_file_error_names_file(tmp_path: Path) -> None:
+    altered = tmp_path / "modifie.csv"
+    shutil.copy(BOSTON_CSV, altered)
+    content = bytearray(altered.read_bytes())
+    content[-3] = (
+        ord("8") if content[-3] != ord("8") else ord("7")
+    )  # même taille, un chiffre change
+    altered.write_bytes(bytes(content))
+    with pytest.raises(DataFileError, match="modifié.*modifie.csv.*sha256"):
+        load_boston(altered)
+
+
+def test_data_file_error_is_a_value_error() -> None:
+    assert issubclass(DataFileError, ValueError)
+
+
+def test_split_is_seeded_and_standardized_on_train_only() -> None:
+    data = load_boston()
+    split = standardized_split(data.X, data.y, test_size=0.2, seed=0)
+    assert split.X_train.shape == (404, 13) and split.X_test.shape == (102, 13)
+    assert split.y_train.shape == (404,) and split.y_test.shape == (102,)
+    assert split.X_train.dtype == torch.float32
+    # Standardisé sur l'apprentissage : moyenne 0 et écart-type 1 là, pas exactement sur le test.
+    torch.testing.assert_close(split.X_train.mean(0), torch.zeros(13), atol=1e-5, rtol=0)
+    torch.testing.assert_close(
+        split.X_train.std(0, unbiased=False), torch.ones(13), atol=1e-4, rtol=0
+    )
+    assert split.X_test.mean(0).abs().max() > 1e-3
+    # Même graine, même découpage ; autre graine, autre découpage.
+    again = standardized_split(data.X, data.y, test_size=0.2, seed=0)
+    assert torch.equal(split.y_test, again.y_test)
+    other = standardized_split(data.X, data.y, test_size=0.2, seed=1)
+    assert not torch.equal(split.y_test, other.y_test)
+    # La cible n'est pas transformée : ses valeurs sont celles du fichier.
+    assert set(split.y_test.tolist()) <= set(data.y.tolist())
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "message"),
+    [
+        (torch.zeros(5, 2), torch.zeros(4), "même nombre d'exemples : 5 contre 4"),
+        (torch.zeros(5), torch.zeros(5), r"X doit être de forme \(n, d\)"),
+        (torch.zeros(5, 2), torch.zeros(5, 1), r"y de forme \(n,\)"),
+    ],
+)
+def test_split_rejects_bad_shapes(X: torch.Tensor, y: torch.Tensor, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        standardized_split(X, y)
+
+
+@pytest.mark.parametrize("test_size", [0.0, 1.0, -0.1, 1.5])
+def test_split_rejects_bad_test_size(test_size: float) -> None:
+    with pytest.raises(ValueError, match="test_size"):
+        standardized_split(torch.zeros(10, 2), torch.zeros(10), test_size=test_size)

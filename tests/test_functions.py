@@ -1,0 +1,85 @@
+"""Tests de tp2_src.functions : gradcheck en float64 et accord avec autograd."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from tp2_src.functions import linear, mse
+
+
+def make(dtype: torch.dtype = torch.float64, seed: int = 0) -> tuple[torch.Tensor, ...]:
+    g = torch.Generator().manual_seed(seed)
+    X = torch.randn(7, 4, generator=g, dtype=dtype, requires_grad=True)
+    W = torch.randn(4, 3, generator=g, dtype=dtype, requires_grad=True)
+    b = torch.randn(3, generator=g, dtype=dtype, requires_grad=True)
+    Y = torch.randn(7, 3, generator=g, dtype=dtype, requires_grad=True)
+    return X, W, b, Y
+
+
+def test_linear_passes_gradcheck() -> None:
+    X, W, b, _ = make()
+    assert torch.autograd.gradcheck(linear, (X, W, b))
+
+
+def test_mse_passes_gradcheck() -> None:
+    X, W, b, Y = make()
+    assert torch.autograd.gradcheck(mse, (X @ W + b, Y))
+
+
+def test_gradcheck_would_catch_a_wrong_backward() -> None:
+    """Garde-fou du test ci-dessus : gradcheck échoue bien sur une dérivée fausse."""
+
+    class Wrong(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x: torch.Tensor) -> torch.Tensor:
+            return (x**2).sum()
+
+        @staticmethod
+        def backward(ctx, g: torch.Tensor) -> torch.Tensor:
+            return g * torch.ones(4, dtype=torch.float64)
+
+    x = torch.randn(4, dtype=torch.float64, requires_grad=True)
+    assert not torch.autograd.gradcheck(Wrong.apply, (x,), raise_exception=False)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_gradients_agree_with_autograd(dtype: torch.dtype) -> None:
+    X, W, b, Y = make(dtype)
+    ours = torch.autograd.grad(mse(linear(X, W, b), Y), (X, W, b, Y))
+    ref = torch.autograd.grad(((X @ W + b - Y) ** 2).mean(), (X, W, b, Y))
+    tol = 1e-5 if dtype == torch.float32 else 1e-12  # arrondi de la précision utilisée
+    for g_ours, g_ref in zip(ours, ref, strict=True):
+        torch.testing.assert_close(g_ours, g_ref, rtol=tol, atol=tol)
+
+
+def test_backward_returns_none_for_inputs_without_grad() -> None:
+    X, W, b, Y = make()
+    X_const = X.detach()
+    out = mse(linear(X_const, W, b), Y.detach())
+    out.backward()
+    assert X_const.grad is None and W.grad is not None and b.grad is not None
+
+
+@pytest.mark.parametrize(
+    ("shapes", "message"),
+    [
+        (((5, 3), (4, 2), (2,)), "Formes incompatibles"),
+        (((5, 4), (4, 2), (3,)), "Formes incompatibles"),
+        (((5,), (4, 2), (2,)), r"linear attend X \(n, d\)"),
+    ],
+)
+def test_linear_rejects_bad_shapes(shapes: tuple[tuple[int, ...], ...], message: str) -> None:
+    X, W, b = (torch.zeros(s) for s in shapes)
+    with pytest.raises(ValueError, match=message):
+        linear(X, W, b)
+
+
+def test_mse_rejects_broadcasting_shapes() -> None:
+    with pytest.raises(ValueError, match=r"même forme.*\(5, 1\).*\(5,\)"):
+        mse(torch.zeros(5, 1), torch.zeros(5))
+
+
+def test_mse_rejects_empty_tensors() -> None:
+    with pytest.raises(ValueError, match="vides"):
+        mse(torch.zeros(0), torch.zeros(0))

@@ -1,0 +1,42 @@
+"""Tests de tp2_src.gradcheck : différences finies contre un gradient connu."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from tp2_src.gradcheck import finite_difference_grad
+
+
+def test_matches_analytic_gradient_of_a_quadratic() -> None:
+    A = torch.tensor([[2.0, 1.0], [1.0, 3.0]], dtype=torch.float64)
+    w = torch.tensor([0.5, -1.5], dtype=torch.float64)
+    numeric = finite_difference_grad(lambda: w @ A @ w, w, eps=1e-6)
+    torch.testing.assert_close(numeric, 2 * A @ w, rtol=1e-8, atol=1e-8)
+
+
+def test_restores_the_parameter_and_keeps_its_shape() -> None:
+    w = torch.randn(2, 3, dtype=torch.float64, requires_grad=True)
+    before = w.detach().clone()
+    numeric = finite_difference_grad(lambda: (w**3).sum(), w)
+    assert torch.equal(w.detach(), before)
+    assert numeric.shape == (2, 3)
+    torch.testing.assert_close(numeric, 3 * before**2, rtol=1e-6, atol=1e-6)
+
+
+def test_rejects_non_positive_eps() -> None:
+    w = torch.zeros(2, dtype=torch.float64)
+    with pytest.raises(ValueError, match="eps"):
+        finite_difference_grad(lambda: w.sum(), w, eps=0.0)
+
+
+def test_rejects_non_scalar_function() -> None:
+    w = torch.zeros(2, dtype=torch.float64)
+    with pytest.raises(ValueError, match="scalaire"):
+        finite_difference_grad(lambda: w * 2, w)
+
+
+def test_rejects_empty_parameter() -> None:
+    w = torch.zeros(0, dtype=torch.float64)
+    with pytest.raises(ValueError, match="vide"):
+        finite_difference_grad(lambda: w.sum(), w)

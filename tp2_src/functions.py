@@ -1,0 +1,92 @@
+"""Fonctions différentiables écrites à la main, à la manière du TME 1 (chapitre 2).
+
+Chaque classe hérite de ``torch.autograd.Function`` : ``forward`` calcule le résultat et
+range dans le contexte ``ctx`` ce dont la passe arrière aura besoin ; ``backward`` reçoit
+le gradient de la perte par rapport à chaque sortie et renvoie un gradient par entrée
+(``None`` pour une entrée qui n'en demande pas). Les formules sont celles du chapitre 2.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch.autograd.function import FunctionCtx
+
+
+class LinearFunction(torch.autograd.Function):
+    """Application linéaire ``X @ W + b``.
+
+    Formes : ``X`` (n, d), ``W`` (d, p), ``b`` (p,) → sortie (n, p).
+    """
+
+    @staticmethod
+    def forward(
+        ctx: FunctionCtx, X: torch.Tensor, W: torch.Tensor, b: torch.Tensor
+    ) -> torch.Tensor:
+        ctx.save_for_backward(X, W)
+        return X @ W + b
+
+    @staticmethod
+    def backward(ctx: Any, grad_output: torch.Tensor) -> tuple[torch.Tensor | None, ...]:
+        X, W = ctx.saved_tensors
+        # grad_output : (n, p), le gradient de la perte par rapport à la sortie.
+        grad_X = grad_output @ W.T if ctx.needs_input_grad[0] else None
+        grad_W = X.T @ grad_output if ctx.needs_input_grad[1] else None
+        grad_b = grad_output.sum(dim=0) if ctx.needs_input_grad[2] else None
+        return grad_X, grad_W, grad_b
+
+
+class MSEFunction(torch.autograd.Function):
+    """Erreur quadratique moyenne ``mean((yhat - y)**2)``.
+
+    Formes : ``yhat`` et ``y`` identiques, quelconques → sortie scalaire.
+    """
+
+    @staticmethod
+    def forward(ctx: FunctionCtx, yhat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        diff = yhat - y
+        ctx.save_for_backward(diff)
+        return (diff**2).mean()
+
+    @staticmethod
+    def backward(ctx: Any, grad_output: torch.Tensor) -> tuple[torch.Tensor | None, ...]:
+        (diff,) = ctx.saved_tensors
+        grad = grad_output * 2.0 * diff / diff.numel()
+        grad_yhat = grad if ctx.needs_input_grad[0] else None
+        grad_y = -grad if ctx.needs_input_grad[1] else None
+        return grad_yhat, grad_y
+
+
+def linear(X: torch.Tensor, W: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """``X @ W + b`` par ``LinearFunction`` ; ``X`` (n, d), ``W`` (d, p), ``b`` (p,) → (n, p).
+
+    Vérifie les formes avant d'entrer dans le graphe, pour une erreur lisible.
+    """
+    if X.ndim != 2 or W.ndim != 2 or b.ndim != 1:
+        raise ValueError(
+            "linear attend X (n, d), W (d, p) et b (p,) ; reçu "
+            f"X {tuple(X.shape)}, W {tuple(W.shape)}, b {tuple(b.shape)}"
+        )
+    if X.shape[1] != W.shape[0] or W.shape[1] != b.shape[0]:
+        raise ValueError(
+            "Formes incompatibles pour X @ W + b : "
+            f"X {tuple(X.shape)}, W {tuple(W.shape)}, b {tuple(b.shape)}"
+        )
+    return LinearFunction.apply(X, W, b)
+
+
+def mse(yhat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Erreur quadratique moyenne par ``MSEFunction`` ; ``yhat`` et ``y`` de même forme.
+
+    Refuser des formes différentes évite la diffusion silencieuse (n, 1) contre (n,),
+    qui donnerait une matrice (n, n) et une perte fausse.
+    """
+    if yhat.shape != y.shape:
+        raise ValueError(
+            f"mse attend deux tenseurs de même forme ; reçu yhat {tuple(yhat.shape)} "
+            f"et y {tuple(y.shape)}"
+        )
+    if yhat.numel() == 0:
+        raise ValueError("mse sur des tenseurs vides : la moyenne n'est pas définie")
+    return MSEFunction.apply(yhat, y)
