@@ -9,6 +9,7 @@ dossier, et qu'une modification de ``tp2_src`` est vue tout de suite.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -84,3 +85,16 @@ def lint(session: nox.Session) -> None:
     extras = nox.project.load_toml(ROOT / "pyproject.toml")["project"]["optional-dependencies"]
     session.install(*extras["lint"])
     session.run("ruff", "check", *(session.posargs or ["."]))
+
+
+@nox.session
+def tensorboard(session: nox.Session) -> None:
+    """Lance TensorBoard sur les journaux des chapitres (``runs/`` ou ``$TP2_LOGDIR``).
+
+    Les arguments après ``--`` sont passés à ``tensorboard`` (par exemple ``--port 6007``).
+    """
+    session.install("-e", ".")
+    logdir = os.environ.get("TP2_LOGDIR") or str(ROOT / "runs")
+    if not Path(logdir).is_dir():
+        session.error(f"Aucun journal dans {logdir} : lancez d'abord `nox -s build` ou un chapitre.")
+    session.run("tensorboard", "--logdir", logdir, *session.posargs)

@@ -288,7 +288,7 @@ assert "does not require grad" in message
 #   chaque itération et l'on remet les gradients à zéro.
 # - `torch.no_grad()` calcule sans graphe : pour évaluer ou mettre à jour des paramètres.
 #
-# Le chapitre 3 met tout cela au service d'une descente de
+# Le {ref}`chapitre 3 <chap-regression>` met tout cela au service d'une descente de
 # gradient.
 #
 # ## Questions

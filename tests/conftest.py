@@ -41,7 +41,5 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = copy_book(tmp_path_factory.mktemp("book"))
     result = jupyter_book_build(src)
     if result.returncode != 0:
-        pytest.fail(
-            "La construction du livre a échoué :\n" + result.stdout[-6000:] + result.stderr[-3000:]
-        )
+        pytest.fail("La construction du livre a échoué :\n" + result.stdout[-6000:] + result.stderr[-3000:])
     return src / "_build" / "html"

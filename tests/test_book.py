@@ -78,9 +78,7 @@ def test_a_failing_chapter_fails_the_build(tmp_path: Path) -> None:
     for chapter in (src / "book").glob("[0-9][0-9]_*.py"):
         chapter.unlink()
     (src / "book" / "01_echec.py").write_text(FAILING_CHAPTER, encoding="utf-8")
-    (src / "_toc.yml").write_text(
-        "format: jb-book\nroot: book/intro\nchapters:\n  - file: book/01_echec\n"
-    )
+    (src / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nchapters:\n  - file: book/01_echec\n")
     (src / "book" / "intro.md").write_text("# Intro\n")
     result = jupyter_book_build(src)
     assert result.returncode != 0

@@ -62,9 +62,7 @@ def test_altered_file_error_names_file(tmp_path: Path) -> None:
     altered = tmp_path / "modifie.csv"
     shutil.copy(BOSTON_CSV, altered)
     content = bytearray(altered.read_bytes())
-    content[-3] = (
-        ord("8") if content[-3] != ord("8") else ord("7")
-    )  # même taille, un chiffre change
+    content[-3] = ord("8") if content[-3] != ord("8") else ord("7")  # même taille, un chiffre change
     altered.write_bytes(bytes(content))
     with pytest.raises(DataFileError, match="modifié.*modifie.csv.*sha256"):
         load_boston(altered)
@@ -82,9 +80,7 @@ def test_split_is_seeded_and_standardized_on_train_only() -> None:
     assert split.X_train.dtype == torch.float32
     # Standardisé sur l'apprentissage : moyenne 0 et écart-type 1 là, pas exactement sur le test.
     torch.testing.assert_close(split.X_train.mean(0), torch.zeros(13), atol=1e-5, rtol=0)
-    torch.testing.assert_close(
-        split.X_train.std(0, unbiased=False), torch.ones(13), atol=1e-4, rtol=0
-    )
+    torch.testing.assert_close(split.X_train.std(0, unbiased=False), torch.ones(13), atol=1e-4, rtol=0)
     assert split.X_test.mean(0).abs().max() > 1e-3
     # Même graine, même découpage ; autre graine, autre découpage.
     again = standardized_split(data.X, data.y, test_size=0.2, seed=0)

@@ -63,8 +63,7 @@ def load_boston(path: str | Path | None = None) -> BostonData:
             else "modifié"
         )
         raise DataFileError(
-            f"Fichier de données {detail} : {path} "
-            f"(sha256 {digest[:12]}…, attendu {BOSTON_SHA256[:12]}…)"
+            f"Fichier de données {detail} : {path} (sha256 {digest[:12]}…, attendu {BOSTON_SHA256[:12]}…)"
         )
     with path.open(encoding="utf-8") as f:
         n_rows, n_features = (int(v) for v in f.readline().split(",")[:2])
@@ -92,9 +91,7 @@ class Split:
     scaler: StandardScaler
 
 
-def standardized_split(
-    X: torch.Tensor, y: torch.Tensor, test_size: float = 0.2, seed: int = 0
-) -> Split:
+def standardized_split(X: torch.Tensor, y: torch.Tensor, test_size: float = 0.2, seed: int = 0) -> Split:
     """Découpe ``X`` (n, d) et ``y`` (n,) puis standardise les variables.
 
     La moyenne et l'écart-type viennent de la partie apprentissage seulement : les
@@ -103,13 +100,10 @@ def standardized_split(
     """
     if X.ndim != 2 or y.ndim != 1:
         raise ValueError(
-            f"X doit être de forme (n, d) et y de forme (n,) ; reçu X {tuple(X.shape)}, "
-            f"y {tuple(y.shape)}"
+            f"X doit être de forme (n, d) et y de forme (n,) ; reçu X {tuple(X.shape)}, y {tuple(y.shape)}"
         )
     if X.shape[0] != y.shape[0]:
-        raise ValueError(
-            f"X et y n'ont pas le même nombre d'exemples : {X.shape[0]} contre {y.shape[0]}"
-        )
+        raise ValueError(f"X et y n'ont pas le même nombre d'exemples : {X.shape[0]} contre {y.shape[0]}")
     if not 0.0 < test_size < 1.0:
         raise ValueError(f"test_size doit être dans ]0, 1[ ; reçu {test_size}")
     X_np, y_np = X.numpy(), y.numpy()

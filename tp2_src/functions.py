@@ -21,9 +21,7 @@ class LinearFunction(torch.autograd.Function):
     """
 
     @staticmethod
-    def forward(
-        ctx: FunctionCtx, X: torch.Tensor, W: torch.Tensor, b: torch.Tensor
-    ) -> torch.Tensor:
+    def forward(ctx: FunctionCtx, X: torch.Tensor, W: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
         ctx.save_for_backward(X, W)
         return X @ W + b
 
@@ -84,8 +82,7 @@ def mse(yhat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """
     if yhat.shape != y.shape:
         raise ValueError(
-            f"mse attend deux tenseurs de même forme ; reçu yhat {tuple(yhat.shape)} "
-            f"et y {tuple(y.shape)}"
+            f"mse attend deux tenseurs de même forme ; reçu yhat {tuple(yhat.shape)} et y {tuple(y.shape)}"
         )
     if yhat.numel() == 0:
         raise ValueError("mse sur des tenseurs vides : la moyenne n'est pas définie")

@@ -61,9 +61,7 @@ def autograd_graph(
             "(aucune entrée avec requires_grad=True, ou calcul sous torch.no_grad())."
         )
     leaf_names = {id(t): name for name, t in (leaves or {}).items()}
-    value_names = {
-        id(t.grad_fn): name for name, t in (intermediates or {}).items() if t.grad_fn is not None
-    }
+    value_names = {id(t.grad_fn): name for name, t in (intermediates or {}).items() if t.grad_fn is not None}
     graph = nx.DiGraph()
     keys: dict[int, str] = {}
     alive: list[object] = []  # garde les nœuds en vie : id() reste unique pendant le parcours
@@ -163,9 +161,7 @@ def draw_graph(
     """
     if not nx.is_directed_acyclic_graph(graph):
         raise ValueError("Le graphe doit être orienté et acyclique (DAG).")
-    unknown = {
-        n: d.get("kind") for n, d in graph.nodes(data=True) if d.get("kind") not in KIND_COLORS
-    }
+    unknown = {n: d.get("kind") for n, d in graph.nodes(data=True) if d.get("kind") not in KIND_COLORS}
     if unknown:
         raise ValueError(f"Sorte de nœud inconnue (attendu {sorted(KIND_COLORS)}) : {unknown}")
     highlight = set(highlight)
@@ -216,9 +212,7 @@ def draw_graph(
     nx.draw_networkx_labels(graph, pos, labels=labels, ax=ax, font_size=7.5)
     present = {d["kind"] for _, d in graph.nodes(data=True)}
     ax.legend(
-        handles=[
-            Patch(color=KIND_COLORS[k], label=v) for k, v in KIND_LEGEND.items() if k in present
-        ],
+        handles=[Patch(color=KIND_COLORS[k], label=v) for k, v in KIND_LEGEND.items() if k in present],
         loc="lower center",
         bbox_to_anchor=(0.5, -0.15),
         ncol=len(present),

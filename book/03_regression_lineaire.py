@@ -1,0 +1,387 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# (chap-regression)=
+# # 3. Régression linéaire par descente de gradient
+#
+# ```{admonition} Objectifs
+# :class: tip
+# À la fin de ce chapitre, vous saurez :
+# - écrire une descente de gradient **batch** avec autograd, sans contexte ni dérivée
+#   écrite à la main (question 1.1) ;
+# - suivre l'apprentissage dans **TensorBoard** avec `SummaryWriter.add_scalar`, et relire
+#   ce journal (question 1.2) ;
+# - comparer descente batch, **stochastique** et **mini-batch** en époques, en pas de
+#   gradient et en secondes, face à la solution exacte des moindres carrés (question 1.3).
+# ```
+
+# %%
+import matplotlib.pyplot as plt
+import torch
+from sklearn.linear_model import LinearRegression
+from torch.utils.tensorboard import SummaryWriter
+
+from tp2_src.data import load_boston, standardized_split
+from tp2_src.linreg import fit_linear_regression, mse
+from tp2_src.logs import default_logdir, fresh_run_dir, read_scalars
+from tp2_src.plots import plot_losses
+from tp2_src.report import glue, show_table
+
+torch.manual_seed(0)
+
+# %% [markdown]
+# ## 3.1 Les données : Boston Housing
+#
+# Le jeu de données décrit 506 quartiers de la région de Boston en 1970 par 13 variables
+# (taux de criminalité `CRIM`, nombre moyen de pièces `RM`, part de population modeste
+# `LSTAT`…). La cible `MEDV` est la valeur médiane des logements, en milliers de dollars.
+# Le fichier est livré avec `tp2_src` (empreinte vérifiée à chaque chargement).
+#
+# ```{admonition} Un jeu de données controversé
+# :class: warning
+# La variable `B` vaut $1000\,(B_k - 0{,}63)^2$, où $B_k$ est la proportion de population
+# noire du quartier. Les auteurs de 1978 l'avaient construite en supposant qu'une
+# ségrégation raciale ferait varier les prix ; la transformation n'est de plus pas
+# inversible, ce qui brouille ce qu'elle mesure. C'est pour ce problème éthique que
+# scikit-learn a déprécié puis retiré `load_boston` (versions 1.0 à 1.2). Nous ne
+# l'utilisons ici que comme petit problème de régression, pour comparer des algorithmes
+# d'optimisation ; il ne faut en tirer aucune conclusion sur les prix ou les populations.
+# ```
+
+# %%
+data = load_boston()
+print("X :", tuple(data.X.shape), data.X.dtype, "| y :", tuple(data.y.shape))
+print("variables :", ", ".join(data.feature_names))
+print(f"MEDV : de {data.y.min():.1f} à {data.y.max():.1f} k$, moyenne {data.y.mean():.2f} k$")
+
+# %% [markdown]
+# On garde 20 % des quartiers pour le test (découpage tiré avec une graine fixe), et l'on
+# **standardise** chaque variable (moyenne nulle, écart-type 1) avec les statistiques de
+# la partie apprentissage seulement : calculées sur tout le jeu, elles laisseraient fuir
+# de l'information du test. Sans standardisation, `TAX` (centaines) et `NOX` (dixièmes)
+# auraient des gradients d'échelles si différentes qu'aucun pas d'apprentissage unique ne
+# conviendrait.
+
+# %%
+split = standardized_split(data.X, data.y, test_size=0.2, seed=0)
+X_train, y_train, X_test, y_test = split.X_train, split.y_train, split.X_test, split.y_test
+print(f"apprentissage : {tuple(X_train.shape)}, test : {tuple(X_test.shape)}")
+print("moyennes (apprentissage) :", X_train.mean(0)[:4].numpy().round(6), "…")
+
+# %% [markdown]
+# ## 3.2 Descente de gradient batch avec autograd (questions 1.1 et 1.2)
+#
+# Le modèle est $\hat{y} = X\mathbf{w} + b$ et le coût l'erreur quadratique moyenne
+# $\ell(\mathbf{w}, b) = \frac{1}{N}\lVert X\mathbf{w} + b - \mathbf{y}\rVert^2$. Au TME 1, il
+# fallait écrire la passe arrière de chaque fonction et passer un contexte. Ici, `w` et
+# `b` sont de simples **feuilles** avec `requires_grad=True` : autograd enregistre le
+# graphe pendant le calcul du coût, et `loss.backward()` remplit `w.grad` et `b.grad`.
+#
+# Une itération de la descente **batch** utilise tout l'ensemble d'apprentissage :
+#
+# 1. passe avant : prédictions et coût ;
+# 2. passe arrière : `loss.backward()` ;
+# 3. mise à jour $\mathbf{w} \leftarrow \mathbf{w} - \varepsilon\,\nabla_{\mathbf{w}}\ell$,
+#    **sous `torch.no_grad()`** : la mise à jour ne doit pas entrer dans le graphe ;
+# 4. remise à zéro des gradients, sinon ils s'accumulent (chapitre 2).
+#
+# Pour la question 1.2, on journalise à chaque époque les coûts d'apprentissage et de test
+# avec `SummaryWriter.add_scalar(tag, valeur, époque)`. Chaque expérience écrit dans son
+# propre dossier sous `runs/` (à la racine du dépôt, ou dans le dossier désigné par la
+# variable d'environnement `TP2_LOGDIR`).
+
+# %%
+lr, num_epochs = 0.1, 100
+w = torch.zeros(X_train.shape[1], requires_grad=True)
+b = torch.zeros((), requires_grad=True)
+
+run = fresh_run_dir("q1-batch-manuel")
+writer = SummaryWriter(run)
+for epoch in range(1, num_epochs + 1):
+    y_hat = X_train @ w + b  # 1. passe avant
+    loss = ((y_hat - y_train) ** 2).mean()
+    loss.backward()  # 2. passe arrière : w.grad et b.grad
+    with torch.no_grad():  # 3. mise à jour, hors du graphe
+        w -= lr * w.grad
+        b -= lr * b.grad
+    w.grad.zero_()  # 4. sinon le gradient suivant s'ajouterait à celui-ci
+    b.grad.zero_()
+    writer.add_scalar("loss/train", mse(X_train, y_train, w, b), epoch)
+    writer.add_scalar("loss/test", mse(X_test, y_test, w, b), epoch)
+writer.close()
+print(f"après {num_epochs} époques : MSE apprentissage {mse(X_train, y_train, w, b):.3f}, "
+      f"test {mse(X_test, y_test, w, b):.3f}")
+print("journal :", run.relative_to(default_logdir().parent))
+
+# %% [markdown]
+# Pourquoi `torch.no_grad()` ? Sans lui, PyTorch refuse de modifier sur place une feuille
+# qui demande un gradient — la modification devrait elle-même entrer dans le graphe :
+
+# %%
+loss = ((X_train @ w + b - y_train) ** 2).mean()
+loss.backward()
+try:
+    w -= lr * w.grad
+except RuntimeError as err:
+    print("RuntimeError :", err)
+w.grad = None  # on jette ce gradient : il ne servira pas
+b.grad = None
+
+# %% [markdown]
+# ### Relire le journal
+#
+# Pour suivre les courbes pendant l'apprentissage, lancez TensorBoard dans un terminal,
+# à la racine du dépôt, puis ouvrez l'adresse qu'il affiche (http://localhost:6006) :
+#
+# ```bash
+# tensorboard --logdir runs    # ou : nox -s tensorboard
+# ```
+#
+# Le livre, lui, relit les mêmes fichiers d'événements avec le lecteur de TensorBoard
+# (`EventAccumulator`, via `tp2_src.logs.read_scalars`) : la figure ci-dessous montre donc
+# exactement ce qui a été journalisé.
+
+# %%
+logged = read_scalars(run)
+print({tag: f"{len(steps)} points, époques {steps[0]} à {steps[-1]}" for tag, (steps, _) in logged.items()})
+fig, ax = plt.subplots(figsize=(7, 4))
+plot_losses(ax, {"batch (boucle ci-dessus)": logged})
+ax.set_title("Question 1.2 — coûts journalisés dans TensorBoard")
+
+# %% [markdown]
+# Le coût d'apprentissage décroît à chaque époque, comme on l'attend d'une descente batch
+# avec un pas assez petit. Le coût de test décroît aussi puis se stabilise plus haut :
+# le modèle linéaire ne peut pas tout expliquer, et les quartiers du test ne sont pas ceux
+# sur lesquels il a appris.
+#
+# ## 3.3 Stochastique, mini-batch et batch (question 1.3)
+#
+# La descente batch calcule le gradient exact du coût, mais sur **tous** les exemples à
+# chaque pas. Deux variantes font des pas plus nombreux et moins chers, avec un gradient
+# estimé :
+#
+# - **stochastique** : un pas par exemple, tiré dans un ordre aléatoire ;
+# - **mini-batch** : un pas par lot de quelques exemples (ici 32).
+#
+# Les lots viennent d'un `DataLoader` sur un `TensorDataset`, mélangés par un générateur
+# de graine fixe. La fonction `fit_linear_regression` de `tp2_src.linreg` reprend
+# exactement la boucle de la section précédente, avec ce `DataLoader`, le chronométrage
+# des pas et le journal TensorBoard. Chaque méthode reçoit son propre pas
+# d'apprentissage : un gradient estimé sur un seul exemple est bruité, et demande un pas
+# plus petit pour ne pas osciller.
+
+# %%
+settings = {
+    "batch": {"lr": 0.1},
+    "mini-batch": {"lr": 0.01, "batch_size": 32},
+    "stochastic": {"lr": 0.001},
+}
+histories, runs = {}, {}
+for method, kwargs in settings.items():
+    run = fresh_run_dir(method)
+    with SummaryWriter(run) as writer:
+        histories[method] = fit_linear_regression(
+            X_train, y_train, X_test, y_test,
+            method=method, num_epochs=num_epochs, seed=0, writer=writer, **kwargs,
+        )
+    runs[method] = read_scalars(run)
+    h = histories[method]
+    print(f"{method:>10} : lr={h.lr}, lots de {h.batch_size}, {h.steps[-1]} pas, "
+          f"MSE apprentissage {h.train_mse[-1]:.3f}")
+
+# La version outillée de la boucle donne exactement les poids de la boucle écrite en 3.2.
+torch.testing.assert_close(histories["batch"].w, w.detach())
+torch.testing.assert_close(histories["batch"].b, b.detach())
+
+# %% [markdown]
+# Les trois figures suivantes sont relues dans les journaux. En traits pleins,
+# l'apprentissage ; en tirets, le test. Les axes du nombre de pas et du temps sont
+# logarithmiques. Les secondes sont **mesurées** : elles varient d'une exécution et d'une
+# machine à l'autre, contrairement aux autres nombres du livre.
+
+# %%
+fig, axes = plt.subplots(1, 3, figsize=(16, 4.5), sharey=True)
+plot_losses(axes[0], runs)
+plot_losses(axes[1], runs, x_tag="progress/steps")
+plot_losses(axes[2], runs, x_tag="progress/seconds")
+axes[1].set_xscale("log")
+axes[2].set_xscale("log")
+axes[0].set_title("par époque")
+axes[1].set_title("par pas de gradient")
+axes[2].set_title("par seconde de calcul")
+fig.suptitle("Question 1.3 — batch, mini-batch et stochastique (MSE, échelle log)")
+fig.tight_layout()
+
+# %% [markdown]
+# ### Face à l'optimum exact
+#
+# La régression linéaire a une solution exacte : les moindres carrés, que
+# `torch.linalg.lstsq` calcule sur la matrice $[X, \mathbf{1}]$ (la colonne de 1 porte le
+# biais). scikit-learn (`LinearRegression`) donne la même solution ; ces deux lignes de
+# référence sont calculées sur le même découpage.
+
+# %%
+ones = torch.ones(len(X_train), 1)
+solution = torch.linalg.lstsq(torch.cat([X_train, ones], dim=1), y_train.unsqueeze(1)).solution
+w_star, b_star = solution[:-1, 0], solution[-1, 0]
+sk = LinearRegression().fit(X_train.numpy(), y_train.numpy())
+w_sk = torch.from_numpy(sk.coef_).float()
+b_sk = torch.tensor(sk.intercept_, dtype=torch.float32)
+optimum = mse(X_train, y_train, w_star, b_star)
+print(f"optimum (lstsq) : MSE apprentissage {optimum:.4f}")
+print(f"écart max des coefficients lstsq / scikit-learn : {(w_star - w_sk).abs().max():.1e}")
+
+
+def steps_to(h, threshold: float) -> tuple[int | None, int | None, float | None]:
+    """Première époque (et ses pas, ses secondes) où la MSE d'apprentissage passe sous le seuil."""
+    for epoch, steps, seconds, value in zip(h.epochs, h.steps, h.seconds, h.train_mse, strict=True):
+        if value <= threshold:
+            return epoch, steps, seconds
+    return None, None, None
+
+
+threshold = 1.01 * optimum
+rows, reached = [], {}
+for method, h in histories.items():
+    reached[method] = steps_to(h, threshold)
+    epoch, steps, seconds = reached[method]
+    rows.append([
+        method, f"{h.train_mse[-1]:.3f}", f"{h.test_mse[-1]:.3f}",
+        f"{100 * (h.train_mse[-1] / optimum - 1):+.2f} %", h.steps[-1], f"{h.seconds[-1]:.2f}",
+        "non atteint" if epoch is None else f"époque {epoch}, {steps} pas",
+    ])
+for name, (wr, br) in {"moindres carrés (lstsq)": (w_star, b_star),
+                       "scikit-learn LinearRegression": (w_sk, b_sk)}.items():
+    rows.append([name, f"{mse(X_train, y_train, wr, br):.3f}", f"{mse(X_test, y_test, wr, br):.3f}",
+                 f"{100 * (mse(X_train, y_train, wr, br) / optimum - 1):+.2f} %", "—", "—", "—"])
+show_table(
+    ["méthode", "MSE apprentissage", "MSE test", "écart à l'optimum", "pas", "secondes",
+     "à 1 % de l'optimum"],
+    rows,
+)
+
+# %% [markdown]
+# Ce que disent les mesures (les nombres de ce paragraphe sont collés depuis les calculs
+# ci-dessus, et la cellule suivante vérifie chaque comparaison annoncée) :
+
+# %%
+batch, mini, sto = (histories[m] for m in ("batch", "mini-batch", "stochastic"))
+glue("optimum_train", optimum)
+glue("optimum_test", mse(X_test, y_test, w_star, b_star))
+glue("batch_gap", 100 * (batch.train_mse[-1] / optimum - 1))
+for key, method in (("batch", "batch"), ("mini", "mini-batch"), ("sto", "stochastic")):
+    epoch, steps, seconds = reached[method]
+    glue(f"{key}_epochs", epoch)
+    glue(f"{key}_steps", steps)
+    glue(f"{key}_test", histories[method].test_mse[-1])
+    glue(f"{key}_seconds", histories[method].seconds[-1])
+glue("sto_per_step_us", 1e6 * sto.seconds[-1] / sto.steps[-1])
+glue("batch_per_step_us", 1e6 * batch.seconds[-1] / batch.steps[-1])
+step_cost_ratio = glue("step_cost_ratio", (batch.seconds[-1] / batch.steps[-1]) / (sto.seconds[-1] / sto.steps[-1]))
+
+
+def rises(values: list[float]) -> int:
+    """Nombre d'époques où la MSE d'apprentissage a augmenté."""
+    return sum(after > before for before, after in zip(values, values[1:], strict=False))
+
+
+glue("batch_rises", rises(batch.train_mse))
+glue("sto_rises", rises(sto.train_mse))
+
+# Les affirmations de la prose ci-dessous, vérifiées sur les mesures :
+assert batch.train_mse[-1] <= 1.01 * optimum, "batch doit finir à 1 % de l'optimum"
+assert all(reached[m][0] is not None for m in histories), "chaque méthode atteint le seuil"
+assert reached["stochastic"][0] < reached["mini-batch"][0] < reached["batch"][0]
+assert reached["batch"][1] < reached["mini-batch"][1] < reached["stochastic"][1]
+assert sto.seconds[-1] > 5 * max(batch.seconds[-1], mini.seconds[-1])
+assert rises(batch.train_mse) == 0 < rises(sto.train_mse)
+assert step_cost_ratio < 100, "un pas batch traite 404 fois plus d'exemples, pour bien moins cher"
+
+# %% [markdown]
+# - **Toutes les méthodes convergent** vers l'optimum des moindres carrés (MSE
+#   d'apprentissage {glue:text}`optimum_train:.3f`, de test
+#   {glue:text}`optimum_test:.3f`) : le coût est convexe. Après 100 époques, la
+#   descente batch en est à {glue:text}`batch_gap:.2f` %.
+# - **Par époque**, la descente stochastique va le plus vite : elle passe à 1 % de
+#   l'optimum dès l'époque {glue:text}`sto_epochs`, contre {glue:text}`mini_epochs`
+#   pour le mini-batch et {glue:text}`batch_epochs` pour le batch, car elle fait 404 pas
+#   par époque au lieu d'un.
+# - **Par pas de gradient**, c'est l'inverse : le batch n'a besoin que de
+#   {glue:text}`batch_steps` pas, le mini-batch de {glue:text}`mini_steps`, le
+#   stochastique de {glue:text}`sto_steps`. Un gradient exact vaut beaucoup de gradients
+#   bruités.
+# - **Par seconde**, ce qui compte en pratique, le stochastique perd : un pas sur un seul
+#   exemple coûte {glue:text}`sto_per_step_us:.0f` µs, seulement
+#   {glue:text}`step_cost_ratio:.0f` fois moins qu'un pas batch sur 404 exemples
+#   ({glue:text}`batch_per_step_us:.0f` µs, sur la machine qui a construit ce livre) :
+#   le temps part dans la surcharge de chaque pas (appels Python, graphe, mise à jour,
+#   lot à préparer), pas dans le calcul. Ses 100 époques prennent
+#   {glue:text}`sto_seconds:.2f` s contre {glue:text}`batch_seconds:.2f` s pour le batch
+#   et {glue:text}`mini_seconds:.2f` s pour le mini-batch. Le mini-batch est le
+#   compromis habituel : des pas assez nombreux pour avancer vite, des lots assez grands
+#   pour profiter du calcul vectorisé.
+# - Le bruit du gradient estimé se voit sur les courbes : la MSE d'apprentissage du batch
+#   baisse à chaque époque ({glue:text}`batch_rises` hausse sur 100), celle du
+#   stochastique remonte {glue:text}`sto_rises` fois. Avec un pas constant, les paramètres
+#   s'agitent autour de l'optimum au lieu de s'y poser ; on diminue le pas au fil des
+#   époques pour l'atténuer. Sur le test, les trois méthodes finissent proches
+#   ({glue:text}`batch_test:.2f`, {glue:text}`mini_test:.2f` et {glue:text}`sto_test:.2f`).
+#
+# ## Résumé
+#
+# - Avec autograd, une descente de gradient tient en quatre lignes : passe avant,
+#   `backward()`, mise à jour sous `torch.no_grad()`, remise à zéro des gradients.
+# - `SummaryWriter.add_scalar(tag, valeur, pas)` écrit un journal que TensorBoard affiche
+#   (`tensorboard --logdir runs`) et que `EventAccumulator` relit.
+# - Batch, mini-batch et stochastique échangent le coût d'un pas contre la qualité du
+#   gradient ; on les compare en époques, en pas et en secondes, face à l'optimum exact.
+#
+# Le {ref}`chapitre 4 <chap-optim>` confie la mise à jour et la remise à zéro à
+# `torch.optim`.
+#
+# ## Questions
+#
+# ```{admonition} Question 3.a — le pas d'apprentissage
+# :class: note
+# Que se passe-t-il avec `lr=1.0` pour la descente batch de ce chapitre ?
+# ```
+#
+# ```{admonition} Réponse
+# :class: dropdown
+# Le pas dépasse la limite de stabilité $2/\lambda_{\max}$ (où $\lambda_{\max}$ est la plus
+# grande valeur propre du hessien $\frac{2}{N}X^\top X$) : le coût grandit à chaque
+# époque jusqu'à l'infini. `fit_linear_regression` s'arrête alors tout de suite avec une
+# erreur qui donne le pas et le numéro du pas de gradient — voir la cellule ci-dessous.
+# ```
+
+# %%
+from tp2_src.linreg import TrainingDivergedError
+
+try:
+    fit_linear_regression(X_train, y_train, X_test, y_test, method="batch", lr=1.0, num_epochs=500)
+except TrainingDivergedError as err:
+    print("TrainingDivergedError :", err)
+
+# %% [markdown]
+# ```{admonition} Question 3.b — standardiser
+# :class: note
+# Pourquoi ajuster le `StandardScaler` sur la partie apprentissage seulement ?
+# ```
+#
+# ```{admonition} Réponse
+# :class: dropdown
+# Le test simule des données jamais vues. Si ses moyennes et écarts-types servaient à la
+# standardisation, le modèle aurait reçu de l'information sur le test, et la MSE de test
+# serait optimiste.
+# ```

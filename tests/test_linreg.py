@@ -1,0 +1,131 @@
+"""Tests de tp2_src.linreg : convergence sur données synthétiques, erreurs nommées, divergence."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from tp2_src.linreg import (
+    METHODS,
+    TrainingDivergedError,
+    check_regression_data,
+    fit_linear_regression,
+)
+
+
+def synthetic(n: int = 200, seed: int = 0) -> tuple[torch.Tensor, ...]:
+    """y = X w* + b* + bruit faible, avec w* et b* connus."""
+    g = torch.Generator().manual_seed(seed)
+    w_true = torch.tensor([2.0, -3.0, 0.5])
+    X = torch.randn(n, 3, generator=g)
+    y = X @ w_true + 1.5 + 0.01 * torch.randn(n, generator=g)
+    return X[:150], y[:150], X[150:], y[150:], w_true
+
+
+@pytest.mark.parametrize(
+    ("method", "lr", "num_epochs", "batch_size"),
+    [("batch", 0.1, 300, None), ("mini-batch", 0.05, 60, 16), ("stochastic", 0.01, 20, None)],
+)
+def test_recovers_known_weights(method: str, lr: float, num_epochs: int, batch_size: int | None) -> None:
+    X_tr, y_tr, X_te, y_te, w_true = synthetic()
+    h = fit_linear_regression(
+        X_tr, y_tr, X_te, y_te, method=method, lr=lr, num_epochs=num_epochs, batch_size=batch_size
+    )
+    torch.testing.assert_close(h.w, w_true, atol=0.02, rtol=0)
+    assert h.b.item() == pytest.approx(1.5, abs=0.02)
+    assert h.test_mse[-1] < 1e-3 < h.test_mse[0]
+    expected_steps = {"batch": 1, "mini-batch": math.ceil(150 / 16), "stochastic": 150}[method]
+    assert h.steps[-1] == num_epochs * expected_steps
+    assert h.epochs == list(range(num_epochs + 1))
+    assert all(b >= a for a, b in zip(h.seconds, h.seconds[1:], strict=False))
+
+
+def test_same_seed_same_numbers_other_seed_other_order() -> None:
+    X_tr, y_tr, X_te, y_te, _ = synthetic()
+    kwargs = dict(method="mini-batch", lr=0.05, num_epochs=3, batch_size=16)
+    a = fit_linear_regression(X_tr, y_tr, X_te, y_te, seed=1, **kwargs)
+    b = fit_linear_regression(X_tr, y_tr, X_te, y_te, seed=1, **kwargs)
+    c = fit_linear_regression(X_tr, y_tr, X_te, y_te, seed=2, **kwargs)
+    assert a.train_mse == b.train_mse
+    assert a.train_mse != c.train_mse
+
+
+def test_writer_receives_train_and_test_curves(tmp_path) -> None:
+    from torch.utils.tensorboard import SummaryWriter
+
+    from tp2_src.logs import read_scalars
+
+    X_tr, y_tr, X_te, y_te, _ = synthetic()
+    with SummaryWriter(tmp_path) as writer:
+        h = fit_linear_regression(X_tr, y_tr, X_te, y_te, method="batch", lr=0.1, num_epochs=5, writer=writer)
+    series = read_scalars(tmp_path)
+    assert set(series) == {"loss/train", "loss/test", "progress/steps", "progress/seconds"}
+    assert series["loss/train"][0] == list(range(6))
+    assert series["loss/test"][1] == pytest.approx(h.test_mse, rel=1e-6)
+    assert series["progress/steps"][1] == [float(s) for s in h.steps]
+
+
+def test_diverging_run_stops_with_lr_and_step() -> None:
+    X_tr, y_tr, X_te, y_te, _ = synthetic()
+    with pytest.raises(TrainingDivergedError, match=r"au pas \d+ .*lr=10\.0"):
+        fit_linear_regression(X_tr, y_tr, X_te, y_te, method="batch", lr=10.0, num_epochs=1000)
+
+
+X_OK, Y_OK = torch.zeros(10, 2), torch.zeros(10)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"X_train": torch.zeros(10, 2), "y_train": torch.zeros(9)},
+            "même nombre d'exemples.*10 contre 9",
+        ),
+        ({"lr": 0.0}, "lr doit être un réel > 0"),
+        ({"lr": -0.1}, "lr doit être un réel > 0"),
+        ({"lr": float("nan")}, "lr doit être un réel > 0"),
+        ({"method": "mini-batch", "batch_size": 0}, "batch_size doit être un entier entre 1 et"),
+        ({"method": "mini-batch", "batch_size": 11}, r"entre 1 et la taille du jeu \(10\)"),
+        ({"method": "newton"}, "Méthode inconnue 'newton'"),
+        ({"num_epochs": 0}, "num_epochs"),
+        ({"method": "batch", "batch_size": 4}, "batch_size=10"),
+        ({"method": "stochastic", "batch_size": 4}, "batch_size=1"),
+        ({"X_test": torch.zeros(5, 3), "y_test": torch.zeros(5)}, "X_test a 3 variables"),
+    ],
+)
+def test_bad_input_gets_a_clear_value_error(kwargs: dict, message: str) -> None:
+    args = {
+        "X_train": X_OK,
+        "y_train": Y_OK,
+        "X_test": X_OK,
+        "y_test": Y_OK,
+        "method": "batch",
+        "lr": 0.1,
+        "num_epochs": 1,
+    }
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=message):
+        fit_linear_regression(
+            args.pop("X_train"), args.pop("y_train"), args.pop("X_test"), args.pop("y_test"), **args
+        )
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "message"),
+    [
+        (torch.zeros(0, 2), torch.zeros(0), "vide"),
+        (torch.zeros(3, 2, dtype=torch.int64), torch.zeros(3), "flottants"),
+        (torch.tensor([[1.0, float("nan")]]), torch.zeros(1), "X contient 1 valeur"),
+        (torch.zeros(2, 1), torch.tensor([1.0, float("inf")]), "y contient 1 valeur"),
+        (torch.zeros(3), torch.zeros(3), r"\(n, d\)"),
+    ],
+)
+def test_check_regression_data(X: torch.Tensor, y: torch.Tensor, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        check_regression_data(X, y)
+
+
+def test_methods_are_the_three_of_the_statement() -> None:
+    assert METHODS == ("batch", "mini-batch", "stochastic")

@@ -1,0 +1,55 @@
+"""Tests de tp2_src.logs : dossiers d'expérience et relecture des journaux TensorBoard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from torch.utils.tensorboard import SummaryWriter
+
+from tp2_src.logs import LOGDIR_ENV, default_logdir, fresh_run_dir, read_scalars
+
+
+def test_default_logdir_follows_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(LOGDIR_ENV, str(tmp_path / "ailleurs"))
+    assert default_logdir() == (tmp_path / "ailleurs").resolve()
+    monkeypatch.delenv(LOGDIR_ENV)
+    # Installé en mode éditable depuis le dépôt : runs/ à la racine du dépôt.
+    assert default_logdir() == Path(__file__).resolve().parents[1] / "runs"
+
+
+def test_fresh_run_dir_empties_an_old_run(tmp_path: Path) -> None:
+    run = fresh_run_dir("exp", tmp_path)
+    (run / "ancien.txt").write_text("x")
+    run = fresh_run_dir("exp", tmp_path)
+    assert run.is_dir() and not any(run.iterdir())
+
+
+@pytest.mark.parametrize("name", ["", "a/b", "../x"])
+def test_fresh_run_dir_rejects_bad_names(tmp_path: Path, name: str) -> None:
+    with pytest.raises(ValueError, match="Nom d'expérience invalide"):
+        fresh_run_dir(name, tmp_path)
+
+
+def test_read_scalars_returns_what_was_logged(tmp_path: Path) -> None:
+    run = fresh_run_dir("exp", tmp_path)
+    values = {step: 1.0 / (step + 1) for step in range(0, 250)}  # > 200 : au-delà de l'échantillon par défaut
+    with SummaryWriter(run) as writer:
+        for step, value in values.items():
+            writer.add_scalar("loss/train", value, step)
+            writer.add_scalar("loss/test", 2 * value, step)
+    series = read_scalars(run)
+    assert set(series) == {"loss/train", "loss/test"}
+    steps, logged = series["loss/train"]
+    assert steps == list(values)
+    assert logged == pytest.approx(list(values.values()), rel=1e-6)
+    assert series["loss/test"][1] == pytest.approx([2 * v for v in values.values()], rel=1e-6)
+
+
+def test_read_scalars_errors_name_the_folder(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="introuvable.*absent"):
+        read_scalars(tmp_path / "absent")
+    empty = tmp_path / "vide"
+    empty.mkdir()
+    with pytest.raises(ValueError, match="Aucun fichier d'événements.*vide"):
+        read_scalars(empty)

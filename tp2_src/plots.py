@@ -1,0 +1,53 @@
+"""Courbes de perte relues dans les journaux TensorBoard (chapitres 3 à 5)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from matplotlib.axes import Axes
+
+Series = Mapping[str, tuple[list[int], list[float]]]
+
+X_LABELS = {
+    None: "époque",
+    "progress/steps": "pas de gradient",
+    "progress/seconds": "secondes de calcul (mesurées, varient d'une exécution à l'autre)",
+}
+
+
+def plot_losses(
+    ax: Axes,
+    runs: Mapping[str, Series],
+    x_tag: str | None = None,
+    tags: tuple[str, ...] = ("loss/train", "loss/test"),
+    logy: bool = True,
+) -> Axes:
+    """Trace, pour chaque expérience de ``runs`` (``{nom: read_scalars(...)}``), les séries ``tags``.
+
+    L'abscisse est l'époque (le pas du journal) ou, si ``x_tag`` est donné, la valeur de
+    cette série au même pas (``progress/steps``, ``progress/seconds``). Trait plein pour
+    le premier tag (apprentissage), tirets pour le second (test) ; une couleur par
+    expérience.
+    """
+    for color_index, (name, series) in enumerate(runs.items()):
+        color = f"C{color_index}"
+        missing = [t for t in (*tags, *([x_tag] if x_tag else [])) if t not in series]
+        if missing:
+            raise ValueError(f"Expérience {name!r} : séries absentes du journal {missing}")
+        for style, tag in zip(("-", "--", ":", "-."), tags, strict=False):
+            steps, values = series[tag]
+            if x_tag is None:
+                xs = steps
+            else:
+                x_steps, x_values = series[x_tag]
+                if x_steps != steps:
+                    raise ValueError(f"{name!r} : {tag} et {x_tag} n'ont pas les mêmes pas")
+                xs = x_values
+            ax.plot(xs, values, style, color=color, label=f"{name} — {tag.split('/')[-1]}")
+    ax.set_xlabel(X_LABELS.get(x_tag, x_tag or "époque"))
+    ax.set_ylabel("MSE")
+    if logy:
+        ax.set_yscale("log")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    return ax
