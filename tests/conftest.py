@@ -22,7 +22,8 @@ def jupyter_book_build(src: Path, *extra: str) -> subprocess.CompletedProcess[st
         [str(exe), "build", str(src), "--warningiserror", "--nitpick", "--keep-going", *extra],
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONHASHSEED": "0"},
+        # Les journaux TensorBoard des chapitres restent dans la copie, pas dans le dépôt.
+        env={**os.environ, "PYTHONHASHSEED": "0", "TP2_LOGDIR": str(src / "runs")},
         timeout=1800,
     )
 

@@ -50,6 +50,18 @@ def test_every_code_cell_was_executed_without_error_output(built_book: Path) -> 
         assert outputs, f"{chapter.name} : aucune sortie exécutée"
 
 
+def test_build_leaves_tensorboard_runs_with_train_and_test_tags(built_book: Path) -> None:
+    from tp2_src.logs import read_scalars
+
+    runs = built_book.parents[1] / "runs"
+    for method in ("batch", "mini-batch", "stochastic"):
+        series = read_scalars(runs / method)
+        assert {"loss/train", "loss/test"} <= set(series), method
+        steps, values = series["loss/train"]
+        assert steps[0] == 0 and len(steps) > 10 and values[-1] < values[0], method
+    assert len([p for p in runs.iterdir() if p.is_dir()]) >= 9
+
+
 def test_math_is_served_locally(built_book: Path) -> None:
     html = (built_book / "book" / f"{CHAPTERS[0].stem}.html").read_text(encoding="utf-8")
     scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)

@@ -37,3 +37,11 @@ def test_missing_series_is_named() -> None:
     with pytest.raises(ValueError, match=r"'a'.*progress/seconds"):
         plot_losses(ax, {"a": RUN}, x_tag="progress/seconds")
     plt.close(fig)
+
+
+def test_log_x_drops_the_zero_abscissa() -> None:
+    fig, ax = plt.subplots()
+    plot_losses(ax, {"a": RUN}, x_tag="progress/steps", logx=True)
+    assert list(ax.lines[0].get_xdata()) == [10.0, 20.0]
+    assert ax.get_xscale() == "log"
+    plt.close(fig)

@@ -21,13 +21,15 @@ def plot_losses(
     x_tag: str | None = None,
     tags: tuple[str, ...] = ("loss/train", "loss/test"),
     logy: bool = True,
+    logx: bool = False,
 ) -> Axes:
     """Trace, pour chaque expérience de ``runs`` (``{nom: read_scalars(...)}``), les séries ``tags``.
 
     L'abscisse est l'époque (le pas du journal) ou, si ``x_tag`` est donné, la valeur de
     cette série au même pas (``progress/steps``, ``progress/seconds``). Trait plein pour
     le premier tag (apprentissage), tirets pour le second (test) ; une couleur par
-    expérience.
+    expérience. Avec ``logx``, l'abscisse est logarithmique et les points d'abscisse nulle
+    (l'initialisation) sont omis : une échelle log ne peut pas les placer.
     """
     for color_index, (name, series) in enumerate(runs.items()):
         color = f"C{color_index}"
@@ -43,11 +45,15 @@ def plot_losses(
                 if x_steps != steps:
                     raise ValueError(f"{name!r} : {tag} et {x_tag} n'ont pas les mêmes pas")
                 xs = x_values
+            if logx:
+                xs, values = zip(*[(x, v) for x, v in zip(xs, values, strict=True) if x > 0], strict=True)
             ax.plot(xs, values, style, color=color, label=f"{name} — {tag.split('/')[-1]}")
     ax.set_xlabel(X_LABELS.get(x_tag, x_tag or "époque"))
     ax.set_ylabel("MSE")
     if logy:
         ax.set_yscale("log")
+    if logx:
+        ax.set_xscale("log")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
     return ax
