@@ -37,13 +37,11 @@ import torch
 from tp2_src.gradcheck import finite_difference_grad
 from tp2_src.graph import autograd_graph, draw_graph
 
-torch.manual_seed(0)
-
 # %% [markdown]
 # ## 1.1 Un calcul est un graphe
 #
 # Quand PyTorch calcule une valeur à partir de tenseurs, il peut garder la trace de
-# **toutes** les opérations effectuées. Cette trace forme un *graphe de calcul* :
+# **toutes** les opérations effectuées. Cette trace forme un {term}`graphe de calcul` :
 #
 # - les **racines** sont les tenseurs de départ : les données d'entrée et les paramètres ;
 # - les **nœuds internes** sont les opérations (produit matrice-vecteur, addition,
@@ -53,7 +51,7 @@ torch.manual_seed(0)
 # Le graphe est *orienté* (une opération consomme des entrées et produit une sortie) et
 # *acyclique* : une valeur ne peut pas servir à son propre calcul. C'est ce qui permet de
 # le parcourir à rebours, du résultat vers les racines, pour obtenir les dérivées
-# partielles — c'est exactement le travail de la rétropropagation.
+# partielles — c'est exactement le travail de la {term}`rétropropagation`.
 #
 # Dans tout ce TP, un réseau de neurones est vu comme une **composition de fonctions de
 # base** : des transformations (linéaire…), des activations (sigmoïde, tangente
@@ -80,6 +78,7 @@ torch.manual_seed(0)
 # pour que la comparaison avec les différences finies soit nette.
 
 # %%
+torch.manual_seed(0)  # graine fixe : les mêmes nombres à chaque exécution
 d, h = 4, 2  # dimension de l'entrée, dimension du code
 x = torch.randn(d, dtype=torch.float64, requires_grad=True)
 theta = torch.randn(h, d, dtype=torch.float64, requires_grad=True)
@@ -114,6 +113,7 @@ linear_node = next(n for n, data in graph.nodes(data=True) if data["label"].ends
 fig1, ax = plt.subplots(figsize=(14, 5.5))
 draw_graph(graph, ax=ax, highlight=[linear_node],
            title="Figure 1 — graphe de calcul de l'auto-encodeur (enregistré par autograd)")
+fig1.tight_layout()
 
 # %% [markdown]
 # On lit sur la figure ce que le calcul a réellement fait :
@@ -170,6 +170,7 @@ schema.add_edges_from([("m", "f"), ("f", "n"), ("n", "g"), ("g", "z"), ("z", "L"
 fig2, ax = plt.subplots(figsize=(12, 3.5))
 draw_graph(schema, ax=ax, highlight=["g"],
            title="Figure 2 — la fonction g entre son amont f et son aval L")
+fig2.tight_layout()
 
 # %% [markdown]
 # ## 1.3 La règle de dérivation en chaîne
@@ -257,7 +258,7 @@ with torch.no_grad():
 # Comparons la dérivation à la main avec :
 #
 # - **autograd** : un seul appel à `loss.backward()` remplit `.grad` des quatre feuilles ;
-# - les **différences finies** centrées
+# - les {term}`différences finies` centrées
 #   $\big(\ell(\theta + \varepsilon e_k) - \ell(\theta - \varepsilon e_k)\big) / 2\varepsilon$,
 #   une coordonnée à la fois (`tp2_src.gradcheck.finite_difference_grad`), qui n'utilisent
 #   que des évaluations de $\ell$ et aucune dérivée.
@@ -309,13 +310,14 @@ print("∂ℓ/∂θ (autograd)   =\n", theta.grad.numpy().round(4))
 #
 # ## Questions
 #
-# ```{admonition} Question 1.a — un paramètre utilisé deux fois
-# :class: note
+# ```{exercise} Question 1.a — un paramètre utilisé deux fois
+# :label: ex-1a
+# :nonumber:
 # Pourquoi $\partial\ell/\partial\theta$ est-il une somme de deux termes ? Que
 # vaudrait-il si le décodeur avait sa propre matrice $\theta'$ au lieu de $\theta^\top$ ?
 # ```
 #
-# ```{admonition} Réponse
+# ```{solution} ex-1a
 # :class: dropdown
 # $\theta$ atteint le coût par deux chemins du graphe (figure 1) : par $\mathbf{y}$ et par
 # $\theta^\top$. La règle de chaîne additionne les contributions des chemins. Avec un
@@ -324,13 +326,14 @@ print("∂ℓ/∂θ (autograd)   =\n", theta.grad.numpy().round(4))
 # $\partial\ell/\partial\theta' = \boldsymbol{\delta}\,\mathbf{y}^\top$.
 # ```
 #
-# ```{admonition} Question 1.b — le terme direct
-# :class: note
+# ```{exercise} Question 1.b — le terme direct
+# :label: ex-1b
+# :nonumber:
 # Dans la première équation, quel est le terme $\partial L/\partial \mathbf{m}_k$ pour
 # l'auto-encodeur, et pour quelle racine est-il non nul ?
 # ```
 #
-# ```{admonition} Réponse
+# ```{solution} ex-1b
 # :class: dropdown
 # $L(\mathbf{m}, \mathbf{z}) = \lVert \mathbf{x} - \mathbf{z} \rVert^2$ ne dépend directement
 # que de $\mathbf{x}$ parmi les racines : le terme direct vaut
@@ -339,13 +342,14 @@ print("∂ℓ/∂θ (autograd)   =\n", theta.grad.numpy().round(4))
 # `SubBackward0`.
 # ```
 #
-# ```{admonition} Question 1.c — coût des différences finies
-# :class: note
+# ```{exercise} Question 1.c — coût des différences finies
+# :label: ex-1c
+# :nonumber:
 # Combien d'évaluations de $\ell$ demandent les différences finies centrées pour les
 # quatre tenseurs de ce chapitre ? Et pour un réseau d'un million de paramètres ?
 # ```
 #
-# ```{admonition} Réponse
+# ```{solution} ex-1c
 # :class: dropdown
 # Deux par coordonnée : $2\,(d + hd + h + d) = 2\,(4 + 8 + 2 + 4) = 36$ évaluations ici,
 # deux millions pour un million de paramètres. La rétropropagation coûte une passe avant et

@@ -20,7 +20,7 @@
 # À la fin de ce chapitre, vous saurez :
 # - écrire une fonction différentiable à la main avec `torch.autograd.Function`, un
 #   contexte et `save_for_backward`, et la vérifier avec `gradcheck` ;
-# - dire quels tenseurs enregistrent un graphe (`requires_grad`, `grad_fn`, feuilles) ;
+# - dire quels tenseurs enregistrent un graphe (`requires_grad`, `grad_fn`, {term}`feuilles <feuille>`) ;
 # - lancer la rétropropagation (`backward`) et lire les gradients (`.grad`), y compris
 #   ceux des nœuds intermédiaires (`retain_grad`) ;
 # - éviter le piège de l'**accumulation** des gradients, et couper le graphe avec
@@ -38,8 +38,6 @@ import warnings
 import torch
 
 from tp2_src.functions import LinearFunction, MSEFunction, linear, mse
-
-torch.manual_seed(0)
 
 # %% [markdown]
 # ## 2.1 Une opération = une passe avant + une passe arrière
@@ -84,6 +82,7 @@ print(inspect.getsource(MSEFunction))
 # ses tolérances).
 
 # %%
+torch.manual_seed(0)  # graine fixe : les mêmes nombres à chaque exécution
 n, dim_in, dim_out = 6, 3, 2
 X = torch.randn(n, dim_in, dtype=torch.float64, requires_grad=True)
 W = torch.randn(dim_in, dim_out, dtype=torch.float64, requires_grad=True)
@@ -293,25 +292,27 @@ assert "does not require grad" in message
 #
 # ## Questions
 #
-# ```{admonition} Question 2.a — quels gradients ?
-# :class: note
+# ```{exercise} Question 2.a — quels gradients ?
+# :label: ex-2a
+# :nonumber:
 # Après `e = (a * b).sum(); e.backward()`, avec `a` feuille (`requires_grad=True`) et
 # `b` feuille sans `requires_grad`, que valent `a.grad` et `b.grad` ?
 # ```
 #
-# ```{admonition} Réponse
+# ```{solution} ex-2a
 # :class: dropdown
 # `a.grad` vaut `b` (la dérivée de $\sum_i a_i b_i$ par rapport à $a_i$ est $b_i$) ;
 # `b.grad` vaut `None` : `b` n'a pas demandé de gradient, autograd ne le calcule pas
 # (`ctx.needs_input_grad` est faux pour lui dans `backward`).
 # ```
 #
-# ```{admonition} Question 2.b — accumulation voulue
-# :class: note
+# ```{exercise} Question 2.b — accumulation voulue
+# :label: ex-2b
+# :nonumber:
 # Citez un cas où l'accumulation des gradients est **souhaitée**.
 # ```
 #
-# ```{admonition} Réponse
+# ```{solution} ex-2b
 # :class: dropdown
 # Un paramètre partagé par plusieurs chemins du graphe (le $\theta$ de l'auto-encodeur) ;
 # ou l'accumulation sur plusieurs mini-lots avant un seul `step()`, quand un grand lot ne

@@ -33,12 +33,10 @@ from sklearn.linear_model import LinearRegression
 from torch.utils.tensorboard import SummaryWriter
 
 from tp2_src.data import load_boston, standardized_split
-from tp2_src.linreg import fit_linear_regression, mse
+from tp2_src.linreg import TrainingDivergedError, fit_linear_regression, mse
 from tp2_src.logs import default_logdir, fresh_run_dir, read_scalars
 from tp2_src.plots import plot_losses
 from tp2_src.report import glue, show_table
-
-torch.manual_seed(0)
 
 # %% [markdown]
 # ## 3.1 Les données : Boston Housing
@@ -88,7 +86,8 @@ print("moyennes (apprentissage) :", X_train.mean(0)[:4].numpy().round(6), "…")
 # `b` sont de simples **feuilles** avec `requires_grad=True` : autograd enregistre le
 # graphe pendant le calcul du coût, et `loss.backward()` remplit `w.grad` et `b.grad`.
 #
-# Une itération de la descente **batch** utilise tout l'ensemble d'apprentissage :
+# Une itération de la {term}`descente de gradient` **batch** utilise tout l'ensemble
+# d'apprentissage :
 #
 # 1. passe avant : prédictions et coût ;
 # 2. passe arrière : `loss.backward()` ;
@@ -100,6 +99,22 @@ print("moyennes (apprentissage) :", X_train.mean(0)[:4].numpy().round(6), "…")
 # avec `SummaryWriter.add_scalar(tag, valeur, époque)`. Chaque expérience écrit dans son
 # propre dossier sous `runs/` (à la racine du dépôt, ou dans le dossier désigné par la
 # variable d'environnement `TP2_LOGDIR`).
+#
+# ```{exercise} Question 1.1 — descente batch avec autograd
+# :label: q1-1
+# :nonumber:
+# Reprenez la régression linéaire du TME 1, mais sans contexte ni passe arrière écrite à
+# la main : les paramètres sont des tenseurs feuilles, et c'est autograd qui calcule leur
+# gradient. Écrivez la boucle de descente de gradient **batch** sur les données
+# d'apprentissage de Boston Housing.
+# ```
+#
+# ```{solution-start} q1-1
+# :class: dropdown
+# ```
+#
+# La boucle ci-dessous suit les quatre étapes. Les deux lignes `writer.add_scalar`
+# préparent déjà la question 1.2.
 
 # %%
 lr, num_epochs = 0.1, 100
@@ -139,7 +154,10 @@ w.grad = None  # on jette ce gradient : il ne servira pas
 b.grad = None
 
 # %% [markdown]
-# ### Relire le journal
+# ```{solution-end}
+# ```
+#
+# ### Suivre l'apprentissage dans TensorBoard
 #
 # Pour suivre les courbes pendant l'apprentissage, lancez TensorBoard dans un terminal,
 # à la racine du dépôt, puis ouvrez l'adresse qu'il affiche (http://localhost:6006) :
@@ -151,6 +169,21 @@ b.grad = None
 # Le livre, lui, relit les mêmes fichiers d'événements avec le lecteur de TensorBoard
 # (`EventAccumulator`, via `tp2_src.logs.read_scalars`) : la figure ci-dessous montre donc
 # exactement ce qui a été journalisé.
+#
+# ```{exercise} Question 1.2 — Boston Housing et TensorBoard
+# :label: q1-2
+# :nonumber:
+# Appliquez votre descente aux données de Boston Housing et tracez, à chaque époque, le
+# coût sur l'apprentissage et le coût sur le test. Utilisez TensorBoard : un
+# `SummaryWriter(chemin)` pour créer le journal, puis seulement `add_scalar`.
+# ```
+#
+# ```{solution-start} q1-2
+# :class: dropdown
+# ```
+#
+# La boucle de la question 1.1 a écrit les deux séries `loss/train` et `loss/test` dans
+# son dossier ; on les relit et on les trace.
 
 # %%
 logged = read_scalars(run)
@@ -158,12 +191,16 @@ print({tag: f"{len(steps)} points, époques {steps[0]} à {steps[-1]}" for tag, 
 fig, ax = plt.subplots(figsize=(7, 4))
 plot_losses(ax, {"batch (boucle ci-dessus)": logged})
 ax.set_title("Question 1.2 — coûts journalisés dans TensorBoard")
+fig.tight_layout()
 
 # %% [markdown]
 # Le coût d'apprentissage décroît à chaque époque, comme on l'attend d'une descente batch
 # avec un pas assez petit. Le coût de test décroît aussi puis se stabilise plus haut :
 # le modèle linéaire ne peut pas tout expliquer, et les quartiers du test ne sont pas ceux
 # sur lesquels il a appris.
+#
+# ```{solution-end}
+# ```
 #
 # ## 3.3 Stochastique, mini-batch et batch (question 1.3)
 #
@@ -180,6 +217,18 @@ ax.set_title("Question 1.2 — coûts journalisés dans TensorBoard")
 # des pas et le journal TensorBoard. Chaque méthode reçoit son propre pas
 # d'apprentissage : un gradient estimé sur un seul exemple est bruité, et demande un pas
 # plus petit pour ne pas osciller.
+#
+# ```{exercise} Question 1.3 — stochastique et mini-batch
+# :label: q1-3
+# :nonumber:
+# Ajoutez une descente stochastique (un exemple par pas) et une descente par mini-lots.
+# Comparez-les à la descente batch : vitesse de convergence (en époques, en pas de
+# gradient, en secondes) et résultats obtenus, face à la solution exacte.
+# ```
+#
+# ```{solution-start} q1-3
+# :class: dropdown
+# ```
 
 # %%
 settings = {
@@ -223,7 +272,7 @@ fig.suptitle("Question 1.3 — batch, mini-batch et stochastique (MSE, échelle 
 fig.tight_layout()
 
 # %% [markdown]
-# ### Face à l'optimum exact
+# **Face à l'optimum exact.**
 #
 # La régression linéaire a une solution exacte : les moindres carrés, que
 # `torch.linalg.lstsq` calcule sur la matrice $[X, \mathbf{1}]$ (la colonne de 1 porte le
@@ -337,6 +386,9 @@ assert step_cost_ratio < 100, "un pas batch traite 404 fois plus d'exemples, pou
 #   époques pour l'atténuer. Sur le test, les trois méthodes finissent proches
 #   ({glue:text}`batch_test:.2f`, {glue:text}`mini_test:.2f` et {glue:text}`sto_test:.2f`).
 #
+# ```{solution-end}
+# ```
+#
 # ## Résumé
 #
 # - Avec autograd, une descente de gradient tient en quatre lignes : passe avant,
@@ -351,34 +403,43 @@ assert step_cost_ratio < 100, "un pas batch traite 404 fois plus d'exemples, pou
 #
 # ## Questions
 #
-# ```{admonition} Question 3.a — le pas d'apprentissage
-# :class: note
+# ```{exercise} Question 3.a — le pas d'apprentissage
+# :label: ex-3a
+# :nonumber:
 # Que se passe-t-il avec `lr=1.0` pour la descente batch de ce chapitre ?
 # ```
 #
-# ```{admonition} Réponse
+# ```{solution-start} ex-3a
 # :class: dropdown
-# Le pas dépasse la limite de stabilité $2/\lambda_{\max}$ (où $\lambda_{\max}$ est la plus
-# grande valeur propre du hessien $\frac{2}{N}X^\top X$) : le coût grandit à chaque
-# époque jusqu'à l'infini. `fit_linear_regression` s'arrête alors tout de suite avec une
-# erreur qui donne le pas et le numéro du pas de gradient — voir la cellule ci-dessous.
 # ```
+#
+# Le coût est quadratique, de hessien $H = \frac{2}{N}A^\top A$ avec $A = [X, \mathbf{1}]$.
+# La descente batch n'est stable que si $\varepsilon < 2/\lambda_{\max}(H)$ ; au-delà,
+# l'erreur est multipliée à chaque pas par $|1 - \varepsilon\lambda_{\max}| > 1$ et le coût
+# part à l'infini. `fit_linear_regression` s'arrête alors tout de suite avec une erreur
+# qui donne le pas d'apprentissage et le numéro du pas de gradient.
 
 # %%
-from tp2_src.linreg import TrainingDivergedError
-
+A = torch.cat([X_train, torch.ones(len(X_train), 1)], dim=1)
+lambda_max = torch.linalg.eigvalsh(2 / len(A) * A.T @ A).max().item()
+print(f"λ_max = {lambda_max:.2f} : la descente batch diverge pour lr > {2 / lambda_max:.3f}")
 try:
     fit_linear_regression(X_train, y_train, X_test, y_test, method="batch", lr=1.0, num_epochs=500)
 except TrainingDivergedError as err:
     print("TrainingDivergedError :", err)
 
 # %% [markdown]
-# ```{admonition} Question 3.b — standardiser
-# :class: note
+# ```{solution-end}
+# ```
+
+# %% [markdown]
+# ```{exercise} Question 3.b — standardiser
+# :label: ex-3b
+# :nonumber:
 # Pourquoi ajuster le `StandardScaler` sur la partie apprentissage seulement ?
 # ```
 #
-# ```{admonition} Réponse
+# ```{solution} ex-3b
 # :class: dropdown
 # Le test simule des données jamais vues. Si ses moyennes et écarts-types servaient à la
 # standardisation, le modèle aurait reçu de l'information sur le test, et la MSE de test

@@ -49,7 +49,7 @@ X_train, y_train, X_test, y_test = split.X_train, split.y_train, split.X_test, s
 # %% [markdown]
 # ## 4.1 `zero_grad()` et `step()`
 #
-# Un optimiseur reçoit à sa création la liste des paramètres à optimiser. Ensuite :
+# Un {term}`optimiseur` reçoit à sa création la liste des paramètres à optimiser. Ensuite :
 #
 # - `optimizer.zero_grad()` efface le gradient de chacun de ces paramètres. Par défaut
 #   (`set_to_none=True`), il remet `.grad` à `None` plutôt que de le remplir de zéros :
@@ -295,13 +295,14 @@ assert all(h.train_mse[-1] < 25 for h in histories.values()), "tous convergent"
 #
 # ## Questions
 #
-# ```{admonition} Question 4.a — `set_to_none`
-# :class: note
+# ```{exercise} Question 4.a — `set_to_none`
+# :label: ex-4a
+# :nonumber:
 # Quelle différence, pour la passe arrière suivante, entre `zero_grad(set_to_none=True)`
 # et `zero_grad(set_to_none=False)` ?
 # ```
 #
-# ```{admonition} Réponse
+# ```{solution} ex-4a
 # :class: dropdown
 # Aucune pour la valeur : dans les deux cas, le prochain `.grad` sera le gradient de la
 # nouvelle passe seule. Avec `None`, `backward` écrit le gradient directement au lieu de
@@ -309,13 +310,14 @@ assert all(h.train_mse[-1] < 25 for h in histories.values()), "tous convergent"
 # lit `p.grad` avant tout `backward` doit prévoir `None`.
 # ```
 #
-# ```{admonition} Question 4.b — accumulation et moyenne
-# :class: note
+# ```{exercise} Question 4.b — accumulation et moyenne
+# :label: ex-4b
+# :nonumber:
 # Dans l'accumulation sur $k$ mini-lots, que se passe-t-il si l'on oublie de diviser
 # chaque coût par $k$ ?
 # ```
 #
-# ```{admonition} Réponse
+# ```{solution} ex-4b
 # :class: dropdown
 # Le gradient accumulé vaut $k$ fois celui de l'union : avec SGD, c'est comme multiplier
 # le pas par $k$, ce qui peut faire diverger la descente. (Adam et RMSprop, qui

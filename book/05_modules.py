@@ -31,6 +31,7 @@
 import matplotlib.pyplot as plt
 import torch
 from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
 from torch.utils.tensorboard import SummaryWriter
 
 from tp2_src.data import load_boston, standardized_split
@@ -47,7 +48,7 @@ X_train, y_train, X_test, y_test = split.X_train, split.y_train, split.X_test, s
 # %% [markdown]
 # ## 5.1 Un module enregistre ses paramètres
 #
-# Un module est la brique de base d'un réseau : une couche (`nn.Linear`), une activation
+# Un {term}`module` est la brique de base d'un réseau : une couche (`nn.Linear`), une activation
 # (`nn.Tanh`), une perte (`nn.MSELoss`), ou un assemblage d'autres modules. Il définit
 # `forward` ; la passe arrière, elle, vient d'autograd dès que `forward` n'utilise que des
 # opérations de PyTorch.
@@ -94,6 +95,18 @@ print("nombre de tenseurs dans parameters() :", len(list(affine.parameters())))
 #
 # Chaque couche est un module, affecté à un attribut : elle s'inscrit comme **sous-module**
 # (dans `_modules`), et ses paramètres deviennent ceux du réseau.
+#
+# ```{exercise} Question 2 — un réseau à deux couches avec des modules
+# :label: q2
+# :nonumber:
+# Avec les modules `torch.nn.Linear`, `torch.nn.Tanh` et `torch.nn.MSELoss`, écrivez le
+# réseau linéaire → tanh → linéaire, avec une perte quadratique, puis la boucle de
+# descente de gradient qui l'entraîne sur Boston Housing à l'aide d'un optimiseur.
+# ```
+#
+# ```{solution-start} q2
+# :class: dropdown
+# ```
 
 # %%
 hidden = 32
@@ -127,9 +140,6 @@ print("paramètres au total :", sum(p.numel() for p in net.parameters()))
 # une matrice $(n, n)$ et calculerait une perte fausse (avec un avertissement).
 
 # %%
-from torch.utils.data import DataLoader, TensorDataset
-
-
 def train(net: nn.Module, num_epochs: int = 100, batch_size: int = 32, lr: float = 1e-2) -> list[float]:
     """Entraîne net sur Boston ; renvoie la MSE d'apprentissage de chaque mini-lot."""
     loader = DataLoader(TensorDataset(X_train, y_train), batch_size=batch_size, shuffle=True,
@@ -152,11 +162,27 @@ print(f"{len(losses_net)} pas ; MSE du dernier mini-lot : {losses_net[-1]:.3f}")
 print(f"MSE apprentissage {evaluate(net, X_train, y_train):.3f}, test {evaluate(net, X_test, y_test):.3f}")
 
 # %% [markdown]
+# ```{solution-end}
+# ```
+#
 # ## 5.3 Le même réseau avec `nn.Sequential`
 #
 # `nn.Sequential` est un conteneur qui applique ses modules l'un après l'autre : plus
-# besoin d'écrire `forward`. Créé avec la même graine, il tire les mêmes valeurs
-# initiales dans le même ordre.
+# besoin d'écrire `forward`.
+#
+# ```{exercise} Question 2 (suite) — le même réseau dans un conteneur
+# :label: q2-sequential
+# :nonumber:
+# Écrivez maintenant le même réseau avec un conteneur, `torch.nn.Sequential`. Vérifiez
+# qu'il a les mêmes paramètres et qu'il apprend de la même façon.
+# ```
+#
+# ```{solution-start} q2-sequential
+# :class: dropdown
+# ```
+#
+# Créé avec la même graine, le `Sequential` tire les mêmes valeurs initiales dans le même
+# ordre.
 
 # %%
 torch.manual_seed(0)
@@ -183,6 +209,9 @@ print("pertes identiques aux", len(losses_net), "pas :", losses_net == losses_se
 assert losses_net == losses_seq
 
 # %% [markdown]
+# ```{solution-end}
+# ```
+#
 # ## 5.4 Les conteneurs, et le piège de la liste
 #
 # PyTorch propose trois conteneurs ; tous inscrivent leurs modules, donc leurs paramètres :
@@ -196,6 +225,19 @@ assert losses_net == losses_seq
 # Une **liste Python ordinaire** ne l'est pas : `nn.Module` ne regarde pas à l'intérieur,
 # et les couches qu'elle contient sont invisibles pour `parameters()`, donc pour
 # l'optimiseur — sans erreur ni avertissement.
+#
+# ```{exercise} Question 2 (fin) — les conteneurs et leurs paramètres
+# :label: q2-containers
+# :nonumber:
+# D'après la documentation, en quoi diffèrent les conteneurs `Sequential`, `ModuleList`
+# et `ModuleDict` ? Que deviennent les paramètres des modules que l'on assemble ainsi ?
+# ```
+#
+# ```{solution-start} q2-containers
+# :class: dropdown
+# ```
+#
+# Le même réseau, rangé de quatre façons : on compte les paramètres que chacune inscrit.
 
 # %%
 class WithModuleList(nn.Module):
@@ -279,6 +321,9 @@ assert torch.equal(before, trap.layers[0].weight)
 # liste ou un dictionnaire Python ordinaire coupe cette récursion.
 # ```
 #
+# ```{solution-end}
+# ```
+#
 # ## 5.5 Modèle linéaire contre réseau
 #
 # Comparons, sur le même découpage, le modèle linéaire (un `nn.Linear(13, 1)`) et le
@@ -351,25 +396,27 @@ assert mlp.train_mse[-1] < mlp.test_mse[-1]
 #
 # ## Questions
 #
-# ```{admonition} Question 5.a — compter les paramètres
-# :class: note
+# ```{exercise} Question 5.a — compter les paramètres
+# :label: ex-5a
+# :nonumber:
 # Vérifiez le nombre de paramètres du réseau $13 \to 32 \to 1$.
 # ```
 #
-# ```{admonition} Réponse
+# ```{solution} ex-5a
 # :class: dropdown
 # Première couche : $13 \times 32$ poids et $32$ biais, soit $448$ ; seconde couche :
 # $32$ poids et $1$ biais, soit $33$ ; total $481$, ce qu'affiche le tableau.
 # ```
 #
-# ```{admonition} Question 5.b — `ModuleList` ou `Sequential` ?
-# :class: note
+# ```{exercise} Question 5.b — `ModuleList` ou `Sequential` ?
+# :label: ex-5b
+# :nonumber:
 # Un réseau dont chaque couche reçoit aussi l'entrée de la couche précédente
 # (connexion résiduelle, $\mathbf{h}_{k+1} = \mathbf{h}_k + f_k(\mathbf{h}_k)$) peut-il
 # s'écrire avec `Sequential` seul ?
 # ```
 #
-# ```{admonition} Réponse
+# ```{solution} ex-5b
 # :class: dropdown
 # Non : `Sequential` ne sait que chaîner $f_k(\mathbf{h}_k)$. On range les $f_k$ dans une
 # `ModuleList` (pour que leurs paramètres soient inscrits) et l'on écrit la boucle

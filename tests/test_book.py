@@ -48,6 +48,11 @@ def test_every_code_cell_was_executed_without_error_output(built_book: Path) -> 
         # Chaque cellule de code qui affiche quelque chose a bien sa sortie dans la page.
         outputs = soup.select("div.cell_output")
         assert outputs, f"{chapter.name} : aucune sortie exécutée"
+        # Pas de représentation d'objet laissée par mégarde (adresse mémoire, Axes, Text…).
+        for output in outputs:
+            shown = output.get_text()
+            for leak in (" at 0x", "<Axes", "Text(0", "<matplotlib"):
+                assert leak not in shown, f"{chapter.name} : sortie parasite {shown[:120]!r}"
 
 
 def test_build_leaves_tensorboard_runs_with_train_and_test_tags(built_book: Path) -> None:
