@@ -8,39 +8,18 @@ dossier, et qu'une modification de ``tp2_src`` est vue tout de suite.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
 from pathlib import Path
 
 import nox
 
 ROOT = Path(__file__).resolve().parent
 BUILD_DIR = ROOT / "_build"
-FINGERPRINT = BUILD_DIR / ".tp2-fingerprint"
 
 # Le venv est gardé d'une exécution à l'autre : pip n'y réinstalle que ce qui manque.
 nox.options.reuse_venv = "yes"
 nox.options.sessions = ["tests"]
 nox.options.default_venv_backend = "virtualenv"
-
-
-def _inputs_fingerprint(session: nox.Session) -> str:
-    """Empreinte de ce dont dépendent les sorties des chapitres, hors chapitres eux-mêmes.
-
-    Le cache d'exécution de Jupyter Book ne regarde que les cellules de code d'un
-    chapitre : il faut l'invalider nous-mêmes quand ``tp2_src``, ses données ou les
-    versions installées changent. Calculée sans git (le livre peut être construit hors
-    d'un dépôt).
-    """
-    digest = hashlib.sha256()
-    for path in sorted((ROOT / "tp2_src").rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(ROOT).as_posix().encode())
-            digest.update(path.read_bytes())
-    freeze = session.run("python", "-m", "pip", "freeze", "--exclude-editable", silent=True)
-    digest.update(str(freeze).encode())
-    return digest.hexdigest()
 
 
 @nox.session
@@ -52,10 +31,8 @@ def build(session: nox.Session) -> None:
     après ``--`` sont passés à ``jupyter-book build``.
     """
     session.install("-e", ".[book]")
-    fingerprint = _inputs_fingerprint(session)
-    if FINGERPRINT.is_file() and FINGERPRINT.read_text() != fingerprint:
-        session.log("tp2_src, les données ou les versions ont changé : _build est vidé.")
-        shutil.rmtree(BUILD_DIR)
+    # Le cache d'exécution est invalidé par book/_ext/fresh_outputs.py quand tp2_src, les
+    # données ou les versions installées changent : un livre construit n'est jamais périmé.
     session.run(
         "jupyter-book",
         "build",
@@ -66,8 +43,6 @@ def build(session: nox.Session) -> None:
         *session.posargs,
         env={"PYTHONHASHSEED": "0"},
     )
-    BUILD_DIR.mkdir(exist_ok=True)
-    FINGERPRINT.write_text(fingerprint)
     session.log(f"Livre construit : ouvrez {BUILD_DIR / 'html' / 'index.html'}")
 
 

@@ -36,15 +36,19 @@ from torch import nn
 from torch.utils.tensorboard import SummaryWriter
 
 from tp2_src.data import load_boston, standardized_split
+from tp2_src.device import get_device, make_deterministic
 from tp2_src.logs import fresh_run_dir, read_scalars
 from tp2_src.plots import plot_losses
 from tp2_src.report import show_table
 from tp2_src.training import fit
 
-torch.manual_seed(0)
+make_deterministic(seed=0)  # mêmes nombres à chaque exécution
+device = get_device()  # CUDA s'il y en a une, sinon le processeur
 data = load_boston()
 split = standardized_split(data.X, data.y, test_size=0.2, seed=0)
-X_train, y_train, X_test, y_test = split.X_train, split.y_train, split.X_test, split.y_test
+X_train, y_train, X_test, y_test = (
+    t.to(device) for t in (split.X_train, split.y_train, split.X_test, split.y_test)
+)
 
 # %% [markdown]
 # ## 4.1 `zero_grad()` et `step()`
@@ -62,8 +66,8 @@ X_train, y_train, X_test, y_test = split.X_train, split.y_train, split.X_test, s
 # défaut et que les modules reconnaissent comme paramètres (chapitre 5).
 
 # %%
-w = nn.Parameter(torch.zeros(13))
-b = nn.Parameter(torch.zeros(()))
+w = nn.Parameter(torch.zeros(13, device=device))
+b = nn.Parameter(torch.zeros((), device=device))
 print("requires_grad :", w.requires_grad, "| feuille :", w.is_leaf)
 lr = 0.05
 optimizer = torch.optim.SGD([w, b], lr=lr)
@@ -74,7 +78,7 @@ expected_w = (w - lr * w.grad).detach()  # ce que step() doit calculer
 optimizer.step()
 torch.testing.assert_close(w.detach(), expected_w)
 print("step() a fait w ← w − lr · w.grad : vérifié")
-print("avant zero_grad : w.grad =", w.grad[:3].numpy().round(3), "…")
+print("avant zero_grad : w.grad =", w.grad[:3].cpu().numpy().round(3), "…")
 optimizer.zero_grad()
 print("après zero_grad : w.grad =", w.grad)
 
@@ -112,8 +116,8 @@ except SyntaxError as err:
 def run_statement_loop(zero_grad_after_step: bool, num_iters: int = 1000, every: int = 100):
     """La boucle de l'énoncé (sur Boston), avec ou sans zero_grad() après chaque step()."""
     torch.manual_seed(0)
-    w = nn.Parameter(torch.randn(13))
-    b = nn.Parameter(torch.randn(1))
+    w = nn.Parameter(torch.randn(13).to(device))
+    b = nn.Parameter(torch.randn(1).to(device))
     optim = torch.optim.SGD(params=[w, b], lr=1e-3)
     optim.zero_grad()
     acc_norms, true_norms, losses = [], [], []
@@ -161,9 +165,8 @@ assert fixed_loss[-1] < buggy_loss[-1]
 # ```
 
 # %%
-torch.manual_seed(0)
-w = nn.Parameter(torch.zeros(13))
-b = nn.Parameter(torch.zeros(()))
+w = nn.Parameter(torch.zeros(13, device=device))
+b = nn.Parameter(torch.zeros((), device=device))
 optimizer = torch.optim.SGD([w, b], lr=0.1)
 num_epochs = 100
 for _ in range(num_epochs):
@@ -193,8 +196,8 @@ with torch.no_grad():
 
 # %%
 k, batch_size = 4, 32
-idx = torch.randperm(len(X_train), generator=torch.Generator().manual_seed(0))[: k * batch_size]
-model = nn.Linear(13, 1)
+idx = torch.randperm(len(X_train), generator=torch.Generator().manual_seed(0))[: k * batch_size].to(device)
+model = nn.Linear(13, 1).to(device)
 loss_fn = nn.MSELoss()
 
 model.zero_grad()
@@ -246,7 +249,7 @@ optimizers = {
 histories, runs = {}, {}
 for name, make_optimizer in optimizers.items():
     torch.manual_seed(0)  # même initialisation pour tous
-    model = nn.Linear(13, 1)
+    model = nn.Linear(13, 1).to(device)
     run = fresh_run_dir("optim-" + name.lower().replace(" + ", "-"))
     with SummaryWriter(run) as writer:
         histories[name] = fit(model, make_optimizer(model.parameters()), X_train, y_train,

@@ -35,15 +35,19 @@ from torch.utils.data import DataLoader, TensorDataset
 from torch.utils.tensorboard import SummaryWriter
 
 from tp2_src.data import load_boston, standardized_split
+from tp2_src.device import get_device, make_deterministic
 from tp2_src.logs import fresh_run_dir, read_scalars
 from tp2_src.plots import plot_losses
 from tp2_src.report import glue, show_table
 from tp2_src.training import evaluate, fit
 
-torch.manual_seed(0)
+make_deterministic(seed=0)  # mêmes nombres à chaque exécution
+device = get_device()  # CUDA s'il y en a une, sinon le processeur
 data = load_boston()
 split = standardized_split(data.X, data.y, test_size=0.2, seed=0)
-X_train, y_train, X_test, y_test = split.X_train, split.y_train, split.X_test, split.y_test
+X_train, y_train, X_test, y_test = (
+    t.to(device) for t in (split.X_train, split.y_train, split.X_test, split.y_test)
+)
 
 # %% [markdown]
 # ## 5.1 Un module enregistre ses paramètres
@@ -126,7 +130,7 @@ class TwoLayerNet(nn.Module):
 
 
 torch.manual_seed(0)
-net = TwoLayerNet(13, hidden)
+net = TwoLayerNet(13, hidden).to(device)
 print(net)
 for name, p in net.named_parameters():
     print(f"  {name:<15} {tuple(p.shape)}")
@@ -186,10 +190,10 @@ print(f"MSE apprentissage {evaluate(net, X_train, y_train):.3f}, test {evaluate(
 
 # %%
 torch.manual_seed(0)
-seq = nn.Sequential(nn.Linear(13, hidden), nn.Tanh(), nn.Linear(hidden, 1))
+seq = nn.Sequential(nn.Linear(13, hidden), nn.Tanh(), nn.Linear(hidden, 1)).to(device)
 print(seq)
 torch.manual_seed(0)
-net = TwoLayerNet(13, hidden)  # un réseau neuf, pour comparer à partir de la même graine
+net = TwoLayerNet(13, hidden).to(device)  # un réseau neuf, pour comparer à partir de la même graine
 for (name_net, p_net), (name_seq, p_seq) in zip(net.named_parameters(), seq.named_parameters(), strict=True):
     print(f"  {name_net:<15} ↔ {name_seq:<9} identiques : {torch.equal(p_net, p_seq)}")
     assert torch.equal(p_net, p_seq)
@@ -300,7 +304,10 @@ class PlainListWithBias(WithPlainList):
 
 
 torch.manual_seed(0)
-trap = PlainListWithBias()
+trap = PlainListWithBias().to(device)
+# .to(device) ne déplace pas non plus les couches de la liste : autre symptôme du piège.
+for layer in trap.layers:
+    layer.to(device)
 before = trap.layers[0].weight.detach().clone()
 print("paramètres vus par l'optimiseur :", [name for name, _ in trap.named_parameters()])
 train(trap, num_epochs=5)
@@ -337,9 +344,9 @@ assert torch.equal(before, trap.layers[0].weight)
 # %%
 models = {}
 torch.manual_seed(0)
-models["linéaire"] = nn.Linear(13, 1)
+models["linéaire"] = nn.Linear(13, 1).to(device)
 torch.manual_seed(0)
-models["réseau 13 → 32 → 1"] = nn.Sequential(nn.Linear(13, hidden), nn.Tanh(), nn.Linear(hidden, 1))
+models["réseau 13 → 32 → 1"] = nn.Sequential(nn.Linear(13, hidden), nn.Tanh(), nn.Linear(hidden, 1)).to(device)
 histories, runs = {}, {}
 lrs = {"linéaire": 1e-1, "réseau 13 → 32 → 1": 1e-2}
 for (name, model), run_name in zip(models.items(), ("modules-lineaire", "modules-reseau"), strict=True):
@@ -349,9 +356,9 @@ for (name, model), run_name in zip(models.items(), ("modules-lineaire", "modules
                               X_test, y_test, num_epochs=100, batch_size=32, seed=0, writer=writer)
     runs[name] = read_scalars(run)
 
-A = torch.cat([X_train, torch.ones(len(X_train), 1)], dim=1)
+A = torch.cat([X_train, torch.ones(len(X_train), 1, device=device)], dim=1)
 solution = torch.linalg.lstsq(A, y_train.unsqueeze(1)).solution.squeeze(1)
-A_test = torch.cat([X_test, torch.ones(len(X_test), 1)], dim=1)
+A_test = torch.cat([X_test, torch.ones(len(X_test), 1, device=device)], dim=1)
 lstsq_train = ((A @ solution - y_train) ** 2).mean().item()
 lstsq_test = ((A_test @ solution - y_test) ** 2).mean().item()
 

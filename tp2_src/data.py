@@ -104,6 +104,14 @@ def standardized_split(X: torch.Tensor, y: torch.Tensor, test_size: float = 0.2,
         )
     if X.shape[0] != y.shape[0]:
         raise ValueError(f"X et y n'ont pas le même nombre d'exemples : {X.shape[0]} contre {y.shape[0]}")
+    if not (X.is_floating_point() and y.is_floating_point()):
+        raise ValueError(f"X et y doivent être flottants ; reçu {X.dtype} et {y.dtype}")
+    for name, t in (("X", X), ("y", y)):
+        bad = (~torch.isfinite(t)).sum().item()
+        if bad:
+            raise ValueError(f"{name} contient {bad} valeur(s) NaN ou infinie(s)")
+    if X.shape[0] < 2:
+        raise ValueError(f"Il faut au moins 2 exemples pour découper ; reçu {X.shape[0]}")
     if not 0.0 < test_size < 1.0:
         raise ValueError(f"test_size doit être dans ]0, 1[ ; reçu {test_size}")
     X_np, y_np = X.numpy(), y.numpy()

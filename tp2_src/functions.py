@@ -66,6 +66,10 @@ def linear(X: torch.Tensor, W: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
             "linear attend X (n, d), W (d, p) et b (p,) ; reçu "
             f"X {tuple(X.shape)}, W {tuple(W.shape)}, b {tuple(b.shape)}"
         )
+    if not (X.dtype == W.dtype == b.dtype) or not X.is_floating_point():
+        raise ValueError(
+            f"linear attend trois tenseurs flottants de même type ; reçu {X.dtype}, {W.dtype}, {b.dtype}"
+        )
     if X.shape[1] != W.shape[0] or W.shape[1] != b.shape[0]:
         raise ValueError(
             "Formes incompatibles pour X @ W + b : "
@@ -84,6 +88,8 @@ def mse(yhat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         raise ValueError(
             f"mse attend deux tenseurs de même forme ; reçu yhat {tuple(yhat.shape)} et y {tuple(y.shape)}"
         )
+    if yhat.dtype != y.dtype or not yhat.is_floating_point():
+        raise ValueError(f"mse attend deux tenseurs flottants de même type ; reçu {yhat.dtype} et {y.dtype}")
     if yhat.numel() == 0:
         raise ValueError("mse sur des tenseurs vides : la moyenne n'est pas définie")
     return MSEFunction.apply(yhat, y)

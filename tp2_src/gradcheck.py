@@ -32,5 +32,7 @@ def finite_difference_grad(
             flat[k] = saved
             if up.numel() != 1:
                 raise ValueError(f"f doit renvoyer un scalaire ; forme reçue {tuple(up.shape)}")
+            if not (torch.isfinite(up) and torch.isfinite(down)):
+                raise ValueError(f"f n'est pas finie autour de la coordonnée {k} de param (eps={eps})")
             grad.view(-1)[k] = (up - down).item() / (2 * eps)
     return grad

@@ -55,6 +55,8 @@ def autograd_graph(
 
     Lève ``ValueError`` si ``output`` n'a pas de ``grad_fn`` (aucun graphe enregistré).
     """
+    if not isinstance(output, torch.Tensor):
+        raise ValueError(f"autograd_graph attend un tenseur ; reçu {type(output).__name__}")
     if output.grad_fn is None:
         raise ValueError(
             "Ce tenseur n'a pas de grad_fn : aucun graphe n'a été enregistré "
@@ -121,6 +123,8 @@ def layered_layout(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
     nœud est placé à la hauteur moyenne de ses prédécesseurs (heuristique du barycentre),
     ce qui évite la plupart des croisements d'arêtes.
     """
+    if not nx.is_directed_acyclic_graph(graph):
+        raise ValueError("Le graphe doit être orienté et acyclique (DAG).")
     order = {n: i for i, n in enumerate(graph.nodes)}
     generations = [list(g) for g in nx.topological_generations(graph)]
     layer_of = {n: i for i, g in enumerate(generations) for n in g}

@@ -71,7 +71,16 @@ def check_regression_data(X: torch.Tensor, y: torch.Tensor, name: str = "") -> N
 
 
 def mse(X: torch.Tensor, y: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> float:
-    """Erreur quadratique moyenne du modèle ``X @ w + b`` ; ``X`` (n, d), ``y`` (n,)."""
+    """Erreur quadratique moyenne du modèle ``X @ w + b`` ; ``X`` (n, d), ``y`` (n,), ``w`` (d,).
+
+    Refuse des formes qui se diffuseraient en silence en une perte fausse.
+    """
+    check_regression_data(X, y)
+    if w.shape != (X.shape[1],) or b.numel() != 1:
+        raise ValueError(
+            f"w doit être de forme ({X.shape[1]},) et b scalaire ; reçu w {tuple(w.shape)}, "
+            f"b {tuple(b.shape)}"
+        )
     with torch.no_grad():
         return ((X @ w + b - y) ** 2).mean().item()
 
@@ -108,6 +117,9 @@ def fit_linear_regression(
     """
     check_regression_data(X_train, y_train, "apprentissage")
     check_regression_data(X_test, y_test, "test")
+    devices = {t.device for t in (X_train, y_train, X_test, y_test)}
+    if len(devices) > 1:
+        raise ValueError(f"Les données sont sur plusieurs matériels : {sorted(map(str, devices))}")
     if X_test.shape[1] != X_train.shape[1]:
         raise ValueError(f"X_test a {X_test.shape[1]} variables, X_train en a {X_train.shape[1]}")
     if method not in METHODS:
@@ -132,8 +144,8 @@ def fit_linear_regression(
             f"batch_size doit être un entier entre 1 et la taille du jeu ({n}) ; reçu {batch_size!r}"
         )
 
-    w = torch.zeros(d, dtype=X_train.dtype, requires_grad=True)
-    b = torch.zeros((), dtype=X_train.dtype, requires_grad=True)
+    w = torch.zeros(d, dtype=X_train.dtype, device=X_train.device, requires_grad=True)
+    b = torch.zeros((), dtype=X_train.dtype, device=X_train.device, requires_grad=True)
     dataset = TensorDataset(X_train, y_train)
     order = (
         SequentialSampler(dataset)

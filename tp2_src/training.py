@@ -49,6 +49,7 @@ def predict(model: nn.Module, X: torch.Tensor) -> torch.Tensor:
 
 def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
     """MSE du modèle sur ``X`` (n, d), ``y`` (n,), sans construire de graphe."""
+    check_regression_data(X, y)
     with torch.no_grad():
         return nn.functional.mse_loss(predict(model, X), y).item()
 
@@ -88,6 +89,9 @@ def fit(
     lrs = [group["lr"] for group in optimizer.param_groups]
     if not all(isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0 for lr in lrs):
         raise ValueError(f"Le pas d'apprentissage doit être > 0 ; l'optimiseur a lr={lrs}")
+    devices = {str(p.device) for p in model.parameters()} | {str(X_train.device), str(X_test.device)}
+    if len(devices) > 1:
+        raise ValueError(f"Modèle et données sont sur des matériels différents : {sorted(devices)}")
     optimized = {id(p) for group in optimizer.param_groups for p in group["params"]}
     ignored = [name for name, p in model.named_parameters() if p.requires_grad and id(p) not in optimized]
     if ignored:

@@ -1,0 +1,93 @@
+"""Extension Sphinx locale : des sorties qui ne sont jamais périmées.
+
+Le cache d'exécution de Jupyter Book (jupyter-cache) ne regarde que les cellules de code
+d'un chapitre. Si ``tp2_src``, ses données ou les versions installées changent, il
+resservirait des sorties calculées avec l'ancien code, et Sphinx ne relirait même pas les
+chapitres inchangés. On calcule donc une empreinte de tout ce dont dépendent les sorties,
+hors chapitres ; quand elle change, on vide le cache et on fait relire tous les
+chapitres, qui sont ré-exécutés. Sans changement, rien n'est relu ni ré-exécuté.
+
+L'empreinte est calculée sans git (le livre peut être construit hors d'un dépôt) et
+rangée dans ``_build/.tp2-fingerprint``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+
+def package_dir(name: str = "tp2_src") -> Path:
+    """Dossier du paquet tel que les chapitres l'importeront (même ``sys.path``)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"Le paquet {name} est introuvable : installez-le (pip install -e .)")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def inputs_fingerprint() -> str:
+    """Empreinte de tp2_src (code et données), de Python et des versions installées."""
+    digest = hashlib.sha256()
+    root = package_dir()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    digest.update(sys.version.encode())
+    versions = sorted(
+        f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()
+    )
+    digest.update("\n".join(versions).encode())
+    return digest.hexdigest()
+
+
+def _fingerprint_file(app: Sphinx) -> Path:
+    return Path(app.outdir).parent / ".tp2-fingerprint"
+
+
+def check_fingerprint(app: Sphinx, config: Any) -> None:
+    """Avant tout : si l'empreinte a changé, vide le cache d'exécution."""
+    fingerprint = inputs_fingerprint()
+    stored = _fingerprint_file(app)
+    app.tp2_stale = stored.is_file() and stored.read_text() != fingerprint
+    app.tp2_fingerprint = fingerprint
+    if app.tp2_stale:
+        cache = Path(config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
+        logger.info("[fresh_outputs] tp2_src, données ou versions modifiés : cache vidé (%s)", cache)
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def outdated_documents(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Fait relire (donc ré-exécuter) tous les chapitres quand l'empreinte a changé."""
+    if not getattr(app, "tp2_stale", False):
+        return []
+    return sorted(name for name in env.found_docs if Path(env.doc2path(name)).suffix == ".py")
+
+
+def save_fingerprint(app: Sphinx, exception: Exception | None) -> None:
+    """Après une construction réussie seulement : un échec doit tout ré-exécuter."""
+    if exception is None:
+        stored = _fingerprint_file(app)
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        stored.write_text(app.tp2_fingerprint)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    # Avant MyST-NB, qui ouvre le cache à l'initialisation du constructeur.
+    app.connect("config-inited", check_fingerprint, priority=100)
+    app.connect("env-get-outdated", outdated_documents)
+    app.connect("build-finished", save_fingerprint)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
