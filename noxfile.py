@@ -73,3 +73,13 @@ def tensorboard(session: nox.Session) -> None:
     if not Path(logdir).is_dir():
         session.error(f"Aucun journal dans {logdir} : lancez d'abord `nox -s build` ou un chapitre.")
     session.run("tensorboard", "--logdir", logdir, *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Banc d'essai de la construction : scripts, construction à neuf, reconstructions.
+
+    Affiche les durées, leurs rapports et la mémoire maximale (voir BENCHMARKS.md).
+    """
+    session.install("-e", ".[book]")
+    session.run("python", str(ROOT / "benchmarks" / "bench_build.py"), *session.posargs)

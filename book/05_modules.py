@@ -384,9 +384,9 @@ assert mlp.train_mse[-1] < mlp.test_mse[-1]
 # %% [markdown]
 # Le réseau réduit la MSE de test de {glue:text}`lin_test:.2f` à
 # {glue:text}`mlp_test:.2f` (−{glue:text}`test_gain:.0f` %) : la couche cachée et la
-# tangente hyperbolique captent des effets non linéaires (le prix ne varie pas
-# linéairement avec `LSTAT` ou `RM`) qu'aucun modèle linéaire ne peut représenter, pas
-# même l'optimum exact. L'écart entre sa MSE d'apprentissage
+# tangente hyperbolique captent des effets non linéaires des variables sur le prix,
+# qu'aucun modèle linéaire ne peut représenter, pas même l'optimum exact des moindres
+# carrés (vérifié par la cellule ci-dessus). L'écart entre sa MSE d'apprentissage
 # ({glue:text}`mlp_train:.2f`) et sa MSE de test montre aussi qu'il commence à
 # sur-apprendre : avec 481 paramètres pour 404 exemples, il faudrait régulariser ou
 # arrêter plus tôt.
