@@ -17,12 +17,10 @@ from __future__ import annotations
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +49,10 @@ def measure(commands: list[list[str]], env: dict[str, str], cwd: Path) -> dict[s
     )
     result = subprocess.run(
         [sys.executable, "-c", runner, json.dumps(commands)],
-        cwd=cwd, env=env, capture_output=True, text=True,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     if result.returncode:
         raise SystemExit(f"Échec d'une étape du banc d'essai :\n{result.stderr}")
@@ -81,8 +82,10 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"Machine : {platform.node()} — {os.cpu_count()} cœurs, {platform.processor() or platform.machine()}, "
-          f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    print(
+        f"Machine : {platform.node()} — {os.cpu_count()} cœurs, {platform.machine()}, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
     print()
     print(f"(a) chapitres en scripts     : {a['seconds']:7.1f} s   (RSS max {a['rss_mb']:6.0f} Mo)")
     for chapter, seconds in zip(chapters, a["each"], strict=True):
@@ -94,8 +97,10 @@ def main() -> None:
     longest = max(a["each"])
     print(f"b/a = {b['seconds'] / a['seconds']:.2f}   (cible ≤ 1,5)")
     print(f"c/b = {c['seconds'] / b['seconds']:.1%}   (cible ≤ 10 %)")
-    print(f"d/b = {d['seconds'] / b['seconds']:.1%}   (cible : d ≤ un chapitre, {longest:.1f} s au plus, + quelques s ;"
-          f" d = {d['seconds']:.1f} s)")
+    print(
+        f"d/b = {d['seconds'] / b['seconds']:.1%}   (d = {d['seconds']:.1f} s ; cible : d ≤ un chapitre,"
+        f" {longest:.1f} s au plus, + quelques s)"
+    )
     print(f"mémoire maximale : {max(x['rss_mb'] for x in (a, b, c, d)):.0f} Mo")
 
 

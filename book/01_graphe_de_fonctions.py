@@ -103,15 +103,18 @@ print(f"ℓ = {loss.item():.6f}")
 #
 # Les noms des nœuds sont ceux des classes de PyTorch : `MvBackward0` est la passe
 # arrière d'un produit matrice-vecteur, `PermuteBackward0` celle de la transposition
-# `theta.T`, `PowBackward0` celle du carré. Le nœud encadré de rouge est la fonction
-# linéaire $\hat{\mathbf{x}} = \theta^\top\mathbf{y} + b_2$ que la suite du chapitre isole.
+# `theta.T`, `PowBackward0` celle du carré. Les deux nœuds encadrés de rouge forment la
+# fonction linéaire $\hat{\mathbf{x}} = \theta^\top\mathbf{y} + b_2$ que la suite du
+# chapitre isole : le produit $\theta^\top\mathbf{y}$ (`MvBackward0`) puis l'ajout de
+# $b_2$ (`AddBackward0`).
 
 # %%
 leaves = {"x": x, "θ": theta, "b₁": b1, "b₂": b2}
 graph = autograd_graph(loss, leaves=leaves, intermediates={"y": y, "x̂": x_hat})
-linear_node = next(n for n, data in graph.nodes(data=True) if data["label"].endswith("→ x̂"))
+add_node = next(n for n, data in graph.nodes(data=True) if data["label"].endswith("→ x̂"))
+product_node = next(n for n in graph.predecessors(add_node) if graph.nodes[n].get("op") == "MvBackward0")
 fig1, ax = plt.subplots(figsize=(14, 5.5))
-draw_graph(graph, ax=ax, highlight=[linear_node],
+draw_graph(graph, ax=ax, highlight=[product_node, add_node],
            title="Figure 1 — graphe de calcul de l'auto-encodeur (enregistré par autograd)")
 fig1.tight_layout()
 
@@ -222,9 +225,11 @@ fig2.tight_layout()
 # donc $\boldsymbol{\delta} := \partial L / \partial \mathbf{z} = 2(\mathbf{z} - \mathbf{x})$.
 #
 # **La fonction $g$.** $\mathbf{z} = M\mathbf{y} + b_2$ avec $M = \theta^\top$. Ses dérivées
-# locales donnent $\partial/\partial M = \boldsymbol{\delta}\,\mathbf{y}^\top$,
-# $\partial/\partial \mathbf{y} = M^\top\boldsymbol{\delta} = \theta\,\boldsymbol{\delta}$ et
-# $\partial/\partial b_2 = \boldsymbol{\delta}$.
+# locales donnent, avec la seconde équation,
+# $\partial (L_{\mathbf{m}}\circ g)/\partial M = \boldsymbol{\delta}\,\mathbf{y}^\top$,
+# $\partial (L_{\mathbf{m}}\circ g)/\partial \mathbf{y} = M^\top\boldsymbol{\delta}
+# = \theta\,\boldsymbol{\delta}$ et
+# $\partial (L_{\mathbf{m}}\circ g)/\partial b_2 = \boldsymbol{\delta}$.
 #
 # **L'amont ($f$).** $f$ transpose $\theta$ et calcule $\mathbf{y} = \theta\mathbf{x} + b_1$ :
 #
@@ -287,7 +292,7 @@ print("\n∂ℓ/∂θ (à la main) =\n", by_hand["θ"].numpy().round(4))
 print("∂ℓ/∂θ (autograd)   =\n", theta.grad.numpy().round(4))
 
 # %% [markdown]
-# Les trois calculs concordent : l'écart avec autograd est de l'ordre de l'arrondi des
+# Les trois calculs concordent : l'écart avec autograd ne dépasse pas l'arrondi des
 # flottants double précision, et l'écart avec les différences finies reste de l'ordre de
 # $\varepsilon^2$ et de l'arrondi, bien sous la tolérance de $10^{-6}$ que vérifie la
 # cellule (elle échouerait, et le livre avec elle, au moindre désaccord). Les différences

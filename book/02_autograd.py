@@ -23,7 +23,7 @@
 # - dire quels tenseurs enregistrent un graphe (`requires_grad`, `grad_fn`, {term}`feuilles <feuille>`) ;
 # - lancer la rétropropagation (`backward`) et lire les gradients (`.grad`), y compris
 #   ceux des nœuds intermédiaires (`retain_grad`) ;
-# - éviter le piège de l'**accumulation** des gradients, et couper le graphe avec
+# - éviter le piège de **l'accumulation** des gradients, et couper le graphe avec
 #   `torch.no_grad()`.
 # ```
 #
@@ -72,7 +72,8 @@ print(inspect.getsource(MSEFunction))
 # \frac{\partial \ell}{\partial b} = \sum_{i=1}^{n} G_{i,:},
 # $$
 #
-# et pour la MSE, $\partial \ell/\partial \hat{y} = \frac{2}{N}(\hat{y} - y)$ et
+# et pour la MSE, où $N$ est le nombre d'éléments de $\hat{y}$ (ici $n \times p$),
+# $\partial \ell/\partial \hat{y} = \frac{2}{N}(\hat{y} - y)$ et
 # $\partial \ell/\partial y = -\frac{2}{N}(\hat{y} - y)$.
 #
 # ### Vérifier une passe arrière : `gradcheck`
@@ -272,8 +273,8 @@ except RuntimeError as err:
 assert "does not require grad" in message
 
 # %% [markdown]
-# Le message dit précisément ce qui manque : l'élément 0 (le seul) du tenseur n'exige
-# pas de gradient et n'a pas de `grad_fn`. Une autre manière de sortir un tenseur du
+# Le message dit précisément ce qui manque : le tenseur n° 0 de la liste à rétropropager
+# (le seul, `c`) n'exige pas de gradient et n'a pas de `grad_fn`. Une autre manière de sortir un tenseur du
 # graphe est `t.detach()`, qui partage la mémoire de `t` sans son historique.
 #
 # ## Résumé

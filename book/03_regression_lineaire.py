@@ -68,9 +68,10 @@ print("variables :", ", ".join(data.feature_names))
 print(f"MEDV : de {data.y.min():.1f} à {data.y.max():.1f} k$, moyenne {data.y.mean():.2f} k$")
 
 # %% [markdown]
-# On garde 20 % des quartiers pour le test (découpage tiré avec une graine fixe), et l'on
-# **standardise** chaque variable (moyenne nulle, écart-type 1) avec les statistiques de
-# la partie apprentissage seulement : calculées sur tout le jeu, elles laisseraient fuir
+# On garde 20 % des quartiers pour le test (découpage `train_test_split` de scikit-learn,
+# tiré avec une graine fixe), et l'on **standardise** chaque variable (moyenne nulle,
+# écart-type 1, `StandardScaler` de scikit-learn) avec les statistiques de la partie
+# apprentissage seulement : calculées sur tout le jeu, elles laisseraient fuir
 # de l'information du test. Sans standardisation, `TAX` (centaines) et `NOX` (dixièmes)
 # auraient des gradients d'échelles si différentes qu'aucun pas d'apprentissage unique ne
 # conviendrait.
@@ -81,12 +82,13 @@ X_train, y_train, X_test, y_test = (
     t.to(device) for t in (split.X_train, split.y_train, split.X_test, split.y_test)
 )
 print(f"apprentissage : {tuple(X_train.shape)}, test : {tuple(X_test.shape)}")
-print("moyennes (apprentissage) :", X_train.mean(0)[:4].cpu().numpy().round(6), "…")
+print(f"apprentissage : plus grande |moyenne| {X_train.mean(0).abs().max():.1e}, "
+      f"écarts-types entre {X_train.std(0, unbiased=False).min():.4f} et {X_train.std(0, unbiased=False).max():.4f}")
 
 # %% [markdown]
 # ## 3.2 Descente de gradient batch avec autograd (questions 1.1 et 1.2)
 #
-# Le modèle est $\hat{y} = X\mathbf{w} + b$ et le coût l'erreur quadratique moyenne
+# Le modèle est $\hat{y} = X\mathbf{w} + b$, et le coût, l'erreur quadratique moyenne
 # $\ell(\mathbf{w}, b) = \frac{1}{N}\lVert X\mathbf{w} + b - \mathbf{y}\rVert^2$. Au TME 1, il
 # fallait écrire la passe arrière de chaque fonction et passer un contexte. Ici, `w` et
 # `b` sont de simples **feuilles** avec `requires_grad=True` : autograd enregistre le
@@ -129,6 +131,8 @@ b = torch.zeros((), device=device, requires_grad=True)
 
 run = fresh_run_dir("q1-batch-manuel")
 writer = SummaryWriter(run)
+writer.add_scalar("loss/train", mse(X_train, y_train, w, b), 0)  # coûts initiaux (époque 0)
+writer.add_scalar("loss/test", mse(X_test, y_test, w, b), 0)
 for epoch in range(1, num_epochs + 1):
     y_hat = X_train @ w + b  # 1. passe avant
     loss = ((y_hat - y_train) ** 2).mean()
@@ -193,7 +197,8 @@ b.grad = None
 
 # %%
 logged = read_scalars(run)
-print({tag: f"{len(steps)} points, époques {steps[0]} à {steps[-1]}" for tag, (steps, _) in logged.items()})
+for tag, (steps, values) in logged.items():
+    print(f"{tag} : {len(steps)} points, époques {steps[0]} à {steps[-1]}, de {values[0]:.1f} à {values[-1]:.3f}")
 fig, ax = plt.subplots(figsize=(7, 4))
 plot_losses(ax, {"batch (boucle ci-dessus)": logged})
 ax.set_title("Question 1.2 — coûts journalisés dans TensorBoard")
@@ -242,6 +247,7 @@ settings = {
     "mini-batch": {"lr": 0.01, "batch_size": 32},
     "stochastic": {"lr": 0.001},
 }
+labels = {"batch": "batch", "mini-batch": "mini-batch", "stochastic": "stochastique"}
 histories, runs = {}, {}
 for method, kwargs in settings.items():
     run = fresh_run_dir(method)
@@ -250,9 +256,9 @@ for method, kwargs in settings.items():
             X_train, y_train, X_test, y_test,
             method=method, num_epochs=num_epochs, seed=0, writer=writer, **kwargs,
         )
-    runs[method] = read_scalars(run)
+    runs[labels[method]] = read_scalars(run)
     h = histories[method]
-    print(f"{method:>10} : lr={h.lr}, lots de {h.batch_size}, {h.steps[-1]} pas, "
+    print(f"{labels[method]:>12} : lr={h.lr}, lots de {h.batch_size}, {h.steps[-1]} pas, "
           f"MSE apprentissage {h.train_mse[-1]:.3f}")
 
 # La version outillée de la boucle donne exactement les poids de la boucle écrite en 3.2.
@@ -303,7 +309,7 @@ rows = []
 for method, h in histories.items():
     epoch = reached[method]
     rows.append([
-        method, f"{h.train_mse[-1]:.3f}", f"{h.test_mse[-1]:.3f}",
+        labels[method], f"{h.train_mse[-1]:.3f}", f"{h.test_mse[-1]:.3f}",
         f"{100 * (h.train_mse[-1] / optimum - 1):+.2f} %", h.steps[-1],
         "non atteint" if epoch is None else f"époque {epoch}, {h.steps[epoch]} pas",
     ])
@@ -329,7 +335,7 @@ ax.set_title("Question 1.3 — MSE par seconde de calcul (temps mesurés)")
 fig.tight_layout()
 show_table(
     ["méthode", "secondes (100 époques)", "µs par pas", "secondes jusqu'à 1 % de l'optimum"],
-    [[method, f"{h.seconds[-1]:.3f}", f"{1e6 * h.seconds[-1] / h.steps[-1]:.0f}",
+    [[labels[method], f"{h.seconds[-1]:.3f}", f"{1e6 * h.seconds[-1] / h.steps[-1]:.0f}",
       "—" if reached[method] is None else f"{h.seconds[reached[method]]:.3f}"]
      for method, h in histories.items()],
 )
@@ -385,8 +391,9 @@ assert step_cost_ratio < 100, "un pas batch traite 404 fois plus d'exemples, pou
 #   par époque au lieu d'un.
 # - **Par pas de gradient**, c'est l'inverse : le batch n'a besoin que de
 #   {glue:text}`batch_steps` pas, le mini-batch de {glue:text}`mini_steps`, le
-#   stochastique de {glue:text}`sto_steps`. Un gradient exact vaut beaucoup de gradients
-#   bruités.
+#   stochastique de {glue:text}`sto_steps`. Le gradient exact supporte un grand pas
+#   d'apprentissage (0,1) ; les gradients bruités en demandent de plus petits (0,01 et
+#   0,001), donc plus nombreux.
 # - **Par seconde**, ce qui compte en pratique, le stochastique perd : un pas sur un seul
 #   exemple coûte {glue:text}`sto_per_step_us:.0f` µs, seulement
 #   {glue:text}`step_cost_ratio:.0f` fois moins qu'un pas batch sur 404 exemples
@@ -434,8 +441,8 @@ assert step_cost_ratio < 100, "un pas batch traite 404 fois plus d'exemples, pou
 # Le coût est quadratique, de hessien $H = \frac{2}{N}A^\top A$ avec $A = [X, \mathbf{1}]$.
 # La descente batch n'est stable que si $\varepsilon < 2/\lambda_{\max}(H)$ ; au-delà,
 # l'erreur est multipliée à chaque pas par $|1 - \varepsilon\lambda_{\max}| > 1$ et le coût
-# part à l'infini. `fit_linear_regression` s'arrête alors tout de suite avec une erreur
-# qui donne le pas d'apprentissage et le numéro du pas de gradient.
+# part à l'infini. `fit_linear_regression` s'arrête dès que la perte cesse d'être finie,
+# avec une erreur qui donne le pas d'apprentissage et le numéro du pas de gradient.
 
 # %%
 A = torch.cat([X_train, torch.ones(len(X_train), 1, device=device)], dim=1)

@@ -281,8 +281,27 @@ assert all(h.train_mse[-1] < 25 for h in histories.values()), "tous convergent"
 # près de l'optimum. Le moment va le plus vite au début : c'est lui qui a la plus faible
 # MSE après une époque (vérifié par la cellule ci-dessus). Adam est le plus lent au
 # départ (la plus forte MSE à l'époque 5, vérifié aussi) : son pas, d'environ
-# $\varepsilon$ par coordonnée, doit amener le biais de 0 jusqu'à 22,5. Sur des réseaux profonds aux gradients d'échelles très différentes
-# d'une couche à l'autre, cette normalisation devient au contraire leur atout.
+# $\varepsilon$ par coordonnée, doit amener le biais de 0 jusqu'à 22,5. RMSprop a le même
+# $\varepsilon$ mais pas de correction de biais : sa moyenne des carrés des gradients part
+# de zéro, et avec $\alpha = 0{,}99$ son premier pas vaut $\varepsilon/\sqrt{1-\alpha}
+# = 10\,\varepsilon$. Mesurons le premier pas de chacun sur le biais :
+
+# %%
+first_steps = {}
+for name in ("RMSprop", "Adam"):
+    torch.manual_seed(0)
+    model = nn.Linear(13, 1).to(device)
+    optimizer = optimizers[name](model.parameters())
+    before = model.bias.item()
+    nn.functional.mse_loss(model(X_train).squeeze(1), y_train).backward()
+    optimizer.step()
+    first_steps[name] = abs(model.bias.item() - before)
+    print(f"{name:>7} : premier pas sur le biais = {first_steps[name]:.3f} (lr = 0,1)")
+assert first_steps["RMSprop"] > 5 * first_steps["Adam"]
+
+# %% [markdown]
+# Sur des réseaux profonds aux gradients d'échelles très différentes d'une couche à
+# l'autre, cette normalisation devient au contraire l'atout d'Adam et de RMSprop.
 #
 # ## Résumé
 #
@@ -300,7 +319,7 @@ assert all(h.train_mse[-1] < 25 for h in histories.values()), "tous convergent"
 #
 # ## Questions
 #
-# ```{exercise} Question 4.a — `set_to_none`
+# ```{exercise} Question 4.a — remettre à None ou à zéro ?
 # :label: ex-4a
 # :nonumber:
 # Quelle différence, pour la passe arrière suivante, entre `zero_grad(set_to_none=True)`

@@ -55,7 +55,9 @@ X_train, y_train, X_test, y_test = (
 # Un {term}`module` est la brique de base d'un réseau : une couche (`nn.Linear`), une activation
 # (`nn.Tanh`), une perte (`nn.MSELoss`), ou un assemblage d'autres modules. Il définit
 # `forward` ; la passe arrière, elle, vient d'autograd dès que `forward` n'utilise que des
-# opérations de PyTorch.
+# opérations de PyTorch. (Contrairement à une `torch.autograd.Function`, un `nn.Module`
+# n'a d'ailleurs pas de méthode `backward` à écrire : on appelle `backward()` sur le coût,
+# et autograd remonte le graphe que `forward` a enregistré.)
 #
 # Ce qui fait la force du module, c'est qu'il **sait quels sont ses paramètres**. Quand on
 # affecte un `nn.Parameter` à un attribut (`self.w = nn.Parameter(...)`), la méthode
@@ -312,7 +314,7 @@ before = trap.layers[0].weight.detach().clone()
 print("paramètres vus par l'optimiseur :", [name for name, _ in trap.named_parameters()])
 train(trap, num_epochs=5)
 print("poids de la 1re couche modifiés par l'apprentissage :", not torch.equal(before, trap.layers[0].weight))
-print("biais `shift` appris :", round(trap.shift.item(), 3))
+print("biais shift appris :", round(trap.shift.item(), 3))
 assert torch.equal(before, trap.layers[0].weight)
 
 # %% [markdown]
@@ -399,7 +401,8 @@ assert mlp.train_mse[-1] < mlp.test_mse[-1]
 #   paramètres (noms mis à part), mêmes pertes depuis la même graine.
 # - `Sequential`, `ModuleList` et `ModuleDict` inscrivent leurs modules ; une liste Python
 #   ordinaire les cache à l'optimiseur sans le moindre message.
-# - Sur Boston, le réseau bat le meilleur modèle linéaire possible en test.
+# - Sur Boston, le réseau bat en test l'optimum des moindres carrés, le meilleur modèle
+#   linéaire sur l'apprentissage.
 #
 # ## Questions
 #
@@ -415,11 +418,10 @@ assert mlp.train_mse[-1] < mlp.test_mse[-1]
 # $32$ poids et $1$ biais, soit $33$ ; total $481$, ce qu'affiche le tableau.
 # ```
 #
-# ```{exercise} Question 5.b — `ModuleList` ou `Sequential` ?
+# ```{exercise} Question 5.b — liste de modules ou séquence ?
 # :label: ex-5b
 # :nonumber:
-# Un réseau dont chaque couche reçoit aussi l'entrée de la couche précédente
-# (connexion résiduelle, $\mathbf{h}_{k+1} = \mathbf{h}_k + f_k(\mathbf{h}_k)$) peut-il
+# Un réseau dont chaque couche ajoute son entrée à sa sortie (connexion résiduelle, $\mathbf{h}_{k+1} = \mathbf{h}_k + f_k(\mathbf{h}_k)$) peut-il
 # s'écrire avec `Sequential` seul ?
 # ```
 #

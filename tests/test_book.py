@@ -45,6 +45,9 @@ def test_every_code_cell_was_executed_without_error_output(built_book: Path) -> 
         assert not soup.select(".output.error, .output.traceback, .output.stderr"), chapter.name
         text = soup.get_text()
         assert "Traceback (most recent call last)" not in text, chapter.name
+        # Aucune directive MyST restée en texte brut (titre mal formé, bloc non fermé…).
+        for raw in ("```{", ":label:", ":nonumber:", "{glue:", "{term}", "{ref}"):
+            assert raw not in text, f"{chapter.name} : syntaxe MyST affichée telle quelle ({raw})"
         # Chaque cellule de code qui affiche quelque chose a bien sa sortie dans la page.
         outputs = soup.select("div.cell_output")
         assert outputs, f"{chapter.name} : aucune sortie exécutée"
@@ -53,6 +56,15 @@ def test_every_code_cell_was_executed_without_error_output(built_book: Path) -> 
             shown = output.get_text()
             for leak in (" at 0x", "<Axes", "Text(0", "<matplotlib"):
                 assert leak not in shown, f"{chapter.name} : sortie parasite {shown[:120]!r}"
+
+
+def test_exercise_titles_are_french(built_book: Path) -> None:
+    soup = page(built_book, next(c for c in CHAPTERS if c.stem.startswith("03")))
+    titles = [t.get_text(" ", strip=True) for t in soup.select(".admonition-title")]
+    exercises = [t for t in titles if t.startswith("Exercice (Question 1.")]
+    solutions = [t for t in titles if t.startswith("Solution : Exercice (Question 1.")]
+    assert len(exercises) == 3 and len(solutions) == 3, titles
+    assert not [t for t in titles if "Solution de" in t or "Exercise" in t or "Solution to" in t]
 
 
 def test_build_leaves_tensorboard_runs_with_train_and_test_tags(built_book: Path) -> None:

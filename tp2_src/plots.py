@@ -8,6 +8,9 @@ from matplotlib.axes import Axes
 
 Series = Mapping[str, tuple[list[int], list[float]]]
 
+#: Noms affichés des séries journalisées (les tags restent en anglais, comme dans TensorBoard).
+TAG_LABELS = {"loss/train": "apprentissage", "loss/test": "test"}
+
 X_LABELS = {
     None: "époque",
     "progress/steps": "pas de gradient",
@@ -47,7 +50,8 @@ def plot_losses(
                 xs = x_values
             if logx:
                 xs, values = zip(*[(x, v) for x, v in zip(xs, values, strict=True) if x > 0], strict=True)
-            ax.plot(xs, values, style, color=color, label=f"{name} — {tag.split('/')[-1]}")
+            label = TAG_LABELS.get(tag, tag.split("/")[-1])
+            ax.plot(xs, values, style, color=color, label=f"{name} — {label}")
     ax.set_xlabel(X_LABELS.get(x_tag, x_tag or "époque"))
     ax.set_ylabel("MSE")
     if logy:
