@@ -78,9 +78,7 @@ print(f"MEDV : de {data.y.min():.1f} à {data.y.max():.1f} k$, moyenne {data.y.m
 
 # %%
 split = standardized_split(data.X, data.y, test_size=0.2, seed=0)
-X_train, y_train, X_test, y_test = (
-    t.to(device) for t in (split.X_train, split.y_train, split.X_test, split.y_test)
-)
+X_train, y_train, X_test, y_test = split.to(device).tensors()
 print(f"apprentissage : {tuple(X_train.shape)}, test : {tuple(X_test.shape)}")
 print(f"apprentissage : plus grande |moyenne| {X_train.mean(0).abs().max():.1e}, "
       f"écarts-types entre {X_train.std(0, unbiased=False).min():.4f} et {X_train.std(0, unbiased=False).max():.4f}")

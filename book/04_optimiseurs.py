@@ -35,7 +35,7 @@ import torch
 from torch import nn
 from torch.utils.tensorboard import SummaryWriter
 
-from tp2_src.data import load_boston, standardized_split
+from tp2_src.data import boston_split
 from tp2_src.device import get_device, make_deterministic
 from tp2_src.logs import fresh_run_dir, read_scalars
 from tp2_src.plots import plot_losses
@@ -44,11 +44,8 @@ from tp2_src.training import fit
 
 make_deterministic(seed=0)  # mêmes nombres à chaque exécution
 device = get_device()  # CUDA s'il y en a une, sinon le processeur
-data = load_boston()
-split = standardized_split(data.X, data.y, test_size=0.2, seed=0)
-X_train, y_train, X_test, y_test = (
-    t.to(device) for t in (split.X_train, split.y_train, split.X_test, split.y_test)
-)
+# Le découpage standardisé du chapitre 3 (même graine), sur le matériel choisi.
+X_train, y_train, X_test, y_test = boston_split(device=device).tensors()
 
 # %% [markdown]
 # ## 4.1 `zero_grad()` et `step()`

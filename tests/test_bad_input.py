@@ -158,7 +158,21 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
         "jeu vide",
         lambda t: data.standardized_split(X[:0], Y[:0]),
         ValueError,
+        "Jeu de données vide",
+    ),
+    (
+        "data.standardized_split",
+        "un seul exemple",
+        lambda t: data.standardized_split(X[:1], Y[:1]),
+        ValueError,
         "au moins 2 exemples",
+    ),
+    (
+        "data.boston_split",
+        "matériel inconnu",
+        lambda t: data.boston_split(device="tpu9"),
+        ValueError,
+        "Matériel inconnu 'tpu9'",
     ),
     (
         "data.standardized_split",
@@ -253,9 +267,9 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
         "pas finie",
     ),
     (
-        "linreg.check_regression_data",
+        "data.check_regression_data",
         "NaN dans X",
-        lambda t: linreg.check_regression_data(with_value(X, NAN), Y),
+        lambda t: data.check_regression_data(with_value(X, NAN), Y),
         ValueError,
         "X contient 1 valeur",
     ),

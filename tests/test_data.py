@@ -12,6 +12,8 @@ from tp2_src.data import (
     BOSTON_CSV,
     BOSTON_SHA256,
     DataFileError,
+    boston_split,
+    check_regression_data,
     load_boston,
     standardized_split,
 )
@@ -108,3 +110,26 @@ def test_split_rejects_bad_shapes(X: torch.Tensor, y: torch.Tensor, message: str
 def test_split_rejects_bad_test_size(test_size: float) -> None:
     with pytest.raises(ValueError, match="test_size"):
         standardized_split(torch.zeros(10, 2), torch.zeros(10), test_size=test_size)
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "message"),
+    [
+        (torch.zeros(0, 2), torch.zeros(0), "vide"),
+        (torch.zeros(3, 2, dtype=torch.int64), torch.zeros(3), "flottants"),
+        (torch.tensor([[1.0, float("nan")]]), torch.zeros(1), "X contient 1 valeur"),
+        (torch.zeros(2, 1), torch.tensor([1.0, float("inf")]), "y contient 1 valeur"),
+        (torch.zeros(3), torch.zeros(3), r"\(n, d\)"),
+    ],
+)
+def test_check_regression_data(X: torch.Tensor, y: torch.Tensor, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        check_regression_data(X, y)
+
+
+def test_boston_split_matches_the_chapter_3_split() -> None:
+    data = load_boston()
+    a = standardized_split(data.X, data.y, test_size=0.2, seed=0)
+    b = boston_split(device="cpu")
+    for x, y in zip(a.tensors(), b.tensors(), strict=True):
+        assert torch.equal(x, y)

@@ -18,6 +18,8 @@ import torch
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
+from tp2_src.device import get_device
+
 BOSTON_CSV: Path = Path(__file__).with_name("data") / "boston_house_prices.csv"
 BOSTON_SHA256 = "d98212636026544fc9b9c0f372e5f819872e6fa6fa757ab025efdda22180f2d6"
 BOSTON_SHAPE = (506, 13)
@@ -76,6 +78,28 @@ def load_boston(path: str | Path | None = None) -> BostonData:
     return BostonData(X=X, y=y, feature_names=names[:n_features])
 
 
+def check_regression_data(X: torch.Tensor, y: torch.Tensor, name: str = "") -> None:
+    """Vérifie ``X`` (n, d) et ``y`` (n,) : formes, types flottants, valeurs finies, n > 0."""
+    tag = f" ({name})" if name else ""
+    if X.ndim != 2 or y.ndim != 1:
+        raise ValueError(
+            f"X doit être de forme (n, d) et y de forme (n,){tag} ; reçu X {tuple(X.shape)}, "
+            f"y {tuple(y.shape)}"
+        )
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(
+            f"X et y n'ont pas le même nombre d'exemples{tag} : {X.shape[0]} contre {y.shape[0]}"
+        )
+    if X.shape[0] == 0:
+        raise ValueError(f"Jeu de données vide{tag} : X est de forme {tuple(X.shape)}")
+    if not (X.is_floating_point() and y.is_floating_point()):
+        raise ValueError(f"X et y doivent être flottants{tag} ; reçu {X.dtype} et {y.dtype}")
+    for label, t in (("X", X), ("y", y)):
+        bad = (~torch.isfinite(t)).sum().item()
+        if bad:
+            raise ValueError(f"{label}{tag} contient {bad} valeur(s) NaN ou infinie(s)")
+
+
 @dataclass(frozen=True)
 class Split:
     """Découpage apprentissage/test standardisé.
@@ -90,6 +114,25 @@ class Split:
     y_test: torch.Tensor
     scaler: StandardScaler
 
+    def tensors(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        """``(X_train, y_train, X_test, y_test)``, à déballer en une ligne."""
+        return self.X_train, self.y_train, self.X_test, self.y_test
+
+    def to(self, device: torch.device | str) -> Split:
+        """Le même découpage, tenseurs déplacés sur ``device`` (CPU ou CUDA).
+
+        Lève ``ValueError`` pour un matériel inconnu ou absent de la machine.
+        """
+        device = get_device(str(device))
+        X_train, y_train, X_test, y_test = (t.to(device) for t in self.tensors())
+        return Split(X_train, y_train, X_test, y_test, self.scaler)
+
+
+def boston_split(device: torch.device | str = "cpu", test_size: float = 0.2, seed: int = 0) -> Split:
+    """Boston Housing découpé et standardisé comme au chapitre 3, sur ``device`` (chapitres 4 et 5)."""
+    data = load_boston()
+    return standardized_split(data.X, data.y, test_size=test_size, seed=seed).to(device)
+
 
 def standardized_split(X: torch.Tensor, y: torch.Tensor, test_size: float = 0.2, seed: int = 0) -> Split:
     """Découpe ``X`` (n, d) et ``y`` (n,) puis standardise les variables.
@@ -98,18 +141,7 @@ def standardized_split(X: torch.Tensor, y: torch.Tensor, test_size: float = 0.2,
     calculer sur tout le jeu ferait fuir de l'information du test vers l'apprentissage.
     La cible n'est pas transformée, si bien que les MSE restent en k$².
     """
-    if X.ndim != 2 or y.ndim != 1:
-        raise ValueError(
-            f"X doit être de forme (n, d) et y de forme (n,) ; reçu X {tuple(X.shape)}, y {tuple(y.shape)}"
-        )
-    if X.shape[0] != y.shape[0]:
-        raise ValueError(f"X et y n'ont pas le même nombre d'exemples : {X.shape[0]} contre {y.shape[0]}")
-    if not (X.is_floating_point() and y.is_floating_point()):
-        raise ValueError(f"X et y doivent être flottants ; reçu {X.dtype} et {y.dtype}")
-    for name, t in (("X", X), ("y", y)):
-        bad = (~torch.isfinite(t)).sum().item()
-        if bad:
-            raise ValueError(f"{name} contient {bad} valeur(s) NaN ou infinie(s)")
+    check_regression_data(X, y)
     if X.shape[0] < 2:
         raise ValueError(f"Il faut au moins 2 exemples pour découper ; reçu {X.shape[0]}")
     if not 0.0 < test_size < 1.0:

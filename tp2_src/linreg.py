@@ -21,6 +21,8 @@ from torch.utils.data import (
 )
 from torch.utils.tensorboard import SummaryWriter
 
+from tp2_src.data import check_regression_data
+
 METHODS = ("batch", "mini-batch", "stochastic")
 
 
@@ -46,28 +48,6 @@ class History:
     seconds: list[float] = field(default_factory=list)
     train_mse: list[float] = field(default_factory=list)
     test_mse: list[float] = field(default_factory=list)
-
-
-def check_regression_data(X: torch.Tensor, y: torch.Tensor, name: str = "") -> None:
-    """Vérifie ``X`` (n, d) et ``y`` (n,) : formes, types flottants, valeurs finies, n > 0."""
-    tag = f" ({name})" if name else ""
-    if X.ndim != 2 or y.ndim != 1:
-        raise ValueError(
-            f"X doit être de forme (n, d) et y de forme (n,){tag} ; reçu X {tuple(X.shape)}, "
-            f"y {tuple(y.shape)}"
-        )
-    if X.shape[0] != y.shape[0]:
-        raise ValueError(
-            f"X et y n'ont pas le même nombre d'exemples{tag} : {X.shape[0]} contre {y.shape[0]}"
-        )
-    if X.shape[0] == 0:
-        raise ValueError(f"Jeu de données vide{tag} : X est de forme {tuple(X.shape)}")
-    if not (X.is_floating_point() and y.is_floating_point()):
-        raise ValueError(f"X et y doivent être flottants{tag} ; reçu {X.dtype} et {y.dtype}")
-    for label, t in (("X", X), ("y", y)):
-        bad = (~torch.isfinite(t)).sum().item()
-        if bad:
-            raise ValueError(f"{label}{tag} contient {bad} valeur(s) NaN ou infinie(s)")
 
 
 def mse(X: torch.Tensor, y: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> float:

@@ -17,7 +17,8 @@ from torch.optim import Optimizer
 from torch.utils.data import BatchSampler, DataLoader, RandomSampler, TensorDataset
 from torch.utils.tensorboard import SummaryWriter
 
-from tp2_src.linreg import TrainingDivergedError, check_regression_data
+from tp2_src.data import check_regression_data
+from tp2_src.linreg import TrainingDivergedError
 
 
 @dataclass
