@@ -344,13 +344,13 @@ show_table(
 
 # %%
 batch, mini, sto = (histories[m] for m in ("batch", "mini-batch", "stochastic"))
-glue("optimum_train", optimum)
-glue("optimum_test", mse(X_test, y_test, w_star, b_star))
-glue("batch_gap", 100 * (batch.train_mse[-1] / optimum - 1))
+glue("optimum_train", optimum, ".3f")
+glue("optimum_test", mse(X_test, y_test, w_star, b_star), ".3f")
+glue("batch_gap", 100 * (batch.train_mse[-1] / optimum - 1), ".2f")
 for key, method in (("batch", "batch"), ("mini", "mini-batch"), ("sto", "stochastic")):
-    glue(f"{key}_epochs", reached[method])
-    glue(f"{key}_steps", histories[method].steps[reached[method]])
-    glue(f"{key}_test", histories[method].test_mse[-1])
+    glue(f"{key}_epochs", reached[method], "d")
+    glue(f"{key}_steps", histories[method].steps[reached[method]], "d")
+    glue(f"{key}_test", histories[method].test_mse[-1], ".2f")
 
 
 def rises(values: list[float]) -> int:
@@ -358,8 +358,8 @@ def rises(values: list[float]) -> int:
     return sum(after > before for before, after in zip(values, values[1:], strict=False))
 
 
-glue("batch_rises", rises(batch.train_mse))
-glue("sto_rises", rises(sto.train_mse))
+glue("batch_rises", rises(batch.train_mse), "d")
+glue("sto_rises", rises(sto.train_mse), "d")
 
 # Les affirmations de la prose ci-dessous, vérifiées sur les mesures :
 assert batch.train_mse[-1] <= 1.01 * optimum, "batch doit finir à 1 % de l'optimum"
@@ -370,44 +370,46 @@ assert rises(batch.train_mse) == 0 < rises(sto.train_mse)
 
 # %% tags=["timing"]
 for key, h in (("batch", batch), ("mini", mini), ("sto", sto)):
-    glue(f"{key}_seconds", h.seconds[-1])
-glue("sto_per_step_us", 1e6 * sto.seconds[-1] / sto.steps[-1])
-glue("batch_per_step_us", 1e6 * batch.seconds[-1] / batch.steps[-1])
-step_cost_ratio = glue("step_cost_ratio", (batch.seconds[-1] / batch.steps[-1]) / (sto.seconds[-1] / sto.steps[-1]))
+    glue(f"{key}_seconds", h.seconds[-1], ".2f")
+glue("sto_per_step_us", 1e6 * sto.seconds[-1] / sto.steps[-1], ".0f")
+glue("batch_per_step_us", 1e6 * batch.seconds[-1] / batch.steps[-1], ".0f")
+step_cost_ratio = glue(
+    "step_cost_ratio", (batch.seconds[-1] / batch.steps[-1]) / (sto.seconds[-1] / sto.steps[-1]), ".0f"
+)
 # Comparaisons de temps annoncées ci-dessous, avec une large marge (les temps varient) :
 assert sto.seconds[-1] > 5 * max(batch.seconds[-1], mini.seconds[-1])
 assert step_cost_ratio < 100, "un pas batch traite 404 fois plus d'exemples, pour bien moins cher"
 
 # %% [markdown]
 # - **Toutes les méthodes convergent** vers l'optimum des moindres carrés (MSE
-#   d'apprentissage {glue:text}`optimum_train:.3f`, de test
-#   {glue:text}`optimum_test:.3f`) : le coût est convexe. Après 100 époques, la
-#   descente batch en est à {glue:text}`batch_gap:.2f` %.
+#   d'apprentissage {glue:md}`optimum_train`, de test
+#   {glue:md}`optimum_test`) : le coût est convexe. Après 100 époques, la
+#   descente batch en est à {glue:md}`batch_gap` %.
 # - **Par époque**, la descente stochastique va le plus vite : elle passe à 1 % de
-#   l'optimum dès l'époque {glue:text}`sto_epochs`, contre {glue:text}`mini_epochs`
-#   pour le mini-batch et {glue:text}`batch_epochs` pour le batch, car elle fait 404 pas
+#   l'optimum dès l'époque {glue:md}`sto_epochs`, contre {glue:md}`mini_epochs`
+#   pour le mini-batch et {glue:md}`batch_epochs` pour le batch, car elle fait 404 pas
 #   par époque au lieu d'un.
 # - **Par pas de gradient**, c'est l'inverse : le batch n'a besoin que de
-#   {glue:text}`batch_steps` pas, le mini-batch de {glue:text}`mini_steps`, le
-#   stochastique de {glue:text}`sto_steps`. Le gradient exact supporte un grand pas
+#   {glue:md}`batch_steps` pas, le mini-batch de {glue:md}`mini_steps`, le
+#   stochastique de {glue:md}`sto_steps`. Le gradient exact supporte un grand pas
 #   d'apprentissage (0,1) ; les gradients bruités en demandent de plus petits (0,01 et
 #   0,001), donc plus nombreux.
 # - **Par seconde**, ce qui compte en pratique, le stochastique perd : un pas sur un seul
-#   exemple coûte {glue:text}`sto_per_step_us:.0f` µs, seulement
-#   {glue:text}`step_cost_ratio:.0f` fois moins qu'un pas batch sur 404 exemples
-#   ({glue:text}`batch_per_step_us:.0f` µs, sur la machine qui a construit ce livre) :
+#   exemple coûte {glue:md}`sto_per_step_us` µs, seulement
+#   {glue:md}`step_cost_ratio` fois moins qu'un pas batch sur 404 exemples
+#   ({glue:md}`batch_per_step_us` µs, sur la machine qui a construit ce livre) :
 #   le temps part dans la surcharge de chaque pas (appels Python, graphe, mise à jour,
 #   lot à préparer), pas dans le calcul. Ses 100 époques prennent
-#   {glue:text}`sto_seconds:.2f` s contre {glue:text}`batch_seconds:.2f` s pour le batch
-#   et {glue:text}`mini_seconds:.2f` s pour le mini-batch. Le mini-batch est le
+#   {glue:md}`sto_seconds` s contre {glue:md}`batch_seconds` s pour le batch
+#   et {glue:md}`mini_seconds` s pour le mini-batch. Le mini-batch est le
 #   compromis habituel : des pas assez nombreux pour avancer vite, des lots assez grands
 #   pour profiter du calcul vectorisé.
 # - Le bruit du gradient estimé se voit sur les courbes : la MSE d'apprentissage du batch
-#   baisse à chaque époque ({glue:text}`batch_rises` hausse sur 100), celle du
-#   stochastique remonte {glue:text}`sto_rises` fois. Avec un pas constant, les paramètres
+#   baisse à chaque époque ({glue:md}`batch_rises` hausse sur 100), celle du
+#   stochastique remonte {glue:md}`sto_rises` fois. Avec un pas constant, les paramètres
 #   s'agitent autour de l'optimum au lieu de s'y poser ; on diminue le pas au fil des
 #   époques pour l'atténuer. Sur le test, les trois méthodes finissent proches
-#   ({glue:text}`batch_test:.2f`, {glue:text}`mini_test:.2f` et {glue:text}`sto_test:.2f`).
+#   ({glue:md}`batch_test`, {glue:md}`mini_test` et {glue:md}`sto_test`).
 #
 # ```{solution-end}
 # ```

@@ -372,21 +372,21 @@ plot_losses(ax, runs)
 ax.set_title("Linéaire contre réseau à deux couches (relu dans TensorBoard)")
 
 lin, mlp = histories["linéaire"], histories["réseau 13 → 32 → 1"]
-glue("lin_test", lin.test_mse[-1])
-glue("mlp_test", mlp.test_mse[-1])
-glue("mlp_train", mlp.train_mse[-1])
-glue("test_gain", 100 * (1 - mlp.test_mse[-1] / lin.test_mse[-1]))
+glue("lin_test", lin.test_mse[-1], ".2f")
+glue("mlp_test", mlp.test_mse[-1], ".2f")
+glue("mlp_train", mlp.train_mse[-1], ".2f")
+glue("test_gain", 100 * (1 - mlp.test_mse[-1] / lin.test_mse[-1]), ".0f")
 assert mlp.test_mse[-1] < min(lin.test_mse[-1], lstsq_test), "le réseau bat tout modèle linéaire en test"
 assert lin.train_mse[-1] < 1.02 * lstsq_train, "le modèle linéaire a convergé (à 2 % de l'optimum)"
 assert mlp.train_mse[-1] < mlp.test_mse[-1]
 
 # %% [markdown]
-# Le réseau réduit la MSE de test de {glue:text}`lin_test:.2f` à
-# {glue:text}`mlp_test:.2f` (−{glue:text}`test_gain:.0f` %) : la couche cachée et la
+# Le réseau réduit la MSE de test de {glue:md}`lin_test` à
+# {glue:md}`mlp_test` (−{glue:md}`test_gain` %) : la couche cachée et la
 # tangente hyperbolique captent des effets non linéaires des variables sur le prix,
 # qu'aucun modèle linéaire ne peut représenter, pas même l'optimum exact des moindres
 # carrés (vérifié par la cellule ci-dessus). L'écart entre sa MSE d'apprentissage
-# ({glue:text}`mlp_train:.2f`) et sa MSE de test montre aussi qu'il commence à
+# ({glue:md}`mlp_train`) et sa MSE de test montre aussi qu'il commence à
 # sur-apprendre : avec 481 paramètres pour 404 exemples, il faudrait régulariser ou
 # arrêter plus tôt.
 #

@@ -388,6 +388,20 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
         "séries absentes",
     ),
     (
+        "report.french_number",
+        "format impossible",
+        lambda t: report.french_number("abc", ".2f"),
+        ValueError,
+        "Impossible de formater 'abc'",
+    ),
+    (
+        "report.glue",
+        "format impossible",
+        lambda t: report.glue("x", 1.5, "d"),
+        ValueError,
+        "Impossible de formater 1.5 avec 'd'",
+    ),
+    (
         "report.format_table",
         "ligne incomplète",
         lambda t: report.format_table(["a", "b"], [[1]]),
@@ -501,5 +515,5 @@ def test_every_public_function_is_in_the_table() -> None:
                 continue  # sans argument : rien d'invalide à lui donner
             if f"{module.__name__.split('.')[-1]}.{fname}" not in covered:
                 missing.append(f"{module.__name__}.{fname}")
-    # glue et show_table acceptent toute valeur affichable ; show_table délègue à format_table.
-    assert sorted(missing) == ["tp2_src.report.glue", "tp2_src.report.show_table"], missing
+    # show_table accepte toute valeur affichable et délègue la vérification à format_table.
+    assert sorted(missing) == ["tp2_src.report.show_table"], missing

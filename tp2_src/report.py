@@ -21,17 +21,33 @@ def in_notebook() -> bool:
     return shell is not None and hasattr(shell, "kernel")
 
 
-def glue(name: str, value: Any) -> Any:
-    """Rend ``value`` citable dans la prose par ``{glue:text}`name``` ; renvoie ``value``.
+def french_number(value: float, fmt: str) -> str:
+    """Nombre écrit à la française : ``french_number(5252.5, ".1f")`` donne « 5 252,5 ».
 
-    Hors du livre, affiche simplement ``name = value``.
+    ``fmt`` est un format Python (``".2f"``, ``"d"``…) ; la virgule sépare les décimales
+    et une espace fine insécable les milliers.
     """
+    try:
+        text = format(value, "," + fmt)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"Impossible de formater {value!r} avec {fmt!r} : {err}") from err
+    return text.translate({ord(","): "\u202f", ord("."): ","})
+
+
+def glue(name: str, value: float, fmt: str) -> float:
+    """Rend ``value``, écrit à la française avec ``fmt``, citable dans la prose ; renvoie ``value``.
+
+    La prose la cite par ``{glue:md}`name``` : le nombre affiché vient toujours du calcul.
+    Hors du livre, affiche simplement ``name = valeur``.
+    """
+    text = french_number(value, fmt)
     if in_notebook():
+        from IPython.display import Markdown
         from myst_nb import glue as myst_glue
 
-        myst_glue(name, value, display=False)
+        myst_glue(name, Markdown(text), display=False)
     else:
-        print(f"{name} = {value}")
+        print(f"{name} = {text}")
     return value
 
 
