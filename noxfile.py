@@ -31,7 +31,7 @@ def build(session: nox.Session) -> None:
     après ``--`` sont passés à ``jupyter-book build``.
     """
     session.install("-e", ".[book]")
-    # Le cache d'exécution est invalidé par book/_ext/fresh_outputs.py quand tp2_src, les
+    # Le cache d'exécution est invalidé par tp2_src/sphinx_ext/fresh_outputs.py quand tp2_src, les
     # données ou les versions installées changent : un livre construit n'est jamais périmé.
     session.run(
         "jupyter-book",
