@@ -1,6 +1,6 @@
 """Chaque fonction publique de tp2_src face à une entrée invalide : une erreur claire.
 
-Une ligne du tableau par cas ; le nom de chaque test porte son numéro (« cas 07/52 »),
+Une ligne du tableau par cas ; le nom de chaque test porte son numéro (« cas 07/70 »),
 la fonction et le problème. L'erreur doit être levée par tp2_src lui-même (pas un
 message venu du fond d'une bibliothèque) et nommer le problème.
 """
@@ -34,16 +34,8 @@ def with_value(t: torch.Tensor, value: float) -> torch.Tensor:
 
 
 def fit_lr(**kw) -> linreg.History:
-    args = {
-        "X_train": X,
-        "y_train": Y,
-        "X_test": X,
-        "y_test": Y,
-        "method": "mini-batch",
-        "lr": 0.1,
-        "num_epochs": 1,
-        "batch_size": 4,
-    } | kw
+    args = {"X_train": X, "y_train": Y, "X_test": X, "y_test": Y, "method": "mini-batch", "lr": 0.1,
+            "num_epochs": 1, "batch_size": 4} | kw
     return linreg.fit_linear_regression(
         args.pop("X_train"), args.pop("y_train"), args.pop("X_test"), args.pop("y_test"), **args
     )
@@ -52,15 +44,9 @@ def fit_lr(**kw) -> linreg.History:
 def fit_model(model: nn.Module | None = None, lr: float = 0.1, **kw) -> training.TrainHistory:
     model = model or nn.Linear(3, 1)
     args = {"X_train": X, "y_train": Y, "X_test": X, "y_test": Y, "num_epochs": 1, "batch_size": 4} | kw
-    return training.fit(
-        model,
-        torch.optim.SGD(model.parameters(), lr=lr) if lr > 0 else _zero_lr(model),
-        args.pop("X_train"),
-        args.pop("y_train"),
-        args.pop("X_test"),
-        args.pop("y_test"),
-        **args,
-    )
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr) if lr > 0 else _zero_lr(model)
+    return training.fit(model, optimizer, args.pop("X_train"), args.pop("y_train"), args.pop("X_test"),
+                        args.pop("y_test"), **args)
 
 
 def _zero_lr(model: nn.Module) -> torch.optim.Optimizer:
@@ -81,6 +67,14 @@ def corrupted_csv(tmp: Path, how: str) -> Path:
     return path
 
 
+def small_dag(**node_attrs: str) -> nx.DiGraph:
+    g = nx.DiGraph()
+    g.add_node("a", kind="leaf")
+    g.add_node("b", kind=node_attrs.get("kind", "op"))
+    g.add_edge("a", "b")
+    return g
+
+
 def cyclic() -> nx.DiGraph:
     g = nx.DiGraph()
     g.add_nodes_from(["a", "b"], kind="op")
@@ -89,396 +83,84 @@ def cyclic() -> nx.DiGraph:
 
 
 # (fonction, problème, appel, exception attendue, motif du message)
+# fmt: off
 CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
-    (
-        "data.load_boston",
-        "fichier absent",
-        lambda t: data.load_boston(t / "absent.csv"),
-        ValueError,
-        "introuvable.*absent.csv",
-    ),
-    (
-        "data.load_boston",
-        "fichier vide",
-        lambda t: data.load_boston(corrupted_csv(t, "vide")),
-        ValueError,
-        "vide.*boston-vide.csv",
-    ),
-    (
-        "data.load_boston",
-        "fichier tronqué",
-        lambda t: data.load_boston(corrupted_csv(t, "tronqué")),
-        ValueError,
-        "tronqué.*boston-tronqué.csv",
-    ),
-    (
-        "data.load_boston",
-        "fichier modifié",
-        lambda t: data.load_boston(corrupted_csv(t, "modifié")),
-        ValueError,
-        "modifié.*boston-modifié.csv",
-    ),
-    (
-        "data.standardized_split",
-        "longueurs différentes",
-        lambda t: data.standardized_split(X, Y[:-1]),
-        ValueError,
-        "20 contre 19",
-    ),
-    (
-        "data.standardized_split",
-        "X à une dimension",
-        lambda t: data.standardized_split(Y, Y),
-        ValueError,
-        r"\(n, d\)",
-    ),
-    (
-        "data.standardized_split",
-        "entiers",
-        lambda t: data.standardized_split(X.long(), Y),
-        ValueError,
-        "flottants",
-    ),
-    (
-        "data.standardized_split",
-        "NaN dans X",
-        lambda t: data.standardized_split(with_value(X, NAN), Y),
-        ValueError,
-        "X contient 1 valeur",
-    ),
-    (
-        "data.standardized_split",
-        "infini dans y",
-        lambda t: data.standardized_split(X, with_value(Y, INF)),
-        ValueError,
-        "y contient 1 valeur",
-    ),
-    (
-        "data.standardized_split",
-        "jeu vide",
-        lambda t: data.standardized_split(X[:0], Y[:0]),
-        ValueError,
-        "Jeu de données vide",
-    ),
-    (
-        "data.standardized_split",
-        "un seul exemple",
-        lambda t: data.standardized_split(X[:1], Y[:1]),
-        ValueError,
-        "au moins 2 exemples",
-    ),
-    (
-        "data.boston_split",
-        "matériel inconnu",
-        lambda t: data.boston_split(device="tpu9"),
-        ValueError,
-        "Matériel inconnu 'tpu9'",
-    ),
-    (
-        "data.standardized_split",
-        "test_size hors de ]0, 1[",
-        lambda t: data.standardized_split(X, Y, test_size=1.0),
-        ValueError,
-        "test_size",
-    ),
-    (
-        "graph.autograd_graph",
-        "pas un tenseur",
-        lambda t: graph.autograd_graph([1.0]),
-        ValueError,
-        "attend un tenseur",
-    ),
-    (
-        "graph.autograd_graph",
-        "sans graphe",
-        lambda t: graph.autograd_graph(torch.ones(2).sum()),
-        ValueError,
-        "pas de grad_fn",
-    ),
-    (
-        "graph.layered_layout",
-        "graphe cyclique",
-        lambda t: graph.layered_layout(cyclic()),
-        ValueError,
-        "acyclique",
-    ),
+    ("data.load_boston", "fichier absent", lambda t: data.load_boston(t / "absent.csv"), ValueError, "introuvable.*absent.csv"),
+    ("data.load_boston", "fichier vide", lambda t: data.load_boston(corrupted_csv(t, "vide")), ValueError, "vide.*boston-vide.csv"),
+    ("data.load_boston", "fichier tronqué", lambda t: data.load_boston(corrupted_csv(t, "tronqué")), ValueError, r"tronqué \(\d+ octets au lieu de \d+\).*boston-tronqué.csv"),
+    ("data.load_boston", "fichier modifié", lambda t: data.load_boston(corrupted_csv(t, "modifié")), ValueError, "modifié.*boston-modifié.csv.*sha256"),
+    ("data.check_regression_data", "NaN dans X", lambda t: data.check_regression_data(with_value(X, NAN), Y), ValueError, "X contient 1 valeur"),
+    ("data.check_regression_data", "y de forme (n, 1)", lambda t: data.check_regression_data(X, Y[:, None]), ValueError, r"y de forme \(n,\)"),
+    ("data.standardized_split", "longueurs différentes", lambda t: data.standardized_split(X, Y[:-1]), ValueError, "même nombre d'exemples : 20 contre 19"),
+    ("data.standardized_split", "X à une dimension", lambda t: data.standardized_split(Y, Y), ValueError, r"X doit être de forme \(n, d\)"),
+    ("data.standardized_split", "entiers", lambda t: data.standardized_split(X.long(), Y), ValueError, "flottants"),
+    ("data.standardized_split", "NaN dans X", lambda t: data.standardized_split(with_value(X, NAN), Y), ValueError, "X contient 1 valeur"),
+    ("data.standardized_split", "infini dans y", lambda t: data.standardized_split(X, with_value(Y, INF)), ValueError, "y contient 1 valeur"),
+    ("data.standardized_split", "jeu vide", lambda t: data.standardized_split(X[:0], Y[:0]), ValueError, "Jeu de données vide"),
+    ("data.standardized_split", "un seul exemple", lambda t: data.standardized_split(X[:1], Y[:1]), ValueError, "au moins 2 exemples"),
+    ("data.standardized_split", "test_size = 1", lambda t: data.standardized_split(X, Y, test_size=1.0), ValueError, "test_size"),
+    ("data.standardized_split", "test_size négatif", lambda t: data.standardized_split(X, Y, test_size=-0.1), ValueError, "test_size"),
+    ("data.boston_split", "matériel inconnu", lambda t: data.boston_split(device="tpu9"), ValueError, "Matériel inconnu 'tpu9'"),
+    ("graph.autograd_graph", "pas un tenseur", lambda t: graph.autograd_graph([1.0]), ValueError, "attend un tenseur"),
+    ("graph.autograd_graph", "sans graphe", lambda t: graph.autograd_graph(torch.ones(2).sum()), ValueError, "pas de grad_fn"),
+    ("graph.layered_layout", "graphe cyclique", lambda t: graph.layered_layout(cyclic()), ValueError, "acyclique"),
     ("graph.draw_graph", "graphe cyclique", lambda t: graph.draw_graph(cyclic()), ValueError, "acyclique"),
-    (
-        "functions.linear",
-        "formes incompatibles",
-        lambda t: functions.linear(X, torch.zeros(4, 2), torch.zeros(2)),
-        ValueError,
-        "Formes incompatibles",
-    ),
-    (
-        "functions.linear",
-        "types différents",
-        lambda t: functions.linear(X, torch.zeros(3, 2, dtype=torch.float64), torch.zeros(2)),
-        ValueError,
-        "même type",
-    ),
-    (
-        "functions.linear",
-        "entiers",
-        lambda t: functions.linear(X.long(), torch.zeros(3, 2).long(), torch.zeros(2).long()),
-        ValueError,
-        "flottants",
-    ),
-    (
-        "functions.mse",
-        "formes qui se diffuseraient",
-        lambda t: functions.mse(torch.zeros(5, 1), torch.zeros(5)),
-        ValueError,
-        "même forme",
-    ),
-    (
-        "functions.mse",
-        "tenseurs vides",
-        lambda t: functions.mse(torch.zeros(0), torch.zeros(0)),
-        ValueError,
-        "vides",
-    ),
-    (
-        "functions.mse",
-        "types différents",
-        lambda t: functions.mse(torch.zeros(3), torch.zeros(3, dtype=torch.float64)),
-        ValueError,
-        "même type",
-    ),
-    (
-        "gradcheck.finite_difference_grad",
-        "eps nul",
-        lambda t: gradcheck.finite_difference_grad(lambda: X.sum(), X, eps=0.0),
-        ValueError,
-        "eps",
-    ),
-    (
-        "gradcheck.finite_difference_grad",
-        "paramètre vide",
-        lambda t: gradcheck.finite_difference_grad(lambda: X.sum(), X[:0]),
-        ValueError,
-        "vide",
-    ),
-    (
-        "gradcheck.finite_difference_grad",
-        "fonction non finie",
-        lambda t: gradcheck.finite_difference_grad(lambda: torch.tensor(NAN), X.clone()),
-        ValueError,
-        "pas finie",
-    ),
-    (
-        "data.check_regression_data",
-        "NaN dans X",
-        lambda t: data.check_regression_data(with_value(X, NAN), Y),
-        ValueError,
-        "X contient 1 valeur",
-    ),
-    (
-        "linreg.mse",
-        "w de mauvaise forme",
-        lambda t: linreg.mse(X, Y, torch.zeros(4), torch.zeros(())),
-        ValueError,
-        r"w doit être de forme \(3,\)",
-    ),
-    (
-        "linreg.mse",
-        "y de forme (n, 1)",
-        lambda t: linreg.mse(X, Y[:, None], torch.zeros(3), torch.zeros(())),
-        ValueError,
-        r"y de forme \(n,\)",
-    ),
-    (
-        "linreg.fit_linear_regression",
-        "longueurs différentes",
-        lambda t: fit_lr(y_train=Y[:-1]),
-        ValueError,
-        "20 contre 19",
-    ),
+    ("graph.draw_graph", "sorte de nœud inconnue", lambda t: graph.draw_graph(small_dag(kind="étrange")), ValueError, "Sorte de nœud inconnue"),
+    ("graph.draw_graph", "nœud à surligner absent", lambda t: graph.draw_graph(small_dag(), highlight=["zzz"]), ValueError, "absents du graphe.*zzz"),
+    ("functions.linear", "formes incompatibles", lambda t: functions.linear(X, torch.zeros(4, 2), torch.zeros(2)), ValueError, "Formes incompatibles"),
+    ("functions.linear", "biais de mauvaise taille", lambda t: functions.linear(X, torch.zeros(3, 2), torch.zeros(3)), ValueError, "Formes incompatibles"),
+    ("functions.linear", "X à une dimension", lambda t: functions.linear(Y, torch.zeros(3, 2), torch.zeros(2)), ValueError, r"linear attend X \(n, d\)"),
+    ("functions.linear", "types différents", lambda t: functions.linear(X, torch.zeros(3, 2, dtype=torch.float64), torch.zeros(2)), ValueError, "même type"),
+    ("functions.linear", "entiers", lambda t: functions.linear(X.long(), torch.zeros(3, 2).long(), torch.zeros(2).long()), ValueError, "flottants"),
+    ("functions.mse", "formes qui se diffuseraient", lambda t: functions.mse(torch.zeros(5, 1), torch.zeros(5)), ValueError, r"même forme.*\(5, 1\).*\(5,\)"),
+    ("functions.mse", "tenseurs vides", lambda t: functions.mse(torch.zeros(0), torch.zeros(0)), ValueError, "vides"),
+    ("functions.mse", "types différents", lambda t: functions.mse(torch.zeros(3), torch.zeros(3, dtype=torch.float64)), ValueError, "même type"),
+    ("gradcheck.finite_difference_grad", "eps nul", lambda t: gradcheck.finite_difference_grad(lambda: X.sum(), X, eps=0.0), ValueError, "eps"),
+    ("gradcheck.finite_difference_grad", "paramètre vide", lambda t: gradcheck.finite_difference_grad(lambda: X.sum(), X[:0]), ValueError, "vide"),
+    ("gradcheck.finite_difference_grad", "fonction non scalaire", lambda t: gradcheck.finite_difference_grad(lambda: X * 2, X.clone()), ValueError, "scalaire"),
+    ("gradcheck.finite_difference_grad", "fonction non finie", lambda t: gradcheck.finite_difference_grad(lambda: torch.tensor(NAN), X.clone()), ValueError, "pas finie"),
+    ("linreg.mse", "w de mauvaise forme", lambda t: linreg.mse(X, Y, torch.zeros(4), torch.zeros(())), ValueError, r"w doit être de forme \(3,\)"),
+    ("linreg.mse", "y de forme (n, 1)", lambda t: linreg.mse(X, Y[:, None], torch.zeros(3), torch.zeros(())), ValueError, r"y de forme \(n,\)"),
+    ("linreg.fit_linear_regression", "longueurs différentes", lambda t: fit_lr(y_train=Y[:-1]), ValueError, "20 contre 19"),
     ("linreg.fit_linear_regression", "entiers", lambda t: fit_lr(X_train=X.long()), ValueError, "flottants"),
-    (
-        "linreg.fit_linear_regression",
-        "infini dans y",
-        lambda t: fit_lr(y_test=with_value(Y, INF)),
-        ValueError,
-        r"y \(test\) contient 1 valeur",
-    ),
-    (
-        "linreg.fit_linear_regression",
-        "jeu vide",
-        lambda t: fit_lr(X_train=X[:0], y_train=Y[:0]),
-        ValueError,
-        "vide",
-    ),
-    (
-        "linreg.fit_linear_regression",
-        "lr nul",
-        lambda t: fit_lr(lr=0.0),
-        ValueError,
-        "lr doit être un réel > 0",
-    ),
-    (
-        "linreg.fit_linear_regression",
-        "lr négatif",
-        lambda t: fit_lr(lr=-1.0),
-        ValueError,
-        "lr doit être un réel > 0",
-    ),
-    (
-        "linreg.fit_linear_regression",
-        "lr infini",
-        lambda t: fit_lr(lr=math.inf),
-        ValueError,
-        "lr doit être un réel > 0",
-    ),
-    (
-        "linreg.fit_linear_regression",
-        "lot de taille 0",
-        lambda t: fit_lr(batch_size=0),
-        ValueError,
-        "batch_size",
-    ),
-    (
-        "linreg.fit_linear_regression",
-        "lot plus grand que le jeu",
-        lambda t: fit_lr(batch_size=21),
-        ValueError,
-        r"taille du jeu \(20\)",
-    ),
-    (
-        "linreg.fit_linear_regression",
-        "méthode inconnue",
-        lambda t: fit_lr(method="adam"),
-        ValueError,
-        "Méthode inconnue 'adam'",
-    ),
+    ("linreg.fit_linear_regression", "infini dans y", lambda t: fit_lr(y_test=with_value(Y, INF)), ValueError, r"y \(test\) contient 1 valeur"),
+    ("linreg.fit_linear_regression", "jeu vide", lambda t: fit_lr(X_train=X[:0], y_train=Y[:0]), ValueError, "vide"),
+    ("linreg.fit_linear_regression", "X_test d'une autre largeur", lambda t: fit_lr(X_test=torch.zeros(5, 4), y_test=torch.zeros(5)), ValueError, "X_test a 4 variables"),
+    ("linreg.fit_linear_regression", "lr nul", lambda t: fit_lr(lr=0.0), ValueError, "lr doit être un réel > 0"),
+    ("linreg.fit_linear_regression", "lr négatif", lambda t: fit_lr(lr=-1.0), ValueError, "lr doit être un réel > 0"),
+    ("linreg.fit_linear_regression", "lr infini", lambda t: fit_lr(lr=math.inf), ValueError, "lr doit être un réel > 0"),
+    ("linreg.fit_linear_regression", "lr NaN", lambda t: fit_lr(lr=NAN), ValueError, "lr doit être un réel > 0"),
+    ("linreg.fit_linear_regression", "lot de taille 0", lambda t: fit_lr(batch_size=0), ValueError, "batch_size doit être un entier entre 1 et"),
+    ("linreg.fit_linear_regression", "lot plus grand que le jeu", lambda t: fit_lr(batch_size=21), ValueError, r"taille du jeu \(20\)"),
+    ("linreg.fit_linear_regression", "batch avec un lot partiel", lambda t: fit_lr(method="batch", batch_size=4), ValueError, "batch_size=20"),
+    ("linreg.fit_linear_regression", "stochastique avec un lot de 4", lambda t: fit_lr(method="stochastic", batch_size=4), ValueError, "batch_size=1"),
+    ("linreg.fit_linear_regression", "méthode inconnue", lambda t: fit_lr(method="adam"), ValueError, "Méthode inconnue 'adam'"),
     ("linreg.fit_linear_regression", "zéro époque", lambda t: fit_lr(num_epochs=0), ValueError, "num_epochs"),
-    (
-        "linreg.fit_linear_regression",
-        "divergence",
-        lambda t: fit_lr(method="batch", batch_size=None, lr=50.0, num_epochs=200),
-        linreg.TrainingDivergedError,
-        r"au pas \d+.*lr=50\.0",
-    ),
-    (
-        "logs.fresh_run_dir",
-        "nom avec chemin",
-        lambda t: logs.fresh_run_dir("../x", t),
-        ValueError,
-        "Nom d'expérience invalide",
-    ),
-    (
-        "logs.read_scalars",
-        "dossier absent",
-        lambda t: logs.read_scalars(t / "absent"),
-        FileNotFoundError,
-        "introuvable.*absent",
-    ),
-    (
-        "logs.read_scalars",
-        "dossier sans journal",
-        lambda t: logs.read_scalars(t),
-        ValueError,
-        "Aucun fichier d'événements",
-    ),
-    (
-        "plots.plot_losses",
-        "série absente",
-        lambda t: plots.plot_losses(plt.gca(), {"a": {}}),
-        ValueError,
-        "séries absentes",
-    ),
-    (
-        "report.french_number",
-        "format impossible",
-        lambda t: report.french_number("abc", ".2f"),
-        ValueError,
-        "Impossible de formater 'abc'",
-    ),
-    (
-        "report.glue",
-        "format impossible",
-        lambda t: report.glue("x", 1.5, "d"),
-        ValueError,
-        "Impossible de formater 1.5 avec 'd'",
-    ),
-    (
-        "report.format_table",
-        "ligne incomplète",
-        lambda t: report.format_table(["a", "b"], [[1]]),
-        ValueError,
-        "2 cellules",
-    ),
-    (
-        "training.predict",
-        "sortie de mauvaise forme",
-        lambda t: training.predict(nn.Linear(3, 2), X),
-        ValueError,
-        r"reçu \(20, 2\)",
-    ),
-    (
-        "training.evaluate",
-        "y de forme (n, 1)",
-        lambda t: training.evaluate(nn.Linear(3, 1), X, Y[:, None]),
-        ValueError,
-        r"y de forme \(n,\)",
-    ),
-    (
-        "training.fit",
-        "NaN dans X",
-        lambda t: fit_model(X_train=with_value(X, NAN)),
-        ValueError,
-        r"X \(apprentissage\) contient",
-    ),
-    ("training.fit", "lot de taille 0", lambda t: fit_model(batch_size=0), ValueError, "batch_size"),
+    ("linreg.fit_linear_regression", "divergence", lambda t: fit_lr(method="batch", batch_size=None, lr=50.0, num_epochs=200), linreg.TrainingDivergedError, r"au pas \d+.*lr=50\.0"),
+    ("logs.fresh_run_dir", "nom vide", lambda t: logs.fresh_run_dir("", t), ValueError, "Nom d'expérience invalide"),
+    ("logs.fresh_run_dir", "nom avec chemin", lambda t: logs.fresh_run_dir("../x", t), ValueError, "Nom d'expérience invalide"),
+    ("logs.read_scalars", "dossier absent", lambda t: logs.read_scalars(t / "absent"), FileNotFoundError, "introuvable.*absent"),
+    ("logs.read_scalars", "dossier sans journal", lambda t: logs.read_scalars(t), ValueError, "Aucun fichier d'événements"),
+    ("plots.plot_losses", "série absente", lambda t: plots.plot_losses(plt.gca(), {"a": {}}), ValueError, "'a'.*séries absentes"),
+    ("report.french_number", "format impossible", lambda t: report.french_number("abc", ".2f"), ValueError, "Impossible de formater 'abc'"),
+    ("report.glue", "format impossible", lambda t: report.glue("x", 1.5, "d"), ValueError, "Impossible de formater 1.5 avec 'd'"),
+    ("report.format_table", "ligne incomplète", lambda t: report.format_table(["a", "b"], [[1]]), ValueError, "2 cellules"),
+    ("training.predict", "sortie de mauvaise forme", lambda t: training.predict(nn.Linear(3, 2), X), ValueError, r"sortie de forme \(20,\) ou \(20, 1\) ; reçu \(20, 2\)"),
+    ("training.evaluate", "y de forme (n, 1)", lambda t: training.evaluate(nn.Linear(3, 1), X, Y[:, None]), ValueError, r"y de forme \(n,\)"),
+    ("training.fit", "longueurs différentes", lambda t: fit_model(y_train=Y[:-1]), ValueError, "20 contre 19"),
+    ("training.fit", "NaN dans X", lambda t: fit_model(X_train=with_value(X, NAN)), ValueError, r"X \(apprentissage\) contient"),
+    ("training.fit", "lot de taille 0", lambda t: fit_model(batch_size=0), ValueError, "batch_size doit être un entier entre 1 et"),
+    ("training.fit", "lot plus grand que le jeu", lambda t: fit_model(batch_size=21), ValueError, r"\(20\) ; reçu 21"),
+    ("training.fit", "zéro époque", lambda t: fit_model(num_epochs=0), ValueError, "num_epochs"),
     ("training.fit", "lr nul", lambda t: fit_model(lr=0.0), ValueError, r"lr=\[0\.0\]"),
-    (
-        "training.fit",
-        "paramètres oubliés",
-        lambda t: training.fit(
-            nn.Sequential(nn.Linear(3, 3), nn.Linear(3, 1)),
-            torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=0.1),
-            X,
-            Y,
-            X,
-            Y,
-            num_epochs=1,
-            batch_size=4,
-        ),
-        ValueError,
-        "ne met pas à jour",
-    ),
-    (
-        "training.fit",
-        "divergence",
-        lambda t: fit_model(lr=1e4, batch_size=20, num_epochs=200),
-        linreg.TrainingDivergedError,
-        r"SGD\(lr=10000\.0\)",
-    ),
-    (
-        "device.get_device",
-        "matériel inconnu",
-        lambda t: device.get_device("tpu9"),
-        ValueError,
-        "Matériel inconnu 'tpu9'",
-    ),
-    (
-        "device.make_deterministic",
-        "graine négative",
-        lambda t: device.make_deterministic(-1),
-        ValueError,
-        "graine",
-    ),
+    ("training.fit", "paramètres oubliés", lambda t: training.fit(nn.Sequential(nn.Linear(3, 3), nn.Linear(3, 1)), torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=0.1), X, Y, X, Y, num_epochs=1, batch_size=4), ValueError, r"ne met pas à jour.*0\.weight"),
+    ("training.fit", "divergence", lambda t: fit_model(lr=1e4, batch_size=20, num_epochs=200), linreg.TrainingDivergedError, r"au pas \d+ .*SGD\(lr=10000\.0\)"),
+    ("device.get_device", "matériel inconnu", lambda t: device.get_device("tpu9"), ValueError, "Matériel inconnu 'tpu9'"),
+    ("device.make_deterministic", "graine négative", lambda t: device.make_deterministic(-1), ValueError, "graine"),
 ]
 if not torch.cuda.is_available():
-    CASES.append(
-        (
-            "device.get_device",
-            "CUDA absent",
-            lambda t: device.get_device("cuda"),
-            ValueError,
-            "aucune carte graphique",
-        )
-    )
+    CASES.append(("device.get_device", "CUDA absent", lambda t: device.get_device("cuda"), ValueError, "aucune carte graphique"))
+# fmt: on
 
 IDS = [f"cas {i:02d}/{len(CASES)} — {name} — {problem}" for i, (name, problem, *_) in enumerate(CASES, 1)]
 

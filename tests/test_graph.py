@@ -84,23 +84,3 @@ def test_draw_graph_draws_every_node_and_edge() -> None:
     assert len(arrows) == graph.number_of_edges()
     assert ax.get_title() == "test"
     plt.close(fig)
-
-
-@pytest.mark.parametrize(
-    ("edit", "message"),
-    [
-        (lambda g: g.add_edge("ℓ", "a"), "acyclique"),
-        (lambda g: g.add_node("z", kind="étrange"), "Sorte de nœud inconnue"),
-    ],
-)
-def test_draw_graph_rejects_bad_graphs(edit, message: str) -> None:
-    graph, _ = small_graph()
-    edit(graph)
-    with pytest.raises(ValueError, match=message):
-        draw_graph(graph)
-
-
-def test_draw_graph_rejects_unknown_highlight() -> None:
-    graph, _ = small_graph()
-    with pytest.raises(ValueError, match="absents du graphe.*zzz"):
-        draw_graph(graph, highlight=["zzz"])

@@ -25,12 +25,6 @@ def test_fresh_run_dir_empties_an_old_run(tmp_path: Path) -> None:
     assert run.is_dir() and not any(run.iterdir())
 
 
-@pytest.mark.parametrize("name", ["", "a/b", "../x"])
-def test_fresh_run_dir_rejects_bad_names(tmp_path: Path, name: str) -> None:
-    with pytest.raises(ValueError, match="Nom d'expérience invalide"):
-        fresh_run_dir(name, tmp_path)
-
-
 def test_read_scalars_returns_what_was_logged(tmp_path: Path) -> None:
     run = fresh_run_dir("exp", tmp_path)
     values = {step: 1.0 / (step + 1) for step in range(0, 250)}  # > 200 : au-delà de l'échantillon par défaut
@@ -44,12 +38,3 @@ def test_read_scalars_returns_what_was_logged(tmp_path: Path) -> None:
     assert steps == list(values)
     assert logged == pytest.approx(list(values.values()), rel=1e-6)
     assert series["loss/test"][1] == pytest.approx([2 * v for v in values.values()], rel=1e-6)
-
-
-def test_read_scalars_errors_name_the_folder(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="introuvable.*absent"):
-        read_scalars(tmp_path / "absent")
-    empty = tmp_path / "vide"
-    empty.mkdir()
-    with pytest.raises(ValueError, match="Aucun fichier d'événements.*vide"):
-        read_scalars(empty)

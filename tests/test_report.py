@@ -12,11 +12,6 @@ def test_format_table_is_gfm() -> None:
     assert table.splitlines() == ["| a | b |", "|---|---|", "| 1 | 2.5 |", "| x | y |"]
 
 
-def test_format_table_rejects_ragged_rows() -> None:
-    with pytest.raises(ValueError, match="2 cellules"):
-        format_table(["a", "b"], [[1]])
-
-
 def test_outside_a_notebook_values_and_tables_are_printed(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

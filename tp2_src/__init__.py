@@ -1,9 +1,12 @@
 """Code d'appui du livre « TP 2 — Graphe de calcul, autograd et modules ».
 
-Un module par thème : ``data`` (Boston Housing), ``graph`` (graphe d'autograd),
-``functions`` (``torch.autograd.Function`` écrites à la main), ``gradcheck``
-(différences finies). Les chapitres du livre gardent visible la leçon elle-même ;
-ce paquet n'en porte que la plomberie.
+Un module par thème : ``graph`` (graphe d'autograd, chapitre 1), ``functions``
+(``torch.autograd.Function`` écrites à la main, chapitre 2), ``gradcheck`` (différences
+finies, chapitres 1-2), ``data`` (Boston Housing), ``linreg`` (descentes de gradient,
+chapitre 3), ``training`` (apprentissage avec un optimiseur, chapitres 4-5), ``logs`` et
+``plots`` (journaux TensorBoard et leurs courbes), ``report`` (tableaux, valeurs collées),
+``device`` (CPU ou CUDA). ``sphinx_ext`` contient les extensions Sphinx du livre.
+Les chapitres gardent visible la leçon elle-même ; ce paquet n'en porte que la plomberie.
 """
 
 __version__ = "0.1.0"

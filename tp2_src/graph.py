@@ -163,8 +163,6 @@ def draw_graph(
     Chaque nœud doit avoir un attribut ``kind`` parmi ``KIND_COLORS`` ; ``label`` est
     facultatif. Les nœuds de ``highlight`` sont cerclés de rouge.
     """
-    if not nx.is_directed_acyclic_graph(graph):
-        raise ValueError("Le graphe doit être orienté et acyclique (DAG).")
     unknown = {n: d.get("kind") for n, d in graph.nodes(data=True) if d.get("kind") not in KIND_COLORS}
     if unknown:
         raise ValueError(f"Sorte de nœud inconnue (attendu {sorted(KIND_COLORS)}) : {unknown}")
