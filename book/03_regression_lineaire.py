@@ -34,7 +34,7 @@ from torch.utils.tensorboard import SummaryWriter
 
 from tp2_src.data import load_boston, standardized_split
 from tp2_src.device import get_device, make_deterministic
-from tp2_src.linreg import TrainingDivergedError, fit_linear_regression, mse
+from tp2_src.linreg import TrainingDivergedError, fit_linear_regression, least_squares, mse
 from tp2_src.logs import default_logdir, fresh_run_dir, read_scalars
 from tp2_src.plots import plot_losses
 from tp2_src.report import glue, show_table
@@ -285,9 +285,7 @@ fig.tight_layout()
 # lignes de référence sont calculées sur le même découpage.
 
 # %%
-ones = torch.ones(len(X_train), 1, device=device)
-solution = torch.linalg.lstsq(torch.cat([X_train, ones], dim=1), y_train.unsqueeze(1)).solution
-w_star, b_star = solution[:-1, 0], solution[-1, 0]
+w_star, b_star = least_squares(X_train, y_train)  # torch.linalg.lstsq sur [X, 1]
 sk = LinearRegression().fit(X_train.cpu().numpy(), y_train.cpu().numpy())
 w_sk = torch.from_numpy(sk.coef_).float().to(device)
 b_sk = torch.tensor(sk.intercept_, dtype=torch.float32, device=device)

@@ -36,6 +36,7 @@ from torch.utils.tensorboard import SummaryWriter
 
 from tp2_src.data import boston_split
 from tp2_src.device import get_device, make_deterministic
+from tp2_src.linreg import least_squares, mse
 from tp2_src.logs import fresh_run_dir, read_scalars
 from tp2_src.plots import plot_losses
 from tp2_src.report import glue, show_table
@@ -355,11 +356,8 @@ for (name, model), run_name in zip(models.items(), ("modules-lineaire", "modules
                               X_test, y_test, num_epochs=100, batch_size=32, seed=0, writer=writer)
     runs[name] = read_scalars(run)
 
-A = torch.cat([X_train, torch.ones(len(X_train), 1, device=device)], dim=1)
-solution = torch.linalg.lstsq(A, y_train.unsqueeze(1)).solution.squeeze(1)
-A_test = torch.cat([X_test, torch.ones(len(X_test), 1, device=device)], dim=1)
-lstsq_train = ((A @ solution - y_train) ** 2).mean().item()
-lstsq_test = ((A_test @ solution - y_test) ** 2).mean().item()
+w_star, b_star = least_squares(X_train, y_train)  # la référence exacte du chapitre 3
+lstsq_train, lstsq_test = mse(X_train, y_train, w_star, b_star), mse(X_test, y_test, w_star, b_star)
 
 rows = [[name, sum(p.numel() for p in models[name].parameters()), f"{h.train_mse[-1]:.2f}",
          f"{h.test_mse[-1]:.2f}", f"{min(h.test_mse):.2f} (époque {h.test_mse.index(min(h.test_mse))})"]

@@ -121,6 +121,7 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
     ("gradcheck.finite_difference_grad", "fonction non finie", lambda t: gradcheck.finite_difference_grad(lambda: torch.tensor(NAN), X.clone()), ValueError, "pas finie"),
     ("linreg.mse", "w de mauvaise forme", lambda t: linreg.mse(X, Y, torch.zeros(4), torch.zeros(())), ValueError, r"w doit être de forme \(3,\)"),
     ("linreg.mse", "y de forme (n, 1)", lambda t: linreg.mse(X, Y[:, None], torch.zeros(3), torch.zeros(())), ValueError, r"y de forme \(n,\)"),
+    ("linreg.least_squares", "longueurs différentes", lambda t: linreg.least_squares(X, Y[:-1]), ValueError, "20 contre 19"),
     ("linreg.fit_linear_regression", "longueurs différentes", lambda t: fit_lr(y_train=Y[:-1]), ValueError, "20 contre 19"),
     ("linreg.fit_linear_regression", "entiers", lambda t: fit_lr(X_train=X.long()), ValueError, "flottants"),
     ("linreg.fit_linear_regression", "infini dans y", lambda t: fit_lr(y_test=with_value(Y, INF)), ValueError, r"y \(test\) contient 1 valeur"),

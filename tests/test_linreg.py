@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from tp2_src.linreg import METHODS, fit_linear_regression
+from tp2_src.linreg import METHODS, fit_linear_regression, least_squares, mse
 
 
 def synthetic(n: int = 200, seed: int = 0) -> tuple[torch.Tensor, ...]:
@@ -66,3 +66,13 @@ def test_writer_receives_train_and_test_curves(tmp_path) -> None:
 
 def test_methods_are_the_three_of_the_statement() -> None:
     assert METHODS == ("batch", "mini-batch", "stochastic")
+
+
+def test_least_squares_recovers_weights_and_beats_any_perturbation() -> None:
+    X_tr, y_tr, _, _, w_true = synthetic()
+    w, b = least_squares(X_tr, y_tr)
+    torch.testing.assert_close(w, w_true, atol=0.01, rtol=0)
+    assert b.item() == pytest.approx(1.5, abs=0.01)
+    best = mse(X_tr, y_tr, w, b)
+    for delta in (1e-2, -1e-2):
+        assert mse(X_tr, y_tr, w + delta, b) > best and mse(X_tr, y_tr, w, b + delta) > best

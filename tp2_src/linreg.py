@@ -65,6 +65,18 @@ def mse(X: torch.Tensor, y: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> f
         return ((X @ w + b - y) ** 2).mean().item()
 
 
+def least_squares(X: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Solution exacte des moindres carrés : ``w`` (d,) et ``b`` (scalaire) minimisant la MSE.
+
+    Résout ``[X, 1] @ [w; b] ≈ y`` par ``torch.linalg.lstsq`` (la colonne de 1 porte le
+    biais) ; ``X`` (n, d), ``y`` (n,). Référence des chapitres 3 et 5.
+    """
+    check_regression_data(X, y)
+    A = torch.cat([X, torch.ones(len(X), 1, dtype=X.dtype, device=X.device)], dim=1)
+    solution = torch.linalg.lstsq(A, y.unsqueeze(1)).solution[:, 0]
+    return solution[:-1], solution[-1]
+
+
 def fit_linear_regression(
     X_train: torch.Tensor,
     y_train: torch.Tensor,
