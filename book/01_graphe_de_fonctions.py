@@ -18,12 +18,17 @@
 # ```{admonition} Objectifs
 # :class: tip
 # À la fin de ce chapitre, vous saurez :
+# - suivre à la main, nœud par nœud, la passe avant puis la passe arrière d'un petit calcul
+#   sur des scalaires, et retrouver les gradients que donne `backward()` ;
 # - décrire un calcul comme un **graphe de calcul** orienté et acyclique : racines,
 #   opérations, nœud terminal ;
-# - lire le graphe que PyTorch enregistre réellement (`grad_fn`, `next_functions`) ;
-# - isoler une fonction $g$ au milieu du graphe et écrire la **règle de dérivation en
-#   chaîne** qui propage le gradient de la sortie vers les entrées ;
-# - calculer ce gradient à la main, puis le confronter à autograd et aux différences finies.
+# - lire le graphe que PyTorch enregistre réellement (`grad_fn`, `next_functions`, nœuds
+#   `AccumulateGrad`) et suivre, étape par étape, la passe arrière qu'autograd y exécute ;
+# - isoler une fonction $g$ au milieu du graphe, **dériver** la règle de dérivation en
+#   chaîne qui propage le gradient de la sortie vers les entrées, et l'écrire avec des
+#   matrices jacobiennes ;
+# - calculer ce gradient à la main, le confronter à autograd et aux différences finies, et
+#   dire ce qui limite leur accord.
 # ```
 #
 # Tout le chapitre s'exécute : chaque figure est tracée à partir du calcul réel, chaque
@@ -31,38 +36,145 @@
 
 # %%
 import matplotlib.pyplot as plt
-import networkx as nx
 import torch
 
+# %% tags=["remove-cell"]
+# Plomberie du livre (exécutée, non affichée) : figures SVG lisibles, valeurs collées.
+from tp2_src.figures import french_log_axis, function_split_figure, graph_figure, use_book_style
 from tp2_src.gradcheck import finite_difference_grad
-from tp2_src.graph import autograd_graph, draw_graph
+from tp2_src.graph import autograd_graph, check_backward, format_tensor, record_backward, reference_gradients
+from tp2_src.report import glue, glue_figure
+
+use_book_style()
 
 # %% [markdown]
-# ## 1.1 Un calcul est un graphe
+# ## 1.1 Un premier calcul, sur trois scalaires
 #
 # Quand PyTorch calcule une valeur à partir de tenseurs, il peut garder la trace de
 # **toutes** les opérations effectuées. Cette trace forme un {term}`graphe de calcul` :
 #
 # - les **racines** sont les tenseurs de départ : les données d'entrée et les paramètres ;
-# - les **nœuds internes** sont les opérations (produit matrice-vecteur, addition,
-#   transposition, carré…) ;
-# - le **nœud terminal** est le résultat, ici un coût scalaire.
+# - les **nœuds internes** sont les opérations (produit, addition, transposition…) ;
+# - le **nœud terminal** est le résultat, ici un coût scalaire noté $\ell$.
 #
 # Le graphe est *orienté* (une opération consomme des entrées et produit une sortie) et
 # *acyclique* : une valeur ne peut pas servir à son propre calcul. C'est ce qui permet de
 # le parcourir à rebours, du résultat vers les racines, pour obtenir les dérivées
-# partielles — c'est exactement le travail de la {term}`rétropropagation`.
+# partielles : c'est la {term}`rétropropagation`.
+#
+# Commençons par le plus petit exemple utile, $\ell = (a\,b + c)^2$, avec trois scalaires.
+# L'argument `requires_grad=True` demande à PyTorch d'enregistrer les opérations faites à
+# partir de ces tenseurs (le {ref}`chapitre 2 <chap-autograd>` y revient en détail). On
+# écrit une opération par ligne, et le carré comme un produit $q \cdot q$ : la valeur $q$
+# sert alors **deux fois**, ce qui nous montrera comment autograd combine deux chemins.
+
+# %%
+a = torch.tensor(2.0, requires_grad=True)
+b = torch.tensor(-3.0, requires_grad=True)
+c = torch.tensor(10.0, requires_grad=True)
+
+p = a * b  # un nœud « produit »
+q = p + c  # un nœud « addition »
+loss = q * q  # ℓ = q², écrit comme un produit où q sert deux fois
+forward = {"a": a, "b": b, "c": c, "p = a·b": p, "q = p + c": q,
+           "ℓ = q·q": loss}
+for name, t in forward.items():
+    print(f"{name:<9} = {t.item():g}")
+
+# %% [markdown]
+# Voilà la **passe avant** : chaque nœud a calculé sa valeur à partir de celles de ses
+# parents. (`t.item()` renvoie le nombre Python contenu dans un tenseur à un seul élément.)
+#
+# ### La passe arrière, à la main
+#
+# On cherche $\partial\ell/\partial a$, $\partial\ell/\partial b$ et
+# $\partial\ell/\partial c$. On part du résultat, où $\partial\ell/\partial\ell = 1$, et
+# l'on remonte le graphe nœud par nœud. À chaque nœud, une seule règle :
+#
+# > gradient envoyé à un parent = gradient reçu × dérivée locale du nœud par rapport à ce
+# > parent ;
+#
+# et quand une valeur sert plusieurs fois, les gradients qui lui reviennent
+# **s'additionnent**.
+#
+# - $\ell = q \cdot q$ : la dérivée locale par rapport au premier facteur est le second
+#   ($q$), et inversement. Le nœud envoie donc deux messages à $q$, $1 \times q$ et
+#   $1 \times q$, qui s'additionnent : $\partial\ell/\partial q = 2q$ — on retrouve la
+#   dérivée de $q^2$.
+# - $q = p + c$ : les dérivées locales valent 1 ; le nœud recopie
+#   $\partial\ell/\partial q$ vers $p$ et vers $c$.
+# - $p = a \cdot b$ : $\partial p/\partial a = b$ et $\partial p/\partial b = a$, d'où
+#   $\partial\ell/\partial a = b\,\partial\ell/\partial p$ et
+#   $\partial\ell/\partial b = a\,\partial\ell/\partial p$.
+#
+# En code, avec de simples nombres Python :
+
+# %%
+a_, b_, c_, p_, q_ = (t.item() for t in (a, b, c, p, q))
+by_hand = {"ℓ": 1.0}  # ∂ℓ/∂ℓ : le point de départ
+# q sert deux fois : deux messages, qui s'additionnent
+by_hand["q"] = by_hand["ℓ"] * q_ + by_hand["ℓ"] * q_
+by_hand["p"] = by_hand["q"] * 1.0  # q = p + c : dérivée locale 1
+by_hand["c"] = by_hand["q"] * 1.0
+by_hand["a"] = by_hand["p"] * b_  # p = a·b : ∂p/∂a = b
+by_hand["b"] = by_hand["p"] * a_  # ∂p/∂b = a
+print(by_hand)
+
+# %% [markdown]
+# ### La même passe arrière, par autograd
+#
+# `loss.backward()` fait ce parcours automatiquement et dépose $\partial\ell/\partial a$
+# dans l'attribut `a.grad` de chaque racine (de même pour `b` et `c`). Pour voir aussi ce
+# qui passe par les nœuds internes, on entoure l'appel de `record_backward` (de
+# `tp2_src.graph`) : il pose un **crochet** (*hook*) sur chaque nœud du graphe, et autograd
+# lui-même y note, au moment où il l'exécute, le gradient que le nœud reçoit.
+
+# %% tags=["remove-cell"]
+# Référence pour la vérification plus bas, prise avant backward (qui libère le graphe).
+scalar_reference = reference_gradients(
+    loss, {"a": a, "b": b, "c": c, "p": p, "q": q, "ℓ": loss})
+
+# %%
+scalar_graph = autograd_graph(loss, leaves={"a": a, "b": b, "c": c},
+                              intermediates={"p": p, "q": q})
+with record_backward(scalar_graph) as scalar_steps:
+    loss.backward()
+
+print("nœud | à la main | relevé dans autograd | .grad")
+for step in scalar_steps:
+    leaf = scalar_graph.nodes[step.node]["tensor"]
+    grad = f"{leaf.grad.item():g}" if step.op == "AccumulateGrad" else "—"
+    print(f"{step.node:>4} | {by_hand[step.node]:>9g} | "
+          f"{step.received.item():>20g} | {grad}")
+
+# %% tags=["remove-cell"]
+check_backward(scalar_graph, scalar_steps, scalar_reference)
+assert all(by_hand[s.node] == s.received.item() for s in scalar_steps)
+assert [t.grad.item() for t in (a, b, c)] == [by_hand[k] for k in "abc"]
+
+# %% [markdown]
+# Les trois colonnes concordent exactement : autograd applique la même règle que nous. La
+# {numref}`fig-scalaire` dessine le graphe enregistré, avec sur chaque nœud sa valeur (passe
+# avant) et, en rouge, le gradient qu'il a reçu (passe arrière). Les flèches suivent le sens
+# du calcul ; les gradients les remontent. Les deux flèches de $q$ vers le dernier produit
+# sont les deux utilisations de $q$ : autograd a additionné les deux messages avant de les
+# transmettre plus haut.
+
+# %% mystnb={"figure": {"caption": "Le graphe de $\\ell = (a\\,b + c)^2$ enregistré par autograd. Chaque case donne la classe du nœud, la valeur calculée à l'aller et, en rouge, le gradient reçu au retour ; tous ces nombres sont relevés dans autograd.", "name": "fig-scalaire"}, "image": {"alt": "Graphe vertical : les feuilles a, b et c en haut, puis MulBackward0 (p = a·b), AddBackward0 (q = p + c) et MulBackward0 (ℓ = q·q) en bas, relié à q par deux flèches. Chaque case porte sa valeur et son gradient : ∂ℓ/∂a = −24, ∂ℓ/∂b = 16, ∂ℓ/∂c = 8, ∂ℓ/∂q = 8."}}
+fig = graph_figure(scalar_graph, steps=scalar_steps,
+                   title="ℓ = (a·b + c)² : valeurs et gradients relevés")
+
+# %% [markdown]
+# ## 1.2 Le graphe que PyTorch enregistre : l'auto-encodeur de l'énoncé
 #
 # Dans tout ce TP, un réseau de neurones est vu comme une **composition de fonctions de
 # base** : des transformations (linéaire…), des activations (sigmoïde, tangente
 # hyperbolique, softmax…) et une fonction d'erreur (erreur quadratique…).
 #
-# ### L'auto-encodeur du TP
-#
-# L'exemple suivi est un petit auto-encodeur linéaire. Une entrée $\mathbf{x}\in\mathbb{R}^d$
-# est compressée en $\mathbf{y}\in\mathbb{R}^h$ ($h<d$) puis reconstruite en
-# $\hat{\mathbf{x}}\in\mathbb{R}^d$ avec la **même** matrice $\theta\in\mathbb{R}^{h\times d}$,
-# transposée au retour :
+# L'exemple de l'énoncé est un petit auto-encodeur linéaire. Une entrée
+# $\mathbf{x}\in\mathbb{R}^d$ est compressée en un code $\mathbf{y}\in\mathbb{R}^h$ ($h<d$)
+# puis reconstruite en $\hat{\mathbf{x}}\in\mathbb{R}^d$ avec la **même** matrice
+# $\theta\in\mathbb{R}^{h\times d}$, transposée au retour :
 #
 # $$
 # \mathbf{y} = \theta\,\mathbf{x} + b_1, \qquad
@@ -75,7 +187,8 @@ from tp2_src.graph import autograd_graph, draw_graph
 # $\theta$, $b_1$ et $b_2$ : il nous faut leur gradient. On demande aussi le gradient par
 # rapport à $\mathbf{x}$ (`requires_grad=True`), pour que les quatre racines apparaissent
 # dans le graphe et pour suivre la formule générale jusqu'au bout. On calcule en `float64`
-# pour que la comparaison avec les différences finies soit nette.
+# pour que la comparaison avec les différences finies soit nette, et l'on écrit encore une
+# opération par ligne : chaque ligne ajoute un nœud au graphe.
 
 # %%
 torch.manual_seed(0)  # graine fixe : les mêmes nombres à chaque exécution
@@ -85,64 +198,278 @@ theta = torch.randn(h, d, dtype=torch.float64, requires_grad=True)
 b1 = torch.randn(h, dtype=torch.float64, requires_grad=True)
 b2 = torch.randn(d, dtype=torch.float64, requires_grad=True)
 
-y = theta @ x + b1  # code, forme (h,)
-x_hat = theta.T @ y + b2  # reconstruction, forme (d,)
-loss = ((x - x_hat) ** 2).sum()  # Δ(x, x̂)
+u = theta @ x  # θx, forme (h,)
+y = u + b1  # le code y = θx + b₁
+theta_T = theta.T  # θᵀ, forme (d, h)
+v = theta_T @ y  # θᵀy, forme (d,)
+x_hat = v + b2  # la reconstruction x̂ = θᵀy + b₂
+r = x - x_hat  # l'erreur de reconstruction
+s = r**2  # au carré, coordonnée par coordonnée
+loss = s.sum()  # ℓ = Δ(x, x̂) = ‖x − x̂‖²
 print(f"y = {y.detach().numpy().round(4)}")
 print(f"x̂ = {x_hat.detach().numpy().round(4)}")
 print(f"ℓ = {loss.item():.6f}")
 
 # %% [markdown]
-# ### Figure 1 — le graphe qu'autograd a enregistré
+# (`y.detach()` donne la valeur de `y` sans son historique dans le graphe : NumPy, qui ne
+# connaît pas autograd, ne peut lire qu'un tenseur détaché. Le chapitre 2 y revient.)
 #
-# Le résultat `loss` connaît l'opération qui l'a produit : `loss.grad_fn`. Chaque nœud
-# d'opération connaît à son tour ses parents par `next_functions`. Les racines qui
-# recevront un gradient sont des nœuds `AccumulateGrad`, qui pointent vers le tenseur
-# feuille (`.variable`). La fonction `autograd_graph` de `tp2_src.graph` parcourt ces
-# liens, et `draw_graph` les dessine, racines à gauche et résultat à droite.
+# ### Remonter le graphe : `grad_fn`, `next_functions`, `AccumulateGrad`
 #
-# Les noms des nœuds sont ceux des classes de PyTorch : `MvBackward0` est la passe
-# arrière d'un produit matrice-vecteur, `PermuteBackward0` celle de la transposition
-# `theta.T`, `PowBackward0` celle du carré. Les deux nœuds encadrés de rouge forment la
-# fonction linéaire $\hat{\mathbf{x}} = \theta^\top\mathbf{y} + b_2$ que la suite du
-# chapitre isole : le produit $\theta^\top\mathbf{y}$ (`MvBackward0`) puis l'ajout de
-# $b_2$ (`AddBackward0`).
+# Chaque résultat connaît le nœud qui l'a produit, son `grad_fn` : un objet d'autograd dont
+# la classe nomme l'opération (`SumBackward0` pour la somme, `PowBackward0` pour le carré,
+# `MvBackward0` pour le produit matrice-vecteur…). Chaque nœud connaît à son tour ses
+# parents, dans `next_functions` : un couple (nœud parent, numéro de sa sortie) par entrée.
+# Affiché tel quel, un nœud donne son adresse en mémoire (`<PowBackward0 object at 0x…>`) ;
+# la petite fonction `parents` n'en garde que le nom de classe.
+
+# %%
+def parents(node):
+    """Les couples (parent, numéro de sortie), parent nommé par sa classe."""
+    return [(type(parent).__name__, i) for parent, i in node.next_functions]
+
+
+print("loss.grad_fn :", type(loss.grad_fn).__name__)
+print("  ses parents :", parents(loss.grad_fn))
+print("s.grad_fn    :", type(s.grad_fn).__name__)
+print("  ses parents :", parents(s.grad_fn))
+print("r.grad_fn    :", type(r.grad_fn).__name__)
+print("  ses parents :", parents(r.grad_fn))
+accumulate_x = r.grad_fn.next_functions[0][0]
+print("r.grad_fn.next_functions[0][0].variable is x :",
+      accumulate_x.variable is x)
+print("x.grad_fn    :", x.grad_fn)
+
+# %% [markdown]
+# On lit, de bas en haut :
+#
+# - `loss` vient d'une somme (`SumBackward0`), dont le seul parent est le carré
+#   (`PowBackward0`), dont le parent est la soustraction $r = \mathbf{x} - \hat{\mathbf{x}}$ ;
+# - la soustraction a deux parents : un nœud **`AccumulateGrad`** et l'addition qui a
+#   produit $\hat{\mathbf{x}}$. `AccumulateGrad` est le nœud d'une **racine** : son
+#   attribut `.variable` est le tenseur `x` lui-même, et son rôle, pendant la passe
+#   arrière, sera d'ajouter le gradient reçu dans `x.grad` ;
+# - `x`, créé par l'utilisateur, n'a pas de `grad_fn` : c'est une {term}`feuille`.
+#
+# ```{important}
+# `next_functions` pointe **à rebours** : du résultat vers les entrées, dans le sens où la
+# passe arrière parcourra le graphe. Les figures de ce chapitre dessinent, elles, le **sens
+# du calcul** : les flèches vont des entrées vers le résultat.
+# ```
+#
+# La fonction `autograd_graph` de `tp2_src.graph` parcourt ces liens depuis `loss` et
+# range chaque nœud avec le nom et la valeur du tenseur qu'il a produit ;
+# `graph_figure` (de `tp2_src.figures`) le dessine, racines en haut, résultat en bas
+# ({numref}`fig-autoencodeur`, la figure 1 de l'énoncé).
 
 # %%
 leaves = {"x": x, "θ": theta, "b₁": b1, "b₂": b2}
-graph = autograd_graph(loss, leaves=leaves, intermediates={"y": y, "x̂": x_hat})
-add_node = next(n for n, data in graph.nodes(data=True) if data["label"].endswith("→ x̂"))
-product_node = next(n for n in graph.predecessors(add_node) if graph.nodes[n].get("op") == "MvBackward0")
-fig1, ax = plt.subplots(figsize=(14, 5.5))
-draw_graph(graph, ax=ax, highlight=[product_node, add_node],
-           title="Figure 1 — graphe de calcul de l'auto-encodeur (enregistré par autograd)")
-fig1.tight_layout()
+values = {"u": u, "y": y, "θᵀ": theta_T, "v": v, "x̂": x_hat, "r": r,
+          "s": s}
+graph = autograd_graph(loss, leaves=leaves, intermediates=values)
 
-# %% [markdown]
-# On lit sur la figure ce que le calcul a réellement fait :
-
-# %%
-ops = [data["op"] for _, data in graph.nodes(data=True) if data["kind"] == "op"]
-roots = [n for n in graph if graph.in_degree(n) == 0]
-print("racines :", roots)
-print("opérations :", sorted(ops))
-print("nœud terminal :", [n for n in graph if graph.out_degree(n) == 0])
-print("θ est utilisé par", graph.out_degree("θ"), "opérations ; x par", graph.out_degree("x"))
-assert set(roots) == set(leaves), "les racines du graphe doivent être les quatre feuilles"
+# %% mystnb={"figure": {"caption": "Le graphe de calcul de l'auto-encodeur, tel qu'autograd l'a enregistré (la figure 1 de l'énoncé). Chaque case donne la classe du nœud et les premières coordonnées de la valeur qu'il a calculée ; la fonction linéaire $\\hat{\\mathbf{x}} = \\theta^\\top\\mathbf{y} + b_2$ est formée des nœuds `MvBackward0` (v) et `AddBackward0` (x̂).", "name": "fig-autoencodeur"}, "image": {"alt": "Graphe vertical de l'auto-encodeur : en haut les feuilles x (4) et θ (2×4) ; θ et x entrent dans MvBackward0 (u = θx), qui avec b₁ donne AddBackward0 (y) ; θ entre aussi dans PermuteBackward0 (θᵀ) ; θᵀ et y donnent MvBackward0 (v), qui avec b₂ donne AddBackward0 (x̂) ; x et x̂ entrent dans SubBackward0 (r), puis PowBackward0 (s) et SumBackward0 (ℓ), en bas. Une longue flèche relie x directement à la soustraction."}}
+fig = graph_figure(graph, title="L'auto-encodeur : le graphe d'autograd")
 
 # %% [markdown]
 # Deux détails comptent pour la suite :
 #
-# - $\theta$ sert **deux fois** (dans $\mathbf{y}$ et, transposée, dans $\hat{\mathbf{x}}$) :
-#   son gradient sera la **somme** des contributions des deux chemins ;
+# - $\theta$ sert **deux fois** (dans $\mathbf{u} = \theta\mathbf{x}$ et, transposée, dans
+#   $\mathbf{v} = \theta^\top\mathbf{y}$) : son gradient sera la **somme** des contributions
+#   des deux chemins, comme pour $q$ plus haut ;
 # - $\mathbf{x}$ sert aussi deux fois : comme entrée de l'encodeur et directement dans le
-#   coût $\Delta(\mathbf{x}, \hat{\mathbf{x}})$. Ce second chemin ne passe par aucune
-#   fonction intermédiaire : c'est le « terme direct » de la formule ci-dessous.
+#   coût $\Delta(\mathbf{x}, \hat{\mathbf{x}})$ (la longue flèche à gauche). Ce second chemin
+#   ne passe par aucune fonction intermédiaire : c'est le « terme direct » de la formule
+#   de la section 1.5.
+
+# %%
+roots = [n for n in graph if graph.in_degree(n) == 0]
+ops = sorted(op for _, op in graph.nodes(data="op") if op != "AccumulateGrad")
+print("racines :", roots)
+print("opérations :", ops)
+print("nœud terminal :", [n for n in graph if graph.out_degree(n) == 0])
+print("θ est utilisé par", graph.out_degree("θ"), "opérations ;",
+      "x par", graph.out_degree("x"))
+
+# %% [markdown]
+# ## 1.3 La passe arrière, étape par étape
 #
-# ## 1.2 Isoler une fonction du graphe : $f$, $g$ et $L$
+# `loss.backward()` parcourt ce graphe à rebours. Le moteur d'autograd part de `loss` avec
+# la **graine** $\partial\ell/\partial\ell = 1$, puis exécute chaque nœud **une seule
+# fois**, quand tous les gradients qui doivent lui parvenir sont arrivés ; il les a alors
+# additionnés. Un nœud exécuté applique la règle de la section 1.1 — gradient reçu ×
+# dérivée locale — et envoie un message à chacun de ses parents. Les nœuds
+# `AccumulateGrad` ajoutent ce qu'ils reçoivent dans le `.grad` de leur feuille.
 #
-# Pour raisonner sur n'importe quel nœud sans dépendre du reste du réseau, on coupe le
-# graphe en trois morceaux autour d'une fonction $g$ (ici la fonction linéaire encadrée) :
+# Comme pour l'exemple scalaire, `record_backward` relève chaque exécution, dans l'ordre
+# même d'autograd :
+
+# %% tags=["remove-cell"]
+# Référence prise avant backward, qui libère le graphe.
+reference = reference_gradients(loss, {**leaves, **values, "ℓ": loss})
+
+# %%
+with record_backward(graph) as steps:
+    loss.backward()
+
+for k, step in enumerate(steps, start=1):
+    what = "ajoute à .grad" if step.op == "AccumulateGrad" else "reçoit"
+    grad = f"∂ℓ/∂{step.node} = {format_tensor(step.received)}"
+    print(f"{k:>2}. {step.op:<17} {step.node:<2} {what} {grad}")
+
+# %% tags=["remove-input"]
+worst = check_backward(graph, steps, reference)
+print(f"Vérifié : les {len(steps)} gradients relevés sont ceux de\n"
+      f"torch.autograd.grad (écart maximal {worst:.1e}) ; chacun est la somme des\n"
+      "messages reçus, et les feuilles ont ce même gradient dans .grad.")
+# Les légendes des onglets ci-dessous décrivent cet ordre : il doit être celui d'autograd.
+order = ["ℓ", "s", "r", "x̂", "b₂", "v", "θᵀ", "y", "b₁", "u", "θ", "x"]
+assert [s.node for s in steps] == order
+for k in range(1, len(steps) + 1):
+    frame = graph_figure(graph, steps=steps[:k], title=f"Étape {k} sur {len(steps)}")
+    glue_figure(f"backward_{k}", frame)
+
+# %% [markdown]
+# Chaque onglet ci-dessous ({numref}`fig-backward-1` à {numref}`fig-backward-12`) montre
+# le graphe après une étape. En rouge, le gradient qu'un
+# nœud exécuté a reçu ; en orange, la somme partielle d'un nœud qui attend encore un
+# message ; le cadre rouge désigne le nœud qui vient de s'exécuter, et les arêtes rouges
+# celles par lesquelles un gradient est déjà remonté. Tous les nombres viennent des
+# crochets posés sur les nœuds d'autograd, et la cellule précédente les a comparés à
+# `torch.autograd.grad`, une autre fonction d'autograd qui renvoie des gradients sans
+# toucher à `.grad` (chapitre 2).
+#
+# ::::{tab-set}
+# :::{tab-item} 1
+# ```{glue:figure} backward_1
+# :alt: Étape 1 sur 12. Le nœud SumBackward0 (ℓ), encadré de rouge, reçoit la graine 1 ; les arêtes vers s sont rouges ; s attend ; tous les autres nœuds sont en attente.
+# :name: fig-backward-1
+#
+# **Étape 1.** La somme $\ell = \sum_i s_i$ reçoit la graine $\partial\ell/\partial\ell = 1$.
+# Sa dérivée locale vaut 1 pour chaque coordonnée : elle envoie à $s$ un vecteur de 1.
+# ```
+# :::
+# :::{tab-item} 2
+# ```{glue:figure} backward_2
+# :alt: Étape 2 sur 12. Le nœud PowBackward0 (s), encadré de rouge, a reçu un vecteur de 1 et envoie son gradient à la soustraction r.
+# :name: fig-backward-2
+#
+# **Étape 2.** Le carré $s = r^2$ (coordonnée par coordonnée) a pour dérivée locale $2r$ :
+# il envoie $\partial\ell/\partial r = 2r \odot \partial\ell/\partial s$ (produit
+# coordonnée par coordonnée).
+# ```
+# :::
+# :::{tab-item} 3
+# ```{glue:figure} backward_3
+# :alt: Étape 3 sur 12. Le nœud SubBackward0 (r), encadré de rouge, envoie un message à x̂ et un à la feuille x ; x affiche en orange « reçu 1/2 », car il attend un second message.
+# :name: fig-backward-3
+#
+# **Étape 3.** La soustraction $r = \mathbf{x} - \hat{\mathbf{x}}$ envoie
+# $+\partial\ell/\partial r$ à $\mathbf{x}$ et $-\partial\ell/\partial r$ à
+# $\hat{\mathbf{x}}$. La feuille $\mathbf{x}$ attend un second message (celui de
+# l'encodeur) : elle n'a reçu qu'une partie de son gradient, en orange.
+# ```
+# :::
+# :::{tab-item} 4
+# ```{glue:figure} backward_4
+# :alt: Étape 4 sur 12. Le nœud AddBackward0 (x̂), encadré de rouge, recopie son gradient vers MvBackward0 (v) et vers la feuille b₂.
+# :name: fig-backward-4
+#
+# **Étape 4.** Notons $\boldsymbol{\delta} = \partial\ell/\partial\hat{\mathbf{x}}$.
+# L'addition $\hat{\mathbf{x}} = \mathbf{v} + b_2$ a des dérivées locales égales à 1 : elle
+# recopie $\boldsymbol{\delta}$ vers $\mathbf{v}$ et vers $b_2$.
+# ```
+# :::
+# :::{tab-item} 5
+# ```{glue:figure} backward_5
+# :alt: Étape 5 sur 12. Le nœud AccumulateGrad de la feuille b₂, encadré de rouge, a reçu son gradient et le dépose dans b₂.grad.
+# :name: fig-backward-5
+#
+# **Étape 5.** $b_2$ est une feuille : son nœud `AccumulateGrad` ajoute
+# $\boldsymbol{\delta}$ à `b2.grad`. Le premier gradient de paramètre est prêt.
+# ```
+# :::
+# :::{tab-item} 6
+# ```{glue:figure} backward_6
+# :alt: Étape 6 sur 12. Le nœud MvBackward0 (v = θᵀy), encadré de rouge, envoie un message à PermuteBackward0 (θᵀ) et un à AddBackward0 (y).
+# :name: fig-backward-6
+#
+# **Étape 6.** Le produit $\mathbf{v} = M\mathbf{y}$, avec $M = \theta^\top$, envoie
+# $\boldsymbol{\delta}\,\mathbf{y}^\top$ (forme $d\times h$) vers $M$ et
+# $M^\top\boldsymbol{\delta} = \theta\,\boldsymbol{\delta}$ vers $\mathbf{y}$ : la section
+# 1.4 dérive ces deux formules.
+# ```
+# :::
+# :::{tab-item} 7
+# ```{glue:figure} backward_7
+# :alt: Étape 7 sur 12. Le nœud PermuteBackward0 (θᵀ), encadré de rouge, renvoie le gradient transposé vers θ, qui affiche en orange « reçu 1/2 ».
+# :name: fig-backward-7
+#
+# **Étape 7.** La transposition renvoie le gradient transposé :
+# $(\boldsymbol{\delta}\,\mathbf{y}^\top)^\top = \mathbf{y}\,\boldsymbol{\delta}^\top$, de
+# la forme de $\theta$. $\theta$ a reçu un message sur deux.
+# ```
+# :::
+# :::{tab-item} 8
+# ```{glue:figure} backward_8
+# :alt: Étape 8 sur 12. Le nœud AddBackward0 (y), encadré de rouge, recopie son gradient vers MvBackward0 (u) et vers la feuille b₁.
+# :name: fig-backward-8
+#
+# **Étape 8.** L'addition $\mathbf{y} = \mathbf{u} + b_1$ recopie
+# $\partial\ell/\partial\mathbf{y}$ vers $\mathbf{u}$ et vers $b_1$.
+# ```
+# :::
+# :::{tab-item} 9
+# ```{glue:figure} backward_9
+# :alt: Étape 9 sur 12. Le nœud AccumulateGrad de la feuille b₁, encadré de rouge, dépose son gradient dans b₁.grad.
+# :name: fig-backward-9
+#
+# **Étape 9.** `b1.grad` reçoit $\partial\ell/\partial b_1 = \partial\ell/\partial\mathbf{y}$.
+# ```
+# :::
+# :::{tab-item} 10
+# ```{glue:figure} backward_10
+# :alt: Étape 10 sur 12. Le nœud MvBackward0 (u = θx), encadré de rouge, envoie un message à θ et un à x ; les deux feuilles ont maintenant reçu leurs deux messages.
+# :name: fig-backward-10
+#
+# **Étape 10.** Le produit $\mathbf{u} = \theta\mathbf{x}$ envoie
+# $(\partial\ell/\partial\mathbf{u})\,\mathbf{x}^\top$ vers $\theta$ et
+# $\theta^\top\,\partial\ell/\partial\mathbf{u}$ vers $\mathbf{x}$. $\theta$ et
+# $\mathbf{x}$ ont maintenant reçu leurs deux messages.
+# ```
+# :::
+# :::{tab-item} 11
+# ```{glue:figure} backward_11
+# :alt: Étape 11 sur 12. Le nœud AccumulateGrad de la feuille θ, encadré de rouge, dépose dans θ.grad la somme des deux messages reçus.
+# :name: fig-backward-11
+#
+# **Étape 11.** Autograd a additionné les deux messages de $\theta$ (par la transposition
+# et par le produit $\theta\mathbf{x}$) avant d'exécuter son nœud : `theta.grad` reçoit
+# leur somme. C'est la somme des chemins de la règle de chaîne.
+# ```
+# :::
+# :::{tab-item} 12
+# ```{glue:figure} backward_12
+# :alt: Étape 12 sur 12. Le nœud AccumulateGrad de la feuille x, encadré de rouge, dépose dans x.grad la somme de ses deux messages ; tous les nœuds portent leur gradient en rouge.
+# :name: fig-backward-12
+#
+# **Étape 12.** De même pour $\mathbf{x}$ : le terme direct venu de la soustraction et le
+# message de l'encodeur sont additionnés dans `x.grad`. La passe arrière est finie.
+# ```
+# :::
+# ::::
+#
+# L'ordre d'exécution n'est pas arbitraire : un nœud ne part qu'une fois tous ses messages
+# arrivés. C'est pourquoi $\theta$ et $\mathbf{x}$, utilisés deux fois, passent en dernier,
+# et pourquoi chaque gradient n'est calculé qu’**une** fois, quel que soit le nombre de
+# chemins qui y mènent.
+#
+# ## 1.4 Isoler une fonction du graphe : $f$, $g$ et $L$
+#
+# Pour raisonner sur n'importe quel nœud sans dépendre du reste du réseau, l'énoncé coupe
+# le graphe en trois morceaux autour d'une fonction $g$, ici la fonction linéaire
+# $\hat{\mathbf{x}} = \theta^\top\mathbf{y} + b_2$ ({numref}`fig-decoupage`, la figure 2
+# de l'énoncé) :
 #
 # - $\mathbf{m}$ rassemble **toutes les racines** : $(b_2, \theta, b_1, \mathbf{x})$ ;
 # - $f$ regroupe tout ce qui se passe **avant** $g$ et fabrique ses entrées
@@ -154,48 +481,99 @@ assert set(roots) == set(leaves), "les racines du graphe doivent être les quatr
 #   $\mathbf{m}$ (ici par $\mathbf{x}$).
 #
 # On note $L_{\mathbf{m}}(\mathbf{z}) = L(\mathbf{m}, \mathbf{z})$ le coût vu comme une
-# fonction de $\mathbf{z}$ seul, et $L_f(\mathbf{m}) = L(\mathbf{m}, g(f(\mathbf{m})))$ le
-# coût vu comme une fonction des racines seules.
+# fonction de $\mathbf{z}$ seul ($\mathbf{m}$ fixé), et
+# $L_f(\mathbf{m}) = L(\mathbf{m}, g(f(\mathbf{m})))$ le coût vu comme une fonction des
+# racines seules.
 #
-# ### Figure 2 — une fonction $g$ au milieu du graphe
+# Ces vecteurs sont des **concaténations aplaties** : $\mathbf{m}_k$ désigne la $k$-ième
+# coordonnée de la liste de tous les nombres de $b_2$, $\theta$ (ligne par ligne), $b_1$
+# et $\mathbf{x}$ mis bout à bout. Ici, $\mathbf{m}$ a {glue:md}`m_size` coordonnées,
+# $\mathbf{n}$ en a {glue:md}`n_size` et $\mathbf{z}$ en a {glue:md}`z_size`.
 
-# %%
-schema = nx.DiGraph()
-schema.add_node("m", kind="leaf", label="m\n(b₂, θ, b₁, x)")
-schema.add_node("f", kind="op", label="f\n(tout l'amont)")
-schema.add_node("n", kind="value", label="n = f(m)\n(b₂, θᵀ, y)")
-schema.add_node("g", kind="op", label="g\n(linéaire)")
-schema.add_node("z", kind="value", label="z = g(n)\n= x̂")
-schema.add_node("L", kind="op", label="L\n(coût)")
-schema.add_node("ℓ", kind="output", label="ℓ = L(m, z)")
-schema.add_edges_from([("m", "f"), ("f", "n"), ("n", "g"), ("g", "z"), ("z", "L"),
-                       ("m", "L"), ("L", "ℓ")])
-fig2, ax = plt.subplots(figsize=(12, 3.5))
-draw_graph(schema, ax=ax, highlight=["g"],
-           title="Figure 2 — la fonction g entre son amont f et son aval L")
-fig2.tight_layout()
+# %% tags=["remove-cell"]
+glue("m_size", b2.numel() + theta.numel() + b1.numel() + x.numel(), "d")
+glue("n_size", b2.numel() + theta_T.numel() + y.numel(), "d")
+glue("z_size", x_hat.numel(), "d")
+
+# %% tags=["remove-input"] mystnb={"figure": {"caption": "La fonction $g$ isolée entre son amont $f$ et son aval $L$ (la figure 2 de l'énoncé). En noir, le calcul descend ; en rouge pointillé, la passe arrière remonte : $\\partial\\ell/\\partial\\mathbf{z}$ entre dans $g$, $\\partial\\ell/\\partial\\mathbf{n}$ en sort vers $f$, et $\\mathbf{m}$ additionne le message venu par $f$ et le terme direct venu de $L$.", "name": "fig-decoupage"}, "image": {"alt": "Six cases empilées reliées par des flèches noires vers le bas : m (les racines), f (tout ce qui précède g), n = f(m), g (la fonction linéaire, encadrée en rouge), z = g(n) = x̂, L (le coût). Une flèche noire à gauche relie m directement à L : le terme direct. À droite, des flèches rouges pointillées remontent : ∂ℓ/∂z de L vers g, ∂ℓ/∂n de g vers f, puis vers m ; une dernière flèche rouge remonte de L à m, le terme direct, et m additionne les deux messages."}}
+fig = function_split_figure()
 
 # %% [markdown]
-# ## 1.3 La règle de dérivation en chaîne
+# ## 1.5 La règle de dérivation en chaîne, dérivée pas à pas
 #
-# Rappel : si $L(\mathbf{u}, \mathbf{v})$ est évaluée en $\mathbf{u} = g(\mathbf{t})$ et
+# ### Le rappel
+#
+# Si $L(\mathbf{u}, \mathbf{v})$ est évaluée en $\mathbf{u} = g(\mathbf{t})$ et
 # $\mathbf{v} = h(\mathbf{t})$, chaque coordonnée $\mathbf{t}_k$ influence le résultat par
 # les deux arguments, et les contributions s'additionnent :
 #
 # $$
 # \frac{\partial}{\partial \mathbf{t}_k} L\big(g(\mathbf{t}), h(\mathbf{t})\big)
 # = \sum_i \frac{\partial L}{\partial \mathbf{u}_i} \, \frac{\partial g_i}{\partial \mathbf{t}_k}(\mathbf{t})
-# + \sum_j \frac{\partial L}{\partial \mathbf{v}_j} \, \frac{\partial h_j}{\partial \mathbf{t}_k}(\mathbf{t}).
+# + \sum_j \frac{\partial L}{\partial \mathbf{v}_j} \, \frac{\partial h_j}{\partial \mathbf{t}_k}(\mathbf{t}),
 # $$
 #
-# ($\partial L / \partial \mathbf{u}_i$ désigne la dérivée partielle par rapport à la
-# $i$-ième coordonnée du premier argument.) Appliquée au découpage de la figure 2, elle
-# donne deux équations :
+# où $\partial L / \partial \mathbf{u}_i$ désigne la dérivée partielle par rapport à la
+# $i$-ième coordonnée du premier argument, évaluée en $(g(\mathbf{t}), h(\mathbf{t}))$.
+#
+# ```{admonition} Une coquille de l'énoncé
+# :class: warning
+# Dans la seconde somme, l'énoncé écrit $\partial g_j / \partial \mathbf{t}_k$ ; il faut
+# lire $\partial h_j / \partial \mathbf{t}_k$ : le second argument de $L$ est
+# $h(\mathbf{t})$, pas $g(\mathbf{t})$. Attention aussi aux noms : le $g$ de ce rappel
+# n'est pas la fonction $g$ de la figure ; on va voir qu'il y joue le rôle de
+# l'identité.
+# ```
+#
+# ### Des deux arguments aux deux équations de l'énoncé
+#
+# On veut dériver $L_f(\mathbf{m}) = L\big(\mathbf{m}, g(f(\mathbf{m}))\big)$ par rapport à
+# $\mathbf{m}_k$. C'est exactement la situation du rappel, avec $\mathbf{t} = \mathbf{m}$ :
+#
+# - le **premier argument** de $L$ est $\mathbf{m}$ lui-même : le « $g$ » du rappel est
+#   l'identité, $\mathbf{m} \mapsto \mathbf{m}$, dont la dérivée
+#   $\partial \mathbf{m}_i / \partial \mathbf{m}_k$ vaut 1 si $i = k$ et 0 sinon ;
+# - le **second argument** est $\mathbf{z} = g(f(\mathbf{m}))$ : le « $h$ » du rappel est
+#   $g \circ f$.
+#
+# La première somme se réduit donc à son terme $i = k$,
+# $\partial L / \partial \mathbf{m}_k\,(\mathbf{m}, \mathbf{z})$ : la dérivée de $L$ par
+# rapport à son premier argument, $\mathbf{z}$ tenu fixe. C'est le **terme direct** : il
+# vient de ce que $L$ lit les racines sans passer par $g$ (pour l'auto-encodeur, $L$ lit
+# $\mathbf{x}$). Il reste la seconde somme,
+#
+# $$
+# \sum_j \frac{\partial L}{\partial \mathbf{z}_j}(\mathbf{m}, \mathbf{z})\,
+#   \frac{\partial (g\circ f)_j}{\partial \mathbf{m}_k}(\mathbf{m}) .
+# $$
+#
+# Appliquons le rappel une seconde fois, à la composée $g \circ f$, qui n'a qu'un argument
+# intermédiaire, $\mathbf{n} = f(\mathbf{m})$ :
+#
+# $$
+# \frac{\partial (g\circ f)_j}{\partial \mathbf{m}_k}(\mathbf{m})
+# = \sum_i \frac{\partial g_j}{\partial \mathbf{n}_i}(\mathbf{n})\,
+#   \frac{\partial f_i}{\partial \mathbf{m}_k}(\mathbf{m}) .
+# $$
+#
+# On remplace, puis on échange les deux sommes :
+#
+# $$
+# \sum_j \frac{\partial L}{\partial \mathbf{z}_j}
+#   \sum_i \frac{\partial g_j}{\partial \mathbf{n}_i} \frac{\partial f_i}{\partial \mathbf{m}_k}
+# = \sum_i \underbrace{\Big( \sum_j \frac{\partial L}{\partial \mathbf{z}_j}
+#   \frac{\partial g_j}{\partial \mathbf{n}_i} \Big)}_{\partial (L_{\mathbf{m}}\circ g)/\partial \mathbf{n}_i}
+#   \frac{\partial f_i}{\partial \mathbf{m}_k} .
+# $$
+#
+# La parenthèse est la dérivée de $\mathbf{n} \mapsto L(\mathbf{m}, g(\mathbf{n}))$,
+# $\mathbf{m}$ fixé, c'est-à-dire de $L_{\mathbf{m}} \circ g$ (le rappel encore, à un seul
+# argument). On obtient les deux équations de l'énoncé :
 #
 # $$
 # \begin{aligned}
 # \frac{\partial L_f}{\partial \mathbf{m}_k}(\mathbf{m})
-#   &= \frac{\partial L}{\partial \mathbf{m}_k}(\mathbf{m}, \mathbf{z})
+#   &= \underbrace{\frac{\partial L}{\partial \mathbf{m}_k}(\mathbf{m}, \mathbf{z})}_{\text{terme direct}}
 #    + \sum_i \frac{\partial (L_{\mathbf{m}} \circ g)}{\partial \mathbf{n}_i}(\mathbf{n})
 #      \, \frac{\partial f_i}{\partial \mathbf{m}_k}(\mathbf{m}), \\
 # \frac{\partial (L_{\mathbf{m}} \circ g)}{\partial \mathbf{n}_k}(\mathbf{n})
@@ -204,114 +582,232 @@ fig2.tight_layout()
 # \end{aligned}
 # $$
 #
-# La seconde équation dit ce que $g$ doit savoir faire : recevoir de l'aval le gradient
-# $\partial L / \partial \mathbf{z}$ et le multiplier par ses **propres** dérivées
+# La seconde dit ce que $g$ doit savoir faire : recevoir de l'aval
+# $\partial L / \partial \mathbf{z}$ et le combiner avec ses **propres** dérivées
 # partielles $\partial g_i / \partial \mathbf{n}_k$, qu'on connaît analytiquement. Le
 # résultat, $\partial (L_{\mathbf{m}}\circ g) / \partial \mathbf{n}$, est transmis à
-# l'amont $f$, qui fait de même avec ses dérivées. La première équation ajoute le terme
-# direct, quand $L$ dépend aussi de $\mathbf{m}$ sans passer par $g$.
+# l'amont $f$, qui fait de même ; la première ajoute le terme direct. C'est ce que montrent
+# les flèches rouges de la {numref}`fig-decoupage`, et ce qu'autograd a fait à chaque étape
+# de la section 1.3.
 #
-# Aucun nœud n'a besoin de connaître le graphe entier : chacun reçoit un gradient de ses
-# enfants, le combine avec sa dérivée locale et le renvoie à ses parents. C'est la
-# **rétropropagation**, et c'est ce qu'autograd automatise en mémorisant, pour chaque
-# résultat, la fonction qui l'a produit.
+# ### Sous forme matricielle : des jacobiens
 #
-# ## 1.4 Le gradient calculé à la main
+# Pour une fonction $F : \mathbb{R}^p \to \mathbb{R}^q$, la **matrice jacobienne**
+# $J_F(\mathbf{t}) \in \mathbb{R}^{q \times p}$ range toutes les dérivées partielles :
+# $(J_F)_{ik} = \partial F_i / \partial \mathbf{t}_k$ (une ligne par sortie, une colonne
+# par entrée). La règle de chaîne d'une composée est un **produit de jacobiens**, dans
+# l'ordre de la composition : $J_{g\circ f}(\mathbf{m}) = J_g(\mathbf{n})\,J_f(\mathbf{m})$,
+# de formes $(d \times |\mathbf{n}|)(|\mathbf{n}| \times |\mathbf{m}|)$ — l'ordre compte,
+# le produit dans l'autre sens n'aurait même pas des formes compatibles.
 #
-# Appliquons les deux équations à l'auto-encodeur, avec de la simple algèbre de tenseurs
-# (aucun appel à autograd : on travaille sur des copies détachées du graphe).
+# Avec des gradients écrits en colonnes, les deux équations deviennent
 #
-# **Aval ($L$).** $\Delta(\mathbf{x}, \mathbf{z}) = \lVert \mathbf{x} - \mathbf{z} \rVert^2$,
-# donc $\boldsymbol{\delta} := \partial L / \partial \mathbf{z} = 2(\mathbf{z} - \mathbf{x})$.
+# $$
+# \underbrace{\nabla_{\mathbf{n}} (L_{\mathbf{m}}\circ g)}_{|\mathbf{n}|}
+#   = \underbrace{J_g(\mathbf{n})^\top}_{|\mathbf{n}| \times d}\,
+#     \underbrace{\nabla_{\mathbf{z}} L}_{d},
+# \qquad
+# \underbrace{\nabla_{\mathbf{m}} L_f}_{|\mathbf{m}|}
+#   = \underbrace{\nabla_{\mathbf{m}} L}_{|\mathbf{m}|}
+#   + \underbrace{J_f(\mathbf{m})^\top}_{|\mathbf{m}| \times |\mathbf{n}|}\,
+#     \underbrace{\nabla_{\mathbf{n}} (L_{\mathbf{m}}\circ g)}_{|\mathbf{n}|} .
+# $$
 #
-# **La fonction $g$.** $\mathbf{z} = M\mathbf{y} + b_2$ avec $M = \theta^\top$. Ses dérivées
-# locales donnent, avec la seconde équation,
-# $\partial (L_{\mathbf{m}}\circ g)/\partial M = \boldsymbol{\delta}\,\mathbf{y}^\top$,
-# $\partial (L_{\mathbf{m}}\circ g)/\partial \mathbf{y} = M^\top\boldsymbol{\delta}
-# = \theta\,\boldsymbol{\delta}$ et
-# $\partial (L_{\mathbf{m}}\circ g)/\partial b_2 = \boldsymbol{\delta}$.
+# Chaque étape de la passe arrière est donc un **produit vecteur–jacobienne** :
+# le gradient reçu $\mathbf{w}$ (un vecteur) multiplié par la jacobienne du nœud,
+# $\mathbf{w}^\top J$. Autograd ne construit jamais $J$ : chaque nœud sait calculer
+# $\mathbf{w}^\top J$ directement, comme on va le faire pour $g$. Le
+# {ref}`chapitre 2 <chap-autograd>` calcule des jacobiens complets pour le vérifier.
 #
-# **L'amont ($f$).** $f$ transpose $\theta$ et calcule $\mathbf{y} = \theta\mathbf{x} + b_1$ :
+# ### Pour la fonction linéaire $g$ : des indices aux matrices
+#
+# Écrivons $g$ avec $M = \theta^\top \in \mathbb{R}^{d\times h}$ :
+# $\mathbf{z}_i = \sum_l M_{il}\,\mathbf{y}_l + (b_2)_i$, et notons
+# $\boldsymbol{\delta} = \partial\ell/\partial\mathbf{z} \in \mathbb{R}^d$ le gradient venu
+# de l'aval. Pour $L(\mathbf{m}, \mathbf{z}) = \lVert\mathbf{x} - \mathbf{z}\rVert^2$,
+# $\boldsymbol{\delta} = 2(\mathbf{z} - \mathbf{x})$. La seconde équation donne, coordonnée
+# par coordonnée :
+#
+# - par rapport à $M$ : $\partial \mathbf{z}_i / \partial M_{kl}$ vaut $\mathbf{y}_l$ si
+#   $i = k$, 0 sinon ; donc
+#   $\partial\ell/\partial M_{kl} = \sum_i \boldsymbol{\delta}_i\,[i = k]\,\mathbf{y}_l
+#   = \boldsymbol{\delta}_k\,\mathbf{y}_l$. Rangé en matrice :
+#   $\partial\ell/\partial M = \boldsymbol{\delta}\,\mathbf{y}^\top$, de forme
+#   $(d\times 1)(1\times h) = d\times h$, celle de $M$ ;
+# - par rapport à $\mathbf{y}$ : $\partial \mathbf{z}_i / \partial \mathbf{y}_l = M_{il}$,
+#   donc $\partial\ell/\partial\mathbf{y}_l = \sum_i \boldsymbol{\delta}_i M_{il}$, soit
+#   $\partial\ell/\partial\mathbf{y} = M^\top\boldsymbol{\delta} = \theta\,\boldsymbol{\delta}$,
+#   de forme $(h\times d)(d) = h$ ;
+# - par rapport à $b_2$ : $\partial\ell/\partial b_2 = \boldsymbol{\delta}$, de forme $d$.
+#
+# **L'amont $f$ retourne le gradient de $M$.** $f$ fabrique $M$ en transposant $\theta$ :
+# $M_{kl} = \theta_{lk}$. Le gradient qui arrive à $\theta$ par ce chemin est donc
+# $\partial\ell/\partial\theta_{lk} = \boldsymbol{\delta}_k\,\mathbf{y}_l$, soit la
+# matrice $\mathbf{y}\,\boldsymbol{\delta}^\top$ de forme $h\times d$, celle de $\theta$ —
+# c'est l'étape 7 de la passe arrière. $f$ calcule aussi
+# $\mathbf{y} = \theta\mathbf{x} + b_1$ : le même raisonnement, avec
+# $\boldsymbol{\gamma} = \partial\ell/\partial\mathbf{y} = \theta\boldsymbol{\delta}$ à la
+# place de $\boldsymbol{\delta}$, donne $\boldsymbol{\gamma}\,\mathbf{x}^\top$ pour
+# $\theta$, $\boldsymbol{\gamma}$ pour $b_1$ et $\theta^\top\boldsymbol{\gamma}$ pour
+# $\mathbf{x}$. Enfin le terme direct :
+# $\partial L/\partial\mathbf{x} = 2(\mathbf{x} - \mathbf{z}) = -\boldsymbol{\delta}$.
+# Au total :
 #
 # $$
 # \frac{\partial \ell}{\partial \theta}
 #   = \underbrace{\mathbf{y}\,\boldsymbol{\delta}^\top}_{\text{par } \theta^\top}
-#   + \underbrace{(\theta\boldsymbol{\delta})\,\mathbf{x}^\top}_{\text{par } \mathbf{y}}, \qquad
-# \frac{\partial \ell}{\partial b_1} = \theta\boldsymbol{\delta}, \qquad
+#   + \underbrace{\boldsymbol{\gamma}\,\mathbf{x}^\top}_{\text{par } \mathbf{y}}, \qquad
+# \frac{\partial \ell}{\partial b_1} = \boldsymbol{\gamma}, \qquad
 # \frac{\partial \ell}{\partial b_2} = \boldsymbol{\delta}, \qquad
 # \frac{\partial \ell}{\partial \mathbf{x}}
 #   = \underbrace{-\boldsymbol{\delta}}_{\text{terme direct}}
-#   + \theta^\top(\theta\boldsymbol{\delta}).
+#   + \theta^\top\boldsymbol{\gamma},
+# \qquad \text{avec } \boldsymbol{\gamma} = \theta\boldsymbol{\delta}.
 # $$
+#
+# ## 1.6 Trois calculs du même gradient
+#
+# Appliquons ces formules avec de la simple algèbre de tenseurs, sans autograd : on
+# travaille sur des copies **détachées** (`.detach()`, vu plus haut), si bien que ces
+# calculs n'ajoutent rien au graphe.
 
 # %%
-with torch.no_grad():
-    xd, th, yd, zd = x.detach(), theta.detach(), y.detach(), x_hat.detach()
-    delta = 2 * (zd - xd)  # ∂L/∂z, venu de l'aval
-    grad_M = torch.outer(delta, yd)  # ∂(L_m∘g)/∂θᵀ
-    grad_y = th @ delta  # ∂(L_m∘g)/∂y, transmis à f
-    by_hand = {
-        "x": -delta + th.T @ grad_y,  # terme direct + chemin par y
-        "θ": grad_M.T + torch.outer(grad_y, xd),  # chemin par θᵀ + chemin par y
-        "b₁": grad_y,
-        "b₂": delta,
-    }
+xd, th, yd, zd = x.detach(), theta.detach(), y.detach(), x_hat.detach()
+delta = 2 * (zd - xd)  # ∂L/∂z, venu de l'aval
+gamma = th @ delta  # ∂ℓ/∂y = Mᵀδ = θδ, transmis à f
+by_hand = {
+    "x": -delta + th.T @ gamma,  # terme direct + chemin par y
+    # chemin par θᵀ + chemin par y
+    "θ": torch.outer(yd, delta) + torch.outer(gamma, xd),
+    "b₁": gamma,
+    "b₂": delta,
+}
 
 # %% [markdown]
-# ## 1.5 Trois calculs du même gradient
+# Comparons cette dérivation à la main avec :
 #
-# Comparons la dérivation à la main avec :
-#
-# - **autograd** : un seul appel à `loss.backward()` remplit `.grad` des quatre feuilles ;
+# - **autograd** : le `loss.backward()` de la section 1.3 a rempli `.grad` des quatre
+#   feuilles ;
 # - les {term}`différences finies` centrées
-#   $\big(\ell(\theta + \varepsilon e_k) - \ell(\theta - \varepsilon e_k)\big) / 2\varepsilon$,
-#   une coordonnée à la fois (`tp2_src.gradcheck.finite_difference_grad`), qui n'utilisent
-#   que des évaluations de $\ell$ et aucune dérivée.
+#   $\big(\ell(\mathbf{m} + \varepsilon\,\mathbf{e}_k) - \ell(\mathbf{m} - \varepsilon\,\mathbf{e}_k)\big) / 2\varepsilon$,
+#   une coordonnée $k$ à la fois ($\mathbf{e}_k$ vaut 1 en $k$, 0 ailleurs ;
+#   `tp2_src.gradcheck.finite_difference_grad`), qui n'utilisent que des évaluations de
+#   $\ell$ et aucune dérivée. Dans tout le livre, $\varepsilon$ désigne ce pas de
+#   différences finies.
+
 
 # %%
-loss.backward()
-
-
 def loss_fn() -> torch.Tensor:
-    """Recalcule ℓ avec les valeurs courantes des feuilles (perturbées par les différences finies)."""
+    """ℓ recalculé avec les valeurs courantes (perturbées) des feuilles."""
     y_ = theta @ x + b1
     return ((x - (theta.T @ y_ + b2)) ** 2).sum()
 
 
-print(f"{'tenseur':>8} | {'forme':>6} | {'max |main − autograd|':>22} | {'max |main − diff. finies|':>26}")
-print("-" * 72)
+eps = 1e-6
+print("tenseur | forme | max |main − autograd| | max |main − diff. finies|")
 for name, leaf in leaves.items():
-    numeric = finite_difference_grad(loss_fn, leaf, eps=1e-6)
+    numeric = finite_difference_grad(loss_fn, leaf, eps=eps)
     gap_auto = (by_hand[name] - leaf.grad).abs().max().item()
     gap_num = (by_hand[name] - numeric).abs().max().item()
-    print(f"{name:>8} | {'×'.join(map(str, leaf.shape)):>6} | {gap_auto:>22.2e} | {gap_num:>26.2e}")
-    # Tolérances : arrondi float64 pour autograd, erreur O(eps²) des différences finies.
-    torch.testing.assert_close(by_hand[name], leaf.grad, rtol=1e-10, atol=1e-10)
+    shape = "×".join(map(str, leaf.shape))
+    print(f"{name:>7} | {shape:>5} | {gap_auto:>21.2e} | {gap_num:>25.2e}")
+    # Tolérances : l'arrondi du float64 pour autograd ; pour les différences
+    # finies, l'erreur d'arrondi u·|ℓ|/ε (voir plus bas), environ 2e-9 ici.
+    torch.testing.assert_close(by_hand[name], leaf.grad, rtol=1e-10, atol=0)
     torch.testing.assert_close(by_hand[name], numeric, rtol=1e-6, atol=1e-6)
 print("\n∂ℓ/∂θ (à la main) =\n", by_hand["θ"].numpy().round(4))
 print("∂ℓ/∂θ (autograd)   =\n", theta.grad.numpy().round(4))
 
 # %% [markdown]
-# Les trois calculs concordent : l'écart avec autograd ne dépasse pas l'arrondi des
-# flottants double précision, et l'écart avec les différences finies reste de l'ordre de
-# $\varepsilon^2$ et de l'arrondi, bien sous la tolérance de $10^{-6}$ que vérifie la
-# cellule (elle échouerait, et le livre avec elle, au moindre désaccord). Les différences
-# finies coûtent deux évaluations de $\ell$ par coordonnée ; la rétropropagation donne
-# **tous** les gradients en une seule passe arrière, quel que soit le nombre de paramètres.
+# Les trois calculs concordent, chacun vérifié par la cellule (elle échouerait, et le livre
+# avec elle, au moindre désaccord). L'écart avec autograd ne dépasse pas l'arrondi du
+# float64. L'écart avec les différences finies est plus grand, et il vaut la peine de
+# comprendre d'où il vient.
+#
+# ### Ce qui limite les différences finies
+#
+# Deux erreurs s'opposent. L'erreur de **troncature** de la formule centrée est en
+# $\varepsilon^2 |\ell'''|/6$ : elle diminue avec $\varepsilon$. Mais chaque évaluation de
+# $\ell$ est arrondie, à $u\,|\ell|$ près, où $u = 2^{-53} \approx 1{,}1\times10^{-16}$ est
+# la précision du float64 ; la différence de deux valeurs voisines, divisée par
+# $2\varepsilon$, amplifie cette erreur d’**arrondi** en $u\,|\ell|/\varepsilon$, qui
+# **augmente** quand $\varepsilon$ diminue. Mesurons l'écart maximal sur les
+# {glue:md}`m_size` coordonnées pour plusieurs pas :
+
+# %%
+eps_values = [10.0**-k for k in range(1, 11)]
+unit_roundoff = torch.finfo(torch.float64).eps / 2  # u = 2⁻⁵³
+fd_gaps, roundoff = [], []
+for e in eps_values:
+    gaps = [finite_difference_grad(loss_fn, leaf, eps=e) - by_hand[name]
+            for name, leaf in leaves.items()]
+    fd_gaps.append(max(g.abs().max().item() for g in gaps))
+    roundoff.append(unit_roundoff * loss.item() / e)
+for e, gap, rounding in zip(eps_values, fd_gaps, roundoff, strict=True):
+    print(f"ε = {e:.0e} : écart max {gap:.1e} (arrondi estimé {rounding:.1e})")
+
+# %% tags=["remove-input"] mystnb={"figure": {"caption": "Écart maximal entre différences finies centrées et gradient exact, en fonction du pas $\\varepsilon$ (échelles logarithmiques). À droite, l'erreur de troncature décroît comme $\\varepsilon^2$ ; à gauche, l'erreur d'arrondi croît comme $u\\,|\\ell|/\\varepsilon$.", "name": "fig-pas-fd"}, "image": {"alt": "Courbe en V, en échelles logarithmiques : l'écart mesuré descend de 1e-2 environ pour ε = 0,1 jusqu'à un minimum vers ε = 1e-5, puis remonte pour les petits ε ; une droite pointillée de pente −1, l'estimation de l'arrondi u·|ℓ|/ε, suit la branche de gauche."}}
+best = min(range(len(eps_values)), key=fd_gaps.__getitem__)
+truncation = [fd_gaps[0] * (e / eps_values[0]) ** 2 for e in eps_values]
+fig, ax = plt.subplots(figsize=(7, 3.6))
+ax.loglog(eps_values, fd_gaps, "o-", label="écart mesuré (max sur les coordonnées)")
+ax.loglog(eps_values, roundoff, "--", label="arrondi estimé u·|ℓ|/ε")
+ax.loglog(eps_values, truncation, ":", label="troncature ∝ ε² (depuis ε = 0,1)")
+ax.set_ylim(min(fd_gaps) / 10, fd_gaps[0] * 10)
+ax.set_xlabel("pas ε des différences finies")
+ax.set_ylabel("écart maximal")
+ax.legend(loc="upper center")
+french_log_axis(ax)  # graduations « 10⁻⁶ » en texte, lisibles
+ax.grid(True, which="major", alpha=0.3)
+fig.tight_layout()
+
+# %% tags=["remove-cell"]
+gap_at_eps = fd_gaps[eps_values.index(eps)]
+glue("fd_gap", gap_at_eps, ".1e")
+glue("fd_roundoff", roundoff[eps_values.index(eps)], ".1e")
+glue("fd_truncation", truncation[eps_values.index(eps)], ".0e")
+glue("fd_best_eps", eps_values[best], ".0e")
+glue("fd_best_gap", fd_gaps[best], ".0e")
+glue("fd_evaluations", 2 * sum(leaf.numel() for leaf in leaves.values()), "d")
+# Ce que dit la prose : à ε = 1e-6, l'arrondi domine la troncature, et l'écart mesuré est
+# de l'ordre de l'arrondi estimé ; le meilleur pas est intermédiaire.
+assert truncation[eps_values.index(eps)] < roundoff[eps_values.index(eps)] / 100
+assert 0.05 < gap_at_eps / roundoff[eps_values.index(eps)] < 20
+assert 0 < best < len(eps_values) - 1
+
+# %% [markdown]
+# La {numref}`fig-pas-fd` montre les deux branches. Avec $\varepsilon = 10^{-6}$, le pas
+# utilisé plus haut, l'écart mesuré vaut {glue:md}`fd_gap` : c'est l'ordre de l'arrondi
+# estimé $u\,|\ell|/\varepsilon$ ({glue:md}`fd_roundoff`), alors que la troncature n'y est
+# plus que de l'ordre de {glue:md}`fd_truncation`. **C'est donc l'arrondi, et non
+# $\varepsilon^2$, qui borne l'accord** à ce pas. Le meilleur pas mesuré,
+# $\varepsilon =$ {glue:md}`fd_best_eps` (écart {glue:md}`fd_best_gap`), équilibre les deux
+# erreurs. D'où deux règles pratiques : vérifier un gradient en float64 (en float32, $u$
+# vaut $6\times10^{-8}$ et l'arrondi écrase tout), et ne jamais attendre des différences
+# finies mieux qu'une dizaine de chiffres.
+#
+# Les différences finies coûtent deux évaluations de $\ell$ par coordonnée ; la
+# rétropropagation donne **tous** les gradients en une seule passe arrière, quel que soit
+# le nombre de paramètres.
 #
 # ## Résumé
 #
 # - Un calcul PyTorch est un graphe orienté acyclique : racines (entrées et paramètres),
-#   opérations, nœud terminal (le coût). autograd l'enregistre au fil du calcul dans
-#   `grad_fn` et `next_functions`.
-# - Pour dériver, chaque fonction $g$ n'a besoin que du gradient venu de l'aval et de ses
-#   propres dérivées partielles ; les contributions des différents chemins s'additionnent
-#   (ici $\theta$ et $\mathbf{x}$, utilisés deux fois).
-# - Le gradient calculé à la main à partir de ces deux équations coïncide avec celui
-#   d'autograd (à l'arrondi près) et avec les différences finies.
+#   opérations, nœud terminal (le coût). autograd l'enregistre au fil du calcul : chaque
+#   résultat a un `grad_fn`, dont `next_functions` pointe vers les parents ; les racines
+#   sont des nœuds `AccumulateGrad`.
+# - La passe arrière part de la graine $\partial\ell/\partial\ell = 1$ ; chaque nœud
+#   s'exécute une fois, quand tous ses messages sont arrivés et additionnés, multiplie le
+#   gradient reçu par sa dérivée locale et envoie un message à chaque parent.
+# - La règle de chaîne de l'énoncé se dérive du rappel à deux arguments : le premier
+#   donne le terme direct, le second la composée $g \circ f$. En matrices : un produit de
+#   jacobiens, que la passe arrière évalue comme une suite de produits vecteur–jacobienne.
+# - Le gradient calculé à la main coïncide avec celui d'autograd (à l'arrondi près) et
+#   avec les différences finies, dont la précision est bornée par l'arrondi.
 #
 # Le {ref}`chapitre suivant <chap-autograd>` regarde autograd de près : `requires_grad`,
-# `backward`, `.grad`, l'accumulation des gradients et `torch.no_grad()`.
+# `backward`, `.grad`, l'accumulation des gradients, `torch.no_grad()` et les sorties non
+# scalaires.
 #
 # ## Questions
 #
@@ -324,9 +820,10 @@ print("∂ℓ/∂θ (autograd)   =\n", theta.grad.numpy().round(4))
 #
 # ```{solution} ex-1a
 # :class: dropdown
-# $\theta$ atteint le coût par deux chemins du graphe (figure 1) : par $\mathbf{y}$ et par
-# $\theta^\top$. La règle de chaîne additionne les contributions des chemins. Avec un
-# décodeur $\theta'$ indépendant, chaque matrice n'aurait qu'un chemin :
+# $\theta$ atteint le coût par deux chemins du graphe ({numref}`fig-autoencodeur`) : par
+# $\mathbf{u} = \theta\mathbf{x}$ et par $\theta^\top$ ; la règle de chaîne additionne
+# leurs contributions (étape 11 de la passe arrière). Avec un décodeur $\theta'$
+# indépendant, chaque matrice n'aurait qu'un chemin :
 # $\partial\ell/\partial\theta = (\theta'^\top\boldsymbol{\delta})\,\mathbf{x}^\top$ et
 # $\partial\ell/\partial\theta' = \boldsymbol{\delta}\,\mathbf{y}^\top$.
 # ```
@@ -343,8 +840,8 @@ print("∂ℓ/∂θ (autograd)   =\n", theta.grad.numpy().round(4))
 # $L(\mathbf{m}, \mathbf{z}) = \lVert \mathbf{x} - \mathbf{z} \rVert^2$ ne dépend directement
 # que de $\mathbf{x}$ parmi les racines : le terme direct vaut
 # $2(\mathbf{x} - \mathbf{z}) = -\boldsymbol{\delta}$ pour $\mathbf{x}$ et $0$ pour
-# $\theta$, $b_1$ et $b_2$. Sur la figure 1, c'est l'arête qui va de `x` directement à
-# `SubBackward0`.
+# $\theta$, $b_1$ et $b_2$. Sur la {numref}`fig-autoencodeur`, c'est la flèche qui va de
+# `x` directement à `SubBackward0`.
 # ```
 #
 # ```{exercise} Question 1.c — coût des différences finies
@@ -356,8 +853,24 @@ print("∂ℓ/∂θ (autograd)   =\n", theta.grad.numpy().round(4))
 #
 # ```{solution} ex-1c
 # :class: dropdown
-# Deux par coordonnée : $2\,(d + hd + h + d) = 2\,(4 + 8 + 2 + 4) = 36$ évaluations ici,
-# deux millions pour un million de paramètres. La rétropropagation coûte une passe avant et
-# une passe arrière, du même ordre qu'une seule évaluation : c'est pourquoi on ne se sert
-# des différences finies que pour **vérifier** un gradient.
+# Deux par coordonnée : $2\,(d + hd + h + d)$, soit {glue:md}`fd_evaluations` évaluations
+# ici, deux millions pour un million de paramètres. La rétropropagation coûte une passe
+# avant et une passe arrière, du même ordre qu'une seule évaluation : c'est pourquoi on ne
+# se sert des différences finies que pour **vérifier** un gradient.
+# ```
+#
+# ```{exercise} Question 1.d — l'ordre de la passe arrière
+# :label: ex-1d
+# :nonumber:
+# Dans la passe arrière de la section 1.3, pourquoi le nœud `AccumulateGrad` de
+# $\mathbf{x}$ s'exécute-t-il en dernier, alors que la soustraction lui a envoyé un message
+# dès l'étape 3 ?
+# ```
+#
+# ```{solution} ex-1d
+# :class: dropdown
+# Un nœud ne s'exécute qu'une fois **tous** ses messages arrivés : $\mathbf{x}$ attend
+# aussi celui du produit $\mathbf{u} = \theta\mathbf{x}$, qui ne part qu'à l'étape 10,
+# après toute la remontée du décodeur. Autograd additionne alors les deux messages et
+# n'écrit `x.grad` qu'une fois.
 # ```

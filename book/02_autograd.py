@@ -24,7 +24,9 @@
 # - lancer la rétropropagation (`backward`) et lire les gradients (`.grad`), y compris
 #   ceux des nœuds intermédiaires (`retain_grad`) ;
 # - éviter le piège de **l'accumulation** des gradients, et couper le graphe avec
-#   `torch.no_grad()`.
+#   `torch.no_grad()` ;
+# - rétropropager depuis une sortie **non scalaire** avec `backward(gradient=v)`, et
+#   relier ce calcul au produit vecteur–jacobienne $\mathbf{v}^\top J$.
 # ```
 #
 # Le {ref}`chapitre 1 <chap-graphe>` a montré *ce que* calcule la rétropropagation. Ici, on
@@ -32,39 +34,60 @@
 
 # %%
 import inspect
-import textwrap
 import warnings
 
 import torch
+from torch.autograd.functional import jacobian
 
+# %% tags=["remove-cell"]
+# Plomberie du livre (exécutée, non affichée).
+from tp2_src.figures import use_book_style
 from tp2_src.functions import LinearFunction, MSEFunction, linear, mse
+from tp2_src.report import glue, warning_summary
+
+use_book_style()
 
 # %% [markdown]
 # ## 2.1 Une opération = une passe avant + une passe arrière
 #
-# Toute opération différentiable de PyTorch est, au fond, une sous-classe de
-# `torch.autograd.Function` (l'énoncé écrit `torch.nn.Function`, qui n'existe pas) avec
-# deux méthodes statiques :
+# Au chapitre 1, chaque opération du graphe était un **nœud d'autograd** capable de faire
+# sa part de la passe arrière : `MvBackward0`, `AddBackward0`… Pour les opérations de
+# PyTorch, ces nœuds sont des classes écrites en C++, toutes dérivées de
+# `torch.autograd.graph.Node`. Pour définir **sa propre** opération différentiable, on
+# écrit en Python une sous-classe de `torch.autograd.Function` (l'énoncé écrit
+# `torch.nn.Function`, qui n'existe pas), avec deux méthodes statiques :
 #
 # - `forward(ctx, *entrées)` calcule le résultat et range dans le **contexte** `ctx` ce
 #   que la passe arrière devra relire (`ctx.save_for_backward(...)`) ;
 # - `backward(ctx, *gradients)` reçoit un gradient par **sortie** de `forward` — la dérivée
 #   du coût par rapport à cette sortie, venue de l'aval — et renvoie un gradient par
 #   **entrée** de `forward`, ou `None` pour une entrée qui n'en demande pas. C'est
-#   exactement la seconde équation du chapitre 1 : gradient reçu × dérivées locales.
+#   exactement la seconde équation du chapitre 1 : gradient reçu combiné aux dérivées
+#   locales, un produit vecteur–jacobienne.
 #
-# C'est l'approche du TME 1. Voici les deux fonctions du paquet `tp2_src.functions` : la
-# fonction linéaire $\hat{Y} = XW + b$ et l'erreur quadratique moyenne
-# $\frac{1}{N}\sum (\hat{y} - y)^2$.
+# Chaque appel `LinearFunction.apply(...)` ajoute au graphe un nœud de classe
+# `LinearFunctionBackward`, qui appellera notre `backward`. C'est l'approche du TME 1.
+# Voici les deux fonctions du paquet `tp2_src.functions` : la fonction linéaire
+# $\hat{Y} = XW + b$ et l'erreur quadratique moyenne $\frac{1}{N}\sum (\hat{y} - y)^2$.
 
 # %%
 print(inspect.getsource(LinearFunction))
 print(inspect.getsource(MSEFunction))
 
 # %% [markdown]
+# Deux détails de ce code :
+#
+# - `ctx` est de type `FunctionCtx` : un objet où `forward` dépose ce qu'il faut garder
+#   (`save_for_backward`, relu par `ctx.saved_tensors`). C'est en fait le nœud
+#   `LinearFunctionBackward` lui-même, celui qui deviendra le `grad_fn` du résultat ;
+# - `ctx.needs_input_grad` est un tuple de booléens, un par entrée de `forward` : vrai si
+#   cette entrée demande un gradient. `backward` s'en sert pour ne calculer que les
+#   gradients utiles et renvoyer `None` pour les autres.
+#
 # Les formules de `backward` viennent de la règle de chaîne. Si $G = \partial \ell /
 # \partial \hat{Y}$ (forme $n\times p$) est le gradient reçu, alors pour
-# $\hat{Y} = XW + b$ :
+# $\hat{Y} = XW + b$ (même raisonnement qu'au chapitre 1 pour $\theta^\top\mathbf{y}$,
+# avec une ligne par exemple) :
 #
 # $$
 # \frac{\partial \ell}{\partial X} = G\,W^\top, \qquad
@@ -78,9 +101,10 @@ print(inspect.getsource(MSEFunction))
 #
 # ### Vérifier une passe arrière : `gradcheck`
 #
-# `torch.autograd.gradcheck` compare le jacobien que donne `backward` à celui des
-# différences finies, en double précision (en simple précision, l'arrondi dépasserait
-# ses tolérances).
+# `torch.autograd.gradcheck` compare la matrice jacobienne (chapitre 1, section 1.5) que
+# donne `backward` à celle des différences finies, en double précision : en simple
+# précision, l'erreur d'arrondi des différences finies dépasserait ses tolérances
+# (chapitre 1, section 1.6).
 
 # %%
 torch.manual_seed(0)  # graine fixe : les mêmes nombres à chaque exécution
@@ -92,6 +116,12 @@ Y = torch.randn(n, dim_out, dtype=torch.float64, requires_grad=True)
 
 print("gradcheck(linear) :", torch.autograd.gradcheck(linear, (X, W, bias)))
 print("gradcheck(mse)    :", torch.autograd.gradcheck(mse, (X @ W + bias, Y)))
+Node, Function = torch.autograd.graph.Node, torch.autograd.Function
+for label, node in (("linear(X, W, b)", linear(X, W, bias).grad_fn),
+                    ("X @ W", (X @ W).grad_fn)):
+    print(f"grad_fn de {label:<15} : {type(node).__name__:<22}",
+          f"Node : {isinstance(node, Node)},",
+          f"Function : {issubclass(type(node), Function)}")
 
 # %% [markdown]
 # `gradcheck` attrape bien les erreurs : voici une MSE dont la passe arrière a « oublié »
@@ -110,11 +140,12 @@ class ForgetfulMSE(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad_output: torch.Tensor):
         (diff,) = ctx.saved_tensors
-        grad = grad_output * diff / diff.numel()  # erreur : il faudrait 2 * diff
+        grad = grad_output * diff / diff.numel()  # erreur : il faut 2 * diff
         return grad, -grad
 
 
-ok = torch.autograd.gradcheck(ForgetfulMSE.apply, (X @ W + bias, Y), raise_exception=False)
+ok = torch.autograd.gradcheck(ForgetfulMSE.apply, (X @ W + bias, Y),
+                              raise_exception=False)
 print("gradcheck(ForgetfulMSE) :", ok)
 assert not ok
 
@@ -122,7 +153,10 @@ assert not ok
 # ### Les mêmes gradients qu'autograd
 #
 # On calcule le même coût deux fois, avec nos fonctions puis avec les opérations de
-# PyTorch, et on compare les gradients obtenus pour $X$, $W$ et $b$.
+# PyTorch, et on compare les gradients obtenus pour $X$, $W$ et $b$. On les obtient avec
+# `torch.autograd.grad(sortie, entrées)`, qui fait la même passe arrière que `backward()`
+# mais **renvoie** les gradients demandés au lieu de les ajouter dans `.grad` : les deux
+# calculs ne se mélangent pas.
 
 # %%
 loss_ours = mse(linear(X, W, bias), Y)
@@ -132,7 +166,8 @@ grads_torch = torch.autograd.grad(loss_torch, (X, W, bias))
 for name, g1, g2 in zip(("X", "W", "b"), grads_ours, grads_torch, strict=True):
     print(f"∂ℓ/∂{name} : écart max {(g1 - g2).abs().max().item():.1e}")
     torch.testing.assert_close(g1, g2, rtol=1e-12, atol=1e-12)
-print(f"coût : {loss_ours.item():.6f} (nos fonctions) contre {loss_torch.item():.6f} (PyTorch)")
+print(f"coût : {loss_ours.item():.6f} (nos fonctions), "
+      f"{loss_torch.item():.6f} (PyTorch)")
 
 # %% [markdown]
 # En pratique, on n'écrit presque jamais ces classes : chaque opération sur un tenseur
@@ -153,7 +188,8 @@ c = a.mm(b.t())  # produit scalaire, forme (1, 1)
 d = 2 * c
 for name, t in {"a": a, "b": b, "c": c, "d": d}.items():
     grad_fn = type(t.grad_fn).__name__ if t.grad_fn is not None else None
-    print(f"{name} : requires_grad={t.requires_grad!s:5}  feuille={t.is_leaf!s:5}  grad_fn={grad_fn}")
+    print(f"{name} : requires_grad={t.requires_grad!s:5}  "
+          f"feuille={t.is_leaf!s:5}  grad_fn={grad_fn}")
 
 # %% [markdown]
 # `a` et `b` sont des **feuilles** (créées par l'utilisateur, sans `grad_fn`) ; `c` et `d`
@@ -163,8 +199,9 @@ for name, t in {"a": a, "b": b, "c": c, "d": d}.items():
 
 # %%
 def parents(t: torch.Tensor) -> list[str | None]:
-    """Noms des nœuds parents du grad_fn de t (None : entrée sans gradient, ici la constante 2)."""
-    return [type(fn).__name__ if fn is not None else None for fn, _ in t.grad_fn.next_functions]
+    """Classes des parents du grad_fn de t (None : entrée sans gradient)."""
+    return [type(fn).__name__ if fn is not None else None
+            for fn, _ in t.grad_fn.next_functions]
 
 
 print("d :", type(d.grad_fn).__name__, "→", parents(d))
@@ -185,9 +222,7 @@ d.backward()
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     print("d.grad =", d.grad)  # nœud intermédiaire sans retain_grad : rien
-print(f"Avertissement de PyTorch ({caught[0].category.__name__}) :")
-# On retire la dernière phrase, qui ne donne que l'emplacement dans le code C++ de PyTorch.
-print(textwrap.fill(str(caught[0].message).split(" (Triggered")[0], width=88, initial_indent="  ", subsequent_indent="  "))
+print(warning_summary(caught[0]))  # l'avertissement reçu, sans sa source C++
 print("c.grad =", c.grad)  # conservé grâce à retain_grad : ∂(2c)/∂c = 2
 print("a.grad =", a.grad)
 print("b.grad =", b.grad)
@@ -246,7 +281,8 @@ d = 2 * a.mm(b.t())
 d.backward()
 print("a.grad =", a.grad)
 torch.testing.assert_close(a.grad, first_a_grad)
-print("b.grad / (2a) =", (b.grad / (2 * a.detach())).round(decimals=4).unique())
+ratio = b.grad / (2 * a.detach())
+print("b.grad / (2a) =", ratio.round(decimals=4).unique())
 torch.testing.assert_close(b.grad, 3 * (2 * a.detach()))
 
 # %% [markdown]
@@ -275,18 +311,100 @@ assert "does not require grad" in message
 # %% [markdown]
 # Le message dit précisément ce qui manque : le tenseur n° 0 de la liste à rétropropager
 # (le seul, `c`) n'exige pas de gradient et n'a pas de `grad_fn`. Une autre manière de sortir un tenseur du
-# graphe est `t.detach()`, qui partage la mémoire de `t` sans son historique.
+# graphe est `t.detach()` (déjà croisé au chapitre 1), qui partage la mémoire de `t` sans
+# son historique : un calcul fait à partir de `t.detach()` n'est pas enregistré.
 #
+# ## 2.6 Sorties non scalaires : le produit vecteur–jacobienne
+#
+# Jusqu'ici, on a toujours rétropropagé depuis un coût scalaire. Que calcule `backward()`
+# quand la sortie est un vecteur ou une matrice ? Essayons sur la fonction linéaire, dont la
+# sortie $\hat{Y}$ a la forme $n \times p$ :
+
+# %%
+X.grad = W.grad = bias.grad = None  # on repart de gradients vides
+Y_hat = linear(X, W, bias)
+print("forme de la sortie :", tuple(Y_hat.shape))
+try:
+    Y_hat.backward()
+except RuntimeError as err:
+    print("RuntimeError :", err)
+
+# %% [markdown]
+# PyTorch refuse : la dérivée d'une sortie de $n p$ nombres par rapport à $W$ est toute une
+# jacobienne, et `backward()` ne sait pas laquelle de ses combinaisons on veut. Il faut lui
+# donner un vecteur $V$ de la forme de la sortie : `backward(gradient=V)` calcule alors le
+# gradient du scalaire $\sum_{ij} V_{ij} \hat{Y}_{ij}$, c'est-à-dire le **produit
+# vecteur–jacobienne** $\mathbf{v}^\top J$ (avec $\mathbf{v}$ et $J$ aplatis). C'est
+# exactement ce que fait chaque nœud pendant la passe arrière : $V$ joue le rôle du
+# gradient reçu de l'aval.
+#
+# Vérifions-le avec la jacobienne complète, que `torch.autograd.functional.jacobian`
+# calcule (une ligne par coordonnée de sortie, au prix d'une passe arrière par ligne) :
+
+# %%
+V = torch.randn_like(Y_hat)  # « gradient reçu de l'aval », forme de la sortie
+Y_hat.backward(gradient=V)
+
+J = jacobian(lambda W_: linear(X.detach(), W_, bias.detach()), W.detach())
+print("J, jacobienne de W ↦ XW + b :", tuple(J.shape),
+      "= forme de la sortie + forme de W")
+J_flat = J.reshape(Y_hat.numel(), W.numel())
+print("J aplatie :", tuple(J_flat.shape), "; V aplati :", (V.numel(),))
+vJ = (V.reshape(-1) @ J_flat).reshape(W.shape)
+print("vᵀJ remis à la forme de W :", tuple(vJ.shape))
+XtV = X.detach().T @ V  # la formule de LinearFunction.backward
+print(f"écart max |vᵀJ − W.grad| : {(vJ - W.grad).abs().max().item():.1e}")
+print(f"écart max |XᵀV − W.grad| : {(XtV - W.grad).abs().max().item():.1e}")
+torch.testing.assert_close(vJ, W.grad, rtol=1e-12, atol=1e-12)
+torch.testing.assert_close(XtV, W.grad, rtol=1e-12, atol=1e-12)
+
+# %% [markdown]
+# `backward(gradient=V)` a déposé dans `W.grad` exactement $\mathbf{v}^\top J$, sans
+# jamais construire $J$ : notre `backward` calcule directement $X^\top V$. La jacobienne
+# a ici {glue:md}`jac_entries` coefficients pour {glue:md}`w_entries` coordonnées de
+# gradient ; pour un réseau d'un million de paramètres et un lot de mille exemples, elle
+# en aurait des milliards. C'est pourquoi autograd ne manipule que des produits
+# vecteur–jacobienne.
+#
+# **Et les sorties « scalaires » de forme $(1, 1)$ ?** Dans l'exemple de l'énoncé,
+# `d = 2 * a.mm(b.t())` a la forme $(1, 1)$, et `d.backward()` a pourtant marché sans
+# argument. PyTorch ne regarde pas la dimension mais le **nombre d'éléments** : pour une
+# sortie d'un seul élément, il prend implicitement `gradient=torch.ones_like(d)`, la graine
+# $\partial d / \partial d = 1$ du chapitre 1.
+
+# %% tags=["remove-cell"]
+glue("jac_entries", J.numel(), "d")
+glue("w_entries", W.numel(), "d")
+
+# %%
+a = torch.rand((1, 10), requires_grad=True)
+b = torch.rand((1, 10), requires_grad=True)
+d = 2 * a.mm(b.t())
+print("forme de d :", tuple(d.shape), "— nombre d'éléments :", d.numel())
+d.backward()  # permis : un seul élément
+grad_implicit = a.grad.clone()
+a.grad = None
+d = 2 * a.mm(b.t())
+d.backward(gradient=torch.ones_like(d))  # la même chose, écrite explicitement
+print("même gradient qu'avec gradient=torch.ones_like(d) :",
+      torch.equal(grad_implicit, a.grad))
+assert torch.equal(grad_implicit, a.grad)
+
+# %% [markdown]
 # ## Résumé
 #
-# - Chaque opération est une `torch.autograd.Function` : `forward` calcule et range dans
-#   le contexte, `backward` transforme le gradient reçu en un gradient par entrée.
+# - Chaque opération est un nœud d'autograd qui sait faire sa passe arrière ; pour écrire
+#   la sienne, on dérive `torch.autograd.Function` : `forward` calcule et range dans le
+#   contexte, `backward` transforme le gradient reçu en un gradient par entrée.
 #   `gradcheck` (en float64) vérifie une passe arrière écrite à la main.
 # - Un tenseur enregistre son histoire (`grad_fn`) dès qu'une de ses racines a
 #   `requires_grad=True`. Seules les feuilles reçoivent `.grad`, sauf `retain_grad()`.
 # - `backward()` **accumule** dans `.grad` et libère le graphe : on recalcule le coût à
 #   chaque itération et l'on remet les gradients à zéro.
 # - `torch.no_grad()` calcule sans graphe : pour évaluer ou mettre à jour des paramètres.
+# - Pour une sortie non scalaire, `backward(gradient=v)` calcule le produit
+#   vecteur–jacobienne $\mathbf{v}^\top J$ sans construire $J$ ; une sortie d'un seul
+#   élément prend implicitement $\mathbf{v} = 1$.
 #
 # Le {ref}`chapitre 3 <chap-regression>` met tout cela au service d'une descente de
 # gradient.
@@ -319,3 +437,40 @@ assert "does not require grad" in message
 # ou l'accumulation sur plusieurs mini-lots avant un seul `step()`, quand un grand lot ne
 # tient pas en mémoire (voir le chapitre sur les optimiseurs).
 # ```
+#
+# ```{exercise} Question 2.c — dériver coordonnée par coordonnée
+# :label: ex-2c
+# :nonumber:
+# Soit $\mathbf{x} \in \mathbb{R}^n$ et $\mathbf{y} = \sin(\mathbf{x})$, appliqué
+# coordonnée par coordonnée. Quelle est la jacobienne de $\mathbf{x} \mapsto \mathbf{y}$ ?
+# En déduire quel vecteur passer à `y.backward(gradient=...)` pour que `x.grad` contienne
+# la dérivée $\cos(x_i)$ de chaque coordonnée, et vérifiez-le avec `jacobian`.
+# ```
+#
+# ```{solution-start} ex-2c
+# :class: dropdown
+# ```
+#
+# $y_i$ ne dépend que de $x_i$ : la jacobienne est diagonale,
+# $J = \operatorname{diag}(\cos x_1, \dots, \cos x_n)$. Avec
+# $\mathbf{v} = (1, \dots, 1)$, $\mathbf{v}^\top J$ est la ligne
+# $(\cos x_1, \dots, \cos x_n)$ : `y.backward(gradient=torch.ones_like(y))`.
+
+# %%
+x = torch.linspace(0, 3, 5, dtype=torch.float64, requires_grad=True)
+y = torch.sin(x)
+y.backward(gradient=torch.ones_like(y))
+J = jacobian(torch.sin, x.detach())
+print("jacobienne diagonale :", torch.equal(J, torch.diag(torch.diagonal(J))))
+print("x.grad      =", x.grad.numpy().round(4))
+print("cos(x)      =", torch.cos(x.detach()).numpy().round(4))
+torch.testing.assert_close(x.grad, torch.cos(x.detach()))
+torch.testing.assert_close(x.grad, torch.ones(5, dtype=torch.float64) @ J)
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
+# Ce raccourci ne vaut que parce que la jacobienne est diagonale : si $y_i$ dépendait de
+# plusieurs $x_j$, `x.grad` contiendrait la somme des colonnes de $J$, pas des dérivées
+# coordonnée par coordonnée.

@@ -42,6 +42,12 @@ from tp2_src.report import glue, show_table
 make_deterministic(seed=0)  # mêmes nombres à chaque exécution
 device = get_device()  # CUDA s'il y en a une, sinon le processeur
 
+# %% tags=["remove-cell"]
+# Plomberie du livre (exécutée, non affichée) : figures SVG lisibles.
+from tp2_src.figures import use_book_style
+
+use_book_style()
+
 # %% [markdown]
 # ## 3.1 Les données : Boston Housing
 #
@@ -73,7 +79,7 @@ print(f"MEDV : de {data.y.min():.1f} à {data.y.max():.1f} k$, moyenne {data.y.m
 # écart-type 1, `StandardScaler` de scikit-learn) avec les statistiques de la partie
 # apprentissage seulement : calculées sur tout le jeu, elles laisseraient fuir
 # de l'information du test. Sans standardisation, `TAX` (centaines) et `NOX` (dixièmes)
-# auraient des gradients d'échelles si différentes qu'aucun pas d'apprentissage unique ne
+# auraient des gradients d'échelles si différentes qu'aucun taux d'apprentissage unique ne
 # conviendrait.
 
 # %%
@@ -97,7 +103,7 @@ print(f"apprentissage : plus grande |moyenne| {X_train.mean(0).abs().max():.1e},
 #
 # 1. passe avant : prédictions et coût ;
 # 2. passe arrière : `loss.backward()` ;
-# 3. mise à jour $\mathbf{w} \leftarrow \mathbf{w} - \varepsilon\,\nabla_{\mathbf{w}}\ell$,
+# 3. mise à jour $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\nabla_{\mathbf{w}}\ell$ ($\eta$ est le\n#    {term}`taux d'apprentissage`, `lr` dans le code),
 #    **sous `torch.no_grad()`** : la mise à jour ne doit pas entrer dans le graphe ;
 # 4. remise à zéro des gradients, sinon ils s'accumulent (chapitre 2).
 #
@@ -191,20 +197,22 @@ b.grad = None
 # ```
 #
 # La boucle de la question 1.1 a écrit les deux séries `loss/train` et `loss/test` dans
-# son dossier ; on les relit et on les trace.
+# son dossier ; on les relit ({numref}`fig-q12`).
 
 # %%
 logged = read_scalars(run)
 for tag, (steps, values) in logged.items():
     print(f"{tag} : {len(steps)} points, époques {steps[0]} à {steps[-1]}, de {values[0]:.1f} à {values[-1]:.3f}")
-fig, ax = plt.subplots(figsize=(7, 4))
+
+# %% mystnb={"figure": {"caption": "Question 1.2 : les coûts d'apprentissage (trait plein) et de test (tirets) de la descente batch, à chaque époque, relus dans le journal TensorBoard (MSE en échelle logarithmique).", "name": "fig-q12"}, "image": {"alt": "Deux courbes décroissantes en échelle logarithmique sur 100 époques : la MSE d'apprentissage descend continûment, la MSE de test descend puis se stabilise un peu plus haut."}}
+fig, ax = plt.subplots(figsize=(7, 3.8))
 plot_losses(ax, {"batch (boucle ci-dessus)": logged})
-ax.set_title("Question 1.2 — coûts journalisés dans TensorBoard")
+ax.set_title("Coûts journalisés dans TensorBoard, relus")
 fig.tight_layout()
 
 # %% [markdown]
 # Le coût d'apprentissage décroît à chaque époque, comme on l'attend d'une descente batch
-# avec un pas assez petit. Le coût de test décroît aussi puis se stabilise plus haut :
+# avec un taux d'apprentissage assez petit. Le coût de test décroît aussi puis se stabilise plus haut :
 # le modèle linéaire ne peut pas tout expliquer, et les quartiers du test ne sont pas ceux
 # sur lesquels il a appris.
 #
@@ -223,8 +231,8 @@ fig.tight_layout()
 # Les lots viennent d'un `DataLoader` sur un `TensorDataset`, mélangés par un générateur
 # de graine fixe. La fonction `fit_linear_regression` de `tp2_src.linreg` reprend
 # exactement la boucle de la section précédente, avec ce `DataLoader`, le chronométrage
-# des pas et le journal TensorBoard. Chaque méthode reçoit son propre pas
-# d'apprentissage : un gradient estimé sur un seul exemple est bruité, et demande un pas
+# des pas et le journal TensorBoard. Chaque méthode reçoit son propre taux
+# d'apprentissage : un gradient estimé sur un seul exemple est bruité, et demande un taux
 # plus petit pour ne pas osciller.
 #
 # ```{exercise} Question 1.3 — stochastique et mini-batch
@@ -264,18 +272,17 @@ torch.testing.assert_close(histories["batch"].w, w.detach())
 torch.testing.assert_close(histories["batch"].b, b.detach())
 
 # %% [markdown]
-# Les figures suivantes sont relues dans les journaux. En traits pleins, l'apprentissage ;
+# La {numref}`fig-q13` est relue dans les journaux. En traits pleins, l'apprentissage ;
 # en tirets, le test. L'axe du nombre de pas est logarithmique (le point de départ, à 0
 # pas, n'y figure donc pas), et les coûts sont journalisés une fois par époque : la courbe
 # stochastique commence après 404 pas.
 
-# %%
-fig, axes = plt.subplots(1, 2, figsize=(13, 4.5), sharey=True)
+# %% mystnb={"figure": {"caption": "Question 1.3 : MSE d'apprentissage (traits pleins) et de test (tirets) des descentes batch, mini-batch et stochastique, par époque (à gauche) et par pas de gradient (à droite, échelle logarithmique), relues dans TensorBoard.", "name": "fig-q13"}, "image": {"alt": "Deux graphiques côte à côte, MSE en échelle logarithmique. Par époque, la descente stochastique atteint le plus vite le bas, puis le mini-batch, puis le batch. Par pas de gradient, l'ordre s'inverse : le batch arrive en bas en le moins de pas."}}
+fig, axes = plt.subplots(1, 2, figsize=(7, 3.8), sharey=True)
 plot_losses(axes[0], runs)
-plot_losses(axes[1], runs, x_tag="progress/steps", logx=True)
+plot_losses(axes[1], runs, x_tag="progress/steps", logx=True, legend=False)
 axes[0].set_title("par époque")
 axes[1].set_title("par pas de gradient")
-fig.suptitle("Question 1.3 — batch, mini-batch et stochastique (MSE, échelle log)")
 fig.tight_layout()
 
 # %% [markdown]
@@ -319,7 +326,7 @@ show_table(
 )
 
 # %% [markdown]
-# **Et en secondes ?** Les temps ci-dessous sont **mesurés** pendant la construction du
+# **Et en secondes ?** Les temps ci-dessous ({numref}`fig-q13-secondes` et tableau) sont **mesurés** pendant la construction du
 # livre : ils varient d'une exécution et d'une machine à l'autre, contrairement à tous
 # les autres nombres du livre (seul le calcul des pas est chronométré, pas l'évaluation ni
 # l'écriture du journal).
@@ -332,10 +339,6 @@ def step_cost(h) -> float:
     return min(per_epoch)
 
 
-fig, ax = plt.subplots(figsize=(7, 4.5))
-plot_losses(ax, runs, x_tag="progress/seconds", logx=True)
-ax.set_title("Question 1.3 — MSE par seconde de calcul (temps mesurés)")
-fig.tight_layout()
 show_table(
     ["méthode", "secondes (100 époques)", "µs par pas (époque la plus rapide)",
      "secondes jusqu'à 1 % de l'optimum"],
@@ -343,6 +346,12 @@ show_table(
       "—" if reached[method] is None else f"{h.seconds[reached[method]]:.3f}"]
      for method, h in histories.items()],
 )
+
+# %% tags=["timing"] mystnb={"figure": {"caption": "Question 1.3 : MSE d'apprentissage (traits pleins) et de test (tirets) en fonction du temps de calcul cumulé des pas de gradient, en secondes (échelles logarithmiques). Ces temps sont mesurés pendant la construction du livre et varient d'une exécution à l'autre.", "name": "fig-q13-secondes"}, "image": {"alt": "MSE en fonction des secondes de calcul, en échelles logarithmiques : les courbes batch et mini-batch atteignent le bas en une fraction de seconde, la courbe stochastique beaucoup plus tard."}}
+fig, ax = plt.subplots(figsize=(7, 3.8))
+plot_losses(ax, runs, x_tag="progress/seconds", logx=True)
+ax.set_title("MSE par seconde de calcul (temps mesurés)")
+fig.tight_layout()
 
 # %% [markdown]
 # Ce que disent les mesures (les nombres de ce paragraphe sont collés depuis les calculs
@@ -395,9 +404,9 @@ assert step_cost_ratio < 100, "un pas batch traite 404 fois plus d'exemples, pou
 #   par époque au lieu d'un.
 # - **Par pas de gradient**, c'est l'inverse : le batch n'a besoin que de
 #   {glue:md}`batch_steps` pas, le mini-batch de {glue:md}`mini_steps`, le
-#   stochastique de {glue:md}`sto_steps`. Le gradient exact supporte un grand pas
+#   stochastique de {glue:md}`sto_steps`. Le gradient exact supporte un grand taux
 #   d'apprentissage (0,1) ; les gradients bruités en demandent de plus petits (0,01 et
-#   0,001), donc plus nombreux.
+#   0,001), donc des pas plus nombreux.
 # - **Par seconde**, ce qui compte en pratique, le stochastique perd : un pas sur un seul
 #   exemple coûte {glue:md}`sto_per_step_us` µs (sur l'époque la plus rapide), seulement
 #   {glue:md}`step_cost_ratio` fois moins qu'un pas batch sur 404 exemples
@@ -410,8 +419,8 @@ assert step_cost_ratio < 100, "un pas batch traite 404 fois plus d'exemples, pou
 #   pour profiter du calcul vectorisé.
 # - Le bruit du gradient estimé se voit sur les courbes : la MSE d'apprentissage du batch
 #   baisse à chaque époque ({glue:md}`batch_rises` hausse sur 100), celle du
-#   stochastique remonte {glue:md}`sto_rises` fois. Avec un pas constant, les paramètres
-#   s'agitent autour de l'optimum au lieu de s'y poser ; on diminue le pas au fil des
+#   stochastique remonte {glue:md}`sto_rises` fois. Avec un taux constant, les paramètres
+#   s'agitent autour de l'optimum au lieu de s'y poser ; on diminue le taux au fil des
 #   époques pour l'atténuer. Sur le test, les trois méthodes finissent proches
 #   ({glue:md}`batch_test`, {glue:md}`mini_test` et {glue:md}`sto_test`).
 #
@@ -432,7 +441,7 @@ assert step_cost_ratio < 100, "un pas batch traite 404 fois plus d'exemples, pou
 #
 # ## Questions
 #
-# ```{exercise} Question 3.a — le pas d'apprentissage
+# ```{exercise} Question 3.a — le taux d'apprentissage
 # :label: ex-3a
 # :nonumber:
 # Que se passe-t-il avec `lr=1.0` pour la descente batch de ce chapitre ?
@@ -443,10 +452,10 @@ assert step_cost_ratio < 100, "un pas batch traite 404 fois plus d'exemples, pou
 # ```
 #
 # Le coût est quadratique, de hessien $H = \frac{2}{N}A^\top A$ avec $A = [X, \mathbf{1}]$.
-# La descente batch n'est stable que si $\varepsilon < 2/\lambda_{\max}(H)$ ; au-delà,
-# l'erreur est multipliée à chaque pas par $|1 - \varepsilon\lambda_{\max}| > 1$ et le coût
+# La descente batch n'est stable que si $\eta < 2/\lambda_{\max}(H)$ ; au-delà,
+# l'erreur est multipliée à chaque pas par $|1 - \eta\lambda_{\max}| > 1$ et le coût
 # part à l'infini. `fit_linear_regression` s'arrête dès que la perte cesse d'être finie,
-# avec une erreur qui donne le pas d'apprentissage et le numéro du pas de gradient.
+# avec une erreur qui donne le taux d'apprentissage et le numéro du pas de gradient.
 
 # %%
 A = torch.cat([X_train, torch.ones(len(X_train), 1, device=device)], dim=1)

@@ -47,6 +47,12 @@ device = get_device()  # CUDA s'il y en a une, sinon le processeur
 # Le découpage standardisé du chapitre 3 (même graine), sur le matériel choisi.
 X_train, y_train, X_test, y_test = boston_split(device=device).tensors()
 
+# %% tags=["remove-cell"]
+# Plomberie du livre (exécutée, non affichée) : figures SVG lisibles.
+from tp2_src.figures import use_book_style
+
+use_book_style()
+
 # %% [markdown]
 # ## 4.1 `zero_grad()` et `step()`
 #
@@ -57,7 +63,7 @@ X_train, y_train, X_test, y_test = boston_split(device=device).tensors()
 #   la prochaine passe arrière écrira le gradient au lieu de l'ajouter, et l'on économise
 #   une écriture mémoire ;
 # - `optimizer.step()` applique la règle de mise à jour de l'algorithme avec les `.grad`
-#   courants ; pour SGD, $\mathbf{w} \leftarrow \mathbf{w} - \varepsilon\,\nabla_{\mathbf{w}}\ell$.
+#   courants ; pour SGD, $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\nabla_{\mathbf{w}}\ell$, où $\eta$ est le\n#   taux d'apprentissage (`lr`).
 #
 # Les paramètres sont des `nn.Parameter` : des tenseurs qui demandent un gradient par
 # défaut et que les modules reconnaissent comme paramètres (chapitre 5).
@@ -217,24 +223,25 @@ for (name, _), g_acc, g_union in zip(model.named_parameters(), accumulated, unio
 # ## 4.3 SGD, moment, Adam, RMSprop
 #
 # Changer d'algorithme ne change qu'une ligne : la création de l'optimiseur. Comparons
+# ({numref}`fig-optimiseurs`)
 # quatre optimiseurs sur la régression linéaire de Boston (un `nn.Linear(13, 1)`, détaillé
 # au chapitre 5), avec la même initialisation (même graine), les mêmes mini-lots de 32 et
 # 50 époques. La boucle est celle ci-dessus, avec un `DataLoader` et le journal
 # TensorBoard (`tp2_src.training.fit`).
 #
-# - **SGD** : $\mathbf{w} \leftarrow \mathbf{w} - \varepsilon\,\mathbf{g}$ ;
+# - **SGD** : $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\mathbf{g}$ ;
 # - **SGD avec moment** : une vitesse $\mathbf{v} \leftarrow \mu\mathbf{v} + \mathbf{g}$,
-#   puis $\mathbf{w} \leftarrow \mathbf{w} - \varepsilon\mathbf{v}$ ; les gradients qui vont
+#   puis $\mathbf{w} \leftarrow \mathbf{w} - \eta\mathbf{v}$ ; les gradients qui vont
 #   dans la même direction s'ajoutent, ceux qui oscillent se compensent ;
 # - **RMSprop** : chaque coordonnée divise son gradient par la racine d'une moyenne
-#   glissante de ses carrés : le pas devient à peu près $\varepsilon$ quelle que soit
+#   glissante de ses carrés : le déplacement devient à peu près $\eta$ quelle que soit
 #   l'échelle du gradient ;
 # - **Adam** : moment et normalisation à la RMSprop, avec une correction de biais.
 #
-# Pour RMSprop et Adam, le pas est donc mesuré **en unités des paramètres** : le biais
+# Pour RMSprop et Adam, le taux $\eta$ est donc mesuré **en unités des paramètres** : le biais
 # doit aller de 0 à environ 22,5 (la moyenne de `MEDV`), ce qui demande au moins
-# $22{,}5/\varepsilon$ pas. On leur donne $\varepsilon = 0{,}1$, et $0{,}01$ aux deux SGD,
-# dont le pas est proportionnel au gradient.
+# $22{,}5/\eta$ pas. On leur donne $\eta = 0{,}1$, et $0{,}01$ aux deux SGD,
+# dont le déplacement est proportionnel au gradient.
 
 # %%
 optimizers = {
@@ -253,12 +260,12 @@ for name, make_optimizer in optimizers.items():
                               X_test, y_test, num_epochs=50, batch_size=32, seed=0, writer=writer)
     runs[name] = read_scalars(run)
 
-fig, axes = plt.subplots(1, 2, figsize=(14, 4.5), sharey=True)
+# %% mystnb={"figure": {"caption": "Quatre optimiseurs sur la régression linéaire de Boston, même initialisation, mêmes mini-lots : MSE d'apprentissage (à gauche) et de test (à droite) par époque, en échelle logarithmique, courbes relues dans TensorBoard.", "name": "fig-optimiseurs"}, "image": {"alt": "Deux graphiques côte à côte, une courbe par optimiseur (SGD, SGD avec moment, RMSprop, Adam) : toutes descendent vers le même plancher ; Adam est le plus lent au départ, SGD avec moment le plus rapide à la première époque."}}
+fig, axes = plt.subplots(1, 2, figsize=(7, 3.8), sharey=True)
 plot_losses(axes[0], runs, tags=("loss/train",))
-plot_losses(axes[1], runs, tags=("loss/test",))
+plot_losses(axes[1], runs, tags=("loss/test",), legend=False)
 axes[0].set_title("apprentissage")
 axes[1].set_title("test")
-fig.suptitle("Quatre optimiseurs, même problème, même graine (relu dans TensorBoard)")
 fig.tight_layout()
 
 # %%
@@ -277,11 +284,11 @@ assert all(h.train_mse[-1] < 25 for h in histories.values()), "tous convergent"
 # Sur ce problème convexe et bien conditionné (variables standardisées), tous finissent
 # près de l'optimum. Le moment va le plus vite au début : c'est lui qui a la plus faible
 # MSE après une époque (vérifié par la cellule ci-dessus). Adam est le plus lent au
-# départ (la plus forte MSE à l'époque 5, vérifié aussi) : son pas, d'environ
-# $\varepsilon$ par coordonnée, doit amener le biais de 0 jusqu'à 22,5. RMSprop a le même
-# $\varepsilon$ mais pas de correction de biais : sa moyenne des carrés des gradients part
-# de zéro, et avec $\alpha = 0{,}99$ son premier pas vaut $\varepsilon/\sqrt{1-\alpha}
-# = 10\,\varepsilon$. Mesurons le premier pas de chacun sur le biais :
+# départ (la plus forte MSE à l'époque 5, vérifié aussi) : son déplacement, d'environ
+# $\eta$ par coordonnée, doit amener le biais de 0 jusqu'à 22,5. RMSprop a le même
+# $\eta$ mais pas de correction de biais : sa moyenne des carrés des gradients part
+# de zéro, et avec $\alpha = 0{,}99$ son premier pas vaut $\eta/\sqrt{1-\alpha}
+# = 10\,\eta$. Mesurons le premier pas de chacun sur le biais :
 
 # %%
 first_steps = {}
@@ -309,7 +316,7 @@ assert first_steps["RMSprop"] > 5 * first_steps["Adam"]
 #   gradients : ils s'accumulent et leur norme croît sans fin.
 # - Accumuler exprès $k$ gradients de mini-lots, chacun divisé par $k$, donne le gradient
 #   de leur union : un grand lot en plusieurs morceaux.
-# - Changer d'optimiseur ne change qu'une ligne ; le pas $\varepsilon$ n'a pas le même sens
+# - Changer d'optimiseur ne change qu'une ligne ; le taux $\eta$ n'a pas le même sens
 #   pour SGD (proportionnel au gradient) et pour Adam ou RMSprop (normalisé).
 #
 # Le {ref}`chapitre 5 <chap-modules>` range paramètres et calculs dans des modules.
@@ -341,6 +348,6 @@ assert first_steps["RMSprop"] > 5 * first_steps["Adam"]
 # ```{solution} ex-4b
 # :class: dropdown
 # Le gradient accumulé vaut $k$ fois celui de l'union : avec SGD, c'est comme multiplier
-# le pas par $k$, ce qui peut faire diverger la descente. (Adam et RMSprop, qui
+# le taux d'apprentissage par $k$, ce qui peut faire diverger la descente. (Adam et RMSprop, qui
 # normalisent le gradient, y sont presque insensibles.)
 # ```

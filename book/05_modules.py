@@ -47,6 +47,12 @@ device = get_device()  # CUDA s'il y en a une, sinon le processeur
 # Le découpage standardisé du chapitre 3 (même graine), sur le matériel choisi.
 X_train, y_train, X_test, y_test = boston_split(device=device).tensors()
 
+# %% tags=["remove-cell"]
+# Plomberie du livre (exécutée, non affichée) : figures SVG lisibles.
+from tp2_src.figures import use_book_style
+
+use_book_style()
+
 # %% [markdown]
 # ## 5.1 Un module enregistre ses paramètres
 #
@@ -137,7 +143,7 @@ for name, p in net.named_parameters():
 print("paramètres au total :", sum(p.numel() for p in net.parameters()))
 
 # %% [markdown]
-# La boucle de descente de gradient avec l'optimiseur (Adam, pas de $10^{-2}$,
+# La boucle de descente de gradient avec l'optimiseur (Adam, taux d'apprentissage $\eta = 10^{-2}$,
 # mini-lots de 32 mélangés par un générateur de graine fixe) et la perte `nn.MSELoss`.
 # La sortie du réseau est de forme $(n, 1)$ et la cible de forme $(n,)$ : on retire la
 # dimension en trop avec `squeeze(1)`, sinon `MSELoss` diffuserait les deux formes en
@@ -333,11 +339,11 @@ assert torch.equal(before, trap.layers[0].weight)
 #
 # ## 5.5 Modèle linéaire contre réseau
 #
-# Comparons, sur le même découpage, le modèle linéaire (un `nn.Linear(13, 1)`) et le
+# Comparons ({numref}`fig-lineaire-reseau`), sur le même découpage, le modèle linéaire (un `nn.Linear(13, 1)`) et le
 # réseau à deux couches, entraînés de la même façon (Adam, mini-lots de 32, 100 époques,
 # même graine) par `tp2_src.training.fit`, avec l'optimum exact des moindres carrés comme
-# référence. Seul le pas diffère : $10^{-1}$ pour le modèle linéaire, dont le biais doit
-# parcourir 22,5 par pas d'environ $\varepsilon$ (chapitre 4), $10^{-2}$ pour le réseau,
+# référence. Seul le taux d'apprentissage diffère : $\eta = 10^{-1}$ pour le modèle linéaire, dont le biais doit
+# parcourir 22,5 par pas d'environ $\eta$ (chapitre 4), $10^{-2}$ pour le réseau,
 # qui apprend son échelle par la dernière couche. Chaque entraînement écrit son journal
 # TensorBoard.
 
@@ -365,10 +371,13 @@ rows = [[name, sum(p.numel() for p in models[name].parameters()), f"{h.train_mse
 rows.append(["moindres carrés (référence)", 14, f"{lstsq_train:.2f}", f"{lstsq_test:.2f}", "—"])
 show_table(["modèle", "paramètres", "MSE apprentissage", "MSE test", "meilleure MSE test"], rows)
 
-fig, ax = plt.subplots(figsize=(8, 4.5))
+# %% mystnb={"figure": {"caption": "Modèle linéaire contre réseau à deux couches sur Boston : MSE d'apprentissage (traits pleins) et de test (tirets) par époque, en échelle logarithmique, courbes relues dans TensorBoard.", "name": "fig-lineaire-reseau"}, "image": {"alt": "Quatre courbes sur 100 époques : le modèle linéaire se stabilise vite vers 22 en apprentissage et 34 en test ; le réseau descend plus bas, sous 10 en apprentissage et vers 20 en test."}}
+fig, ax = plt.subplots(figsize=(7, 3.8))
 plot_losses(ax, runs)
-ax.set_title("Linéaire contre réseau à deux couches (relu dans TensorBoard)")
+ax.set_title("Linéaire contre réseau à deux couches")
+fig.tight_layout()
 
+# %%
 lin, mlp = histories["linéaire"], histories["réseau 13 → 32 → 1"]
 glue("lin_test", lin.test_mse[-1], ".2f")
 glue("mlp_test", mlp.test_mse[-1], ".2f")

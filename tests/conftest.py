@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import matplotlib
 import pytest
+
+# Une seule fois pour toute la suite (avant tout import de pyplot) : aucune fenêtre.
+matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"

@@ -21,7 +21,19 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from tp2_src import data, device, functions, gradcheck, graph, linreg, logs, plots, report, training  # noqa: E402
+from tp2_src import (  # noqa: E402
+    data,
+    device,
+    figures,
+    functions,
+    gradcheck,
+    graph,
+    linreg,
+    logs,
+    plots,
+    report,
+    training,
+)
 
 NAN, INF = float("nan"), float("inf")
 X, Y = torch.randn(20, 3), torch.randn(20)
@@ -75,6 +87,28 @@ def small_dag(**node_attrs: str) -> nx.DiGraph:
     return g
 
 
+def traced_sum() -> torch.Tensor:
+    return (torch.ones(2, requires_grad=True) * 2).sum()
+
+
+def fake_step(node: str) -> graph.BackwardStep:
+    return graph.BackwardStep(node, "AddBackward0", (torch.ones(1),), ())
+
+
+def wide_dag() -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    g.add_nodes_from("abcd", kind="leaf")
+    g.add_node("z", kind="output")
+    g.add_edges_from((n, "z") for n in "abcd")
+    return g
+
+
+def tiny_text_figure():
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.set_title("minuscule", fontsize=5)
+    return fig
+
+
 def cyclic() -> nx.DiGraph:
     g = nx.DiGraph()
     g.add_nodes_from(["a", "b"], kind="op")
@@ -103,10 +137,28 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
     ("data.boston_split", "matériel inconnu", lambda t: data.boston_split(device="tpu9"), ValueError, "Matériel inconnu 'tpu9'"),
     ("graph.autograd_graph", "pas un tenseur", lambda t: graph.autograd_graph([1.0]), ValueError, "attend un tenseur"),
     ("graph.autograd_graph", "sans graphe", lambda t: graph.autograd_graph(torch.ones(2).sum()), ValueError, "pas de grad_fn"),
-    ("graph.layered_layout", "graphe cyclique", lambda t: graph.layered_layout(cyclic()), ValueError, "acyclique"),
-    ("graph.draw_graph", "graphe cyclique", lambda t: graph.draw_graph(cyclic()), ValueError, "acyclique"),
-    ("graph.draw_graph", "sorte de nœud inconnue", lambda t: graph.draw_graph(small_dag(kind="étrange")), ValueError, "Sorte de nœud inconnue"),
-    ("graph.draw_graph", "nœud à surligner absent", lambda t: graph.draw_graph(small_dag(), highlight=["zzz"]), ValueError, "absents du graphe.*zzz"),
+    ("graph.autograd_graph", "intermédiaire sans graphe", lambda t: graph.autograd_graph(traced_sum(), intermediates={"c": torch.ones(2)}), ValueError, r"intermédiaires n'ont pas de grad_fn : \['c'\]"),
+    ("graph.shape_text", "pas un tenseur", lambda t: graph.shape_text([1, 2]), ValueError, "attend un tenseur"),
+    ("graph.format_tensor", "pas un tenseur", lambda t: graph.format_tensor(3.0), ValueError, "attend un tenseur"),
+    ("graph.format_tensor", "tenseur vide", lambda t: graph.format_tensor(torch.zeros(0)), ValueError, "vide"),
+    ("graph.format_tensor", "aucune coordonnée", lambda t: graph.format_tensor(torch.ones(3), max_items=0), ValueError, "max_items"),
+    ("graph.record_backward", "pas un graphe d'autograd", lambda t: graph.record_backward(small_dag()).__enter__(), ValueError, "autograd_graph"),
+    ("graph.reference_gradients", "rien à dériver", lambda t: graph.reference_gradients(traced_sum(), {}), ValueError, "aucun tenseur"),
+    ("graph.reference_gradients", "sortie sans graphe", lambda t: graph.reference_gradients(torch.ones(()), {"a": torch.ones(2)}), ValueError, "pas de grad_fn"),
+    ("graph.messages_until", "étape inconnue", lambda t: graph.messages_until(small_dag(), [fake_step("zzz")]), ValueError, "absents du graphe.*zzz"),
+    ("graph.check_backward", "étapes manquantes", lambda t: graph.check_backward(small_dag(), [fake_step("a")], {}), AssertionError, "Nœuds exécutés"),
+    ("figures.layered_layout", "graphe cyclique", lambda t: figures.layered_layout(cyclic()), ValueError, "acyclique"),
+    ("figures.layered_layout", "graphe vide", lambda t: figures.layered_layout(nx.MultiDiGraph()), ValueError, "vide"),
+    ("figures.layered_layout", "couche trop large", lambda t: figures.layered_layout(wide_dag()), ValueError, "trop large.*4 nœuds"),
+    ("figures.graph_figure", "graphe cyclique", lambda t: figures.graph_figure(cyclic()), ValueError, "acyclique"),
+    ("figures.graph_figure", "sorte de nœud inconnue", lambda t: figures.graph_figure(small_dag(kind="étrange")), ValueError, "Sorte de nœud inconnue"),
+    ("figures.graph_figure", "nœud à surligner absent", lambda t: figures.graph_figure(small_dag(), highlight=["zzz"]), ValueError, "absents du graphe.*zzz"),
+    ("figures.graph_figure", "étape sur un nœud absent", lambda t: figures.graph_figure(small_dag(), steps=[fake_step("zzz")]), ValueError, "absents du graphe.*zzz"),
+    ("figures.graph_figure", "plus large que la colonne", lambda t: figures.graph_figure(small_dag(), width=9), ValueError, "Largeur 9 pouces"),
+    ("figures.function_split_figure", "trop étroite", lambda t: figures.function_split_figure(width=4), ValueError, "Largeur 4 pouces"),
+    ("figures.french_log_axis", "axe inconnu", lambda t: figures.french_log_axis(plt.gca(), which="z"), ValueError, "which doit valoir"),
+    ("figures.text_sizes", "pas une figure", lambda t: figures.text_sizes("figure"), ValueError, "attend une figure"),
+    ("figures.check_legible", "texte trop petit", lambda t: figures.check_legible(tiny_text_figure()), ValueError, "plus petits que 8.5 pt"),
     ("functions.linear", "formes incompatibles", lambda t: functions.linear(X, torch.zeros(4, 2), torch.zeros(2)), ValueError, "Formes incompatibles"),
     ("functions.linear", "biais de mauvaise taille", lambda t: functions.linear(X, torch.zeros(3, 2), torch.zeros(3)), ValueError, "Formes incompatibles"),
     ("functions.linear", "X à une dimension", lambda t: functions.linear(Y, torch.zeros(3, 2), torch.zeros(2)), ValueError, r"linear attend X \(n, d\)"),
@@ -145,6 +197,8 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
     ("plots.plot_losses", "série absente", lambda t: plots.plot_losses(plt.gca(), {"a": {}}), ValueError, "'a'.*séries absentes"),
     ("report.french_number", "format impossible", lambda t: report.french_number("abc", ".2f"), ValueError, "Impossible de formater 'abc'"),
     ("report.glue", "format impossible", lambda t: report.glue("x", 1.5, "d"), ValueError, "Impossible de formater 1.5 avec 'd'"),
+    ("report.glue_figure", "pas une figure", lambda t: report.glue_figure("f", [1, 2]), ValueError, "attend une figure"),
+    ("report.warning_summary", "pas un avertissement", lambda t: report.warning_summary("attention"), ValueError, "avertissement relevé"),
     ("report.format_table", "ligne incomplète", lambda t: report.format_table(["a", "b"], [[1]]), ValueError, "2 cellules"),
     ("training.predict", "sortie de mauvaise forme", lambda t: training.predict(nn.Linear(3, 2), X), ValueError, r"sortie de forme \(20,\) ou \(20, 1\) ; reçu \(20, 2\)"),
     ("training.evaluate", "y de forme (n, 1)", lambda t: training.evaluate(nn.Linear(3, 1), X, Y[:, None]), ValueError, r"y de forme \(n,\)"),
@@ -188,7 +242,7 @@ def test_every_public_function_is_in_the_table() -> None:
     import inspect
 
     covered = {name for name, *_ in CASES}
-    modules = [data, device, functions, gradcheck, graph, linreg, logs, plots, report, training]
+    modules = [data, device, figures, functions, gradcheck, graph, linreg, logs, plots, report, training]
     missing = []
     for module in modules:
         for fname, obj in vars(module).items():

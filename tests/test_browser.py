@@ -130,6 +130,63 @@ def test_page_renders_offline(browser, server: str, path: str) -> None:
         context.close()
 
 
+FIGURES_STATE = """async () => {
+  const result = [];
+  for (const img of document.querySelectorAll('main img')) {
+    // Une figure dans un onglet caché n'a pas de taille : on ouvre son onglet d'abord.
+    const content = img.closest('.sd-tab-content');
+    if (content && content.previousElementSibling) content.previousElementSibling.click();
+    const figure = img.closest('figure');
+    const svg = img.src.endsWith('.svg')
+      ? new DOMParser().parseFromString(await (await fetch(img.src)).text(), 'image/svg+xml') : null;
+    const root = svg && svg.documentElement;
+    const viewWidth = root ? parseFloat(root.getAttribute('viewBox').split(/\\s+/)[2]) : null;
+    const sizes = root ? Array.from(root.querySelectorAll('text, tspan'))
+      .map(t => (t.getAttribute('style') || '').match(/font(?:-size)?:\\s*([\\d.]+)px/))
+      .filter(m => m).map(m => parseFloat(m[1])) : [];
+    result.push({
+      src: img.getAttribute('src'),
+      alt: img.getAttribute('alt') || '',
+      width: img.getBoundingClientRect().width,
+      viewWidth: viewWidth,
+      texts: root ? root.querySelectorAll('text').length : 0,
+      minFont: sizes.length ? Math.min(...sizes) : null,
+      id: figure ? figure.id : null,
+      number: figure ? (figure.querySelector('.caption-number') || {}).textContent : null,
+      caption: figure ? (figure.querySelector('figcaption') || {}).textContent : null,
+      // Les étapes d'un lecteur à onglets sont citées ensemble (« Fig. 3 à Fig. 14 »).
+      cited: Array.from((img.closest('.sd-tab-set') || figure || img).querySelectorAll('figure[id]'))
+        .concat(figure && figure.id ? [figure] : [])
+        .map(f => document.querySelectorAll(`a[href="#${f.id}"]:not(.headerlink)`).length)
+        .reduce((a, b) => a + b, 0),
+    });
+  }
+  return result;
+}"""
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p.startswith("book/0")])
+def test_every_figure_is_a_legible_captioned_svg(browser, server: str, path: str) -> None:
+    """SVG à texte réel, aucun texte sous 11 px CSS dans une fenêtre de 1280 px, un numéro,
+    une légende, un texte alternatif, et un renvoi depuis la prose."""
+    context, page, problems = open_page(browser, server + path, WIDTHS["ordinateur"])
+    try:
+        figures = page.evaluate(FIGURES_STATE)
+        for fig in figures:
+            where = f"{path} : {fig['src']}"
+            assert fig["src"].endswith(".svg"), f"{where} n'est pas un SVG"
+            assert fig["texts"] > 0, f"{where} : le texte n'est pas resté du texte"
+            assert len(fig["alt"]) >= 40, f"{where} : texte alternatif absent ou trop court"
+            assert fig["number"] and fig["number"].startswith("Fig."), f"{where} : figure sans numéro"
+            assert fig["caption"] and len(fig["caption"]) > 40, f"{where} : légende absente"
+            assert fig["cited"] >= 1, f"{where} : la prose ne renvoie pas à {fig['id']}"
+            css_px = fig["minFont"] * fig["width"] / fig["viewWidth"]
+            assert css_px >= 11, f"{where} : texte de {css_px:.1f} px à l'écran"
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()
+
+
 def test_chapter_figures_are_loaded(browser, server: str) -> None:
     context, page, problems = open_page(browser, server + f"book/{CHAPTERS[0].stem}.html", (1280, 900))
     try:

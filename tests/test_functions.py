@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
+from torch.autograd.functional import jacobian
 
 from tp2_src.functions import linear, mse
 
@@ -59,3 +60,35 @@ def test_backward_returns_none_for_inputs_without_grad() -> None:
     out = mse(linear(X_const, W, b), Y.detach())
     out.backward()
     assert X_const.grad is None and W.grad is not None and b.grad is not None
+
+
+def test_backward_with_a_vector_is_the_vector_jacobian_product() -> None:
+    """backward(gradient=V) dépose vᵀJ dans .grad, pour chaque entrée (chapitre 2, §2.6)."""
+    X, W, b, _ = make()
+    out = linear(X, W, b)
+    with pytest.raises(RuntimeError, match="only for scalar outputs"):
+        out.backward()
+    V = torch.randn(out.shape, dtype=out.dtype, generator=torch.Generator().manual_seed(1))
+    out.backward(gradient=V)
+    inputs = (X.detach(), W.detach(), b.detach())
+    for k, (name, leaf) in enumerate(zip("XWb", (X, W, b), strict=True)):
+        def f(t: torch.Tensor, k: int = k) -> torch.Tensor:
+            args = list(inputs)
+            args[k] = t
+            return linear(*args)
+
+        J = jacobian(f, inputs[k]).reshape(out.numel(), leaf.numel())
+        vJ = (V.reshape(-1) @ J).reshape(leaf.shape)
+        torch.testing.assert_close(vJ, leaf.grad, rtol=1e-12, atol=1e-12, msg=name)
+
+
+def test_single_element_output_uses_an_implicit_seed_of_one() -> None:
+    a = torch.rand(1, 10, dtype=torch.float64, requires_grad=True)
+    b = torch.rand(1, 10, dtype=torch.float64)
+    (2 * a.mm(b.t())).backward()
+    implicit = a.grad.clone()
+    a.grad = None
+    d = 2 * a.mm(b.t())
+    d.backward(gradient=torch.ones_like(d))
+    assert d.shape == (1, 1) and torch.equal(implicit, a.grad)
+    torch.testing.assert_close(implicit, 2 * b)

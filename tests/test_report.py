@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import warnings
+
+import matplotlib.pyplot as plt
 import pytest
 
-from tp2_src.report import format_table, french_number, glue, in_notebook, show_table
+from tp2_src.report import (
+    format_table,
+    french_number,
+    glue,
+    glue_figure,
+    in_notebook,
+    show_table,
+    warning_summary,
+)
 
 
 def test_format_table_is_gfm() -> None:
@@ -29,7 +40,30 @@ def test_outside_a_notebook_values_and_tables_are_printed(
         (19.3261, ".3f", "19,326"),
         (0.2311, ".2f", "0,23"),
         (1234567.891, ".1f", "1\u202f234\u202f567,9"),
+        (2.73e-9, ".1e", "2,7 × 10⁻⁹"),
+        (1e-5, ".0e", "1 × 10⁻⁵"),
+        (0.0000153, ".3g", "1,53 × 10⁻⁵"),
+        (123456.0, ".2e", "1,23 × 10⁵"),
     ],
 )
 def test_french_number(value: float, fmt: str, expected: str) -> None:
     assert french_number(value, fmt) == expected
+
+
+def test_warning_summary_drops_the_cpp_location_and_wraps() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.warn("Un message assez long pour être coupé en plusieurs lignes, bien au-delà "
+                      "de quarante colonnes. (Triggered internally at foo.cpp:12.)", UserWarning,
+                      stacklevel=1)
+    text = warning_summary(caught[0], width=40)
+    assert text.startswith("UserWarning : Un message")
+    assert "Triggered" not in text and "foo.cpp" not in text
+    assert all(len(line) <= 40 for line in text.splitlines()) and len(text.splitlines()) > 2
+
+
+def test_glue_figure_outside_a_notebook_closes_the_figure() -> None:
+    fig, _ = plt.subplots()
+    number = fig.number
+    glue_figure("f", fig)
+    assert number not in plt.get_fignums()

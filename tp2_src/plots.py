@@ -6,6 +6,8 @@ from collections.abc import Mapping
 
 from matplotlib.axes import Axes
 
+from tp2_src.figures import french_log_axis
+
 Series = Mapping[str, tuple[list[int], list[float]]]
 
 #: Noms affichés des séries journalisées (les tags restent en anglais, comme dans TensorBoard).
@@ -25,6 +27,7 @@ def plot_losses(
     tags: tuple[str, ...] = ("loss/train", "loss/test"),
     logy: bool = True,
     logx: bool = False,
+    legend: bool = True,
 ) -> Axes:
     """Trace, pour chaque expérience de ``runs`` (``{nom: read_scalars(...)}``), les séries ``tags``.
 
@@ -32,7 +35,8 @@ def plot_losses(
     cette série au même pas (``progress/steps``, ``progress/seconds``). Trait plein pour
     le premier tag (apprentissage), tirets pour le second (test) ; une couleur par
     expérience. Avec ``logx``, l'abscisse est logarithmique et les points d'abscisse nulle
-    (l'initialisation) sont omis : une échelle log ne peut pas les placer.
+    (l'initialisation) sont omis : une échelle log ne peut pas les placer. ``legend=False``
+    omet la légende (le panneau voisin d'une même figure la porte déjà).
     """
     for color_index, (name, series) in enumerate(runs.items()):
         color = f"C{color_index}"
@@ -58,6 +62,8 @@ def plot_losses(
         ax.set_yscale("log")
     if logx:
         ax.set_xscale("log")
+    french_log_axis(ax)  # exposants en texte, à la taille des graduations
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
+    if legend:
+        ax.legend()
     return ax

@@ -7,6 +7,8 @@ mesures. Exécuté comme simple script, le même code affiche du texte.
 
 from __future__ import annotations
 
+import textwrap
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,17 +23,25 @@ def in_notebook() -> bool:
     return shell is not None and hasattr(shell, "kernel")
 
 
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def french_number(value: float, fmt: str) -> str:
     """Nombre écrit à la française : ``french_number(5252.5, ".1f")`` donne « 5 252,5 ».
 
-    ``fmt`` est un format Python (``".2f"``, ``"d"``…) ; la virgule sépare les décimales
-    et une espace fine insécable les milliers.
+    ``fmt`` est un format Python (``".2f"``, ``"d"``, ``".1e"``…) ; la virgule sépare les
+    décimales, une espace fine insécable les milliers, et une puissance de dix s'écrit
+    « 2,7 × 10⁻⁹ ».
     """
     try:
-        text = format(value, "," + fmt)
+        text = format(value, ("," + fmt) if not fmt.endswith(("e", "E")) else fmt)
     except (TypeError, ValueError) as err:
         raise ValueError(f"Impossible de formater {value!r} avec {fmt!r} : {err}") from err
-    return text.translate({ord(","): "\u202f", ord("."): ","})
+    mantissa, _, exponent = text.lower().partition("e")
+    mantissa = mantissa.translate({ord(","): "\u202f", ord("."): ","})
+    if not exponent:
+        return mantissa
+    return f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPTS)}"
 
 
 def glue(name: str, value: float, fmt: str) -> float:
@@ -49,6 +59,35 @@ def glue(name: str, value: float, fmt: str) -> float:
     else:
         print(f"{name} = {text}")
     return value
+
+
+def glue_figure(name: str, fig: Any) -> None:
+    """Rend la figure ``fig`` citable par ``{glue:figure}`name``` (onglets, légendes) ; la ferme.
+
+    Hors du livre, la figure est simplement fermée : un script n'affiche rien.
+    """
+    from matplotlib.figure import Figure
+
+    if not isinstance(fig, Figure):
+        raise ValueError(f"glue_figure attend une figure matplotlib ; reçu {type(fig).__name__}")
+    if in_notebook():
+        from myst_nb import glue as myst_glue
+
+        myst_glue(name, fig, display=False)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def warning_summary(caught: warnings.WarningMessage, width: int = 88) -> str:
+    """« Catégorie : message » d'un avertissement, coupé à ``width`` colonnes.
+
+    On retire la fin du message de PyTorch, qui ne donne que l'emplacement dans son code C++.
+    """
+    if not isinstance(caught, warnings.WarningMessage):
+        raise ValueError(f"warning_summary attend un avertissement relevé ; reçu {type(caught).__name__}")
+    message = str(caught.message).split(" (Triggered internally at")[0].strip()
+    return textwrap.fill(f"{caught.category.__name__} : {message}", width=width, subsequent_indent="  ")
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

@@ -1,0 +1,435 @@
+"""Les figures du livre : vectorielles, lisibles à la largeur de la colonne (chapitres 1 à 5).
+
+``use_book_style`` règle matplotlib une fois par chapitre : figures en SVG dont le texte
+reste du texte (et en PDF vectoriel pour la version imprimable), polices d'au moins
+``MIN_FONT_PT`` points, largeur ``COLUMN_WIDTH_IN`` pouces. Dans une fenêtre de 1280 px, la
+colonne du livre mesure 688 px : une figure de 7 pouces (672 px) y tient sans être
+réduite, et 9 pt y font 12 px.
+
+``graph_figure`` dessine un graphe d'autograd (``tp2_src.graph``) de haut en bas : les
+racines en haut, le résultat en bas, chaque nœud avec la valeur qu'il a calculée et,
+pendant la passe arrière, le gradient qu'il a reçu. ``function_split_figure`` dessine la
+fonction g isolée entre son amont f et son aval L, avec les messages de la passe arrière.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable, Sequence
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import networkx as nx
+import torch
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.offsetbox import AnnotationBbox, TextArea, VPacker
+from matplotlib.patches import FancyArrowPatch, Patch
+from matplotlib.path import Path
+from matplotlib.text import Text
+from matplotlib.ticker import LogFormatter
+
+from tp2_src.graph import KINDS, BackwardStep, format_tensor, messages_until, shape_text
+from tp2_src.report import SUPERSCRIPTS, french_number, in_notebook
+
+#: Largeur d'une figure pleine colonne (pouces) : 672 px CSS, sans réduction à 1280 px.
+COLUMN_WIDTH_IN = 7.0
+#: Plus petite police permise (points) : 8,5 pt = 11,3 px CSS à taille réelle.
+MIN_FONT_PT = 8.5
+
+BOOK_RC: dict[str, object] = {
+    "svg.fonttype": "none",  # le texte reste du texte : net, cherchable, lisible par un lecteur d'écran
+    "svg.hashsalt": "tp2",  # identifiants SVG stables : deux constructions, mêmes fichiers
+    "pdf.fonttype": 42,
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 9,
+    "figure.titlesize": 11,
+    "figure.figsize": (COLUMN_WIDTH_IN, 4.2),
+}
+
+KIND_COLORS: dict[str, str] = {"leaf": "#d3f9d8", "op": "#dbe4ff", "output": "#ffe8cc"}
+KIND_LEGEND: dict[str, str] = {
+    "leaf": "feuille (AccumulateGrad → .grad)",
+    "op": "opération (sa valeur calculée)",
+    "output": "résultat ℓ",
+}
+RED = "#c92a2a"
+ORANGE = "#d9480f"
+GREY = "#868e96"
+EDGE = "#495057"
+LINE_PT = 9  # taille du texte dans les nœuds
+
+
+def use_book_style() -> None:
+    """Règle matplotlib pour le livre : SVG à texte réel (et PDF), polices lisibles.
+
+    Dans un noyau Jupyter, chaque figure est émise en SVG (pour la page HTML) et en PDF
+    (pour la version imprimable) ; MyST-NB choisit le format de chaque constructeur.
+    ``SOURCE_DATE_EPOCH`` fixe la date écrite dans ces fichiers : deux exécutions
+    produisent les mêmes octets.
+    """
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    mpl.rcParams.update(BOOK_RC)
+    if in_notebook():
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("svg", "pdf")
+
+
+def text_sizes(fig: Figure) -> list[tuple[str, float]]:
+    """(texte, taille en points) de chaque texte visible et non vide de la figure."""
+    if not isinstance(fig, Figure):
+        raise ValueError(f"text_sizes attend une figure matplotlib ; reçu {type(fig).__name__}")
+    shown = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return [(t.get_text(), t.get_fontsize()) for t in shown]
+
+
+def check_legible(fig: Figure) -> None:
+    """Lève ``ValueError`` si la figure dépasse la colonne ou si un texte est trop petit."""
+    sizes = text_sizes(fig)
+    width = fig.get_figwidth()
+    if width > COLUMN_WIDTH_IN + 1e-6:
+        raise ValueError(f"Figure de {width:.2f} pouces : au plus {COLUMN_WIDTH_IN} pour la colonne")
+    small = [(t, s) for t, s in sizes if s < MIN_FONT_PT]
+    if small:
+        raise ValueError(f"Textes plus petits que {MIN_FONT_PT} pt : {small[:5]}")
+
+
+class FrenchLogFormatter(LogFormatter):
+    """Graduations d'un axe logarithmique en texte : « 10⁻⁶ », « 20 », « 0,5 ».
+
+    Le formateur par défaut écrit les puissances de dix en mathtext, dont l'exposant est
+    réduit à 70 % : trop petit à l'écran. Ici l'exposant est un caractère Unicode, à la
+    taille du texte, et les décimales sont à la française.
+    """
+
+    def _num_to_string(self, x: float, vmin: float, vmax: float) -> str:
+        exponent = math.floor(math.log10(x) + 1e-9)
+        mantissa = x / 10**exponent
+        if 1e-2 <= x < 1e4 and not math.isclose(mantissa, 1.0, rel_tol=1e-6) or 1 <= x < 1e4:
+            return french_number(x, "g")
+        power = "10" + str(exponent).translate(SUPERSCRIPTS)
+        if math.isclose(mantissa, 1.0, rel_tol=1e-6):
+            return power
+        return f"{french_number(mantissa, 'g')} × {power}"
+
+
+def french_log_axis(ax: Axes, which: str = "both") -> Axes:
+    """Graduations lisibles (``FrenchLogFormatter``) sur les axes log de ``ax`` (``"x"``, ``"y"``)."""
+    if which not in ("x", "y", "both"):
+        raise ValueError(f"which doit valoir 'x', 'y' ou 'both' ; reçu {which!r}")
+    for name in ("x", "y") if which == "both" else (which,):
+        axis = getattr(ax, f"{name}axis")
+        if axis.get_scale() == "log":
+            axis.set_major_formatter(FrenchLogFormatter(labelOnlyBase=False))
+            axis.set_minor_formatter(FrenchLogFormatter(labelOnlyBase=False, minor_thresholds=(1, 0.4)))
+    return ax
+
+
+# --------------------------------------------------------------------------------------
+# Graphe d'autograd, de haut en bas
+# --------------------------------------------------------------------------------------
+
+ROW_IN = 0.95  # distance entre deux couches
+SLOT_IN = 2.25  # distance minimale entre deux nœuds d'une même couche
+
+
+def layered_layout(graph: nx.MultiDiGraph, width: float = COLUMN_WIDTH_IN) -> dict[str, tuple[int, float]]:
+    """Couche (0 en haut) et abscisse (pouces) de chaque nœud.
+
+    Couche d'un nœud : le plus tard possible, juste au-dessus de son premier consommateur
+    (b₂ près de x̂, θᵀ près du produit qui l'utilise) ; le résultat est en bas. Dans une couche,
+    chaque nœud est placé sous la moyenne de ses voisins (heuristique du barycentre, qui
+    évite la plupart des croisements), à ``SLOT_IN`` pouces au moins de ses voisins.
+    """
+    if graph.number_of_nodes() == 0:
+        raise ValueError("Le graphe est vide : rien à placer")
+    if not nx.is_directed_acyclic_graph(graph):
+        raise ValueError("Le graphe doit être orienté et acyclique (DAG).")
+    depth: dict[str, int] = {}
+    for node in nx.topological_sort(graph):
+        depth[node] = max((depth[p] + 1 for p in graph.predecessors(node)), default=0)
+    bottom = max(depth.values())
+    layer: dict[str, int] = {}
+    for node in reversed(list(nx.topological_sort(graph))):
+        layer[node] = min((layer[c] - 1 for c in graph.successors(node)), default=bottom)
+    rows: dict[int, list[str]] = {}
+    for node in graph:  # ordre du graphe : les feuilles nommées d'abord
+        rows.setdefault(layer[node], []).append(node)
+    x = {n: (i + 0.5) * SLOT_IN for row in rows.values() for i, n in enumerate(row)}
+
+    low, high = SLOT_IN / 2 + 0.25, width - SLOT_IN / 2 - 0.25  # place pour une gouttière
+    widest = max(len(row) for row in rows.values())
+    if (widest - 1) * SLOT_IN > high - low + 1e-9:
+        raise ValueError(f"Graphe trop large pour {width} pouces : une couche a {widest} nœuds")
+
+    def place(row: list[str], wanted: dict[str, float]) -> None:
+        row.sort(key=lambda n: wanted[n])
+        pos = [min(max(wanted[n], low), high) for n in row]
+        for i in range(1, len(pos)):
+            pos[i] = max(pos[i], pos[i - 1] + SLOT_IN)
+        pos[-1] = min(pos[-1], high)
+        for i in range(len(pos) - 2, -1, -1):  # on repousse à gauche ce qui déborde à droite
+            pos[i] = min(pos[i], pos[i + 1] - SLOT_IN)
+        for n, p in zip(row, pos, strict=True):
+            x[n] = p
+
+    for _ in range(4):  # quelques passes vers le bas puis vers le haut
+        for depth in sorted(rows):
+            place(rows[depth], {n: _mean([x[p] for p in graph.predecessors(n)] or
+                                         [x[c] for c in graph.successors(n)], x[n]) for n in rows[depth]})
+        for depth in sorted(rows, reverse=True):
+            place(rows[depth], {n: _mean([x[c] for c in graph.successors(n)] or
+                                         [x[p] for p in graph.predecessors(n)], x[n]) for n in rows[depth]})
+    shift = width / 2 - (min(x.values()) + max(x.values())) / 2  # le dessin centré
+    return {n: (layer[n], x[n] + shift) for n in graph}
+
+
+def _mean(values: Sequence[float], default: float) -> float:
+    return sum(values) / len(values) if values else default
+
+
+def _node_lines(
+    graph: nx.MultiDiGraph, node: str, steps: Sequence[BackwardStep] | None, received: list[torch.Tensor]
+) -> list[tuple[str, str, str]]:
+    """Lignes (texte, couleur, graisse) de la case d'un nœud."""
+    data = graph.nodes[node]
+    name, value = data["name"], data["value"]
+    if data["kind"] == "leaf":
+        lines = [(f"{name} ({shape_text(value)})", "black", "bold")]
+        lines.append((format_tensor(value), "black", "normal"))
+    else:
+        lines = [(data["op"], "black", "bold")]
+        if value is not None:
+            lines.append((f"{name} = {format_tensor(value)}", "black", "normal"))
+    if steps is None:
+        return lines
+    done = {s.node: s for s in steps}
+    label = f"∂ℓ/∂{name}" if name else "gradient"
+    if node in done:
+        grad = done[node].received
+        text = "∂ℓ/∂ℓ = 1 (graine)" if data["kind"] == "output" else f"{label} = {format_tensor(grad)}"
+        lines.append((text, RED, "bold"))
+    elif received:
+        expected = graph.out_degree(node)
+        total = torch.stack([m.reshape(received[0].shape) for m in received]).sum(0)
+        lines.append((f"reçu {len(received)}/{expected} : {format_tensor(total)}", ORANGE, "bold"))
+    else:
+        lines.append((f"{label} : en attente", GREY, "normal"))
+    return lines
+
+
+def graph_figure(
+    graph: nx.MultiDiGraph,
+    steps: Sequence[BackwardStep] | None = None,
+    title: str | None = None,
+    highlight: Iterable[str] = (),
+    width: float = COLUMN_WIDTH_IN,
+) -> Figure:
+    """Dessine ``graph`` de haut (racines) en bas (résultat) ; renvoie la figure.
+
+    Chaque case donne la classe du nœud d'autograd et la valeur qu'il a calculée (les
+    premières coordonnées). Si ``steps`` est donné (les premières étapes relevées par
+    ``record_backward``), chaque case dit aussi où en est sa passe arrière : le gradient
+    reçu (en rouge) si le nœud s'est exécuté, la somme des messages déjà arrivés (en
+    orange) s'il en attend d'autres ; le dernier nœud exécuté est encadré de rouge, et les
+    arêtes par lesquelles un gradient est déjà redescendu sont rouges. Les flèches vont
+    dans le sens du calcul ; les gradients les parcourent à rebours.
+    """
+    if not COLUMN_WIDTH_IN / 2 <= width <= COLUMN_WIDTH_IN:
+        raise ValueError(f"Largeur {width} pouces : entre {COLUMN_WIDTH_IN / 2} et {COLUMN_WIDTH_IN}")
+    unknown = {n: d.get("kind") for n, d in graph.nodes(data=True) if d.get("kind") not in KINDS}
+    if unknown:
+        raise ValueError(f"Sorte de nœud inconnue (attendu {list(KINDS)}) : {unknown}")
+    highlight = set(highlight)
+    missing = highlight - set(graph.nodes)
+    if missing:
+        raise ValueError(f"Nœuds à mettre en évidence absents du graphe : {sorted(missing)}")
+    if steps is not None:
+        strangers = {s.node for s in steps} - set(graph.nodes)
+        if strangers:
+            raise ValueError(f"Étapes sur des nœuds absents du graphe : {sorted(strangers)}")
+        if steps:
+            highlight.add(steps[-1].node)
+    pos = layered_layout(graph, width)
+    n_layers = max(layer for layer, _ in pos.values()) + 1
+    top = 0.45 if title else 0.15
+    bottom = 0.75
+    height = top + n_layers * ROW_IN + bottom
+    fig = plt.figure(figsize=(width, height))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.set_axis_off()
+    y_of = {n: height - top - (layer + 0.5) * ROW_IN for n, (layer, _) in pos.items()}
+    received = messages_until(graph, steps) if steps is not None else {n: [] for n in graph}
+
+    boxes: dict[str, AnnotationBbox] = {}
+    for node, data in graph.nodes(data=True):
+        lines = _node_lines(graph, node, steps, received[node])
+        areas = [TextArea(t, textprops={"fontsize": LINE_PT, "color": c, "fontweight": w})
+                 for t, c, w in lines]
+        box = AnnotationBbox(
+            VPacker(children=areas, align="center", pad=0, sep=2),
+            (pos[node][1], y_of[node]),
+            xycoords="data",
+            frameon=True,
+            pad=0.35,
+            bboxprops={
+                "boxstyle": "round,pad=0.35",
+                "facecolor": KIND_COLORS[data["kind"]],
+                "edgecolor": RED if node in highlight else EDGE,
+                "linewidth": 2.6 if node in highlight else 0.9,
+            },
+            zorder=3,
+        )
+        ax.add_artist(box)
+        boxes[node] = box
+
+    renderer = fig.canvas.get_renderer()
+    to_data = ax.transData.inverted()
+    extent = {n: to_data.transform(b.get_window_extent(renderer)) for n, b in boxes.items()}
+    sent = {s.node: s for s in steps or ()}
+    for parent, child, data in graph.edges(data=True):
+        step = sent.get(child)
+        message = step.grad_inputs[data["slot"]] if step and data["slot"] < len(step.grad_inputs) else None
+        carried = message is not None
+        style = {"color": RED if carried else EDGE, "linewidth": 1.8 if carried else 1.0}
+        parallel = graph.number_of_edges(parent, child)
+        slot = data["slot"] if parallel > 1 else None
+        ax.add_patch(_edge_patch(extent, pos, parent, child, slot, style, width))
+
+    if title:
+        ax.text(width / 2, height - 0.22, title, ha="center", va="center", fontsize=11)
+    present = [k for k in KINDS if any(d["kind"] == k for _, d in graph.nodes(data=True))]
+    handles = [Patch(facecolor=KIND_COLORS[k], edgecolor=EDGE, label=KIND_LEGEND[k]) for k in present]
+    if steps is not None:
+        sent = "arête rouge : gradient déjà envoyé"
+        handles.append(Patch(facecolor="white", edgecolor=RED, linewidth=2, label=sent))
+    ax.legend(handles=handles, loc="lower center", ncol=2, frameon=False, fontsize=9,
+              bbox_to_anchor=(0.5, 0.0), handlelength=1.2, columnspacing=1.2)
+    return fig
+
+
+def _edge_patch(
+    extent: dict, pos: dict[str, tuple[int, float]], parent: str, child: str, slot: int | None,
+    style: dict, width: float,
+) -> FancyArrowPatch:
+    """Flèche du bas de la case ``parent`` vers le haut de la case ``child``.
+
+    Deux arêtes entre les mêmes nœuds (``d * d``) sont écartées l'une de l'autre. Une
+    arête qui saute des couches descend tout droit si rien ne la gêne ; sinon elle
+    contourne les cases par une gouttière sur le côté, puis entre par le haut.
+    """
+    (px0, py0), (px1, py1) = extent[parent]
+    (cx0, cy0), (cx1, cy1) = extent[child]
+    kwargs = {"arrowstyle": "-|>", "mutation_scale": 12, "zorder": 2, "shrinkA": 0, "shrinkB": 1, **style}
+    offset = 0.0 if slot is None else (-0.3 if slot == 0 else 0.3)
+    start = ((px0 + px1) / 2 + offset, py0)
+    end = ((cx0 + cx1) / 2 + offset, cy1)
+    between = [e for n, e in extent.items() if pos[parent][0] < pos[n][0] < pos[child][0]]
+
+    def blocked(a: tuple[float, float], b: tuple[float, float]) -> bool:
+        for t in (i / 20 for i in range(21)):
+            px, py = a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])
+            if any(e[0][0] - 0.05 <= px <= e[1][0] + 0.05 and e[0][1] - 0.05 <= py <= e[1][1] + 0.05
+                   for e in between):
+                return True
+        return False
+
+    if not between or not blocked(start, end):
+        rad = 0.0 if slot is None else (0.2 if slot == 0 else -0.2)
+        return FancyArrowPatch(start, end, connectionstyle=f"arc3,rad={rad}", **kwargs)
+    spanned = [e for n, e in extent.items() if pos[parent][0] <= pos[n][0] <= pos[child][0]]
+    mid_y = (py0 + py1) / 2
+    above = cy1 + 0.16
+    if (px0 + px1) / 2 <= width / 2:
+        gutter = max(min(e[0][0] for e in spanned) - 0.15, 0.05)
+        side, entry = px0, cx0 + 0.25 * (cx1 - cx0)
+    else:
+        gutter = min(max(e[1][0] for e in spanned) + 0.15, width - 0.05)
+        side, entry = px1, cx1 - 0.25 * (cx1 - cx0)
+    # On entre par le haut, à côté de l'arête qui arrive de la couche juste au-dessus.
+    points = [(side, mid_y), (gutter, mid_y), (gutter, above), (entry, above), (entry, cy1)]
+    path = Path(points, [Path.MOVETO] + [Path.LINETO] * 4)
+    return FancyArrowPatch(path=path, **kwargs)
+
+
+# --------------------------------------------------------------------------------------
+# La fonction g entre son amont f et son aval L (figure 2 de l'énoncé)
+# --------------------------------------------------------------------------------------
+
+def function_split_figure(width: float = COLUMN_WIDTH_IN) -> Figure:
+    """La fonction g isolée dans le graphe, avec les messages de la passe arrière.
+
+    Comme pour le graphe d'autograd, le calcul descend : m → f → n → g → z → L, plus le
+    terme direct m → L (à gauche). En rouge pointillé, la passe arrière remonte (à
+    droite) : ∂ℓ/∂z arrive dans g, ∂ℓ/∂n en repart vers f, et m reçoit deux messages
+    qui s'additionnent, par f et directement de L. Les jacobiens s'écrivent ∂z/∂n (celui de
+    g) et ∂n/∂m (celui de f).
+    """
+    if not 6.0 <= width <= COLUMN_WIDTH_IN:
+        raise ValueError(f"Largeur {width} pouces : le schéma demande entre 6 et {COLUMN_WIDTH_IN} pouces")
+    height = 5.0
+    fig = plt.figure(figsize=(width, height))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.set_axis_off()
+    center, top, gap = 2.45, 4.2, 0.76
+    nodes = [
+        ("m", "m = (b₂, θ, b₁, x) : les racines", KIND_COLORS["leaf"]),
+        ("f", "f : tout ce qui précède g", KIND_COLORS["op"]),
+        ("n", "n = f(m) = (b₂, θᵀ, y)", "#fff3bf"),
+        ("g", "g : la fonction linéaire", KIND_COLORS["op"]),
+        ("z", "z = g(n) = x̂", "#fff3bf"),
+        ("L", "L : le coût, ℓ = L(m, z)", KIND_COLORS["output"]),
+    ]
+    text: dict[str, Text] = {}
+    for i, (key, label, color) in enumerate(nodes):
+        text[key] = ax.text(
+            center, top - i * gap, label, ha="center", va="center", fontsize=10, zorder=3,
+            bbox={"boxstyle": "round,pad=0.35", "facecolor": color,
+                  "edgecolor": RED if key == "g" else EDGE, "linewidth": 2.6 if key == "g" else 0.9},
+        )
+    fig.canvas.draw()  # les cadres n'ont de taille qu'une fois le texte dessiné
+    box = {k: t.get_bbox_patch() for k, t in text.items()}
+    forward = {"arrowstyle": "-|>", "mutation_scale": 12, "color": EDGE, "linewidth": 1.1,
+               "shrinkA": 0, "shrinkB": 0}
+    for (a, _, _), (b, _, _) in zip(nodes, nodes[1:], strict=False):
+        ax.annotate("", xy=(0.5, 1), xycoords=box[b], xytext=(0.5, 0), textcoords=box[a], arrowprops=forward)
+    ax.annotate("", xy=(0, 0.5), xycoords=box["L"], xytext=(0, 0.5), textcoords=box["m"],
+                arrowprops={**forward, "connectionstyle": "arc,angleA=180,angleB=180,armA=26,armB=26,rad=8"})
+    to_data = ax.transData.inverted()
+    left = to_data.transform((min(b.get_window_extent().x0 for b in box.values()), 0))[0]
+    right = to_data.transform((max(b.get_window_extent().x1 for b in box.values()), 0))[0]
+    ax.text(left - 0.45, top - 2.5 * gap, "terme\ndirect", ha="right", va="center", fontsize=9, color=EDGE)
+    backward = {"arrowstyle": "-|>", "mutation_scale": 12, "color": RED, "linewidth": 1.5, "linestyle": "--",
+                "shrinkA": 0, "shrinkB": 0}
+    edge = {k: to_data.transform((b.get_window_extent().x1, 0))[0] for k, b in box.items()}
+    for a, b, gutter in (("L", "g", right + 0.22), ("g", "f", right + 0.22), ("f", "m", right + 0.22),
+                         ("L", "m", right + 0.55)):
+        # Chaque message longe une gouttière verticale : bras mesurés en points (72 par pouce).
+        arm_a, arm_b = 72 * (gutter - edge[a]), 72 * (gutter - edge[b])
+        style = f"arc,angleA=0,angleB=0,armA={arm_a:.1f},armB={arm_b:.1f},rad=6"
+        # Un message part du haut du bord droit et arrive en bas du bord droit du suivant.
+        ax.annotate("", xy=(1, 0.3), xycoords=box[b], xytext=(1, 0.7), textcoords=box[a],
+                    arrowprops={**backward, "connectionstyle": style})
+    x_label = right + 0.75
+    y = {k: t.get_position()[1] for k, t in text.items()}
+    for y_text, label in (
+        ((y["L"] + y["g"]) / 2, "∂ℓ/∂z, venu de L, entre dans g"),
+        ((y["g"] + y["f"]) / 2, "∂ℓ/∂n = (∂z/∂n)ᵀ ∂ℓ/∂z sort de g"),
+        ((y["f"] + y["m"]) / 2, "(∂n/∂m)ᵀ ∂ℓ/∂n arrive par f"),
+        (y["L"], "∂L/∂m, le terme direct"),
+        (y["m"], "m additionne les deux messages"),
+    ):
+        ax.text(x_label, y_text, label, ha="left", va="center", fontsize=9, color=RED)
+    legend = "noir : le calcul, vers le bas ; rouge pointillé : les gradients, vers le haut"
+    ax.text(width / 2, height - 0.12, legend, ha="center", va="top", fontsize=9, color=EDGE)
+    return fig
