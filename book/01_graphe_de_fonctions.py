@@ -24,7 +24,7 @@
 #   opérations, nœud terminal ;
 # - lire le graphe que PyTorch enregistre réellement (`grad_fn`, `next_functions`, nœuds
 #   `AccumulateGrad`) et suivre, étape par étape, la passe arrière qu'autograd y exécute ;
-# - isoler une fonction $g$ au milieu du graphe, **dériver** la règle de dérivation en
+# - isoler une fonction $g$ au milieu du graphe, **démontrer** la règle de dérivation en
 #   chaîne qui propage le gradient de la sortie vers les entrées, et l'écrire avec des
 #   matrices jacobiennes ;
 # - calculer ce gradient à la main, le confronter à autograd et aux différences finies, et
@@ -39,7 +39,8 @@ import matplotlib.pyplot as plt
 import torch
 
 # %% tags=["remove-cell"]
-# Plomberie du livre (exécutée, non affichée) : figures SVG lisibles, valeurs collées.
+# Plomberie du livre (exécutée, non affichée) : figures SVG lisibles, valeurs collées,
+# vérifications de ce qu'annonce la prose.
 from tp2_src.figures import french_log_axis, function_split_figure, graph_figure, use_book_style
 from tp2_src.gradcheck import finite_difference_grad
 from tp2_src.graph import autograd_graph, check_backward, format_tensor, record_backward, reference_gradients
@@ -89,12 +90,14 @@ for name, t in forward.items():
 #
 # On cherche $\partial\ell/\partial a$, $\partial\ell/\partial b$ et
 # $\partial\ell/\partial c$. On part du résultat, où $\partial\ell/\partial\ell = 1$, et
-# l'on remonte le graphe nœud par nœud. À chaque nœud, une seule règle :
+# l'on remonte le graphe nœud par nœud. Chaque nœud envoie à chacun de ses parents un
+# **message** : la dérivée de $\ell$ par rapport à ce parent, *par ce chemin-là*. Une seule
+# règle :
 #
-# > gradient envoyé à un parent = gradient reçu × dérivée locale du nœud par rapport à ce
+# > message envoyé à un parent = gradient reçu × dérivée locale du nœud par rapport à ce
 # > parent ;
 #
-# et quand une valeur sert plusieurs fois, les gradients qui lui reviennent
+# et quand une valeur sert plusieurs fois, les messages qui lui reviennent
 # **s'additionnent**.
 #
 # - $\ell = q \cdot q$ : la dérivée locale par rapport au premier facteur est le second
@@ -123,11 +126,12 @@ print(by_hand)
 # %% [markdown]
 # ### La même passe arrière, par autograd
 #
-# `loss.backward()` fait ce parcours automatiquement et dépose $\partial\ell/\partial a$
-# dans l'attribut `a.grad` de chaque racine (de même pour `b` et `c`). Pour voir aussi ce
-# qui passe par les nœuds internes, on entoure l'appel de `record_backward` (de
-# `tp2_src.graph`) : il pose un **crochet** (*hook*) sur chaque nœud du graphe, et autograd
-# lui-même y note, au moment où il l'exécute, le gradient que le nœud reçoit.
+# `loss.backward()` fait ce parcours automatiquement. Il dépose $\partial\ell/\partial a$
+# dans l'attribut `a.grad`, et de même pour `b` et `c`. Pour voir aussi ce qui passe par
+# les nœuds internes, on relève d'abord le graphe avec `autograd_graph` (de
+# `tp2_src.graph` ; la section 1.2 montre comment il est lu dans PyTorch), puis on entoure
+# l'appel de `record_backward` : il pose un **crochet** (*hook*) sur chaque nœud du graphe,
+# et autograd lui-même y note, au moment où il l'exécute, le gradient que le nœud reçoit.
 
 # %% tags=["remove-cell"]
 # Référence pour la vérification plus bas, prise avant backward (qui libère le graphe).
@@ -135,15 +139,16 @@ scalar_reference = reference_gradients(
     loss, {"a": a, "b": b, "c": c, "p": p, "q": q, "ℓ": loss})
 
 # %%
-scalar_graph = autograd_graph(loss, leaves={"a": a, "b": b, "c": c},
+leaves = {"a": a, "b": b, "c": c}
+scalar_graph = autograd_graph(loss, leaves=leaves,
                               intermediates={"p": p, "q": q})
 with record_backward(scalar_graph) as scalar_steps:
     loss.backward()
 
 print("nœud | à la main | relevé dans autograd | .grad")
 for step in scalar_steps:
-    leaf = scalar_graph.nodes[step.node]["tensor"]
-    grad = f"{leaf.grad.item():g}" if step.op == "AccumulateGrad" else "—"
+    leaf = leaves.get(step.node)
+    grad = "—" if leaf is None else f"{leaf.grad.item():g}"
     print(f"{step.node:>4} | {by_hand[step.node]:>9g} | "
           f"{step.received.item():>20g} | {grad}")
 
@@ -153,14 +158,22 @@ assert all(by_hand[s.node] == s.received.item() for s in scalar_steps)
 assert [t.grad.item() for t in (a, b, c)] == [by_hand[k] for k in "abc"]
 
 # %% [markdown]
-# Les trois colonnes concordent exactement : autograd applique la même règle que nous. La
-# {numref}`fig-scalaire` dessine le graphe enregistré, avec sur chaque nœud sa valeur (passe
-# avant) et, en rouge, le gradient qu'il a reçu (passe arrière). Les flèches suivent le sens
-# du calcul ; les gradients les remontent. Les deux flèches de $q$ vers le dernier produit
-# sont les deux utilisations de $q$ : autograd a additionné les deux messages avant de les
-# transmettre plus haut.
+# Les trois colonnes concordent exactement : autograd applique la même règle que nous.
+# (Il traite $c$ avant $p$ : parmi les nœuds prêts, il choisit d'abord ceux des racines ;
+# la section 1.3 explique cet ordre, qui ne change aucun résultat.)
+#
+# La {numref}`fig-scalaire` dessine le graphe enregistré. Chaque case porte le nom de la
+# classe que PyTorch donne au nœud : `MulBackward0` pour un produit, `AddBackward0` pour
+# une addition, et `AccumulateGrad` pour une racine, dont le rôle est de déposer le
+# gradient reçu dans `.grad`. Sous ce nom, la valeur calculée à l'aller, puis, en rouge, le
+# gradient reçu au retour (pour $\ell$, le point de départ 1, que l'on appelle la
+# **graine** de la passe arrière). Les flèches suivent le sens du calcul ; les gradients
+# les ont remontées, et elles sont rouges une fois parcourues. Les deux flèches de $q$ vers
+# le dernier produit sont les deux utilisations de $q$ : autograd a additionné les deux
+# messages avant de les transmettre plus haut. Le cadre rouge désigne le dernier nœud
+# exécuté.
 
-# %% mystnb={"figure": {"caption": "Le graphe de $\\ell = (a\\,b + c)^2$ enregistré par autograd. Chaque case donne la classe du nœud, la valeur calculée à l'aller et, en rouge, le gradient reçu au retour ; tous ces nombres sont relevés dans autograd.", "name": "fig-scalaire"}, "image": {"alt": "Graphe vertical : les feuilles a, b et c en haut, puis MulBackward0 (p = a·b), AddBackward0 (q = p + c) et MulBackward0 (ℓ = q·q) en bas, relié à q par deux flèches. Chaque case porte sa valeur et son gradient : ∂ℓ/∂a = −24, ∂ℓ/∂b = 16, ∂ℓ/∂c = 8, ∂ℓ/∂q = 8."}}
+# %% mystnb={"figure": {"caption": "Le graphe de $\\ell = (a\\,b + c)^2$ enregistré par autograd. Chaque case donne la classe du nœud, la valeur calculée à l'aller et, en rouge, le gradient reçu au retour ; tous ces nombres sont relevés dans autograd.", "name": "fig-scalaire"}, "image": {"alt": "Graphe vertical : les racines a et b en haut, puis c à côté du nœud MulBackward0 (p = a·b, valeur −6), puis AddBackward0 (q = p + c, valeur 4), et en bas MulBackward0 (ℓ = q·q, valeur 16), relié à q par deux flèches. Chaque case porte son gradient en rouge : ∂ℓ/∂a = −24, ∂ℓ/∂b = 16, ∂ℓ/∂c = 8, ∂ℓ/∂p = 8, ∂ℓ/∂q = 8, et la graine 1 pour ℓ."}}
 fig = graph_figure(scalar_graph, steps=scalar_steps,
                    title="ℓ = (a·b + c)² : valeurs et gradients relevés")
 
@@ -172,9 +185,9 @@ fig = graph_figure(scalar_graph, steps=scalar_steps,
 # hyperbolique, softmax…) et une fonction d'erreur (erreur quadratique…).
 #
 # L'exemple de l'énoncé est un petit auto-encodeur linéaire. Une entrée
-# $\mathbf{x}\in\mathbb{R}^d$ est compressée en un code $\mathbf{y}\in\mathbb{R}^h$ ($h<d$)
-# puis reconstruite en $\hat{\mathbf{x}}\in\mathbb{R}^d$ avec la **même** matrice
-# $\theta\in\mathbb{R}^{h\times d}$, transposée au retour :
+# $\mathbf{x}\in\mathbb{R}^d$ est compressée en un code $\mathbf{y}\in\mathbb{R}^{d_y}$
+# ($d_y<d$) puis reconstruite en $\hat{\mathbf{x}}\in\mathbb{R}^d$ avec la **même**
+# matrice $\theta\in\mathbb{R}^{d_y\times d}$, transposée au retour :
 #
 # $$
 # \mathbf{y} = \theta\,\mathbf{x} + b_1, \qquad
@@ -182,27 +195,29 @@ fig = graph_figure(scalar_graph, steps=scalar_steps,
 # \ell = \Delta(\mathbf{x}, \hat{\mathbf{x}}) = \lVert \mathbf{x} - \hat{\mathbf{x}} \rVert^2 .
 # $$
 #
-# Le coût $\ell\in\mathbb{R}$ est donc une fonction $L(\mathbf{x}, b_1, \theta, b_2)$ de
-# quatre tenseurs. Apprendre, c'est faire baisser $\ell$ en modifiant les paramètres
-# $\theta$, $b_1$ et $b_2$ : il nous faut leur gradient. On demande aussi le gradient par
-# rapport à $\mathbf{x}$ (`requires_grad=True`), pour que les quatre racines apparaissent
-# dans le graphe et pour suivre la formule générale jusqu'au bout. On calcule en `float64`
-# pour que la comparaison avec les différences finies soit nette, et l'on écrit encore une
+# Le coût $\ell\in\mathbb{R}$ dépend donc de quatre tenseurs : l'énoncé l'écrit
+# $L(\mathbf{x}, b_1, \theta, b_2)$ ; à partir de la section 1.4, cette fonction des racines
+# sera notée $L_f$, et la lettre $L$ désignera le coût vu depuis la fin du graphe.
+# Apprendre, c'est faire baisser $\ell$ en modifiant les paramètres $\theta$, $b_1$ et
+# $b_2$ : il nous faut leur gradient. On demande aussi le gradient par rapport à
+# $\mathbf{x}$ (`requires_grad=True`), pour que les quatre racines apparaissent dans le
+# graphe et pour suivre la formule générale jusqu'au bout. On calcule en `float64` pour
+# que la comparaison avec les différences finies soit nette, et l'on écrit encore une
 # opération par ligne : chaque ligne ajoute un nœud au graphe.
 
 # %%
-torch.manual_seed(0)  # graine fixe : les mêmes nombres à chaque exécution
-d, h = 4, 2  # dimension de l'entrée, dimension du code
+torch.manual_seed(0)  # tirages reproductibles : mêmes nombres à chaque fois
+d, d_y = 4, 2  # dimension de l'entrée, dimension du code
 x = torch.randn(d, dtype=torch.float64, requires_grad=True)
-theta = torch.randn(h, d, dtype=torch.float64, requires_grad=True)
-b1 = torch.randn(h, dtype=torch.float64, requires_grad=True)
+theta = torch.randn(d_y, d, dtype=torch.float64, requires_grad=True)
+b1 = torch.randn(d_y, dtype=torch.float64, requires_grad=True)
 b2 = torch.randn(d, dtype=torch.float64, requires_grad=True)
 
-u = theta @ x  # θx, forme (h,)
-y = u + b1  # le code y = θx + b₁
-theta_T = theta.T  # θᵀ, forme (d, h)
-v = theta_T @ y  # θᵀy, forme (d,)
-x_hat = v + b2  # la reconstruction x̂ = θᵀy + b₂
+theta_x = theta @ x  # θx, forme (d_y,)
+y = theta_x + b1  # le code y = θx + b₁
+theta_T = theta.T  # θᵀ, forme (d, d_y)
+theta_T_y = theta_T @ y  # θᵀy, forme (d,)
+x_hat = theta_T_y + b2  # la reconstruction x̂ = θᵀy + b₂
 r = x - x_hat  # l'erreur de reconstruction
 s = r**2  # au carré, coordonnée par coordonnée
 loss = s.sum()  # ℓ = Δ(x, x̂) = ‖x − x̂‖²
@@ -223,9 +238,10 @@ print(f"ℓ = {loss.item():.6f}")
 # Affiché tel quel, un nœud donne son adresse en mémoire (`<PowBackward0 object at 0x…>`) ;
 # la petite fonction `parents` n'en garde que le nom de classe.
 
+
 # %%
 def parents(node):
-    """Les couples (parent, numéro de sortie), parent nommé par sa classe."""
+    """Les couples (parent, n° de sortie), parent nommé par sa classe."""
     return [(type(parent).__name__, i) for parent, i in node.next_functions]
 
 
@@ -248,8 +264,11 @@ print("x.grad_fn    :", x.grad_fn)
 # - la soustraction a deux parents : un nœud **`AccumulateGrad`** et l'addition qui a
 #   produit $\hat{\mathbf{x}}$. `AccumulateGrad` est le nœud d'une **racine** : son
 #   attribut `.variable` est le tenseur `x` lui-même, et son rôle, pendant la passe
-#   arrière, sera d'ajouter le gradient reçu dans `x.grad` ;
-# - `x`, créé par l'utilisateur, n'a pas de `grad_fn` : c'est une {term}`feuille`.
+#   arrière, sera d'ajouter le gradient reçu à `x.grad` ;
+# - `x`, créé par l'utilisateur, n'a pas de `grad_fn`. Dans le vocabulaire de PyTorch, les
+#   racines du graphe de calcul s'appellent des {term}`feuilles <feuille>` (*leaf
+#   tensors*) : vu depuis $\ell$, d'où part la passe arrière, ce sont les extrémités des
+#   branches.
 #
 # ```{important}
 # `next_functions` pointe **à rebours** : du résultat vers les entrées, dans le sens où la
@@ -264,19 +283,19 @@ print("x.grad_fn    :", x.grad_fn)
 
 # %%
 leaves = {"x": x, "θ": theta, "b₁": b1, "b₂": b2}
-values = {"u": u, "y": y, "θᵀ": theta_T, "v": v, "x̂": x_hat, "r": r,
-          "s": s}
+values = {"θx": theta_x, "y": y, "θᵀ": theta_T, "θᵀy": theta_T_y,
+          "x̂": x_hat, "r": r, "s": s}
 graph = autograd_graph(loss, leaves=leaves, intermediates=values)
 
-# %% mystnb={"figure": {"caption": "Le graphe de calcul de l'auto-encodeur, tel qu'autograd l'a enregistré (la figure 1 de l'énoncé). Chaque case donne la classe du nœud et les premières coordonnées de la valeur qu'il a calculée ; la fonction linéaire $\\hat{\\mathbf{x}} = \\theta^\\top\\mathbf{y} + b_2$ est formée des nœuds `MvBackward0` (v) et `AddBackward0` (x̂).", "name": "fig-autoencodeur"}, "image": {"alt": "Graphe vertical de l'auto-encodeur : en haut les feuilles x (4) et θ (2×4) ; θ et x entrent dans MvBackward0 (u = θx), qui avec b₁ donne AddBackward0 (y) ; θ entre aussi dans PermuteBackward0 (θᵀ) ; θᵀ et y donnent MvBackward0 (v), qui avec b₂ donne AddBackward0 (x̂) ; x et x̂ entrent dans SubBackward0 (r), puis PowBackward0 (s) et SumBackward0 (ℓ), en bas. Une longue flèche relie x directement à la soustraction."}}
+# %% mystnb={"figure": {"caption": "Le graphe de calcul de l'auto-encodeur, tel qu'autograd l'a enregistré (la figure 1 de l'énoncé). Chaque case donne la classe du nœud et les premières coordonnées de la valeur qu'il a calculée ; la fonction linéaire $\\hat{\\mathbf{x}} = \\theta^\\top\\mathbf{y} + b_2$ est formée des nœuds `MvBackward0` (θᵀy) et `AddBackward0` (x̂).", "name": "fig-autoencodeur"}, "image": {"alt": "Graphe vertical de l'auto-encodeur : en haut les racines x (4 coordonnées) et θ (2×4) ; θ et x entrent dans MvBackward0 (θx), qui avec b₁ donne AddBackward0 (y) ; θ entre aussi dans PermuteBackward0 (θᵀ) ; θᵀ et y donnent MvBackward0 (θᵀy), qui avec b₂ donne AddBackward0 (x̂) ; x et x̂ entrent dans SubBackward0 (r), puis PowBackward0 (s) et SumBackward0 (ℓ), en bas. Une longue flèche relie x directement à la soustraction."}}
 fig = graph_figure(graph, title="L'auto-encodeur : le graphe d'autograd")
 
 # %% [markdown]
 # Deux détails comptent pour la suite :
 #
-# - $\theta$ sert **deux fois** (dans $\mathbf{u} = \theta\mathbf{x}$ et, transposée, dans
-#   $\mathbf{v} = \theta^\top\mathbf{y}$) : son gradient sera la **somme** des contributions
-#   des deux chemins, comme pour $q$ plus haut ;
+# - $\theta$ sert **deux fois** (dans $\theta\mathbf{x}$ et, transposée, dans
+#   $\theta^\top\mathbf{y}$) : son gradient sera la **somme** des contributions des deux
+#   chemins, comme pour $q$ plus haut ;
 # - $\mathbf{x}$ sert aussi deux fois : comme entrée de l'encodeur et directement dans le
 #   coût $\Delta(\mathbf{x}, \hat{\mathbf{x}})$ (la longue flèche à gauche). Ce second chemin
 #   ne passe par aucune fonction intermédiaire : c'est le « terme direct » de la formule
@@ -284,9 +303,12 @@ fig = graph_figure(graph, title="L'auto-encodeur : le graphe d'autograd")
 
 # %%
 roots = [n for n in graph if graph.in_degree(n) == 0]
-ops = sorted(op for _, op in graph.nodes(data="op") if op != "AccumulateGrad")
+ops = sorted(op for _, op in graph.nodes(data="op")
+             if op != "AccumulateGrad")
 print("racines :", roots)
-print("opérations :", ops)
+print(f"opérations ({len(ops)}) :")
+for op in sorted(set(ops)):
+    print(f"  {op} × {ops.count(op)}")
 print("nœud terminal :", [n for n in graph if graph.out_degree(n) == 0])
 print("θ est utilisé par", graph.out_degree("θ"), "opérations ;",
       "x par", graph.out_degree("x"))
@@ -295,14 +317,17 @@ print("θ est utilisé par", graph.out_degree("θ"), "opérations ;",
 # ## 1.3 La passe arrière, étape par étape
 #
 # `loss.backward()` parcourt ce graphe à rebours. Le moteur d'autograd part de `loss` avec
-# la **graine** $\partial\ell/\partial\ell = 1$, puis exécute chaque nœud **une seule
-# fois**, quand tous les gradients qui doivent lui parvenir sont arrivés ; il les a alors
-# additionnés. Un nœud exécuté applique la règle de la section 1.1 — gradient reçu ×
-# dérivée locale — et envoie un message à chacun de ses parents. Les nœuds
-# `AccumulateGrad` ajoutent ce qu'ils reçoivent dans le `.grad` de leur feuille.
+# la graine $\partial\ell/\partial\ell = 1$, puis exécute chaque nœud **une seule fois**,
+# quand tous les messages qu'il attend sont arrivés ; il les a alors additionnés. Un nœud
+# exécuté applique la règle de la section 1.1 — gradient reçu × dérivée locale — et envoie
+# un message à chacun de ses parents. Les nœuds `AccumulateGrad` ajoutent ce qu'ils
+# reçoivent au `.grad` de leur feuille.
 #
-# Comme pour l'exemple scalaire, `record_backward` relève chaque exécution, dans l'ordre
-# même d'autograd :
+# Quand plusieurs nœuds sont prêts en même temps, autograd choisit d'abord celui qui a été
+# **créé le plus récemment** : chaque nœud porte un numéro de création (`sequence_nr`), et
+# les nœuds `AccumulateGrad` ont le plus grand numéro possible, si bien qu'une feuille prête
+# reçoit son gradient tout de suite. Comme pour l'exemple scalaire, `record_backward` relève
+# chaque exécution, dans l'ordre même d'autograd :
 
 # %% tags=["remove-cell"]
 # Référence prise avant backward, qui libère le graphe.
@@ -313,9 +338,10 @@ with record_backward(graph) as steps:
     loss.backward()
 
 for k, step in enumerate(steps, start=1):
-    what = "ajoute à .grad" if step.op == "AccumulateGrad" else "reçoit"
+    number = graph.nodes[step.node]["sequence_nr"]
+    created = "max" if step.op == "AccumulateGrad" else f"{number:>3}"
     grad = f"∂ℓ/∂{step.node} = {format_tensor(step.received)}"
-    print(f"{k:>2}. {step.op:<17} {step.node:<2} {what} {grad}")
+    print(f"{k:>2}. {step.op:<17} n° {created} {grad}")
 
 # %% tags=["remove-input"]
 worst = check_backward(graph, steps, reference)
@@ -323,26 +349,29 @@ print(f"Vérifié : les {len(steps)} gradients relevés sont ceux de\n"
       f"torch.autograd.grad (écart maximal {worst:.1e}) ; chacun est la somme des\n"
       "messages reçus, et les feuilles ont ce même gradient dans .grad.")
 # Les légendes des onglets ci-dessous décrivent cet ordre : il doit être celui d'autograd.
-order = ["ℓ", "s", "r", "x̂", "b₂", "v", "θᵀ", "y", "b₁", "u", "θ", "x"]
+order = ["ℓ", "s", "r", "x̂", "b₂", "θᵀy", "θᵀ", "y", "b₁", "θx", "θ", "x"]
 assert [s.node for s in steps] == order
 for k in range(1, len(steps) + 1):
     frame = graph_figure(graph, steps=steps[:k], title=f"Étape {k} sur {len(steps)}")
     glue_figure(f"backward_{k}", frame)
 
 # %% [markdown]
-# Chaque onglet ci-dessous ({numref}`fig-backward-1` à {numref}`fig-backward-12`) montre
-# le graphe après une étape. En rouge, le gradient qu'un
-# nœud exécuté a reçu ; en orange, la somme partielle d'un nœud qui attend encore un
-# message ; le cadre rouge désigne le nœud qui vient de s'exécuter, et les arêtes rouges
-# celles par lesquelles un gradient est déjà remonté. Tous les nombres viennent des
-# crochets posés sur les nœuds d'autograd, et la cellule précédente les a comparés à
+# La ligne « Vérifié » vient d'une cellule cachée dans cette page (elle est visible dans le
+# `.py` et le `.ipynb` du chapitre) : elle compare chaque nombre relevé à
 # `torch.autograd.grad`, une autre fonction d'autograd qui renvoie des gradients sans
 # toucher à `.grad` (chapitre 2).
+#
+# Chaque onglet ci-dessous ({numref}`fig-backward-1` à {numref}`fig-backward-12`) montre
+# le graphe après une étape. En rouge, le gradient qu'a reçu un nœud déjà exécuté ; en
+# orange, la somme des messages déjà arrivés à un nœud pas encore exécuté (« reçu 1/2 » :
+# un message arrivé sur les deux attendus) ; en gris, un nœud qui n'a encore rien reçu.
+# Le cadre rouge désigne le nœud qui vient de s'exécuter, et les arêtes rouges celles par
+# lesquelles un gradient est déjà remonté.
 #
 # ::::{tab-set}
 # :::{tab-item} 1
 # ```{glue:figure} backward_1
-# :alt: Étape 1 sur 12. Le nœud SumBackward0 (ℓ), encadré de rouge, reçoit la graine 1 ; les arêtes vers s sont rouges ; s attend ; tous les autres nœuds sont en attente.
+# :alt: Étape 1 sur 12. Le nœud SumBackward0 (ℓ), encadré de rouge, reçoit la graine 1 ; l'arête vers s est rouge ; s affiche en orange le message reçu ; tous les autres nœuds sont en gris.
 # :name: fig-backward-1
 #
 # **Étape 1.** La somme $\ell = \sum_i s_i$ reçoit la graine $\partial\ell/\partial\ell = 1$.
@@ -351,7 +380,7 @@ for k in range(1, len(steps) + 1):
 # :::
 # :::{tab-item} 2
 # ```{glue:figure} backward_2
-# :alt: Étape 2 sur 12. Le nœud PowBackward0 (s), encadré de rouge, a reçu un vecteur de 1 et envoie son gradient à la soustraction r.
+# :alt: Étape 2 sur 12. Le nœud PowBackward0 (s), encadré de rouge, a reçu un vecteur de 1 et envoie son message à la soustraction r.
 # :name: fig-backward-2
 #
 # **Étape 2.** Le carré $s = r^2$ (coordonnée par coordonnée) a pour dérivée locale $2r$ :
@@ -367,17 +396,17 @@ for k in range(1, len(steps) + 1):
 # **Étape 3.** La soustraction $r = \mathbf{x} - \hat{\mathbf{x}}$ envoie
 # $+\partial\ell/\partial r$ à $\mathbf{x}$ et $-\partial\ell/\partial r$ à
 # $\hat{\mathbf{x}}$. La feuille $\mathbf{x}$ attend un second message (celui de
-# l'encodeur) : elle n'a reçu qu'une partie de son gradient, en orange.
+# l'encodeur) : elle n'a reçu qu'une partie de son gradient.
 # ```
 # :::
 # :::{tab-item} 4
 # ```{glue:figure} backward_4
-# :alt: Étape 4 sur 12. Le nœud AddBackward0 (x̂), encadré de rouge, recopie son gradient vers MvBackward0 (v) et vers la feuille b₂.
+# :alt: Étape 4 sur 12. Le nœud AddBackward0 (x̂), encadré de rouge, recopie son gradient vers MvBackward0 (θᵀy) et vers la feuille b₂.
 # :name: fig-backward-4
 #
 # **Étape 4.** Notons $\boldsymbol{\delta} = \partial\ell/\partial\hat{\mathbf{x}}$.
-# L'addition $\hat{\mathbf{x}} = \mathbf{v} + b_2$ a des dérivées locales égales à 1 : elle
-# recopie $\boldsymbol{\delta}$ vers $\mathbf{v}$ et vers $b_2$.
+# L'addition $\hat{\mathbf{x}} = \theta^\top\mathbf{y} + b_2$ a des dérivées locales égales
+# à 1 : elle recopie $\boldsymbol{\delta}$ vers $\theta^\top\mathbf{y}$ et vers $b_2$.
 # ```
 # :::
 # :::{tab-item} 5
@@ -385,19 +414,20 @@ for k in range(1, len(steps) + 1):
 # :alt: Étape 5 sur 12. Le nœud AccumulateGrad de la feuille b₂, encadré de rouge, a reçu son gradient et le dépose dans b₂.grad.
 # :name: fig-backward-5
 #
-# **Étape 5.** $b_2$ est une feuille : son nœud `AccumulateGrad` ajoute
-# $\boldsymbol{\delta}$ à `b2.grad`. Le premier gradient de paramètre est prêt.
+# **Étape 5.** Deux nœuds sont prêts ; la feuille passe d'abord. Son nœud
+# `AccumulateGrad` ajoute $\boldsymbol{\delta}$ à `b2.grad` : le premier gradient de
+# paramètre est prêt.
 # ```
 # :::
 # :::{tab-item} 6
 # ```{glue:figure} backward_6
-# :alt: Étape 6 sur 12. Le nœud MvBackward0 (v = θᵀy), encadré de rouge, envoie un message à PermuteBackward0 (θᵀ) et un à AddBackward0 (y).
+# :alt: Étape 6 sur 12. Le nœud MvBackward0 (θᵀy), encadré de rouge, envoie un message à PermuteBackward0 (θᵀ) et un à AddBackward0 (y).
 # :name: fig-backward-6
 #
-# **Étape 6.** Le produit $\mathbf{v} = M\mathbf{y}$, avec $M = \theta^\top$, envoie
-# $\boldsymbol{\delta}\,\mathbf{y}^\top$ (forme $d\times h$) vers $M$ et
+# **Étape 6.** Le produit $M\mathbf{y}$, avec $M = \theta^\top$, envoie
+# $\boldsymbol{\delta}\,\mathbf{y}^\top$ (forme $d\times d_y$) vers $M$ et
 # $M^\top\boldsymbol{\delta} = \theta\,\boldsymbol{\delta}$ vers $\mathbf{y}$ : la section
-# 1.4 dérive ces deux formules.
+# 1.5 démontre ces deux formules.
 # ```
 # :::
 # :::{tab-item} 7
@@ -405,18 +435,19 @@ for k in range(1, len(steps) + 1):
 # :alt: Étape 7 sur 12. Le nœud PermuteBackward0 (θᵀ), encadré de rouge, renvoie le gradient transposé vers θ, qui affiche en orange « reçu 1/2 ».
 # :name: fig-backward-7
 #
-# **Étape 7.** La transposition renvoie le gradient transposé :
+# **Étape 7.** $\theta^\top$ et $\mathbf{y}$ sont prêts ; $\theta^\top$, créé après
+# $\mathbf{y}$, passe d'abord. La transposition renvoie le gradient transposé :
 # $(\boldsymbol{\delta}\,\mathbf{y}^\top)^\top = \mathbf{y}\,\boldsymbol{\delta}^\top$, de
 # la forme de $\theta$. $\theta$ a reçu un message sur deux.
 # ```
 # :::
 # :::{tab-item} 8
 # ```{glue:figure} backward_8
-# :alt: Étape 8 sur 12. Le nœud AddBackward0 (y), encadré de rouge, recopie son gradient vers MvBackward0 (u) et vers la feuille b₁.
+# :alt: Étape 8 sur 12. Le nœud AddBackward0 (y), encadré de rouge, recopie son gradient vers MvBackward0 (θx) et vers la feuille b₁.
 # :name: fig-backward-8
 #
-# **Étape 8.** L'addition $\mathbf{y} = \mathbf{u} + b_1$ recopie
-# $\partial\ell/\partial\mathbf{y}$ vers $\mathbf{u}$ et vers $b_1$.
+# **Étape 8.** L'addition $\mathbf{y} = \theta\mathbf{x} + b_1$ recopie
+# $\partial\ell/\partial\mathbf{y}$ vers $\theta\mathbf{x}$ et vers $b_1$.
 # ```
 # :::
 # :::{tab-item} 9
@@ -424,17 +455,18 @@ for k in range(1, len(steps) + 1):
 # :alt: Étape 9 sur 12. Le nœud AccumulateGrad de la feuille b₁, encadré de rouge, dépose son gradient dans b₁.grad.
 # :name: fig-backward-9
 #
-# **Étape 9.** `b1.grad` reçoit $\partial\ell/\partial b_1 = \partial\ell/\partial\mathbf{y}$.
+# **Étape 9.** La feuille $b_1$ passe avant le produit : `b1.grad` reçoit
+# $\partial\ell/\partial b_1 = \partial\ell/\partial\mathbf{y}$.
 # ```
 # :::
 # :::{tab-item} 10
 # ```{glue:figure} backward_10
-# :alt: Étape 10 sur 12. Le nœud MvBackward0 (u = θx), encadré de rouge, envoie un message à θ et un à x ; les deux feuilles ont maintenant reçu leurs deux messages.
+# :alt: Étape 10 sur 12. Le nœud MvBackward0 (θx), encadré de rouge, envoie un message à θ et un à x ; les deux feuilles affichent en orange « reçu 2/2 ».
 # :name: fig-backward-10
 #
-# **Étape 10.** Le produit $\mathbf{u} = \theta\mathbf{x}$ envoie
-# $(\partial\ell/\partial\mathbf{u})\,\mathbf{x}^\top$ vers $\theta$ et
-# $\theta^\top\,\partial\ell/\partial\mathbf{u}$ vers $\mathbf{x}$. $\theta$ et
+# **Étape 10.** Le produit $\theta\mathbf{x}$ envoie
+# $(\partial\ell/\partial(\theta\mathbf{x}))\,\mathbf{x}^\top$ vers $\theta$ et
+# $\theta^\top\,\partial\ell/\partial(\theta\mathbf{x})$ vers $\mathbf{x}$. $\theta$ et
 # $\mathbf{x}$ ont maintenant reçu leurs deux messages.
 # ```
 # :::
@@ -459,10 +491,11 @@ for k in range(1, len(steps) + 1):
 # :::
 # ::::
 #
-# L'ordre d'exécution n'est pas arbitraire : un nœud ne part qu'une fois tous ses messages
-# arrivés. C'est pourquoi $\theta$ et $\mathbf{x}$, utilisés deux fois, passent en dernier,
-# et pourquoi chaque gradient n'est calculé qu’**une** fois, quel que soit le nombre de
-# chemins qui y mènent.
+# L'ordre d'exécution découle des deux règles : un nœud ne part qu'une fois tous ses
+# messages arrivés, et parmi les nœuds prêts le plus récent passe d'abord. $\theta$ et
+# $\mathbf{x}$ passent en dernier parce que leur second message vient du produit
+# $\theta\mathbf{x}$, le tout premier nœud créé, donc le dernier exécuté. Et chaque
+# gradient n'est calculé qu’**une** fois, quel que soit le nombre de chemins qui y mènent.
 #
 # ## 1.4 Isoler une fonction du graphe : $f$, $g$ et $L$
 #
@@ -483,23 +516,27 @@ for k in range(1, len(steps) + 1):
 # On note $L_{\mathbf{m}}(\mathbf{z}) = L(\mathbf{m}, \mathbf{z})$ le coût vu comme une
 # fonction de $\mathbf{z}$ seul ($\mathbf{m}$ fixé), et
 # $L_f(\mathbf{m}) = L(\mathbf{m}, g(f(\mathbf{m})))$ le coût vu comme une fonction des
-# racines seules.
+# racines seules. Sur la figure, $\partial\ell/\partial\mathbf{z}$ et
+# $\partial\ell/\partial\mathbf{n}$ abrègent $\partial L_{\mathbf{m}}/\partial\mathbf{z}$ et
+# $\partial (L_{\mathbf{m}}\circ g)/\partial\mathbf{n}$ : la dérivée de $\ell$ quand seul
+# $\mathbf{z}$ (ou seul $\mathbf{n}$) varie.
 #
 # Ces vecteurs sont des **concaténations aplaties** : $\mathbf{m}_k$ désigne la $k$-ième
 # coordonnée de la liste de tous les nombres de $b_2$, $\theta$ (ligne par ligne), $b_1$
-# et $\mathbf{x}$ mis bout à bout. Ici, $\mathbf{m}$ a {glue:md}`m_size` coordonnées,
-# $\mathbf{n}$ en a {glue:md}`n_size` et $\mathbf{z}$ en a {glue:md}`z_size`.
+# et $\mathbf{x}$ mis bout à bout. On note $\dim \mathbf{m}$ leur nombre : ici,
+# $\dim\mathbf{m} =$ {glue:md}`m_size`, $\dim\mathbf{n} =$ {glue:md}`n_size` et
+# $\dim\mathbf{z} =$ {glue:md}`z_size`.
 
 # %% tags=["remove-cell"]
 glue("m_size", b2.numel() + theta.numel() + b1.numel() + x.numel(), "d")
 glue("n_size", b2.numel() + theta_T.numel() + y.numel(), "d")
 glue("z_size", x_hat.numel(), "d")
 
-# %% tags=["remove-input"] mystnb={"figure": {"caption": "La fonction $g$ isolée entre son amont $f$ et son aval $L$ (la figure 2 de l'énoncé). En noir, le calcul descend ; en rouge pointillé, la passe arrière remonte : $\\partial\\ell/\\partial\\mathbf{z}$ entre dans $g$, $\\partial\\ell/\\partial\\mathbf{n}$ en sort vers $f$, et $\\mathbf{m}$ additionne le message venu par $f$ et le terme direct venu de $L$.", "name": "fig-decoupage"}, "image": {"alt": "Six cases empilées reliées par des flèches noires vers le bas : m (les racines), f (tout ce qui précède g), n = f(m), g (la fonction linéaire, encadrée en rouge), z = g(n) = x̂, L (le coût). Une flèche noire à gauche relie m directement à L : le terme direct. À droite, des flèches rouges pointillées remontent : ∂ℓ/∂z de L vers g, ∂ℓ/∂n de g vers f, puis vers m ; une dernière flèche rouge remonte de L à m, le terme direct, et m additionne les deux messages."}}
+# %% tags=["remove-input"] mystnb={"figure": {"caption": "La fonction $g$ isolée entre son amont $f$ et son aval $L$ (la figure 2 de l'énoncé). En noir, le calcul descend ; en rouge pointillé, la passe arrière remonte : $\\partial\\ell/\\partial\\mathbf{z}$ entre dans $g$, $\\partial\\ell/\\partial\\mathbf{n}$ en sort vers $f$, qui renvoie sa part à $\\mathbf{m}$ ; à gauche, $L$ renvoie directement à $\\mathbf{m}$ le terme direct $\\partial L/\\partial\\mathbf{m}$, et $\\mathbf{m}$ additionne les deux messages.", "name": "fig-decoupage"}, "image": {"alt": "Six cases empilées reliées par des flèches noires vers le bas : m = (b₂, θ, b₁, x), f (tout ce qui précède g), n = f(m), g (la fonction linéaire, encadrée en rouge), z = g(n) = x̂, L (le coût). À gauche, une flèche noire relie m directement à L (le terme direct), et une flèche rouge pointillée remonte de L à m (∂L/∂m). À droite, des flèches rouges pointillées remontent de L à g (∂ℓ/∂z), de g à f (∂ℓ/∂n), puis de f à m."}}
 fig = function_split_figure()
 
 # %% [markdown]
-# ## 1.5 La règle de dérivation en chaîne, dérivée pas à pas
+# ## 1.5 La règle de dérivation en chaîne, démontrée pas à pas
 #
 # ### Le rappel
 #
@@ -520,9 +557,9 @@ fig = function_split_figure()
 # :class: warning
 # Dans la seconde somme, l'énoncé écrit $\partial g_j / \partial \mathbf{t}_k$ ; il faut
 # lire $\partial h_j / \partial \mathbf{t}_k$ : le second argument de $L$ est
-# $h(\mathbf{t})$, pas $g(\mathbf{t})$. Attention aussi aux noms : le $g$ de ce rappel
-# n'est pas la fonction $g$ de la figure ; on va voir qu'il y joue le rôle de
-# l'identité.
+# $h(\mathbf{t})$, pas $g(\mathbf{t})$. Attention aussi aux noms : dans ce rappel,
+# $\mathbf{u}$, $\mathbf{v}$, $g$ et $h$ sont génériques ; le $g$ du rappel n'est pas la
+# fonction $g$ de la figure (on va voir qu'il y joue le rôle de l'identité).
 # ```
 #
 # ### Des deux arguments aux deux équations de l'énoncé
@@ -590,60 +627,59 @@ fig = function_split_figure()
 # les flèches rouges de la {numref}`fig-decoupage`, et ce qu'autograd a fait à chaque étape
 # de la section 1.3.
 #
-# ### Sous forme matricielle : des jacobiens
+# ### Sous forme matricielle : des matrices jacobiennes
 #
-# Pour une fonction $F : \mathbb{R}^p \to \mathbb{R}^q$, la **matrice jacobienne**
-# $J_F(\mathbf{t}) \in \mathbb{R}^{q \times p}$ range toutes les dérivées partielles :
+# Pour une fonction $F : \mathbb{R}^P \to \mathbb{R}^Q$, la **matrice jacobienne**
+# $J_F(\mathbf{t}) \in \mathbb{R}^{Q \times P}$ range toutes les dérivées partielles :
 # $(J_F)_{ik} = \partial F_i / \partial \mathbf{t}_k$ (une ligne par sortie, une colonne
-# par entrée). La règle de chaîne d'une composée est un **produit de jacobiens**, dans
+# par entrée). La règle de chaîne d'une composée est un **produit de jacobiennes**, dans
 # l'ordre de la composition : $J_{g\circ f}(\mathbf{m}) = J_g(\mathbf{n})\,J_f(\mathbf{m})$,
-# de formes $(d \times |\mathbf{n}|)(|\mathbf{n}| \times |\mathbf{m}|)$ — l'ordre compte,
-# le produit dans l'autre sens n'aurait même pas des formes compatibles.
+# de formes $(\dim\mathbf{z} \times \dim\mathbf{n})(\dim\mathbf{n} \times \dim\mathbf{m})$.
+# L'ordre compte : dans l'autre sens, le produit n'aurait même pas de formes compatibles.
 #
 # Avec des gradients écrits en colonnes, les deux équations deviennent
 #
 # $$
-# \underbrace{\nabla_{\mathbf{n}} (L_{\mathbf{m}}\circ g)}_{|\mathbf{n}|}
-#   = \underbrace{J_g(\mathbf{n})^\top}_{|\mathbf{n}| \times d}\,
-#     \underbrace{\nabla_{\mathbf{z}} L}_{d},
+# \underbrace{\nabla_{\mathbf{n}} (L_{\mathbf{m}}\circ g)}_{\dim\mathbf{n}}
+#   = \underbrace{J_g(\mathbf{n})^\top}_{\dim\mathbf{n} \times \dim\mathbf{z}}\,
+#     \underbrace{\nabla_{\mathbf{z}} L}_{\dim\mathbf{z}},
 # \qquad
-# \underbrace{\nabla_{\mathbf{m}} L_f}_{|\mathbf{m}|}
-#   = \underbrace{\nabla_{\mathbf{m}} L}_{|\mathbf{m}|}
-#   + \underbrace{J_f(\mathbf{m})^\top}_{|\mathbf{m}| \times |\mathbf{n}|}\,
-#     \underbrace{\nabla_{\mathbf{n}} (L_{\mathbf{m}}\circ g)}_{|\mathbf{n}|} .
+# \underbrace{\nabla_{\mathbf{m}} L_f}_{\dim\mathbf{m}}
+#   = \underbrace{\nabla_{\mathbf{m}} L}_{\dim\mathbf{m}}
+#   + \underbrace{J_f(\mathbf{m})^\top}_{\dim\mathbf{m} \times \dim\mathbf{n}}\,
+#     \underbrace{\nabla_{\mathbf{n}} (L_{\mathbf{m}}\circ g)}_{\dim\mathbf{n}} .
 # $$
 #
-# Chaque étape de la passe arrière est donc un **produit vecteur–jacobienne** :
-# le gradient reçu $\mathbf{w}$ (un vecteur) multiplié par la jacobienne du nœud,
-# $\mathbf{w}^\top J$. Autograd ne construit jamais $J$ : chaque nœud sait calculer
-# $\mathbf{w}^\top J$ directement, comme on va le faire pour $g$. Le
-# {ref}`chapitre 2 <chap-autograd>` calcule des jacobiens complets pour le vérifier.
+# Chaque étape de la passe arrière est donc un **produit vecteur–jacobienne** : le
+# gradient reçu $\mathbf{w}$ multiplié par la jacobienne du nœud, $J^\top\mathbf{w}$, soit,
+# écrit en ligne, $\mathbf{w}^\top J$. Autograd ne construit jamais $J$ : chaque nœud sait
+# calculer $\mathbf{w}^\top J$ directement, comme on va le faire pour $g$. Le
+# {ref}`chapitre 2 <chap-autograd>` calcule des jacobiennes complètes pour le vérifier.
 #
 # ### Pour la fonction linéaire $g$ : des indices aux matrices
 #
-# Écrivons $g$ avec $M = \theta^\top \in \mathbb{R}^{d\times h}$ :
+# Écrivons $g$ avec $M = \theta^\top \in \mathbb{R}^{d\times d_y}$ :
 # $\mathbf{z}_i = \sum_l M_{il}\,\mathbf{y}_l + (b_2)_i$, et notons
 # $\boldsymbol{\delta} = \partial\ell/\partial\mathbf{z} \in \mathbb{R}^d$ le gradient venu
 # de l'aval. Pour $L(\mathbf{m}, \mathbf{z}) = \lVert\mathbf{x} - \mathbf{z}\rVert^2$,
 # $\boldsymbol{\delta} = 2(\mathbf{z} - \mathbf{x})$. La seconde équation donne, coordonnée
-# par coordonnée :
+# par coordonnée (le crochet $[i = k]$ vaut 1 si $i = k$, 0 sinon) :
 #
-# - par rapport à $M$ : $\partial \mathbf{z}_i / \partial M_{kl}$ vaut $\mathbf{y}_l$ si
-#   $i = k$, 0 sinon ; donc
-#   $\partial\ell/\partial M_{kl} = \sum_i \boldsymbol{\delta}_i\,[i = k]\,\mathbf{y}_l
+# - par rapport à $M$ : $\partial \mathbf{z}_i / \partial M_{kl} = [i = k]\,\mathbf{y}_l$,
+#   donc $\partial\ell/\partial M_{kl} = \sum_i \boldsymbol{\delta}_i\,[i = k]\,\mathbf{y}_l
 #   = \boldsymbol{\delta}_k\,\mathbf{y}_l$. Rangé en matrice :
 #   $\partial\ell/\partial M = \boldsymbol{\delta}\,\mathbf{y}^\top$, de forme
-#   $(d\times 1)(1\times h) = d\times h$, celle de $M$ ;
+#   $(d\times 1)(1\times d_y) = d\times d_y$, celle de $M$ ;
 # - par rapport à $\mathbf{y}$ : $\partial \mathbf{z}_i / \partial \mathbf{y}_l = M_{il}$,
 #   donc $\partial\ell/\partial\mathbf{y}_l = \sum_i \boldsymbol{\delta}_i M_{il}$, soit
 #   $\partial\ell/\partial\mathbf{y} = M^\top\boldsymbol{\delta} = \theta\,\boldsymbol{\delta}$,
-#   de forme $(h\times d)(d) = h$ ;
+#   de forme $(d_y\times d)(d) = d_y$ ;
 # - par rapport à $b_2$ : $\partial\ell/\partial b_2 = \boldsymbol{\delta}$, de forme $d$.
 #
-# **L'amont $f$ retourne le gradient de $M$.** $f$ fabrique $M$ en transposant $\theta$ :
+# **L'amont $f$ transpose le gradient de $M$.** $f$ fabrique $M$ en transposant $\theta$ :
 # $M_{kl} = \theta_{lk}$. Le gradient qui arrive à $\theta$ par ce chemin est donc
 # $\partial\ell/\partial\theta_{lk} = \boldsymbol{\delta}_k\,\mathbf{y}_l$, soit la
-# matrice $\mathbf{y}\,\boldsymbol{\delta}^\top$ de forme $h\times d$, celle de $\theta$ —
+# matrice $\mathbf{y}\,\boldsymbol{\delta}^\top$ de forme $d_y\times d$, celle de $\theta$ —
 # c'est l'étape 7 de la passe arrière. $f$ calcule aussi
 # $\mathbf{y} = \theta\mathbf{x} + b_1$ : le même raisonnement, avec
 # $\boldsymbol{\gamma} = \partial\ell/\partial\mathbf{y} = \theta\boldsymbol{\delta}$ à la
@@ -651,18 +687,19 @@ fig = function_split_figure()
 # $\theta$, $\boldsymbol{\gamma}$ pour $b_1$ et $\theta^\top\boldsymbol{\gamma}$ pour
 # $\mathbf{x}$. Enfin le terme direct :
 # $\partial L/\partial\mathbf{x} = 2(\mathbf{x} - \mathbf{z}) = -\boldsymbol{\delta}$.
-# Au total :
+# Au total, avec $\boldsymbol{\gamma} = \theta\boldsymbol{\delta}$ :
 #
 # $$
+# \begin{aligned}
 # \frac{\partial \ell}{\partial \theta}
-#   = \underbrace{\mathbf{y}\,\boldsymbol{\delta}^\top}_{\text{par } \theta^\top}
-#   + \underbrace{\boldsymbol{\gamma}\,\mathbf{x}^\top}_{\text{par } \mathbf{y}}, \qquad
-# \frac{\partial \ell}{\partial b_1} = \boldsymbol{\gamma}, \qquad
-# \frac{\partial \ell}{\partial b_2} = \boldsymbol{\delta}, \qquad
+#   &= \underbrace{\mathbf{y}\,\boldsymbol{\delta}^\top}_{\text{par } \theta^\top}
+#   + \underbrace{\boldsymbol{\gamma}\,\mathbf{x}^\top}_{\text{par } \mathbf{y}}, &
 # \frac{\partial \ell}{\partial \mathbf{x}}
-#   = \underbrace{-\boldsymbol{\delta}}_{\text{terme direct}}
-#   + \theta^\top\boldsymbol{\gamma},
-# \qquad \text{avec } \boldsymbol{\gamma} = \theta\boldsymbol{\delta}.
+#   &= \underbrace{-\boldsymbol{\delta}}_{\text{terme direct}}
+#   + \theta^\top\boldsymbol{\gamma}, \\
+# \frac{\partial \ell}{\partial b_1} &= \boldsymbol{\gamma}, &
+# \frac{\partial \ell}{\partial b_2} &= \boldsymbol{\delta}.
+# \end{aligned}
 # $$
 #
 # ## 1.6 Trois calculs du même gradient
@@ -689,10 +726,10 @@ by_hand = {
 # - **autograd** : le `loss.backward()` de la section 1.3 a rempli `.grad` des quatre
 #   feuilles ;
 # - les {term}`différences finies` centrées
-#   $\big(\ell(\mathbf{m} + \varepsilon\,\mathbf{e}_k) - \ell(\mathbf{m} - \varepsilon\,\mathbf{e}_k)\big) / 2\varepsilon$,
+#   $\big(L_f(\mathbf{m} + \varepsilon\,\mathbf{e}_k) - L_f(\mathbf{m} - \varepsilon\,\mathbf{e}_k)\big) / 2\varepsilon$,
 #   une coordonnée $k$ à la fois ($\mathbf{e}_k$ vaut 1 en $k$, 0 ailleurs ;
-#   `tp2_src.gradcheck.finite_difference_grad`), qui n'utilisent que des évaluations de
-#   $\ell$ et aucune dérivée. Dans tout le livre, $\varepsilon$ désigne ce pas de
+#   `tp2_src.gradcheck.finite_difference_grad`), qui n'utilisent que des évaluations du
+#   coût et aucune dérivée. Dans tout le livre, $\varepsilon$ désigne ce pas de
 #   différences finies.
 
 
@@ -727,9 +764,9 @@ print("∂ℓ/∂θ (autograd)   =\n", theta.grad.numpy().round(4))
 # ### Ce qui limite les différences finies
 #
 # Deux erreurs s'opposent. L'erreur de **troncature** de la formule centrée est en
-# $\varepsilon^2 |\ell'''|/6$ : elle diminue avec $\varepsilon$. Mais chaque évaluation de
-# $\ell$ est arrondie, à $u\,|\ell|$ près, où $u = 2^{-53} \approx 1{,}1\times10^{-16}$ est
-# la précision du float64 ; la différence de deux valeurs voisines, divisée par
+# $\varepsilon^2 |\ell'''|/6$ : elle diminue avec $\varepsilon$. Mais chaque évaluation du
+# coût est arrondie, à $u\,|\ell|$ près, où $u = 2^{-53} \approx 1{,}1\times10^{-16}$ est
+# l'**unité d'arrondi** du float64 ; la différence de deux valeurs voisines, divisée par
 # $2\varepsilon$, amplifie cette erreur d’**arrondi** en $u\,|\ell|/\varepsilon$, qui
 # **augmente** quand $\varepsilon$ diminue. Mesurons l'écart maximal sur les
 # {glue:md}`m_size` coordonnées pour plusieurs pas :
@@ -744,15 +781,17 @@ for e in eps_values:
     fd_gaps.append(max(g.abs().max().item() for g in gaps))
     roundoff.append(unit_roundoff * loss.item() / e)
 for e, gap, rounding in zip(eps_values, fd_gaps, roundoff, strict=True):
-    print(f"ε = {e:.0e} : écart max {gap:.1e} (arrondi estimé {rounding:.1e})")
+    print(f"ε = {e:.0e} : écart {gap:.1e}, arrondi estimé {rounding:.1e}")
 
-# %% tags=["remove-input"] mystnb={"figure": {"caption": "Écart maximal entre différences finies centrées et gradient exact, en fonction du pas $\\varepsilon$ (échelles logarithmiques). À droite, l'erreur de troncature décroît comme $\\varepsilon^2$ ; à gauche, l'erreur d'arrondi croît comme $u\\,|\\ell|/\\varepsilon$.", "name": "fig-pas-fd"}, "image": {"alt": "Courbe en V, en échelles logarithmiques : l'écart mesuré descend de 1e-2 environ pour ε = 0,1 jusqu'à un minimum vers ε = 1e-5, puis remonte pour les petits ε ; une droite pointillée de pente −1, l'estimation de l'arrondi u·|ℓ|/ε, suit la branche de gauche."}}
-best = min(range(len(eps_values)), key=fd_gaps.__getitem__)
+# %% tags=["remove-input"] mystnb={"figure": {"caption": "Écart maximal entre différences finies centrées et gradient exact, en fonction du pas $\\varepsilon$ (échelles logarithmiques). À droite, l'erreur de troncature décroît comme $\\varepsilon^2$ ; à gauche, l'erreur d'arrondi croît comme $u\\,|\\ell|/\\varepsilon$.", "name": "fig-pas-fd"}, "image": {"alt": "Courbe en V, en échelles logarithmiques : l'écart mesuré vaut environ 0,15 pour ε = 0,1, descend jusqu'à un minimum d'environ 10⁻⁹ vers ε = 10⁻⁵, puis remonte vers 10⁻⁵ pour ε = 10⁻¹⁰. Une droite tiretée de pente −1, l'arrondi estimé u·|ℓ|/ε, suit la branche de gauche ; une droite pointillée de pente 2, la troncature, suit la branche de droite."}}
 truncation = [fd_gaps[0] * (e / eps_values[0]) ** 2 for e in eps_values]
 fig, ax = plt.subplots(figsize=(7, 3.6))
-ax.loglog(eps_values, fd_gaps, "o-", label="écart mesuré (max sur les coordonnées)")
-ax.loglog(eps_values, roundoff, "--", label="arrondi estimé u·|ℓ|/ε")
-ax.loglog(eps_values, truncation, ":", label="troncature ∝ ε² (depuis ε = 0,1)")
+ax.loglog(eps_values, truncation, ":", color="C2", linewidth=2.5,
+          label="troncature ∝ ε² (ajustée en ε = 0,1)")
+ax.loglog(eps_values, roundoff, "--", color="C1", linewidth=2,
+          label="arrondi estimé u·|ℓ|/ε")
+ax.loglog(eps_values, fd_gaps, "o", color="C0", markersize=7,
+          label="écart mesuré (max sur les coordonnées)")
 ax.set_ylim(min(fd_gaps) / 10, fd_gaps[0] * 10)
 ax.set_xlabel("pas ε des différences finies")
 ax.set_ylabel("écart maximal")
@@ -761,20 +800,6 @@ french_log_axis(ax)  # graduations « 10⁻⁶ » en texte, lisibles
 ax.grid(True, which="major", alpha=0.3)
 fig.tight_layout()
 
-# %% tags=["remove-cell"]
-gap_at_eps = fd_gaps[eps_values.index(eps)]
-glue("fd_gap", gap_at_eps, ".1e")
-glue("fd_roundoff", roundoff[eps_values.index(eps)], ".1e")
-glue("fd_truncation", truncation[eps_values.index(eps)], ".0e")
-glue("fd_best_eps", eps_values[best], ".0e")
-glue("fd_best_gap", fd_gaps[best], ".0e")
-glue("fd_evaluations", 2 * sum(leaf.numel() for leaf in leaves.values()), "d")
-# Ce que dit la prose : à ε = 1e-6, l'arrondi domine la troncature, et l'écart mesuré est
-# de l'ordre de l'arrondi estimé ; le meilleur pas est intermédiaire.
-assert truncation[eps_values.index(eps)] < roundoff[eps_values.index(eps)] / 100
-assert 0.05 < gap_at_eps / roundoff[eps_values.index(eps)] < 20
-assert 0 < best < len(eps_values) - 1
-
 # %% [markdown]
 # La {numref}`fig-pas-fd` montre les deux branches. Avec $\varepsilon = 10^{-6}$, le pas
 # utilisé plus haut, l'écart mesuré vaut {glue:md}`fd_gap` : c'est l'ordre de l'arrondi
@@ -782,26 +807,71 @@ assert 0 < best < len(eps_values) - 1
 # plus que de l'ordre de {glue:md}`fd_truncation`. **C'est donc l'arrondi, et non
 # $\varepsilon^2$, qui borne l'accord** à ce pas. Le meilleur pas mesuré,
 # $\varepsilon =$ {glue:md}`fd_best_eps` (écart {glue:md}`fd_best_gap`), équilibre les deux
-# erreurs. D'où deux règles pratiques : vérifier un gradient en float64 (en float32, $u$
-# vaut $6\times10^{-8}$ et l'arrondi écrase tout), et ne jamais attendre des différences
-# finies mieux qu'une dizaine de chiffres.
+# erreurs.
 #
-# Les différences finies coûtent deux évaluations de $\ell$ par coordonnée ; la
+# En simple précision (`float32`), l'unité d'arrondi passe à $u = 2^{-24} \approx
+# 6\times10^{-8}$ : refaisons le même balayage sur des copies en float32 des quatre
+# feuilles.
+
+# %%
+leaves32 = {name: leaf.detach().float() for name, leaf in leaves.items()}
+
+
+def loss_fn32() -> torch.Tensor:
+    """Le même coût, calculé en float32."""
+    x_, th_, b1_, b2_ = leaves32.values()
+    return ((x_ - (th_.T @ (th_ @ x_ + b1_) + b2_)) ** 2).sum()
+
+
+fd_gaps32 = []
+for e in eps_values[:6]:
+    gaps = [finite_difference_grad(loss_fn32, leaf, eps=e).double()
+            - by_hand[name] for name, leaf in leaves32.items()]
+    fd_gaps32.append(max(g.abs().max().item() for g in gaps))
+    print(f"float32, ε = {e:.0e} : écart max {fd_gaps32[-1]:.1e}")
+
+# %% tags=["remove-cell"]
+gap_at_eps = fd_gaps[eps_values.index(eps)]
+glue("fd_gap", gap_at_eps, ".1e")
+glue("fd_roundoff", roundoff[eps_values.index(eps)], ".1e")
+glue("fd_truncation", truncation[eps_values.index(eps)], ".0e")
+glue("fd_best_eps", eps_values[best := fd_gaps.index(min(fd_gaps))], ".0e")
+glue("fd_best_gap", fd_gaps[best], ".1e")
+glue("fd_best_gap32", min(fd_gaps32), ".0e")
+glue("fd_best_eps32", eps_values[fd_gaps32.index(min(fd_gaps32))], ".0e")
+glue("fd_evaluations", 2 * sum(leaf.numel() for leaf in leaves.values()), "d")
+# Ce que dit la prose : à ε = 1e-6, l'arrondi domine la troncature, et l'écart mesuré est
+# de l'ordre de l'arrondi estimé ; le meilleur pas est intermédiaire ; en float32, le
+# meilleur écart est des millions de fois plus grand qu'en float64.
+assert truncation[eps_values.index(eps)] < roundoff[eps_values.index(eps)] / 100
+assert 0.05 < gap_at_eps / roundoff[eps_values.index(eps)] < 20
+assert 0 < best < len(eps_values) - 1
+assert min(fd_gaps32) > 1e4 * min(fd_gaps)
+
+# %% [markdown]
+# En float32, le meilleur écart mesuré n'est plus que de {glue:md}`fd_best_gap32` (pour
+# $\varepsilon =$ {glue:md}`fd_best_eps32`), contre {glue:md}`fd_best_gap` en float64. D'où
+# deux règles pratiques : vérifier un gradient en float64, et ne jamais attendre des
+# différences finies plus d'une dizaine de chiffres exacts.
+#
+# Les différences finies coûtent deux évaluations du coût par coordonnée ; la
 # rétropropagation donne **tous** les gradients en une seule passe arrière, quel que soit
 # le nombre de paramètres.
 #
 # ## Résumé
 #
-# - Un calcul PyTorch est un graphe orienté acyclique : racines (entrées et paramètres),
-#   opérations, nœud terminal (le coût). autograd l'enregistre au fil du calcul : chaque
-#   résultat a un `grad_fn`, dont `next_functions` pointe vers les parents ; les racines
-#   sont des nœuds `AccumulateGrad`.
+# - Un calcul PyTorch est un graphe orienté acyclique : racines (entrées et paramètres,
+#   les *feuilles* de PyTorch), opérations, nœud terminal (le coût). Autograd l'enregistre
+#   au fil du calcul : chaque résultat a un `grad_fn`, dont `next_functions` pointe vers
+#   les parents ; les racines sont des nœuds `AccumulateGrad`.
 # - La passe arrière part de la graine $\partial\ell/\partial\ell = 1$ ; chaque nœud
 #   s'exécute une fois, quand tous ses messages sont arrivés et additionnés, multiplie le
-#   gradient reçu par sa dérivée locale et envoie un message à chaque parent.
-# - La règle de chaîne de l'énoncé se dérive du rappel à deux arguments : le premier
-#   donne le terme direct, le second la composée $g \circ f$. En matrices : un produit de
-#   jacobiens, que la passe arrière évalue comme une suite de produits vecteur–jacobienne.
+#   gradient reçu par sa dérivée locale et envoie un message à chaque parent ; parmi les
+#   nœuds prêts, le plus récent passe d'abord.
+# - La règle de chaîne de l'énoncé se démontre à partir du rappel à deux arguments : le
+#   premier donne le terme direct, le second la composée $g \circ f$. En matrices : un
+#   produit de jacobiennes, que la passe arrière évalue comme une suite de produits
+#   vecteur–jacobienne.
 # - Le gradient calculé à la main coïncide avec celui d'autograd (à l'arrondi près) et
 #   avec les différences finies, dont la précision est bornée par l'arrondi.
 #
@@ -821,9 +891,9 @@ assert 0 < best < len(eps_values) - 1
 # ```{solution} ex-1a
 # :class: dropdown
 # $\theta$ atteint le coût par deux chemins du graphe ({numref}`fig-autoencodeur`) : par
-# $\mathbf{u} = \theta\mathbf{x}$ et par $\theta^\top$ ; la règle de chaîne additionne
-# leurs contributions (étape 11 de la passe arrière). Avec un décodeur $\theta'$
-# indépendant, chaque matrice n'aurait qu'un chemin :
+# $\theta\mathbf{x}$ et par $\theta^\top$ ; la règle de chaîne additionne leurs
+# contributions (étape 11 de la passe arrière). Avec un décodeur $\theta'$ indépendant,
+# chaque matrice n'aurait qu'un chemin :
 # $\partial\ell/\partial\theta = (\theta'^\top\boldsymbol{\delta})\,\mathbf{x}^\top$ et
 # $\partial\ell/\partial\theta' = \boldsymbol{\delta}\,\mathbf{y}^\top$.
 # ```
@@ -847,16 +917,16 @@ assert 0 < best < len(eps_values) - 1
 # ```{exercise} Question 1.c — coût des différences finies
 # :label: ex-1c
 # :nonumber:
-# Combien d'évaluations de $\ell$ demandent les différences finies centrées pour les
-# quatre tenseurs de ce chapitre ? Et pour un réseau d'un million de paramètres ?
+# Combien d'évaluations du coût demandent les différences finies centrées pour les quatre
+# tenseurs de ce chapitre ? Et pour un réseau d'un million de paramètres ?
 # ```
 #
 # ```{solution} ex-1c
 # :class: dropdown
-# Deux par coordonnée : $2\,(d + hd + h + d)$, soit {glue:md}`fd_evaluations` évaluations
-# ici, deux millions pour un million de paramètres. La rétropropagation coûte une passe
-# avant et une passe arrière, du même ordre qu'une seule évaluation : c'est pourquoi on ne
-# se sert des différences finies que pour **vérifier** un gradient.
+# Deux par coordonnée : $2\,(d + d_y d + d_y + d)$, soit {glue:md}`fd_evaluations`
+# évaluations ici, deux millions pour un million de paramètres. La rétropropagation coûte
+# une passe avant et une passe arrière, du même ordre qu'une seule évaluation : c'est
+# pourquoi on ne se sert des différences finies que pour **vérifier** un gradient.
 # ```
 #
 # ```{exercise} Question 1.d — l'ordre de la passe arrière
@@ -870,7 +940,8 @@ assert 0 < best < len(eps_values) - 1
 # ```{solution} ex-1d
 # :class: dropdown
 # Un nœud ne s'exécute qu'une fois **tous** ses messages arrivés : $\mathbf{x}$ attend
-# aussi celui du produit $\mathbf{u} = \theta\mathbf{x}$, qui ne part qu'à l'étape 10,
-# après toute la remontée du décodeur. Autograd additionne alors les deux messages et
-# n'écrit `x.grad` qu'une fois.
+# aussi celui du produit $\theta\mathbf{x}$. Ce produit, créé le premier, a le plus petit
+# numéro de création : parmi les nœuds prêts, il passe toujours après les autres, à
+# l'étape 10, après toute la remontée du décodeur. Autograd additionne alors les deux
+# messages de $\mathbf{x}$ et n'écrit `x.grad` qu'une fois.
 # ```

@@ -13,7 +13,7 @@
 
 # %% [markdown]
 # (chap-autograd)=
-# # 2. Différenciation automatique : autograd
+# # 2. Différentiation automatique : autograd
 #
 # ```{admonition} Objectifs
 # :class: tip
@@ -43,7 +43,7 @@ from torch.autograd.functional import jacobian
 # Plomberie du livre (exécutée, non affichée).
 from tp2_src.figures import use_book_style
 from tp2_src.functions import LinearFunction, MSEFunction, linear, mse
-from tp2_src.report import glue, warning_summary
+from tp2_src.report import error_summary, glue, warning_summary
 
 use_book_style()
 
@@ -52,8 +52,9 @@ use_book_style()
 #
 # Au chapitre 1, chaque opération du graphe était un **nœud d'autograd** capable de faire
 # sa part de la passe arrière : `MvBackward0`, `AddBackward0`… Pour les opérations de
-# PyTorch, ces nœuds sont des classes écrites en C++, toutes dérivées de
-# `torch.autograd.graph.Node`. Pour définir **sa propre** opération différentiable, on
+# PyTorch, ces nœuds sont des classes écrites en C++, que `torch.autograd.graph.Node`
+# reconnaît comme les siennes (`isinstance(noeud, Node)` répond vrai). Pour définir **sa
+# propre** opération différentiable, on
 # écrit en Python une sous-classe de `torch.autograd.Function` (l'énoncé écrit
 # `torch.nn.Function`, qui n'existe pas), avec deux méthodes statiques :
 #
@@ -66,9 +67,12 @@ use_book_style()
 #   locales, un produit vecteur–jacobienne.
 #
 # Chaque appel `LinearFunction.apply(...)` ajoute au graphe un nœud de classe
-# `LinearFunctionBackward`, qui appellera notre `backward`. C'est l'approche du TME 1.
-# Voici les deux fonctions du paquet `tp2_src.functions` : la fonction linéaire
-# $\hat{Y} = XW + b$ et l'erreur quadratique moyenne $\frac{1}{N}\sum (\hat{y} - y)^2$.
+# `LinearFunctionBackward`, qui appellera notre `backward`. C'est l'approche du TME 1, le
+# TP précédent, où l'on écrivait chaque passe arrière à la main. Voici les deux fonctions
+# du paquet `tp2_src.functions` : la fonction linéaire $\hat{Y} = XW + b$ et l'erreur
+# quadratique moyenne $\frac{1}{N}\sum (\hat{Y} - Y)^2$ (sur tous les éléments). Le même
+# paquet fournit `linear(X, W, b)` et `mse(Y_hat, Y)`, qui vérifient les formes (avec un
+# message d'erreur clair) puis appellent `LinearFunction.apply` et `MSEFunction.apply`.
 
 # %%
 print(inspect.getsource(LinearFunction))
@@ -77,9 +81,10 @@ print(inspect.getsource(MSEFunction))
 # %% [markdown]
 # Deux détails de ce code :
 #
-# - `ctx` est de type `FunctionCtx` : un objet où `forward` dépose ce qu'il faut garder
-#   (`save_for_backward`, relu par `ctx.saved_tensors`). C'est en fait le nœud
-#   `LinearFunctionBackward` lui-même, celui qui deviendra le `grad_fn` du résultat ;
+# - `ctx` (annoté `FunctionCtx`) est l'objet où `forward` dépose ce qu'il faut garder
+#   (`save_for_backward`, relu par `ctx.saved_tensors`). PyTorch passe en fait comme
+#   contexte le nœud `LinearFunctionBackward` lui-même, dont la classe hérite de
+#   `FunctionCtx` : le contexte devient le `grad_fn` du résultat (vérifié plus bas) ;
 # - `ctx.needs_input_grad` est un tuple de booléens, un par entrée de `forward` : vrai si
 #   cette entrée demande un gradient. `backward` s'en sert pour ne calculer que les
 #   gradients utiles et renvoyer `None` pour les autres.
@@ -95,16 +100,20 @@ print(inspect.getsource(MSEFunction))
 # \frac{\partial \ell}{\partial b} = \sum_{i=1}^{n} G_{i,:},
 # $$
 #
-# et pour la MSE, où $N$ est le nombre d'éléments de $\hat{y}$ (ici $n \times p$),
-# $\partial \ell/\partial \hat{y} = \frac{2}{N}(\hat{y} - y)$ et
-# $\partial \ell/\partial y = -\frac{2}{N}(\hat{y} - y)$.
+# et pour la MSE, où $N$ est le nombre d'éléments de $\hat{Y}$ (ici $n \times p$),
+# $\partial \ell/\partial \hat{Y} = \frac{2}{N}(\hat{Y} - Y)$ et
+# $\partial \ell/\partial Y = -\frac{2}{N}(\hat{Y} - Y)$. (Au chapitre 1, les vecteurs
+# étaient des colonnes et l'on écrivait $\theta^\top\mathbf{y}$ ; ici chaque exemple est
+# une **ligne** de $X$, d'où $XW$ et des gradients écrits dans l'autre sens, $X^\top G$.)
 #
 # ### Vérifier une passe arrière : `gradcheck`
 #
 # `torch.autograd.gradcheck` compare la matrice jacobienne (chapitre 1, section 1.5) que
 # donne `backward` à celle des différences finies, en double précision : en simple
-# précision, l'erreur d'arrondi des différences finies dépasserait ses tolérances
-# (chapitre 1, section 1.6).
+# précision, l'erreur d'arrondi des différences finies dépasse ses tolérances (chapitre 1,
+# section 1.6 ; essayé plus bas). On vérifie aussi que le `grad_fn` d'un résultat de
+# `linear` est bien un nœud `LinearFunctionBackward`, qui a gardé ce que `forward` a
+# rangé dans le contexte.
 
 # %%
 torch.manual_seed(0)  # graine fixe : les mêmes nombres à chaque exécution
@@ -115,15 +124,37 @@ bias = torch.randn(dim_out, dtype=torch.float64, requires_grad=True)
 Y = torch.randn(n, dim_out, dtype=torch.float64, requires_grad=True)
 
 print("gradcheck(linear) :", torch.autograd.gradcheck(linear, (X, W, bias)))
-print("gradcheck(mse)    :", torch.autograd.gradcheck(mse, (X @ W + bias, Y)))
+print("gradcheck(mse)    :",
+      torch.autograd.gradcheck(mse, (X @ W + bias, Y)))
+ours = linear(X, W, bias).grad_fn
+print("contexte rangé par forward :",
+      [tuple(t.shape) for t in ours.saved_tensors], "(X et W)")
 Node, Function = torch.autograd.graph.Node, torch.autograd.Function
-for label, node in (("linear(X, W, b)", linear(X, W, bias).grad_fn),
-                    ("X @ W", (X @ W).grad_fn)):
-    print(f"grad_fn de {label:<15} : {type(node).__name__:<22}",
-          f"Node : {isinstance(node, Node)},",
-          f"Function : {issubclass(type(node), Function)}")
+for label, node in (("linear(X, W, b)", ours), ("X @ W", (X @ W).grad_fn)):
+    print(f"grad_fn de {label} : {type(node).__name__}")
+    print(f"  un Node d'autograd : {isinstance(node, Node)} ;",
+          f"sous-classe de Function : {issubclass(type(node), Function)}")
 
 # %% [markdown]
+# Les deux passes arrière sont justes. Les deux `grad_fn` sont des nœuds d'autograd
+# (`Node`), mais aucun n'est une `Function` : la `Function` est la classe que l'on écrit ;
+# le nœud est ce que chacun de ses appels ajoute au graphe. Et en simple précision ?
+
+# %%
+X32, W32, bias32 = (t.detach().float().requires_grad_()
+                    for t in (X, W, bias))
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    ok32 = torch.autograd.gradcheck(linear, (X32, W32, bias32),
+                                    raise_exception=False)
+print("gradcheck(linear) en float32 :", ok32)
+print(warning_summary(caught[0]))
+assert not ok32
+
+# %% [markdown]
+# La même passe arrière, juste, échoue en float32 : l'arrondi des différences finies
+# dépasse les tolérances de `gradcheck`, qui prévient d'ailleurs qu'il attend du float64.
+#
 # `gradcheck` attrape bien les erreurs : voici une MSE dont la passe arrière a « oublié »
 # le facteur 2. On lui demande de répondre `False` plutôt que de lever une exception.
 
@@ -140,7 +171,7 @@ class ForgetfulMSE(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad_output: torch.Tensor):
         (diff,) = ctx.saved_tensors
-        grad = grad_output * diff / diff.numel()  # erreur : il faut 2 * diff
+        grad = grad_output * diff / diff.numel()  # erreur : 2 * diff
         return grad, -grad
 
 
@@ -155,7 +186,7 @@ assert not ok
 # On calcule le même coût deux fois, avec nos fonctions puis avec les opérations de
 # PyTorch, et on compare les gradients obtenus pour $X$, $W$ et $b$. On les obtient avec
 # `torch.autograd.grad(sortie, entrées)`, qui fait la même passe arrière que `backward()`
-# mais **renvoie** les gradients demandés au lieu de les ajouter dans `.grad` : les deux
+# mais **renvoie** les gradients demandés au lieu de les ajouter à `.grad` : les deux
 # calculs ne se mélangent pas.
 
 # %%
@@ -163,7 +194,7 @@ loss_ours = mse(linear(X, W, bias), Y)
 grads_ours = torch.autograd.grad(loss_ours, (X, W, bias))
 loss_torch = ((X @ W + bias - Y) ** 2).mean()
 grads_torch = torch.autograd.grad(loss_torch, (X, W, bias))
-for name, g1, g2 in zip(("X", "W", "b"), grads_ours, grads_torch, strict=True):
+for name, g1, g2 in zip("XWb", grads_ours, grads_torch, strict=True):
     print(f"∂ℓ/∂{name} : écart max {(g1 - g2).abs().max().item():.1e}")
     torch.testing.assert_close(g1, g2, rtol=1e-12, atol=1e-12)
 print(f"coût : {loss_ours.item():.6f} (nos fonctions), "
@@ -171,8 +202,9 @@ print(f"coût : {loss_ours.item():.6f} (nos fonctions), "
 
 # %% [markdown]
 # En pratique, on n'écrit presque jamais ces classes : chaque opération sur un tenseur
-# appelle la bonne `Function` et l'accroche au graphe du résultat. On ne les écrit que
-# pour une opération absente de PyTorch ou une passe arrière plus économe.
+# crée le nœud d'autograd (écrit en C++) qui lui correspond et l'accroche au graphe du
+# résultat. On n'écrit une `Function` que pour une opération absente de PyTorch ou une
+# passe arrière plus économe.
 #
 # ## 2.2 Qui enregistre un graphe ? `requires_grad` et `grad_fn`
 #
@@ -193,9 +225,12 @@ for name, t in {"a": a, "b": b, "c": c, "d": d}.items():
 
 # %% [markdown]
 # `a` et `b` sont des **feuilles** (créées par l'utilisateur, sans `grad_fn`) ; `c` et `d`
-# sont des nœuds internes. Comme au chapitre 1, on peut remonter le graphe depuis `d`
-# (`AccumulateGrad` est le nœud qui déposera le gradient dans `a.grad`, `TBackward0` la
-# transposition `b.t()`) :
+# sont des résultats intermédiaires, produits par des nœuds internes du graphe. Comme au
+# chapitre 1, on peut remonter le graphe depuis `d` : `AccumulateGrad` est le nœud qui
+# déposera le gradient dans `a.grad`, `TBackward0` celui de la transposition `b.t()` (au
+# chapitre 1, `theta.T` donnait `PermuteBackward0` : deux écritures de la transposition,
+# deux classes de nœud), et `None` tient la place de la constante 2, qui ne demande pas de
+# gradient :
 
 # %%
 def parents(t: torch.Tensor) -> list[str | None]:
@@ -222,7 +257,7 @@ d.backward()
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     print("d.grad =", d.grad)  # nœud intermédiaire sans retain_grad : rien
-print(warning_summary(caught[0]))  # l'avertissement reçu, sans sa source C++
+print(warning_summary(caught[0]))  # le message reçu, sans sa source C++
 print("c.grad =", c.grad)  # conservé grâce à retain_grad : ∂(2c)/∂c = 2
 print("a.grad =", a.grad)
 print("b.grad =", b.grad)
@@ -248,7 +283,7 @@ print("∂d/∂a = 2b et ∂d/∂b = 2a : vérifié")
 try:
     d.backward()
 except RuntimeError as err:
-    print("RuntimeError :", str(err).split(".")[0] + ".")
+    print(error_summary(err))
 
 # %% [markdown]
 # (Si l'on a vraiment besoin de deux passes arrière sur le même graphe, on passe
@@ -265,7 +300,7 @@ except RuntimeError as err:
 first_a_grad = a.grad.clone()
 d = 2 * a.mm(b.t())  # nouveau graphe, même valeur
 d.backward()
-print("a.grad après un deuxième backward :", a.grad)
+print("a.grad après un deuxième backward :\n", a.grad)
 torch.testing.assert_close(a.grad, 2 * first_a_grad)
 print("a.grad vaut bien 2 fois le gradient précédent.")
 
@@ -305,7 +340,7 @@ try:
     c.backward()
 except RuntimeError as err:
     message = str(err)
-    print("RuntimeError :", message)
+    print(error_summary(err))
 assert "does not require grad" in message
 
 # %% [markdown]
@@ -327,7 +362,7 @@ print("forme de la sortie :", tuple(Y_hat.shape))
 try:
     Y_hat.backward()
 except RuntimeError as err:
-    print("RuntimeError :", err)
+    print(error_summary(err))
 
 # %% [markdown]
 # PyTorch refuse : la dérivée d'une sortie de $n p$ nombres par rapport à $W$ est toute une
@@ -342,7 +377,7 @@ except RuntimeError as err:
 # calcule (une ligne par coordonnée de sortie, au prix d'une passe arrière par ligne) :
 
 # %%
-V = torch.randn_like(Y_hat)  # « gradient reçu de l'aval », forme de la sortie
+V = torch.randn_like(Y_hat)  # « gradient reçu de l'aval », forme de Y_hat
 Y_hat.backward(gradient=V)
 
 J = jacobian(lambda W_: linear(X.detach(), W_, bias.detach()), W.detach())
@@ -385,7 +420,7 @@ d.backward()  # permis : un seul élément
 grad_implicit = a.grad.clone()
 a.grad = None
 d = 2 * a.mm(b.t())
-d.backward(gradient=torch.ones_like(d))  # la même chose, écrite explicitement
+d.backward(gradient=torch.ones_like(d))  # la même chose, explicitement
 print("même gradient qu'avec gradient=torch.ones_like(d) :",
       torch.equal(grad_implicit, a.grad))
 assert torch.equal(grad_implicit, a.grad)
@@ -397,8 +432,10 @@ assert torch.equal(grad_implicit, a.grad)
 #   la sienne, on dérive `torch.autograd.Function` : `forward` calcule et range dans le
 #   contexte, `backward` transforme le gradient reçu en un gradient par entrée.
 #   `gradcheck` (en float64) vérifie une passe arrière écrite à la main.
-# - Un tenseur enregistre son histoire (`grad_fn`) dès qu'une de ses racines a
-#   `requires_grad=True`. Seules les feuilles reçoivent `.grad`, sauf `retain_grad()`.
+# - Hors de `torch.no_grad()`, un tenseur enregistre son histoire (`grad_fn`) dès qu'une
+#   de ses racines a `requires_grad=True`. Seules les feuilles qui demandent un gradient
+#   reçoivent `.grad`, et les résultats intermédiaires sur lesquels on a appelé
+#   `retain_grad()`.
 # - `backward()` **accumule** dans `.grad` et libère le graphe : on recalcule le coût à
 #   chaque itération et l'on remet les gradients à zéro.
 # - `torch.no_grad()` calcule sans graphe : pour évaluer ou mettre à jour des paramètres.
@@ -422,7 +459,7 @@ assert torch.equal(grad_implicit, a.grad)
 # :class: dropdown
 # `a.grad` vaut `b` (la dérivée de $\sum_i a_i b_i$ par rapport à $a_i$ est $b_i$) ;
 # `b.grad` vaut `None` : `b` n'a pas demandé de gradient, autograd ne le calcule pas
-# (`ctx.needs_input_grad` est faux pour lui dans `backward`).
+# (comme notre `backward`, qui renvoie `None` quand `ctx.needs_input_grad` est faux).
 # ```
 #
 # ```{exercise} Question 2.b — accumulation voulue
@@ -461,16 +498,18 @@ x = torch.linspace(0, 3, 5, dtype=torch.float64, requires_grad=True)
 y = torch.sin(x)
 y.backward(gradient=torch.ones_like(y))
 J = jacobian(torch.sin, x.detach())
-print("jacobienne diagonale :", torch.equal(J, torch.diag(torch.diagonal(J))))
+print("jacobienne diagonale :",
+      torch.equal(J, torch.diag(torch.diagonal(J))))
 print("x.grad      =", x.grad.numpy().round(4))
 print("cos(x)      =", torch.cos(x.detach()).numpy().round(4))
 torch.testing.assert_close(x.grad, torch.cos(x.detach()))
 torch.testing.assert_close(x.grad, torch.ones(5, dtype=torch.float64) @ J)
 
 # %% [markdown]
+# Ce raccourci ne vaut que parce que la jacobienne est diagonale : si $y_i$ dépendait de
+# plusieurs $x_j$, `x.grad` contiendrait $\mathbf{1}^\top J$, la somme des lignes de $J$
+# (chaque coordonnée $j$ est la somme de la colonne $j$), et non des dérivées coordonnée
+# par coordonnée.
+#
 # ```{solution-end}
 # ```
-#
-# Ce raccourci ne vaut que parce que la jacobienne est diagonale : si $y_i$ dépendait de
-# plusieurs $x_j$, `x.grad` contiendrait la somme des colonnes de $J$, pas des dérivées
-# coordonnée par coordonnée.

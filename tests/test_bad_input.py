@@ -198,6 +198,7 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
     ("report.french_number", "format impossible", lambda t: report.french_number("abc", ".2f"), ValueError, "Impossible de formater 'abc'"),
     ("report.glue", "format impossible", lambda t: report.glue("x", 1.5, "d"), ValueError, "Impossible de formater 1.5 avec 'd'"),
     ("report.glue_figure", "pas une figure", lambda t: report.glue_figure("f", [1, 2]), ValueError, "attend une figure"),
+    ("report.error_summary", "pas une exception", lambda t: report.error_summary("erreur"), ValueError, "attend une exception"),
     ("report.warning_summary", "pas un avertissement", lambda t: report.warning_summary("attention"), ValueError, "avertissement relevé"),
     ("report.format_table", "ligne incomplète", lambda t: report.format_table(["a", "b"], [[1]]), ValueError, "2 cellules"),
     ("training.predict", "sortie de mauvaise forme", lambda t: training.predict(nn.Linear(3, 2), X), ValueError, r"sortie de forme \(20,\) ou \(20, 1\) ; reçu \(20, 2\)"),

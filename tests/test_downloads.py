@@ -39,5 +39,7 @@ def test_generated_notebook_executes(
     ).execute()
     outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
-    assert any(o.output_type == "display_data" and "image/png" in o.data for o in outputs)
+    # Les figures sortent en SVG (texte réel) et en PDF (version imprimable).
+    figures = [o for o in outputs if o.output_type == "display_data" and "image/svg+xml" in o.data]
+    assert figures and all("application/pdf" in o.data for o in figures)
     assert os.listdir(tmp_path / "runs")

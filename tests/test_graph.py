@@ -38,15 +38,15 @@ def autoencoder() -> tuple[torch.Tensor, dict[str, torch.Tensor], dict[str, torc
     g = torch.Generator().manual_seed(0)
     x, theta, b1, b2 = (torch.randn(*shape, generator=g, dtype=torch.float64, requires_grad=True)
                         for shape in ((4,), (2, 4), (2,), (4,)))
-    u = theta @ x
-    y = u + b1
+    theta_x = theta @ x
+    y = theta_x + b1
     theta_T = theta.T
-    v = theta_T @ y
-    x_hat = v + b2
+    theta_T_y = theta_T @ y
+    x_hat = theta_T_y + b2
     r = x - x_hat
     s = r**2
     leaves = {"x": x, "θ": theta, "b₁": b1, "b₂": b2}
-    values = {"u": u, "y": y, "θᵀ": theta_T, "v": v, "x̂": x_hat, "r": r, "s": s}
+    values = {"θx": theta_x, "y": y, "θᵀ": theta_T, "θᵀy": theta_T_y, "x̂": x_hat, "r": r, "s": s}
     return s.sum(), leaves, values
 
 
@@ -86,7 +86,7 @@ def test_autoencoder_backward_order_and_numbers_are_autograds() -> None:
     with record_backward(graph) as steps:
         loss.backward()
     # L'ordre d'exécution que décrivent les onglets du chapitre 1.
-    assert [s.node for s in steps] == ["ℓ", "s", "r", "x̂", "b₂", "v", "θᵀ", "y", "b₁", "u", "θ", "x"]
+    assert [s.node for s in steps] == ["ℓ", "s", "r", "x̂", "b₂", "θᵀy", "θᵀ", "y", "b₁", "θx", "θ", "x"]
     assert check_backward(graph, steps, reference) <= 1e-12
     for name, leaf in leaves.items():
         (step,) = [s for s in steps if s.node == name]
@@ -152,5 +152,29 @@ def test_format_tensor_and_shape_text() -> None:
     assert format_tensor(torch.tensor(16.0)) == "16"
     assert format_tensor(torch.tensor([1.5, -2.25, 3.0])) == "[1,5 ; −2,25 ; …]"
     assert format_tensor(torch.tensor([[0.001234, 2.0]]), digits=2) == "[0,0012 ; 2]"
-    assert format_tensor(torch.tensor([1e-5, 2.0]), max_items=1) == "[1 × 10⁻⁵ ; …]"
+    assert format_tensor(torch.tensor([1e-5, 2.0]), max_items=1) == "[10⁻⁵ ; …]"
+    assert format_tensor(torch.tensor([-2.5e-7, 2.0]), max_items=1) == "[−2,5 × 10⁻⁷ ; …]"
     assert shape_text(torch.zeros(2, 4)) == "2×4" and shape_text(torch.tensor(1.0)) == "scalaire"
+
+
+@pytest.mark.parametrize("example", ["scalaire", "auto-encodeur"])
+def test_execution_order_follows_the_two_rules_of_chapter_1(example: str) -> None:
+    """Un nœud part quand tous ses enfants sont passés ; parmi les prêts, le plus grand
+    numéro de création (sequence_nr) d'abord, les AccumulateGrad ayant le numéro maximal."""
+    if example == "scalaire":
+        loss, named = scalar_example()
+        leaves = {k: named[k] for k in "abc"}
+        graph = autograd_graph(loss, leaves=leaves, intermediates={"p": named["p"], "q": named["q"]})
+    else:
+        loss, leaves, values = autoencoder()
+        graph = autograd_graph(loss, leaves=leaves, intermediates=values)
+    with record_backward(graph) as steps:
+        loss.backward()
+    numbers = dict(graph.nodes(data="sequence_nr"))
+    assert all(numbers[n] == 2**64 - 1 for n in leaves)
+    done: set[str] = set()
+    for step in steps:
+        ready = {n for n in graph if n not in done and set(graph.successors(n)) <= done}
+        assert step.node in ready
+        assert numbers[step.node] == max(numbers[n] for n in ready), (step.node, ready)
+        done.add(step.node)

@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 from tp2_src.report import (
+    error_summary,
     format_table,
     french_number,
     glue,
@@ -41,7 +42,8 @@ def test_outside_a_notebook_values_and_tables_are_printed(
         (0.2311, ".2f", "0,23"),
         (1234567.891, ".1f", "1\u202f234\u202f567,9"),
         (2.73e-9, ".1e", "2,7 × 10⁻⁹"),
-        (1e-5, ".0e", "1 × 10⁻⁵"),
+        (1e-5, ".0e", "10⁻⁵"),
+        (-1e-5, ".0e", "-1 × 10⁻⁵"),
         (0.0000153, ".3g", "1,53 × 10⁻⁵"),
         (123456.0, ".2e", "1,23 × 10⁵"),
     ],
@@ -67,3 +69,11 @@ def test_glue_figure_outside_a_notebook_closes_the_figure() -> None:
     number = fig.number
     glue_figure("f", fig)
     assert number not in plt.get_fignums()
+
+
+def test_error_summary_names_the_type_and_wraps() -> None:
+    err = RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+    text = error_summary(err, width=40)
+    assert text.splitlines()[0].startswith("RuntimeError : element 0")
+    assert all(len(line) <= 40 for line in text.splitlines())
+    assert " ".join(line.strip() for line in text.splitlines()).endswith("does not have a grad_fn")

@@ -24,6 +24,7 @@ import networkx as nx
 import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.offsetbox import AnnotationBbox, TextArea, VPacker
 from matplotlib.patches import FancyArrowPatch, Patch
 from matplotlib.path import Path
@@ -31,7 +32,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import LogFormatter
 
 from tp2_src.graph import KINDS, BackwardStep, format_tensor, messages_until, shape_text
-from tp2_src.report import SUPERSCRIPTS, french_number, in_notebook
+from tp2_src.report import OUTPUT_WIDTH, SUPERSCRIPTS, french_number, in_notebook
 
 #: Largeur d'une figure pleine colonne (pouces) : 672 px CSS, sans réduction à 1280 px.
 COLUMN_WIDTH_IN = 7.0
@@ -60,13 +61,13 @@ KIND_LEGEND: dict[str, str] = {
 }
 RED = "#c92a2a"
 ORANGE = "#d9480f"
-GREY = "#868e96"
+GREY = "#5c636a"
 EDGE = "#495057"
 LINE_PT = 9  # taille du texte dans les nœuds
 
 
 def use_book_style() -> None:
-    """Règle matplotlib pour le livre : SVG à texte réel (et PDF), polices lisibles.
+    """Règle matplotlib (SVG à texte réel et PDF, polices lisibles) et l'affichage des tenseurs.
 
     Dans un noyau Jupyter, chaque figure est émise en SVG (pour la page HTML) et en PDF
     (pour la version imprimable) ; MyST-NB choisit le format de chaque constructeur.
@@ -75,6 +76,9 @@ def use_book_style() -> None:
     """
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     mpl.rcParams.update(BOOK_RC)
+    # Les tenseurs affichés tiennent dans la colonne, comme les figures.
+    # (un peu moins large : « a.grad = » précède souvent le tenseur).
+    torch.set_printoptions(linewidth=OUTPUT_WIDTH - 10)
     if in_notebook():
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 
@@ -259,7 +263,7 @@ def graph_figure(
     pos = layered_layout(graph, width)
     n_layers = max(layer for layer, _ in pos.values()) + 1
     top = 0.45 if title else 0.15
-    bottom = 0.75
+    bottom = 0.75 if steps is None else 1.35  # la légende de la passe arrière est plus longue
     height = top + n_layers * ROW_IN + bottom
     fig = plt.figure(figsize=(width, height))
     ax = fig.add_axes((0, 0, 1, 1))
@@ -307,10 +311,15 @@ def graph_figure(
     if title:
         ax.text(width / 2, height - 0.22, title, ha="center", va="center", fontsize=11)
     present = [k for k in KINDS if any(d["kind"] == k for _, d in graph.nodes(data=True))]
-    handles = [Patch(facecolor=KIND_COLORS[k], edgecolor=EDGE, label=KIND_LEGEND[k]) for k in present]
+    handles: list = [Patch(facecolor=KIND_COLORS[k], edgecolor=EDGE, label=KIND_LEGEND[k]) for k in present]
     if steps is not None:
-        sent = "arête rouge : gradient déjà envoyé"
-        handles.append(Patch(facecolor="white", edgecolor=RED, linewidth=2, label=sent))
+        handles += [
+            Patch(facecolor="white", edgecolor=RED, linewidth=2.6, label="nœud qui vient de s'exécuter"),
+            Patch(facecolor=RED, label="texte rouge : gradient reçu, nœud exécuté"),
+            Patch(facecolor=ORANGE, label="orange : messages arrivés, pas encore exécuté"),
+            Patch(facecolor=GREY, label="gris : aucun message encore"),
+            Line2D([], [], color=RED, linewidth=1.8, label="arête rouge : un gradient y est remonté"),
+        ]
     ax.legend(handles=handles, loc="lower center", ncol=2, frameon=False, fontsize=9,
               bbox_to_anchor=(0.5, 0.0), handlelength=1.2, columnspacing=1.2)
     return fig
@@ -368,10 +377,9 @@ def function_split_figure(width: float = COLUMN_WIDTH_IN) -> Figure:
     """La fonction g isolée dans le graphe, avec les messages de la passe arrière.
 
     Comme pour le graphe d'autograd, le calcul descend : m → f → n → g → z → L, plus le
-    terme direct m → L (à gauche). En rouge pointillé, la passe arrière remonte (à
-    droite) : ∂ℓ/∂z arrive dans g, ∂ℓ/∂n en repart vers f, et m reçoit deux messages
-    qui s'additionnent, par f et directement de L. Les jacobiens s'écrivent ∂z/∂n (celui de
-    g) et ∂n/∂m (celui de f).
+    terme direct m → L (à gauche, en noir). En rouge pointillé, la passe arrière remonte :
+    à droite, ∂ℓ/∂z arrive dans g et ∂ℓ/∂n en repart vers f, qui renvoie sa part à m ; à
+    gauche, L renvoie directement à m le terme direct. m additionne les deux messages.
     """
     if not 6.0 <= width <= COLUMN_WIDTH_IN:
         raise ValueError(f"Largeur {width} pouces : le schéma demande entre 6 et {COLUMN_WIDTH_IN} pouces")
@@ -381,14 +389,14 @@ def function_split_figure(width: float = COLUMN_WIDTH_IN) -> Figure:
     ax.set_xlim(0, width)
     ax.set_ylim(0, height)
     ax.set_axis_off()
-    center, top, gap = 2.45, 4.2, 0.76
+    center, top, gap = 3.2, 4.25, 0.76
     nodes = [
-        ("m", "m = (b₂, θ, b₁, x) : les racines", KIND_COLORS["leaf"]),
+        ("m", "m = (b₂, θ, b₁, x)", KIND_COLORS["leaf"]),
         ("f", "f : tout ce qui précède g", KIND_COLORS["op"]),
         ("n", "n = f(m) = (b₂, θᵀ, y)", "#fff3bf"),
         ("g", "g : la fonction linéaire", KIND_COLORS["op"]),
         ("z", "z = g(n) = x̂", "#fff3bf"),
-        ("L", "L : le coût, ℓ = L(m, z)", KIND_COLORS["output"]),
+        ("L", "L : le coût ℓ = L(m, z)", KIND_COLORS["output"]),
     ]
     text: dict[str, Text] = {}
     for i, (key, label, color) in enumerate(nodes):
@@ -399,37 +407,40 @@ def function_split_figure(width: float = COLUMN_WIDTH_IN) -> Figure:
         )
     fig.canvas.draw()  # les cadres n'ont de taille qu'une fois le texte dessiné
     box = {k: t.get_bbox_patch() for k, t in text.items()}
+    to_data = ax.transData.inverted()
+    left = {k: to_data.transform((b.get_window_extent().x0, 0))[0] for k, b in box.items()}
+    right = {k: to_data.transform((b.get_window_extent().x1, 0))[0] for k, b in box.items()}
+    y = {k: t.get_position()[1] for k, t in text.items()}
+
+    def arc(a: str, b: str, gutter: float, side: str, style: dict, start: float, end: float) -> None:
+        """Flèche de a vers b qui longe une gouttière verticale (bras en points)."""
+        if side == "right":
+            arm_a, arm_b, angle, x_a, x_b = 72 * (gutter - right[a]), 72 * (gutter - right[b]), 0, 1, 1
+        else:
+            arm_a, arm_b, angle, x_a, x_b = 72 * (left[a] - gutter), 72 * (left[b] - gutter), 180, 0, 0
+        connection = f"arc,angleA={angle},angleB={angle},armA={arm_a:.1f},armB={arm_b:.1f},rad=6"
+        ax.annotate("", xy=(x_b, end), xycoords=box[b], xytext=(x_a, start), textcoords=box[a],
+                    arrowprops={**style, "connectionstyle": connection})
+
     forward = {"arrowstyle": "-|>", "mutation_scale": 12, "color": EDGE, "linewidth": 1.1,
                "shrinkA": 0, "shrinkB": 0}
+    backward = {**forward, "color": RED, "linewidth": 1.5, "linestyle": "--"}
     for (a, _, _), (b, _, _) in zip(nodes, nodes[1:], strict=False):
         ax.annotate("", xy=(0.5, 1), xycoords=box[b], xytext=(0.5, 0), textcoords=box[a], arrowprops=forward)
-    ax.annotate("", xy=(0, 0.5), xycoords=box["L"], xytext=(0, 0.5), textcoords=box["m"],
-                arrowprops={**forward, "connectionstyle": "arc,angleA=180,angleB=180,armA=26,armB=26,rad=8"})
-    to_data = ax.transData.inverted()
-    left = to_data.transform((min(b.get_window_extent().x0 for b in box.values()), 0))[0]
-    right = to_data.transform((max(b.get_window_extent().x1 for b in box.values()), 0))[0]
-    ax.text(left - 0.45, top - 2.5 * gap, "terme\ndirect", ha="right", va="center", fontsize=9, color=EDGE)
-    backward = {"arrowstyle": "-|>", "mutation_scale": 12, "color": RED, "linewidth": 1.5, "linestyle": "--",
-                "shrinkA": 0, "shrinkB": 0}
-    edge = {k: to_data.transform((b.get_window_extent().x1, 0))[0] for k, b in box.items()}
-    for a, b, gutter in (("L", "g", right + 0.22), ("g", "f", right + 0.22), ("f", "m", right + 0.22),
-                         ("L", "m", right + 0.55)):
-        # Chaque message longe une gouttière verticale : bras mesurés en points (72 par pouce).
-        arm_a, arm_b = 72 * (gutter - edge[a]), 72 * (gutter - edge[b])
-        style = f"arc,angleA=0,angleB=0,armA={arm_a:.1f},armB={arm_b:.1f},rad=6"
-        # Un message part du haut du bord droit et arrive en bas du bord droit du suivant.
-        ax.annotate("", xy=(1, 0.3), xycoords=box[b], xytext=(1, 0.7), textcoords=box[a],
-                    arrowprops={**backward, "connectionstyle": style})
-    x_label = right + 0.75
-    y = {k: t.get_position()[1] for k, t in text.items()}
-    for y_text, label in (
-        ((y["L"] + y["g"]) / 2, "∂ℓ/∂z, venu de L, entre dans g"),
-        ((y["g"] + y["f"]) / 2, "∂ℓ/∂n = (∂z/∂n)ᵀ ∂ℓ/∂z sort de g"),
-        ((y["f"] + y["m"]) / 2, "(∂n/∂m)ᵀ ∂ℓ/∂n arrive par f"),
-        (y["L"], "∂L/∂m, le terme direct"),
-        (y["m"], "m additionne les deux messages"),
-    ):
-        ax.text(x_label, y_text, label, ha="left", va="center", fontsize=9, color=RED)
+    inner_left = min(left.values()) - 0.3
+    arc("m", "L", inner_left, "left", forward, 0.65, 0.65)
+    arc("L", "m", inner_left - 0.35, "left", backward, 0.35, 0.35)
+    ax.text(inner_left - 0.47, (y["n"] + y["g"]) / 2 + 0.14, "terme direct",
+            ha="right", va="center", fontsize=9, color=EDGE)
+    ax.text(inner_left - 0.47, (y["n"] + y["g"]) / 2 - 0.14, "∂L/∂m",
+            ha="right", va="center", fontsize=9, color=RED)
+    gutter = max(right.values()) + 0.25
+    # Un message part du haut du bord droit et arrive en bas du bord droit du nœud au-dessus.
+    for a, b, label in (("L", "g", "∂ℓ/∂z entre dans g"),
+                        ("g", "f", "∂ℓ/∂n sort de g, vers f"),
+                        ("f", "m", "la part venue par f")):
+        arc(a, b, gutter, "right", backward, 0.7, 0.3)
+        ax.text(gutter + 0.1, (y[a] + y[b]) / 2, label, ha="left", va="center", fontsize=9, color=RED)
     legend = "noir : le calcul, vers le bas ; rouge pointillé : les gradients, vers le haut"
     ax.text(width / 2, height - 0.12, legend, ha="center", va="top", fontsize=9, color=EDGE)
     return fig

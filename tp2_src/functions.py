@@ -8,9 +8,8 @@ le gradient de la perte par rapport à chaque sortie et renvoie un gradient par 
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
+from torch import Tensor
 from torch.autograd.function import FunctionCtx
 
 
@@ -21,17 +20,20 @@ class LinearFunction(torch.autograd.Function):
     """
 
     @staticmethod
-    def forward(ctx: FunctionCtx, X: torch.Tensor, W: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    def forward(ctx: FunctionCtx, X: Tensor, W: Tensor, b: Tensor) -> Tensor:
         ctx.save_for_backward(X, W)
         return X @ W + b
 
     @staticmethod
-    def backward(ctx: Any, grad_output: torch.Tensor) -> tuple[torch.Tensor | None, ...]:
+    def backward(
+        ctx: FunctionCtx, grad_output: Tensor
+    ) -> tuple[Tensor | None, ...]:
         X, W = ctx.saved_tensors
-        # grad_output : (n, p), le gradient de la perte par rapport à la sortie.
-        grad_X = grad_output @ W.T if ctx.needs_input_grad[0] else None
-        grad_W = X.T @ grad_output if ctx.needs_input_grad[1] else None
-        grad_b = grad_output.sum(dim=0) if ctx.needs_input_grad[2] else None
+        # grad_output : (n, p), gradient de la perte par rapport à la sortie.
+        need_X, need_W, need_b = ctx.needs_input_grad
+        grad_X = grad_output @ W.T if need_X else None
+        grad_W = X.T @ grad_output if need_W else None
+        grad_b = grad_output.sum(dim=0) if need_b else None
         return grad_X, grad_W, grad_b
 
 
@@ -42,18 +44,19 @@ class MSEFunction(torch.autograd.Function):
     """
 
     @staticmethod
-    def forward(ctx: FunctionCtx, yhat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    def forward(ctx: FunctionCtx, yhat: Tensor, y: Tensor) -> Tensor:
         diff = yhat - y
         ctx.save_for_backward(diff)
         return (diff**2).mean()
 
     @staticmethod
-    def backward(ctx: Any, grad_output: torch.Tensor) -> tuple[torch.Tensor | None, ...]:
+    def backward(
+        ctx: FunctionCtx, grad_output: Tensor
+    ) -> tuple[Tensor | None, ...]:
         (diff,) = ctx.saved_tensors
         grad = grad_output * 2.0 * diff / diff.numel()
-        grad_yhat = grad if ctx.needs_input_grad[0] else None
-        grad_y = -grad if ctx.needs_input_grad[1] else None
-        return grad_yhat, grad_y
+        need_yhat, need_y = ctx.needs_input_grad
+        return (grad if need_yhat else None), (-grad if need_y else None)
 
 
 def linear(X: torch.Tensor, W: torch.Tensor, b: torch.Tensor) -> torch.Tensor:

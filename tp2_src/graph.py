@@ -73,7 +73,10 @@ def autograd_graph(
     Attributs des nœuds : ``kind`` (``"leaf"``, ``"op"`` ou ``"output"``), ``op`` (classe
     du nœud, par exemple ``"MvBackward0"`` ou ``"AccumulateGrad"``), ``name`` (nom donné,
     ou ``None``), ``value`` (copie de la valeur calculée, ou ``None`` si on ne la connaît
-    pas), ``tensor`` (le tenseur lui-même, ou ``None``) et ``fn`` (le nœud d'autograd).
+    pas), ``tensor`` (le tenseur lui-même, ou ``None``), ``fn`` (le nœud d'autograd) et
+    ``sequence_nr``, son numéro de création : autograd exécute d'abord, parmi les nœuds
+    prêts, celui dont le numéro est le plus grand ; les ``AccumulateGrad`` ont le plus grand
+    numéro possible (2⁶⁴ − 1).
 
     Lève ``ValueError`` si ``output`` n'a pas de ``grad_fn`` (aucun graphe enregistré),
     ou si un tenseur de ``intermediates`` n'en a pas.
@@ -112,7 +115,8 @@ def autograd_graph(
             name, tensor, kind = None, None, "op"
             key = f"{op}#{len(keys)}"
         value = None if tensor is None else tensor.detach().clone()
-        graph.add_node(key, kind=kind, op=op, name=name, value=value, tensor=tensor, fn=fn)
+        graph.add_node(key, kind=kind, op=op, name=name, value=value, tensor=tensor, fn=fn,
+                       sequence_nr=fn._sequence_nr())
         keys[id(fn)] = key
         return key
 

@@ -31,7 +31,7 @@ def french_number(value: float, fmt: str) -> str:
 
     ``fmt`` est un format Python (``".2f"``, ``"d"``, ``".1e"``…) ; la virgule sépare les
     décimales, une espace fine insécable les milliers, et une puissance de dix s'écrit
-    « 2,7 × 10⁻⁹ ».
+    « 2,7 × 10⁻⁹ » (« 10⁻⁵ » quand la mantisse vaut 1).
     """
     try:
         text = format(value, ("," + fmt) if not fmt.endswith(("e", "E")) else fmt)
@@ -41,7 +41,8 @@ def french_number(value: float, fmt: str) -> str:
     mantissa = mantissa.translate({ord(","): "\u202f", ord("."): ","})
     if not exponent:
         return mantissa
-    return f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPTS)}"
+    power = f"10{str(int(exponent)).translate(SUPERSCRIPTS)}"
+    return power if mantissa == "1" else f"{mantissa} × {power}"
 
 
 def glue(name: str, value: float, fmt: str) -> float:
@@ -79,15 +80,28 @@ def glue_figure(name: str, fig: Any) -> None:
     plt.close(fig)
 
 
-def warning_summary(caught: warnings.WarningMessage, width: int = 88) -> str:
-    """« Catégorie : message » d'un avertissement, coupé à ``width`` colonnes.
+#: Largeur d'une ligne de sortie dans la colonne du livre (au-delà, elle défile).
+OUTPUT_WIDTH = 78
 
-    On retire la fin du message de PyTorch, qui ne donne que l'emplacement dans son code C++.
-    """
+
+def _summary(kind: str, message: str, width: int) -> str:
+    # La fin des messages de PyTorch ne donne que l'emplacement dans son code C++.
+    message = message.split(" (Triggered internally at")[0].strip()
+    return textwrap.fill(f"{kind} : {message}", width=width, subsequent_indent="  ")
+
+
+def warning_summary(caught: warnings.WarningMessage, width: int = OUTPUT_WIDTH) -> str:
+    """« Catégorie : message » d'un avertissement relevé, coupé à ``width`` colonnes."""
     if not isinstance(caught, warnings.WarningMessage):
         raise ValueError(f"warning_summary attend un avertissement relevé ; reçu {type(caught).__name__}")
-    message = str(caught.message).split(" (Triggered internally at")[0].strip()
-    return textwrap.fill(f"{caught.category.__name__} : {message}", width=width, subsequent_indent="  ")
+    return _summary(caught.category.__name__, str(caught.message), width)
+
+
+def error_summary(err: BaseException, width: int = OUTPUT_WIDTH) -> str:
+    """« Type : message » d'une exception attrapée, coupé à ``width`` colonnes."""
+    if not isinstance(err, BaseException):
+        raise ValueError(f"error_summary attend une exception ; reçu {type(err).__name__}")
+    return _summary(type(err).__name__, str(err), width)
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
