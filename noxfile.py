@@ -1,20 +1,37 @@
-"""Sessions nox du livre : `nox -s build`, `nox -s tests`, `nox -s lint`, `nox -s tensorboard`.
+"""Sessions nox du livre : `build`, `tests`, `lint`, `tensorboard` et `bench` (`nox -s <session>`).
 
-Les dépendances sont déclarées une seule fois, dans ``pyproject.toml`` (extras ``book``,
-``test``, ``lint``) : chaque session installe ``tp2_src`` en mode éditable avec l'extra
-dont elle a besoin, si bien que les chapitres importent ``tp2_src`` de n'importe quel
-dossier, et qu'une modification de ``tp2_src`` est vue tout de suite.
+Les dépendances sont déclarées une seule fois, dans ``pyproject.toml`` : celles du paquet
+``tp2_src`` dans ``[project]``, celles des outils dans des groupes (``[dependency-groups]``,
+PEP 735) lus ici avec ``nox.project.dependency_groups``. Chaque session installe
+``tp2_src`` en mode éditable : les chapitres l'importent de n'importe quel dossier, et une
+modification de ``tp2_src`` est vue tout de suite. Les options de construction et le nom
+des variables d'environnement viennent de ``tp2_src/settings.py``, partagé avec les tests
+et le banc d'essai.
 """
 
 from __future__ import annotations
 
-import os
+import importlib.util
 from pathlib import Path
 
 import nox
 
+nox.needs_version = ">=2025.2.9"  # nox.project.dependency_groups
+
 ROOT = Path(__file__).resolve().parent
 BUILD_DIR = ROOT / "_build"
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+
+
+def _settings():
+    """``tp2_src/settings.py`` chargé par son chemin : nox n'a pas besoin de tp2_src installé."""
+    spec = importlib.util.spec_from_file_location("tp2_settings", ROOT / "tp2_src" / "settings.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SETTINGS = _settings()
 
 # Le venv est gardé d'une exécution à l'autre : pip n'y réinstalle que ce qui manque.
 nox.options.reuse_venv = "yes"
@@ -22,43 +39,45 @@ nox.options.sessions = ["tests"]
 nox.options.default_venv_backend = "virtualenv"
 
 
+def install(session: nox.Session, *groups: str) -> None:
+    """Installe tp2_src (éditable) et les groupes de dépendances demandés."""
+    requirements = [req for group in groups for req in nox.project.dependency_groups(PYPROJECT, group)]
+    session.install("-e", ".", *requirements)
+
+
 @nox.session
 def build(session: nox.Session) -> None:
     """Exécute chaque chapitre et construit le livre HTML dans ``_build/html``.
 
-    Avertissements traités comme des erreurs (``-W``) et références vérifiées (``-n``) :
-    un chapitre qui lève une erreur inattendue fait échouer la commande. Les arguments
-    après ``--`` sont passés à ``jupyter-book build``.
+    Avertissements traités comme des erreurs (``-W``) et renvois vérifiés (``-n``) : un
+    chapitre qui lève une erreur inattendue fait échouer la commande. Les arguments après
+    ``--`` sont passés à ``jupyter-book build``.
     """
-    session.install("-e", ".[book]")
+    install(session, "book")
     # Le cache d'exécution est invalidé par tp2_src/sphinx_ext/fresh_outputs.py quand tp2_src, les
     # données ou les versions installées changent : un livre construit n'est jamais périmé.
     session.run(
-        "jupyter-book",
-        "build",
-        str(ROOT),
-        "--warningiserror",
-        "--nitpick",
-        "--keep-going",
-        *session.posargs,
-        env={"PYTHONHASHSEED": "0"},
+        "jupyter-book", "build", str(ROOT), *SETTINGS.BUILD_FLAGS, *session.posargs, env=SETTINGS.BUILD_ENV
     )
     session.log(f"Livre construit : ouvrez {BUILD_DIR / 'html' / 'index.html'}")
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Lance la suite de tests (pytest) ; les arguments après ``--`` vont à pytest."""
-    session.install("-e", ".[book,test]")
-    session.run("pytest", *session.posargs, env={"PYTHONHASHSEED": "0"})
+    """Lance la suite de tests (pytest) ; les arguments après ``--`` vont à pytest.
+
+    Palier rapide, sans exécuter les chapitres ni construire le livre :
+    ``nox -s tests -- -m "not book"``.
+    """
+    install(session, "test")
+    session.run("pytest", *session.posargs, env=SETTINGS.BUILD_ENV)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
     """Vérifie le style avec ruff (code, tests et chapitres) ; arguments passés à ruff."""
-    # ruff n'a pas besoin de torch : on n'installe que l'extra « lint » lu dans pyproject.
-    extras = nox.project.load_toml(ROOT / "pyproject.toml")["project"]["optional-dependencies"]
-    session.install(*extras["lint"])
+    # ruff n'a pas besoin de torch : on n'installe que le groupe « lint ».
+    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
     session.run("ruff", "check", *(session.posargs or ["."]))
 
 
@@ -66,10 +85,14 @@ def lint(session: nox.Session) -> None:
 def tensorboard(session: nox.Session) -> None:
     """Lance TensorBoard sur les journaux des chapitres (``runs/`` ou ``$TP2_LOGDIR``).
 
-    Les arguments après ``--`` sont passés à ``tensorboard`` (par exemple ``--port 6007``).
+    Le dossier est celui qu'utilisent les chapitres (``tp2_src.logs.default_logdir``). Les
+    arguments après ``--`` sont passés à ``tensorboard`` (par exemple ``--port 6007``).
     """
-    session.install("-e", ".")
-    logdir = os.environ.get("TP2_LOGDIR") or str(ROOT / "runs")
+    install(session)
+    logdir = session.run(
+        "python", "-c", "from tp2_src.logs import default_logdir; print(default_logdir())",
+        silent=True,
+    ).strip()
     if not Path(logdir).is_dir():
         session.error(f"Aucun journal dans {logdir} : lancez d'abord `nox -s build` ou un chapitre.")
     session.run("tensorboard", "--logdir", logdir, *session.posargs)
@@ -79,7 +102,8 @@ def tensorboard(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Banc d'essai de la construction : scripts, construction à neuf, reconstructions.
 
-    Affiche les durées, leurs rapports et la mémoire maximale (voir BENCHMARKS.md).
+    Affiche les durées, leurs rapports et la mémoire maximale (voir BENCHMARKS.md) ; les
+    arguments après ``--`` sont passés au script.
     """
-    session.install("-e", ".[book]")
+    install(session, "book")
     session.run("python", str(ROOT / "benchmarks" / "bench_build.py"), *session.posargs)

@@ -23,6 +23,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tp2_src.settings import BUILD_ENV, BUILD_FLAGS, LOGDIR_ENV
+
 ROOT = Path(__file__).resolve().parents[1]
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 
@@ -66,8 +68,8 @@ def main() -> None:
             shutil.copy2(ROOT / name, work / name)
         shutil.copytree(ROOT / "book", work / "book", ignore=shutil.ignore_patterns("__pycache__"))
         chapters = sorted((work / "book").glob("[0-9][0-9]_*.py"))
-        env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "TP2_LOGDIR": str(work / "runs")}
-        build = [str(JUPYTER_BOOK), "build", str(work), "--warningiserror", "--nitpick", "--keep-going"]
+        env = {**os.environ, "MPLBACKEND": "Agg", **BUILD_ENV, LOGDIR_ENV: str(work / "runs")}
+        build = [str(JUPYTER_BOOK), "build", str(work), *BUILD_FLAGS]
 
         a = measure([[sys.executable, str(c)] for c in chapters], env, work)
         b = measure([build], env, work)

@@ -42,7 +42,7 @@ import torch
 # Plomberie du livre (exécutée, non affichée) : figures SVG lisibles, valeurs collées,
 # vérifications de ce qu'annonce la prose.
 from tp2_src.figures import french_log_axis, function_split_figure, graph_figure, use_book_style
-from tp2_src.gradcheck import finite_difference_grad
+from tp2_src.finite_diff import finite_difference_grad
 from tp2_src.graph import autograd_graph, check_backward, format_tensor, record_backward, reference_gradients
 from tp2_src.report import glue, glue_figure
 
@@ -206,7 +206,7 @@ fig = graph_figure(scalar_graph, steps=scalar_steps,
 # opération par ligne : chaque ligne ajoute un nœud au graphe.
 
 # %%
-torch.manual_seed(0)  # tirages reproductibles : mêmes nombres à chaque fois
+torch.manual_seed(0)  # tirages reproductibles : mêmes nombres
 d, d_y = 4, 2  # dimension de l'entrée, dimension du code
 x = torch.randn(d, dtype=torch.float64, requires_grad=True)
 theta = torch.randn(d_y, d, dtype=torch.float64, requires_grad=True)
@@ -242,7 +242,8 @@ print(f"ℓ = {loss.item():.6f}")
 # %%
 def parents(node):
     """Les couples (parent, n° de sortie), parent nommé par sa classe."""
-    return [(type(parent).__name__, i) for parent, i in node.next_functions]
+    return [(type(parent).__name__, i)
+            for parent, i in node.next_functions]
 
 
 print("loss.grad_fn :", type(loss.grad_fn).__name__)
@@ -728,7 +729,7 @@ by_hand = {
 # - les {term}`différences finies` centrées
 #   $\big(L_f(\mathbf{m} + \varepsilon\,\mathbf{e}_k) - L_f(\mathbf{m} - \varepsilon\,\mathbf{e}_k)\big) / 2\varepsilon$,
 #   une coordonnée $k$ à la fois ($\mathbf{e}_k$ vaut 1 en $k$, 0 ailleurs ;
-#   `tp2_src.gradcheck.finite_difference_grad`), qui n'utilisent que des évaluations du
+#   `tp2_src.finite_diff.finite_difference_grad`), qui n'utilisent que des évaluations du
 #   coût et aucune dérivée. Dans tout le livre, $\varepsilon$ désigne ce pas de
 #   différences finies.
 
@@ -741,17 +742,20 @@ def loss_fn() -> torch.Tensor:
 
 
 eps = 1e-6
-print("tenseur | forme | max |main − autograd| | max |main − diff. finies|")
+print("tenseur | forme | max |main − autograd| | max |main − diff. fin.|")
 for name, leaf in leaves.items():
     numeric = finite_difference_grad(loss_fn, leaf, eps=eps)
     gap_auto = (by_hand[name] - leaf.grad).abs().max().item()
     gap_num = (by_hand[name] - numeric).abs().max().item()
     shape = "×".join(map(str, leaf.shape))
-    print(f"{name:>7} | {shape:>5} | {gap_auto:>21.2e} | {gap_num:>25.2e}")
-    # Tolérances : l'arrondi du float64 pour autograd ; pour les différences
-    # finies, l'erreur d'arrondi u·|ℓ|/ε (voir plus bas), environ 2e-9 ici.
-    torch.testing.assert_close(by_hand[name], leaf.grad, rtol=1e-10, atol=0)
-    torch.testing.assert_close(by_hand[name], numeric, rtol=1e-6, atol=1e-6)
+    print(f"{name:>7} | {shape:>5} | {gap_auto:>21.2e} | {gap_num:>23.2e}")
+    # Tolérances : l'arrondi du float64 pour autograd ; pour les
+    # différences finies, l'erreur d'arrondi u·|ℓ|/ε (voir plus bas),
+    # environ 2e-9 ici.
+    torch.testing.assert_close(by_hand[name], leaf.grad,
+                               rtol=1e-10, atol=0)
+    torch.testing.assert_close(by_hand[name], numeric,
+                               rtol=1e-6, atol=1e-6)
 print("\n∂ℓ/∂θ (à la main) =\n", by_hand["θ"].numpy().round(4))
 print("∂ℓ/∂θ (autograd)   =\n", theta.grad.numpy().round(4))
 
@@ -766,7 +770,7 @@ print("∂ℓ/∂θ (autograd)   =\n", theta.grad.numpy().round(4))
 # Deux erreurs s'opposent. L'erreur de **troncature** de la formule centrée est en
 # $\varepsilon^2 |\ell'''|/6$ : elle diminue avec $\varepsilon$. Mais chaque évaluation du
 # coût est arrondie, à $u\,|\ell|$ près, où $u = 2^{-53} \approx 1{,}1\times10^{-16}$ est
-# l'**unité d'arrondi** du float64 ; la différence de deux valeurs voisines, divisée par
+# l’**unité d'arrondi** du float64 ; la différence de deux valeurs voisines, divisée par
 # $2\varepsilon$, amplifie cette erreur d’**arrondi** en $u\,|\ell|/\varepsilon$, qui
 # **augmente** quand $\varepsilon$ diminue. Mesurons l'écart maximal sur les
 # {glue:md}`m_size` coordonnées pour plusieurs pas :

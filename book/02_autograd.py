@@ -123,7 +123,8 @@ W = torch.randn(dim_in, dim_out, dtype=torch.float64, requires_grad=True)
 bias = torch.randn(dim_out, dtype=torch.float64, requires_grad=True)
 Y = torch.randn(n, dim_out, dtype=torch.float64, requires_grad=True)
 
-print("gradcheck(linear) :", torch.autograd.gradcheck(linear, (X, W, bias)))
+print("gradcheck(linear) :",
+      torch.autograd.gradcheck(linear, (X, W, bias)))
 print("gradcheck(mse)    :",
       torch.autograd.gradcheck(mse, (X @ W + bias, Y)))
 ours = linear(X, W, bias).grad_fn
@@ -234,7 +235,7 @@ for name, t in {"a": a, "b": b, "c": c, "d": d}.items():
 
 # %%
 def parents(t: torch.Tensor) -> list[str | None]:
-    """Classes des parents du grad_fn de t (None : entrée sans gradient)."""
+    """Classes des parents du grad_fn de t (None : pas de gradient)."""
     return [type(fn).__name__ if fn is not None else None
             for fn, _ in t.grad_fn.next_functions]
 
@@ -388,8 +389,8 @@ print("J aplatie :", tuple(J_flat.shape), "; V aplati :", (V.numel(),))
 vJ = (V.reshape(-1) @ J_flat).reshape(W.shape)
 print("vᵀJ remis à la forme de W :", tuple(vJ.shape))
 XtV = X.detach().T @ V  # la formule de LinearFunction.backward
-print(f"écart max |vᵀJ − W.grad| : {(vJ - W.grad).abs().max().item():.1e}")
-print(f"écart max |XᵀV − W.grad| : {(XtV - W.grad).abs().max().item():.1e}")
+print(f"écart max |vᵀJ − W.grad| : {(vJ - W.grad).abs().max():.1e}")
+print(f"écart max |XᵀV − W.grad| : {(XtV - W.grad).abs().max():.1e}")
 torch.testing.assert_close(vJ, W.grad, rtol=1e-12, atol=1e-12)
 torch.testing.assert_close(XtV, W.grad, rtol=1e-12, atol=1e-12)
 
@@ -503,7 +504,8 @@ print("jacobienne diagonale :",
 print("x.grad      =", x.grad.numpy().round(4))
 print("cos(x)      =", torch.cos(x.detach()).numpy().round(4))
 torch.testing.assert_close(x.grad, torch.cos(x.detach()))
-torch.testing.assert_close(x.grad, torch.ones(5, dtype=torch.float64) @ J)
+ones = torch.ones(5, dtype=torch.float64)
+torch.testing.assert_close(x.grad, ones @ J)
 
 # %% [markdown]
 # Ce raccourci ne vaut que parce que la jacobienne est diagonale : si $y_i$ dépendait de

@@ -18,33 +18,42 @@
 # ```{admonition} Objectifs
 # :class: tip
 # À la fin de ce chapitre, vous saurez :
+# - lire les données Boston Housing (d'où elles viennent, comment lire le fichier) et dire
+#   pourquoi on standardise les variables ;
 # - écrire une descente de gradient **batch** avec autograd, sans contexte ni dérivée
-#   écrite à la main (question 1.1) ;
-# - suivre l'apprentissage dans **TensorBoard** avec `SummaryWriter.add_scalar`, et relire
-#   ce journal (question 1.2) ;
-# - comparer descente batch, **stochastique** et **mini-batch** en époques, en pas de
-#   gradient et en secondes, face à la solution exacte des moindres carrés (question 1.3).
+#   écrite à la main (question 1.1), et la suivre dans **TensorBoard** (question 1.2) ;
+# - choisir le taux d'apprentissage $\eta$ : la limite de stabilité $2/\lambda_{\max}$ ;
+# - écrire les descentes **stochastique** et **mini-batch** avec un `DataLoader`, et les
+#   comparer en époques, en pas de gradient et en secondes, face à la solution exacte des
+#   moindres carrés (question 1.3).
 # ```
 
 # %%
+import time
+
 import matplotlib.pyplot as plt
+import numpy as np
 import torch
 from sklearn.linear_model import LinearRegression
-from torch.utils.tensorboard import SummaryWriter
+from torch.utils.data import DataLoader, TensorDataset
 
-from tp2_src.data import load_boston, standardized_split
+from tp2_src.data import BOSTON_CSV, boston_split, load_boston
 from tp2_src.device import get_device, make_deterministic
-from tp2_src.linreg import TrainingDivergedError, fit_linear_regression, least_squares, mse
-from tp2_src.logs import default_logdir, fresh_run_dir, read_scalars
+from tp2_src.linreg import fit_linear_regression, least_squares, linear_mse
+from tp2_src.logs import logged_run, read_scalars
 from tp2_src.plots import plot_losses
-from tp2_src.report import glue, show_table
+from tp2_src.report import error_summary, french_number, show_table
+from tp2_src.training import TrainingDivergedError
 
 make_deterministic(seed=0)  # mêmes nombres à chaque exécution
 device = get_device()  # CUDA s'il y en a une, sinon le processeur
 
 # %% tags=["remove-cell"]
-# Plomberie du livre (exécutée, non affichée) : figures SVG lisibles.
-from tp2_src.figures import use_book_style
+# Plomberie du livre (exécutée, non affichée) : figures SVG lisibles, valeurs collées,
+# vérification de ce qu'annonce la prose.
+from tp2_src.figures import french_log_axis, use_book_style
+from tp2_src.plots import legend_below
+from tp2_src.report import glue
 
 use_book_style()
 
@@ -54,7 +63,12 @@ use_book_style()
 # Le jeu de données décrit 506 quartiers de la région de Boston en 1970 par 13 variables
 # (taux de criminalité `CRIM`, nombre moyen de pièces `RM`, part de population modeste
 # `LSTAT`…). La cible `MEDV` est la valeur médiane des logements, en milliers de dollars.
-# Le fichier est livré avec `tp2_src` (empreinte vérifiée à chaque chargement).
+# Il vient d'une étude de D. Harrison et D. L. Rubinfeld, « Hedonic prices and the demand
+# for clean air » (*Journal of Environmental Economics and Management*, 1978), et a été
+# diffusé par StatLib, la bibliothèque de données de l'université Carnegie Mellon.
+# scikit-learn le livrait (`sklearn.datasets.load_boston`) jusqu'à sa version 1.2, qui
+# l'a retiré ; `tp2_src` en embarque une copie exacte, dont l'empreinte est vérifiée à
+# chaque chargement.
 #
 # ```{admonition} Un jeu de données controversé
 # :class: warning
@@ -66,31 +80,62 @@ use_book_style()
 # l'utilisons ici que comme petit problème de régression, pour comparer des algorithmes
 # d'optimisation ; il ne faut en tirer aucune conclusion sur les prix ou les populations.
 # ```
+#
+# Le fichier est un CSV ordinaire : une première ligne donne le nombre d'exemples et de
+# variables, la deuxième les noms des colonnes, puis viennent les 506 lignes. NumPy suffit
+# pour le lire :
+
+# %%
+with open(BOSTON_CSV, encoding="utf-8") as f:
+    header = f.readline().strip().split(",")[:2]
+    names = [name.strip('"') for name in f.readline().strip().split(",")]
+table = np.loadtxt(BOSTON_CSV, delimiter=",", skiprows=2, dtype=np.float32)
+print("annoncé :", header, "| lu :", table.shape)
+print("colonnes :", " ".join(names))
+
+# %% [markdown]
+# Les 13 premières colonnes sont les variables, la dernière la cible. La fonction
+# `load_boston` de `tp2_src` fait la même lecture, après avoir vérifié l'empreinte du
+# fichier, et rend des tenseurs :
 
 # %%
 data = load_boston()
-print("X :", tuple(data.X.shape), data.X.dtype, "| y :", tuple(data.y.shape))
-print("variables :", ", ".join(data.feature_names))
-print(f"MEDV : de {data.y.min():.1f} à {data.y.max():.1f} k$, moyenne {data.y.mean():.2f} k$")
+print("X :", tuple(data.X.shape), "; y :", tuple(data.y.shape))
+print("variables :", " ".join(data.feature_names))
+print("mêmes nombres que NumPy :",
+      np.array_equal(data.X.numpy(), table[:, :13]),
+      np.array_equal(data.y.numpy(), table[:, 13]))
+print(f"MEDV : de {data.y.min():.1f} à {data.y.max():.1f} k$, "
+      f"moyenne {data.y.mean():.2f} k$")
 
 # %% [markdown]
+# ## 3.2 Découper et standardiser
+#
 # On garde 20 % des quartiers pour le test (découpage `train_test_split` de scikit-learn,
 # tiré avec une graine fixe), et l'on **standardise** chaque variable (moyenne nulle,
 # écart-type 1, `StandardScaler` de scikit-learn) avec les statistiques de la partie
-# apprentissage seulement : calculées sur tout le jeu, elles laisseraient fuir
-# de l'information du test. Sans standardisation, `TAX` (centaines) et `NOX` (dixièmes)
-# auraient des gradients d'échelles si différentes qu'aucun taux d'apprentissage unique ne
-# conviendrait.
+# apprentissage seulement : calculées sur tout le jeu, elles laisseraient fuir de
+# l'information du test. `boston_split` de `tp2_src` fait les deux ; il sait aussi
+# découper sans standardiser, ce qui servira à voir, à la section 3.4, ce que la
+# standardisation évite.
 
 # %%
-split = standardized_split(data.X, data.y, test_size=0.2, seed=0)
-X_train, y_train, X_test, y_test = split.to(device).tensors()
-print(f"apprentissage : {tuple(X_train.shape)}, test : {tuple(X_test.shape)}")
-print(f"apprentissage : plus grande |moyenne| {X_train.mean(0).abs().max():.1e}, "
-      f"écarts-types entre {X_train.std(0, unbiased=False).min():.4f} et {X_train.std(0, unbiased=False).max():.4f}")
+split = boston_split(device=device)
+X_train, y_train, X_test, y_test = split.tensors()
+raw = boston_split(device=device, standardize=False)  # variables brutes
+print("apprentissage :", tuple(X_train.shape), "; test :",
+      tuple(X_test.shape))
+means, stds = X_train.mean(0), X_train.std(0, unbiased=False)
+print(f"standardisées : |moyennes| ≤ {means.abs().max():.1e}, "
+      f"écarts-types de {stds.min():.4f} à {stds.max():.4f}")
+raw_stds = raw.X_train.std(0, unbiased=False)
+low, high = raw_stds.argmin().item(), raw_stds.argmax().item()
+names = data.feature_names
+print(f"brutes : écarts-types de {raw_stds[low]:.3f} ({names[low]}) "
+      f"à {raw_stds[high]:.1f} ({names[high]})")
 
 # %% [markdown]
-# ## 3.2 Descente de gradient batch avec autograd (questions 1.1 et 1.2)
+# ## 3.3 Descente de gradient batch avec autograd (questions 1.1 et 1.2)
 #
 # Le modèle est $\hat{y} = X\mathbf{w} + b$, et le coût, l'erreur quadratique moyenne
 # $\ell(\mathbf{w}, b) = \frac{1}{N}\lVert X\mathbf{w} + b - \mathbf{y}\rVert^2$. Au TME 1, il
@@ -103,14 +148,20 @@ print(f"apprentissage : plus grande |moyenne| {X_train.mean(0).abs().max():.1e},
 #
 # 1. passe avant : prédictions et coût ;
 # 2. passe arrière : `loss.backward()` ;
-# 3. mise à jour $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\nabla_{\mathbf{w}}\ell$ ($\eta$ est le\n#    {term}`taux d'apprentissage`, `lr` dans le code),
+# 3. mise à jour $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\nabla_{\mathbf{w}}\ell$ (et de
+#    même pour $b$), où $\eta$ est le {term}`taux d'apprentissage` (`lr` dans le code),
 #    **sous `torch.no_grad()`** : la mise à jour ne doit pas entrer dans le graphe ;
 # 4. remise à zéro des gradients, sinon ils s'accumulent (chapitre 2).
 #
+# On compte les itérations en {term}`époques <époque>` : une époque est un passage complet
+# sur les données d'apprentissage. En descente batch, chaque itération voit toutes les
+# données : une époque est donc un seul pas de gradient (la section 3.5 change cela).
+#
 # Pour la question 1.2, on journalise à chaque époque les coûts d'apprentissage et de test
-# avec `SummaryWriter.add_scalar(tag, valeur, époque)`. Chaque expérience écrit dans son
-# propre dossier sous `runs/` (à la racine du dépôt, ou dans le dossier désigné par la
-# variable d'environnement `TP2_LOGDIR`).
+# avec `writer.add_scalar(tag, valeur, époque)`. `logged_run(nom)` (de `tp2_src.logs`)
+# ouvre un `SummaryWriter` dans un dossier neuf `runs/<nom>` (à la racine du dépôt, ou dans
+# le dossier désigné par la variable d'environnement `TP2_LOGDIR`) et le ferme à la fin du
+# bloc `with`.
 #
 # ```{exercise} Question 1.1 — descente batch avec autograd
 # :label: q1-1
@@ -125,37 +176,57 @@ print(f"apprentissage : plus grande |moyenne| {X_train.mean(0).abs().max():.1e},
 # :class: dropdown
 # ```
 #
-# La boucle ci-dessous suit les quatre étapes. Les deux lignes `writer.add_scalar`
-# préparent déjà la question 1.2.
+# Les quatre étapes, 100 fois, avec $\eta = 0{,}1$ ; les deux `writer.add_scalar` de la
+# boucle préparent la question 1.2.
 
-# %%
+# %% tags=["solution"]
 lr, num_epochs = 0.1, 100
 w = torch.zeros(X_train.shape[1], device=device, requires_grad=True)
 b = torch.zeros((), device=device, requires_grad=True)
 
-run = fresh_run_dir("q1-batch-manuel")
-writer = SummaryWriter(run)
-writer.add_scalar("loss/train", mse(X_train, y_train, w, b), 0)  # coûts initiaux (époque 0)
-writer.add_scalar("loss/test", mse(X_test, y_test, w, b), 0)
-for epoch in range(1, num_epochs + 1):
-    y_hat = X_train @ w + b  # 1. passe avant
-    loss = ((y_hat - y_train) ** 2).mean()
-    loss.backward()  # 2. passe arrière : w.grad et b.grad
-    with torch.no_grad():  # 3. mise à jour, hors du graphe
-        w -= lr * w.grad
-        b -= lr * b.grad
-    w.grad.zero_()  # 4. sinon le gradient suivant s'ajouterait à celui-ci
-    b.grad.zero_()
-    writer.add_scalar("loss/train", mse(X_train, y_train, w, b), epoch)
-    writer.add_scalar("loss/test", mse(X_test, y_test, w, b), epoch)
-writer.close()
-print(f"après {num_epochs} époques : MSE apprentissage {mse(X_train, y_train, w, b):.3f}, "
-      f"test {mse(X_test, y_test, w, b):.3f}")
-print("journal :", run.relative_to(default_logdir().parent))
+with logged_run("q1-batch") as writer:
+    train_mse = linear_mse(X_train, y_train, w, b)  # coût de départ
+    test_mse = linear_mse(X_test, y_test, w, b)
+    writer.add_scalar("loss/train", train_mse, 0)
+    writer.add_scalar("loss/test", test_mse, 0)
+    for epoch in range(1, num_epochs + 1):
+        # 1. passe avant
+        loss = ((X_train @ w + b - y_train) ** 2).mean()
+        loss.backward()  # 2. passe arrière : w.grad et b.grad
+        with torch.no_grad():  # 3. mise à jour, hors du graphe
+            w -= lr * w.grad
+            b -= lr * b.grad
+        # 4. remise à zéro, sinon le gradient suivant s'y ajouterait
+        w.grad.zero_()
+        b.grad.zero_()
+        train_mse = linear_mse(X_train, y_train, w, b)
+        test_mse = linear_mse(X_test, y_test, w, b)
+        writer.add_scalar("loss/train", train_mse, epoch)
+        writer.add_scalar("loss/test", test_mse, epoch)
+print(f"après {num_epochs} époques : MSE apprentissage "
+      f"{train_mse:.3f}, test {test_mse:.3f}")
 
 # %% [markdown]
-# Pourquoi `torch.no_grad()` ? Sans lui, PyTorch refuse de modifier sur place une feuille
-# qui demande un gradient — la modification devrait elle-même entrer dans le graphe :
+# ```{solution-end}
+# ```
+#
+# Les valeurs de `linear_mse` (de `tp2_src.linreg`) sont calculées sans graphe : mesurer le
+# coût ne doit pas changer la passe arrière. Pour la suite, `fit_linear_regression` (de
+# `tp2_src.linreg`) reprend exactement cette boucle, en notant en plus les MSE, le nombre
+# de pas et le temps à chaque époque. Elle donne les mêmes paramètres, bit pour bit :
+
+# %%
+w_helper, b_helper, _ = fit_linear_regression(
+    *split.tensors(), method="batch", lr=lr, num_epochs=num_epochs)
+print("mêmes paramètres :", torch.equal(w.detach(), w_helper),
+      torch.equal(b.detach(), b_helper))
+
+# %% [markdown]
+# Pourquoi `torch.no_grad()` ? Parce que la mise à jour n'est pas un calcul à dériver. Si
+# autograd l'enregistrait, `w` deviendrait le résultat d'une opération, avec un `grad_fn` :
+# ce ne serait plus une feuille, et il ne recevrait plus de `.grad` (chapitre 2). PyTorch
+# refuse donc de modifier sur place, hors de `torch.no_grad()`, une feuille qui demande un
+# gradient :
 
 # %%
 loss = ((X_train @ w + b - y_train) ** 2).mean()
@@ -163,14 +234,10 @@ loss.backward()
 try:
     w -= lr * w.grad
 except RuntimeError as err:
-    print("RuntimeError :", err)
-w.grad = None  # on jette ce gradient : il ne servira pas
-b.grad = None
+    print(error_summary(err))
+w.grad = b.grad = None  # on jette ce gradient : il ne servira pas
 
 # %% [markdown]
-# ```{solution-end}
-# ```
-#
 # ### Suivre l'apprentissage dans TensorBoard
 #
 # Pour suivre les courbes pendant l'apprentissage, lancez TensorBoard dans un terminal,
@@ -181,8 +248,8 @@ b.grad = None
 # ```
 #
 # Le livre, lui, relit les mêmes fichiers d'événements avec le lecteur de TensorBoard
-# (`EventAccumulator`, via `tp2_src.logs.read_scalars`) : la figure ci-dessous montre donc
-# exactement ce qui a été journalisé.
+# (`EventAccumulator`, via `tp2_src.logs.read_scalars`) : la figure de la question 1.2
+# montre donc exactement ce qui a été journalisé.
 #
 # ```{exercise} Question 1.2 — Boston Housing et TensorBoard
 # :label: q1-2
@@ -196,44 +263,209 @@ b.grad = None
 # :class: dropdown
 # ```
 #
-# La boucle de la question 1.1 a écrit les deux séries `loss/train` et `loss/test` dans
-# son dossier ; on les relit ({numref}`fig-q12`).
+# La boucle de la question 1.1 a écrit `loss/train` et `loss/test` ; on les relit, puis on
+# les trace ({numref}`fig-q12`, ci-dessous).
 
-# %%
-logged = read_scalars(run)
+# %% tags=["solution"]
+logged = read_scalars(writer.log_dir)
 for tag, (steps, values) in logged.items():
-    print(f"{tag} : {len(steps)} points, époques {steps[0]} à {steps[-1]}, de {values[0]:.1f} à {values[-1]:.3f}")
+    print(f"{tag} : {len(steps)} points, époques {steps[0]} à "
+          f"{steps[-1]}, de {values[0]:.1f} à {values[-1]:.3f}")
 
-# %% mystnb={"figure": {"caption": "Question 1.2 : les coûts d'apprentissage (trait plein) et de test (tirets) de la descente batch, à chaque époque, relus dans le journal TensorBoard (MSE en échelle logarithmique).", "name": "fig-q12"}, "image": {"alt": "Deux courbes décroissantes en échelle logarithmique sur 100 époques : la MSE d'apprentissage descend continûment, la MSE de test descend puis se stabilise un peu plus haut."}}
+# %% [markdown]
+# ```{solution-end}
+# ```
+
+# %% mystnb={"figure": {"caption": "Question 1.2 : les coûts d'apprentissage (trait plein) et de test (tirets) de la descente batch, à chaque époque, relus dans le journal TensorBoard (MSE en échelle logarithmique).", "name": "fig-q12"}, "image": {"alt": "Deux courbes décroissantes en échelle logarithmique sur 100 époques : la MSE d'apprentissage descend continûment, la MSE de test descend aussi puis se stabilise un peu plus haut."}}
 fig, ax = plt.subplots(figsize=(7, 3.8))
-plot_losses(ax, {"batch (boucle ci-dessus)": logged})
+plot_losses(ax, {"batch (question 1.1)": logged})
 ax.set_title("Coûts journalisés dans TensorBoard, relus")
 fig.tight_layout()
 
 # %% [markdown]
 # Le coût d'apprentissage décroît à chaque époque, comme on l'attend d'une descente batch
-# avec un taux d'apprentissage assez petit. Le coût de test décroît aussi puis se stabilise plus haut :
-# le modèle linéaire ne peut pas tout expliquer, et les quartiers du test ne sont pas ceux
-# sur lesquels il a appris.
+# avec un taux d'apprentissage assez petit (la section suivante dit « assez petit » par
+# rapport à quoi). Le coût de test décroît aussi, puis se stabilise plus haut que celui
+# d'apprentissage : le modèle a été ajusté aux quartiers d'apprentissage, et ceux du test
+# sont d'autres quartiers.
 #
-# ```{solution-end}
-# ```
+# ## 3.4 Choisir le taux d'apprentissage
 #
-# ## 3.3 Stochastique, mini-batch et batch (question 1.3)
+# Écrivons $\boldsymbol{\beta} = (\mathbf{w}, b)$ et $A = [X, \mathbf{1}]$, la matrice
+# des données complétée d'une colonne de 1 (elle porte le biais). Le coût est quadratique :
+#
+# $$
+# \ell(\boldsymbol{\beta}) = \tfrac{1}{N}\lVert A\boldsymbol{\beta} - \mathbf{y}\rVert^2,
+# \qquad
+# \nabla\ell(\boldsymbol{\beta}) = \tfrac{2}{N}A^\top(A\boldsymbol{\beta} - \mathbf{y}),
+# \qquad
+# H = \nabla^2\ell = \tfrac{2}{N}A^\top A .
+# $$
+#
+# La {term}`hessienne` $H$ ne dépend pas de $\boldsymbol{\beta}$. À l'optimum
+# $\boldsymbol{\beta}^\star$, le gradient s'annule, donc
+# $\nabla\ell(\boldsymbol{\beta}) = H(\boldsymbol{\beta} - \boldsymbol{\beta}^\star)$, et un
+# pas de descente batch donne
+#
+# $$
+# \boldsymbol{\beta}_{t+1} - \boldsymbol{\beta}^\star
+# = (I - \eta H)\,(\boldsymbol{\beta}_t - \boldsymbol{\beta}^\star).
+# $$
+#
+# Dans la base des vecteurs propres de $H$, chaque composante de l'erreur est multipliée à
+# chaque pas par $1 - \eta\lambda_i$. L'erreur diminue si et seulement si
+# $|1 - \eta\lambda_i| < 1$ pour toutes les valeurs propres, c'est-à-dire
+# $0 < \eta < 2/\lambda_{\max}$. Au-delà, la composante de $\lambda_{\max}$ change de
+# signe et grandit à chaque pas : la descente diverge. Et c'est la plus petite valeur
+# propre qui fixe la lenteur : sa composante ne diminue que d'un facteur
+# $1 - \eta\lambda_{\min}$ par pas. Le rapport $\lambda_{\max}/\lambda_{\min}$ (le
+# conditionnement) mesure donc la difficulté du problème.
+#
+# Calculons $H$ (`mse_hessian` de `tp2_src.linreg`), ses valeurs propres, et l'optimum
+# $\boldsymbol{\beta}^\star$ lui-même : c'est la solution exacte des moindres carrés,
+# que `least_squares` calcule directement (la section 3.5 y revient).
+
+# %%
+from tp2_src.linreg import mse_hessian  # la hessienne (2/N) AᵀA
+
+w_star, b_star = least_squares(X_train, y_train)  # l'optimum β* (§ 3.5)
+optimum = linear_mse(X_train, y_train, w_star, b_star)
+print(f"à l'optimum, MSE d'apprentissage {optimum:.3f}")
+eigenvalues = torch.linalg.eigvalsh(mse_hessian(X_train.double()))
+lam_min, lam_max = eigenvalues.min().item(), eigenvalues.max().item()
+limit = 2 / lam_max
+print(f"λ_max = {lam_max:.4g}, λ_min = {lam_min:.3g}, "
+      f"rapport {lam_max / lam_min:.3g} ; stable pour η < {limit:.3g}")
+
+# %% [markdown]
+# Sur les variables standardisées, la limite est donc $2/\lambda_{\max} \approx$
+# {glue:md}`lr_limit`. Vérifions-la : quatre taux d'apprentissage, de trop petit à trop
+# grand. Pour le dernier, `fit_linear_regression` lève `TrainingDivergedError` dès que la
+# perte n'est plus finie ; l'erreur garde l'historique déjà mesuré, que l'on trace jusqu'à
+# la divergence ({numref}`fig-taux`).
+
+# %%
+learning_rates = {"trop petit": 0.01, "bon": 0.1,
+                  "sous la limite": 0.95 * limit,
+                  "au-dessus": 1.25 * limit}
+sweep = {}
+for label, rate in learning_rates.items():
+    try:
+        _, _, sweep[label] = fit_linear_regression(
+            *split.tensors(), method="batch", lr=rate, num_epochs=150)
+    except TrainingDivergedError as err:
+        print(f"η = {rate:.3f} :")
+        print(error_summary(err))
+        sweep[label] = err.history
+for label, h in sweep.items():
+    print(f"η = {learning_rates[label]:.3f} ({label}) : dernière époque "
+          f"mesurée {h.epochs[-1]}, MSE {h.train_mse[-1]:.4g}")
+
+# %% tags=["remove-input"] mystnb={"figure": {"caption": "Descente batch pour quatre taux d'apprentissage $\\eta$ autour de la limite de stabilité $2/\\lambda_{\\max}$. À gauche, l'écart relatif de la MSE d'apprentissage à l'optimum, $(\\ell - \\ell^\\star)/\\ell^\\star$ ; à droite, la MSE elle-même, où la courbe au-dessus de la limite s'arrête quand la perte cesse d'être finie (échelles verticales logarithmiques).", "name": "fig-taux"}, "image": {"alt": "Deux graphiques par époque, axes verticaux logarithmiques. À gauche, l'écart relatif à l'optimum : η = 0,01 décroît lentement ; η = 0,1 décroît vite ; juste sous la limite, l'écart décroît plus vite encore ; au-dessus de la limite, il remonte. À droite, la MSE : la courbe au-dessus de la limite baisse d'abord, puis monte en ligne droite jusqu'à plus de 10³⁰ avant de s'arrêter."}}
+fig, axes = plt.subplots(1, 2, figsize=(7, 3.6))
+for label, h in sweep.items():
+    gap = [max(v / optimum - 1, 1e-9) for v in h.train_mse]
+    axes[0].plot(h.epochs, gap, label=f"η = {learning_rates[label]:.3f} ({label})")
+    axes[1].plot(h.epochs, h.train_mse)
+axes[0].set_ylim(1e-5, 1e2)
+axes[0].set_ylabel("écart relatif à l'optimum")
+axes[1].set_ylabel("MSE d'apprentissage")
+for ax in axes:
+    ax.set_yscale("log")
+    ax.set_xlabel("époque")
+    french_log_axis(ax, which="y")
+    ax.grid(True, which="major", alpha=0.3)
+legend_below(fig, axes[0])
+
+# %% tags=["remove-cell"]
+glue("optimum_train", optimum, ".2f")
+glue("lr_limit", limit, ".3f")
+glue("lr_best", 2 / (lam_max + lam_min), ".3f")
+glue("diverged_epoch", len(sweep["au-dessus"].epochs), "d")
+gaps = {label: 100 * (h.train_mse[-1] / optimum - 1) for label, h in sweep.items()}
+glue("gap_small", gaps["trop petit"], ".1f")
+glue("gap_good", gaps["bon"], ".2f")
+glue("gap_edge", gaps["sous la limite"], ".3f")
+assert gaps["trop petit"] > 10 * gaps["bon"] > 10 * gaps["sous la limite"] > 0
+assert sweep["au-dessus"].epochs[-1] < 150 and sweep["sous la limite"].epochs[-1] == 150
+edge = sweep["sous la limite"].train_mse
+assert all(b < a for a, b in zip(edge, edge[1:]))  # sous la limite, le coût baisse toujours
+above = sweep["au-dessus"].train_mse
+assert above[1] < above[0] and above[-1] > above[0]  # baisse d'abord, puis explose
+
+# %% [markdown]
+# Après 150 époques, le taux trop petit reste à {glue:md}`gap_small` % au-dessus de
+# l'optimum, contre {glue:md}`gap_good` % pour $\eta = 0{,}1$, et {glue:md}`gap_edge` %
+# juste sous la limite : là, la composante de $\lambda_{\max}$ change de signe à chaque
+# pas, avec un facteur $|1 - \eta\lambda_{\max}|$ proche de 1, mais elle décroît, et le
+# coût baisse à chaque époque. Au-dessus de la limite, le coût commence par baisser : au
+# départ, l'erreur vient surtout des autres directions, qui diminuent ; la composante de
+# $\lambda_{\max}$, minuscule, grandit d'un facteur $|1 - \eta\lambda_{\max}| = 1{,}5$ par
+# pas, finit par tout emporter, et la perte cesse d'être finie à l'époque
+# {glue:md}`diverged_epoch`. Pour un coût quadratique, le meilleur taux constant est
+# $2/(\lambda_{\max} + \lambda_{\min}) \approx$ {glue:md}`lr_best`, tout près de la
+# limite ; $\eta = 0{,}1$, que nous gardons, est un choix prudent.
+#
+# ### Et sans standardisation ?
+#
+# Sur les variables brutes, la hessienne est bien plus mal conditionnée : `TAX` se compte
+# en centaines, `NOX` en dixièmes.
+
+# %%
+for label, X in (("standardisées", X_train), ("brutes", raw.X_train)):
+    ev = torch.linalg.eigvalsh(mse_hessian(X.double()))
+    print(f"{label:<13} : λ_max {ev.max():<9.4g} λ_min {ev.min():<8.3g} "
+          f"rapport {ev.max() / ev.min():.3g}")
+
+# %% [markdown]
+# Le rapport passe de moins de cent à des centaines de millions. Un taux assez petit pour
+# ne pas diverger dans la direction la plus raide n'avance alors presque pas dans la plus
+# plate. Essayons le taux qui convient aux variables standardisées, puis 90 % de la limite
+# de stabilité des variables brutes :
+
+# %%
+try:
+    fit_linear_regression(*raw.tensors(), method="batch", lr=0.1,
+                          num_epochs=100)
+except TrainingDivergedError as err:
+    print("brutes, η = 0,1 :")
+    print(error_summary(err))
+ev_raw = torch.linalg.eigvalsh(mse_hessian(raw.X_train.double()))
+safe_lr = 0.9 * 2 / ev_raw.max().item()
+_, _, raw_hist = fit_linear_regression(*raw.tensors(), method="batch",
+                                       lr=safe_lr, num_epochs=100)
+print(f"brutes, η = {safe_lr:.1e} : MSE {raw_hist.train_mse[-1]:.2f} "
+      "après 100 époques")
+print(f"standardisées, η = 0,1 : MSE {sweep['bon'].train_mse[100]:.2f} "
+      "après 100 époques")
+
+# %% tags=["remove-cell"]
+glue("raw_lr", safe_lr, ".1e")
+glue("raw_mse", raw_hist.train_mse[-1], ".1f")
+glue("std_mse", sweep["bon"].train_mse[100], ".2f")
+assert raw_hist.train_mse[-1] > 2 * optimum > sweep["bon"].train_mse[100]
+
+# %% [markdown]
+# Sur les variables brutes, le taux 0,1 fait exploser le coût en quelques pas ; un taux
+# assez petit pour rester stable ({glue:md}`raw_lr`) laisse, après 100 époques, une MSE
+# de {glue:md}`raw_mse`, loin de l'optimum ({glue:md}`optimum_train`, le même pour les deux
+# versions des données). Aucun taux unique ne convient à toutes les directions. Sur les
+# variables standardisées, le même calcul arrive à {glue:md}`std_mse`.
+#
+# ## 3.5 Stochastique, mini-batch et batch (question 1.3)
 #
 # La descente batch calcule le gradient exact du coût, mais sur **tous** les exemples à
 # chaque pas. Deux variantes font des pas plus nombreux et moins chers, avec un gradient
-# estimé :
+# estimé sur une partie des exemples :
 #
 # - **stochastique** : un pas par exemple, tiré dans un ordre aléatoire ;
-# - **mini-batch** : un pas par lot de quelques exemples (ici 32).
+# - **mini-batch** : un pas par {term}`lot` de quelques exemples (ici 32).
 #
-# Les lots viennent d'un `DataLoader` sur un `TensorDataset`, mélangés par un générateur
-# de graine fixe. La fonction `fit_linear_regression` de `tp2_src.linreg` reprend
-# exactement la boucle de la section précédente, avec ce `DataLoader`, le chronométrage
-# des pas et le journal TensorBoard. Chaque méthode reçoit son propre taux
-# d'apprentissage : un gradient estimé sur un seul exemple est bruité, et demande un taux
-# plus petit pour ne pas osciller.
+# Les lots viennent d'un `DataLoader` sur un `TensorDataset` : à chaque époque, il
+# mélange les exemples (`shuffle=True`) avec un générateur de graine fixe, et les rend par
+# paquets de `batch_size`. Les trois descentes ne diffèrent que par cette taille : $N$
+# pour le batch, 1 pour le stochastique, 32 pour le mini-batch. Une époque compte donc
+# 1 pas en batch, 404 en stochastique et 13 en mini-batch.
 #
 # ```{exercise} Question 1.3 — stochastique et mini-batch
 # :label: q1-3
@@ -246,240 +478,416 @@ fig.tight_layout()
 # ```{solution-start} q1-3
 # :class: dropdown
 # ```
+#
+# La boucle de la question 1.1, où la passe avant porte sur un lot au lieu du jeu entier ;
+# la comparaison est faite dans la suite de la section. Les taux d'apprentissage, 0,001
+# pour le stochastique et 0,01 pour le mini-batch, sont discutés plus bas.
 
-# %%
-settings = {
-    "batch": {"lr": 0.1},
-    "mini-batch": {"lr": 0.01, "batch_size": 32},
-    "stochastic": {"lr": 0.001},
-}
-labels = {"batch": "batch", "mini-batch": "mini-batch", "stochastic": "stochastique"}
-histories, runs = {}, {}
-for method, kwargs in settings.items():
-    run = fresh_run_dir(method)
-    with SummaryWriter(run) as writer:
-        histories[method] = fit_linear_regression(
-            X_train, y_train, X_test, y_test,
-            method=method, num_epochs=num_epochs, seed=0, writer=writer, **kwargs,
-        )
-    runs[labels[method]] = read_scalars(run)
-    h = histories[method]
-    print(f"{labels[method]:>12} : lr={h.lr}, lots de {h.batch_size}, {h.steps[-1]} pas, "
-          f"MSE apprentissage {h.train_mse[-1]:.3f}")
+# %% tags=["solution"]
+def descent(batch_size: int, lr: float, run: str,
+            num_epochs: int = 100):
+    """Descente de gradient sur des lots mélangés de batch_size."""
+    n_features = X_train.shape[1]
+    w = torch.zeros(n_features, device=device, requires_grad=True)
+    b = torch.zeros((), device=device, requires_grad=True)
+    g = torch.Generator().manual_seed(0)  # mêmes mélanges
+    data = TensorDataset(X_train, y_train)
+    loader = DataLoader(data, batch_size=batch_size, shuffle=True,
+                        generator=g)
+    with logged_run(run) as writer:
+        for epoch in range(num_epochs + 1):
+            if epoch > 0:  # l'époque 0 : le point de départ
+                for X, y in loader:  # un pas par lot
+                    loss = ((X @ w + b - y) ** 2).mean()
+                    loss.backward()
+                    with torch.no_grad():
+                        w -= lr * w.grad
+                        b -= lr * b.grad
+                    w.grad.zero_()
+                    b.grad.zero_()
+            train_mse = linear_mse(X_train, y_train, w, b)
+            writer.add_scalar("loss/train", train_mse, epoch)
+            test_mse = linear_mse(X_test, y_test, w, b)
+            writer.add_scalar("loss/test", test_mse, epoch)
+    print(f"{run} : MSE apprentissage {train_mse:.3f}, "
+          f"test {test_mse:.3f}")
+    return w.detach(), b.detach()
 
-# La version outillée de la boucle donne exactement les poids de la boucle écrite en 3.2.
-torch.testing.assert_close(histories["batch"].w, w.detach())
-torch.testing.assert_close(histories["batch"].b, b.detach())
+
+w_sto, b_sto = descent(batch_size=1, lr=0.001,
+                       run="q1-stochastique")
+w_mini, b_mini = descent(batch_size=32, lr=0.01,
+                         run="q1-mini-batch")
 
 # %% [markdown]
-# La {numref}`fig-q13` est relue dans les journaux. En traits pleins, l'apprentissage ;
-# en tirets, le test. L'axe du nombre de pas est logarithmique (le point de départ, à 0
-# pas, n'y figure donc pas), et les coûts sont journalisés une fois par époque : la courbe
-# stochastique commence après 404 pas.
+# ```{solution-end}
+# ```
+#
+# Pour comparer les méthodes en pas de gradient et en secondes, il faut compter les pas
+# et chronométrer : `fit_linear_regression` reprend exactement la même boucle (mêmes lots,
+# tirés par la même graine) en notant, à chaque époque, le nombre de pas et le temps passé
+# dans les seuls pas. Elle retrouve les paramètres de la boucle ci-dessus, bit pour bit. On
+# ajoute un quatrième réglage, le mini-batch avec un taux cinq fois plus grand, pour voir
+# ce que le taux change.
 
-# %% mystnb={"figure": {"caption": "Question 1.3 : MSE d'apprentissage (traits pleins) et de test (tirets) des descentes batch, mini-batch et stochastique, par époque (à gauche) et par pas de gradient (à droite, échelle logarithmique), relues dans TensorBoard.", "name": "fig-q13"}, "image": {"alt": "Deux graphiques côte à côte, MSE en échelle logarithmique. Par époque, la descente stochastique atteint le plus vite le bas, puis le mini-batch, puis le batch. Par pas de gradient, l'ordre s'inverse : le batch arrive en bas en le moins de pas."}}
-fig, axes = plt.subplots(1, 2, figsize=(7, 3.8), sharey=True)
-plot_losses(axes[0], runs)
-plot_losses(axes[1], runs, x_tag="progress/steps", logx=True, legend=False)
-axes[0].set_title("par époque")
-axes[1].set_title("par pas de gradient")
-fig.tight_layout()
+# %%
+settings = {"batch": ("batch", 0.1),
+            "mini-batch": ("mini-batch", 0.01),
+            "stochastique": ("stochastic", 0.001),
+            "mini-batch, η = 0,05": ("mini-batch", 0.05)}
+histories, runs, params = {}, {}, {}
+for label, (method, rate) in settings.items():
+    with logged_run(f"q1-compare-{method}-lr{rate:g}") as writer:
+        *params[label], histories[label] = fit_linear_regression(
+            *split.tensors(), method=method, lr=rate, num_epochs=100,
+            seed=0, writer=writer)
+    runs[label] = read_scalars(writer.log_dir)
+loops = {"stochastique": (w_sto, b_sto), "mini-batch": (w_mini, b_mini)}
+for label, (w_loop, b_loop) in loops.items():
+    w_fit, b_fit = params[label]
+    same = torch.equal(w_fit, w_loop) and torch.equal(b_fit, b_loop)
+    print(f"{label} : mêmes paramètres qu'en clair : {same}")
 
 # %% [markdown]
 # **Face à l'optimum exact.** La régression linéaire a une solution exacte : les moindres
-# carrés, que `torch.linalg.lstsq` calcule sur la matrice $[X, \mathbf{1}]$ (la colonne de
-# 1 porte le biais). scikit-learn (`LinearRegression`) donne la même solution ; ces deux
-# lignes de référence sont calculées sur le même découpage.
+# carrés, que `torch.linalg.lstsq` calcule sur la matrice $A = [X, \mathbf{1}]$
+# (`least_squares`, déjà utilisé à la section 3.4). scikit-learn (`LinearRegression`)
+# donne la même solution :
 
 # %%
-w_star, b_star = least_squares(X_train, y_train)  # torch.linalg.lstsq sur [X, 1]
 sk = LinearRegression().fit(X_train.cpu().numpy(), y_train.cpu().numpy())
 w_sk = torch.from_numpy(sk.coef_).float().to(device)
-b_sk = torch.tensor(sk.intercept_, dtype=torch.float32, device=device)
-optimum = mse(X_train, y_train, w_star, b_star)
-print(f"optimum (lstsq) : MSE apprentissage {optimum:.4f}")
-print(f"écart max des coefficients lstsq / scikit-learn : {(w_star - w_sk).abs().max():.1e}")
+sk_gap = (w_star - w_sk).abs().max()
+print(f"écart max lstsq / scikit-learn : {sk_gap:.1e}")
 
+# %% [markdown]
+# Le tableau compare chaque descente à cet optimum, et donne l'époque où son écart passe
+# sous 1 % (le code qui le construit est replié : cliquez pour l'afficher). Puis la
+# {numref}`fig-q13` montre les courbes, relues dans les journaux : en traits pleins,
+# l'apprentissage ; en tirets, le test. L'axe du nombre de pas est logarithmique (le point
+# de départ, à 0 pas, n'y figure donc pas), et les coûts sont journalisés une fois par
+# époque : la courbe stochastique commence après 404 pas.
 
+# %% tags=["hide-input"]
 def first_epoch_below(h, threshold: float) -> int | None:
-    """Première époque où la MSE d'apprentissage passe sous le seuil (None si jamais)."""
-    return next((e for e, v in zip(h.epochs, h.train_mse, strict=True) if v <= threshold), None)
+    """Première époque où la MSE d'apprentissage passe sous le seuil."""
+    below = (e for e, v in zip(h.epochs, h.train_mse) if v <= threshold)
+    return next(below, None)
 
 
-threshold = 1.01 * optimum
-reached = {method: first_epoch_below(h, threshold) for method, h in histories.items()}
+fr = french_number
+reached = {m: first_epoch_below(h, 1.01 * optimum)
+           for m, h in histories.items()}
 rows = []
 for method, h in histories.items():
-    epoch = reached[method]
-    rows.append([
-        labels[method], f"{h.train_mse[-1]:.3f}", f"{h.test_mse[-1]:.3f}",
-        f"{100 * (h.train_mse[-1] / optimum - 1):+.2f} %", h.steps[-1],
-        "non atteint" if epoch is None else f"époque {epoch}, {h.steps[epoch]} pas",
-    ])
-for name, (wr, br) in {"moindres carrés (lstsq)": (w_star, b_star),
-                       "scikit-learn LinearRegression": (w_sk, b_sk)}.items():
-    rows.append([name, f"{mse(X_train, y_train, wr, br):.3f}", f"{mse(X_test, y_test, wr, br):.3f}",
-                 f"{100 * (mse(X_train, y_train, wr, br) / optimum - 1):+.2f} %", "—", "—"])
-show_table(
-    ["méthode", "MSE apprentissage", "MSE test", "écart à l'optimum", "pas", "à 1 % de l'optimum"],
-    rows,
-)
+    e, final = reached[method], h.train_mse[-1]
+    gap = fr(100 * (final / optimum - 1), "+.2f")
+    when = "jamais" if e is None else f"{e} ({fr(h.steps[e], 'd')} pas)"
+    rows.append([method, fr(final, ".3f"), fr(h.test_mse[-1], ".3f"),
+                 f"{gap} %", fr(h.steps[-1], "d"), when])
+test_star = linear_mse(X_test, y_test, w_star, b_star)
+rows.append(["moindres carrés", fr(optimum, ".3f"), fr(test_star, ".3f"),
+             "0 %", "—", "—"])
+show_table(["méthode", "MSE apprentissage", "MSE test",
+            "écart à l'optimum", "pas",
+            "époque où l'écart passe sous 1 %"], rows)
 
-# %% [markdown]
-# **Et en secondes ?** Les temps ci-dessous ({numref}`fig-q13-secondes` et tableau) sont **mesurés** pendant la construction du
-# livre : ils varient d'une exécution et d'une machine à l'autre, contrairement à tous
-# les autres nombres du livre (seul le calcul des pas est chronométré, pas l'évaluation ni
-# l'écriture du journal).
+# %% tags=["hide-input"] mystnb={"figure": {"caption": "Question 1.3 : MSE d'apprentissage (traits pleins) et de test (tirets) des descentes batch, mini-batch et stochastique, par époque (à gauche) et par pas de gradient (à droite, échelle logarithmique), relues dans TensorBoard.", "name": "fig-q13"}, "image": {"alt": "Deux graphiques côte à côte, MSE en échelle logarithmique. Par époque, la descente stochastique atteint le plus vite le bas, puis les mini-batch, puis le batch. Par pas de gradient, l'ordre s'inverse : le batch arrive en bas avec le moins de pas."}}
+fig, axes = plt.subplots(1, 2, figsize=(7, 4.2), sharey=True)
+plot_losses(axes[0], runs)
+plot_losses(axes[1], runs, x_tag="progress/steps", logx=True)
+axes[0].set_title("par époque")
+axes[1].set_title("par pas de gradient")
+axes[0].set_ylim(15, 700)
+legend_below(fig, axes[0])
 
-# %% tags=["timing"]
-def step_cost(h) -> float:
-    """Coût d'un pas (s) sur l'époque la plus rapide : robuste à une machine chargée."""
-    per_epoch = [(t1 - t0) / (s1 - s0) for t0, t1, s0, s1 in
-                 zip(h.seconds, h.seconds[1:], h.steps, h.steps[1:], strict=False)]
-    return min(per_epoch)
-
-
-show_table(
-    ["méthode", "secondes (100 époques)", "µs par pas (époque la plus rapide)",
-     "secondes jusqu'à 1 % de l'optimum"],
-    [[labels[method], f"{h.seconds[-1]:.3f}", f"{1e6 * step_cost(h):.0f}",
-      "—" if reached[method] is None else f"{h.seconds[reached[method]]:.3f}"]
-     for method, h in histories.items()],
-)
-
-# %% tags=["timing"] mystnb={"figure": {"caption": "Question 1.3 : MSE d'apprentissage (traits pleins) et de test (tirets) en fonction du temps de calcul cumulé des pas de gradient, en secondes (échelles logarithmiques). Ces temps sont mesurés pendant la construction du livre et varient d'une exécution à l'autre.", "name": "fig-q13-secondes"}, "image": {"alt": "MSE en fonction des secondes de calcul, en échelles logarithmiques : les courbes batch et mini-batch atteignent le bas en une fraction de seconde, la courbe stochastique beaucoup plus tard."}}
-fig, ax = plt.subplots(figsize=(7, 3.8))
-plot_losses(ax, runs, x_tag="progress/seconds", logx=True)
-ax.set_title("MSE par seconde de calcul (temps mesurés)")
-fig.tight_layout()
-
-# %% [markdown]
-# Ce que disent les mesures (les nombres de ce paragraphe sont collés depuis les calculs
-# ci-dessus, et les cellules suivantes vérifient chaque comparaison annoncée) :
-
-# %%
-batch, mini, sto = (histories[m] for m in ("batch", "mini-batch", "stochastic"))
-glue("optimum_train", optimum, ".3f")
-glue("optimum_test", mse(X_test, y_test, w_star, b_star), ".3f")
-glue("batch_gap", 100 * (batch.train_mse[-1] / optimum - 1), ".2f")
-for key, method in (("batch", "batch"), ("mini", "mini-batch"), ("sto", "stochastic")):
-    glue(f"{key}_epochs", reached[method], "d")
-    glue(f"{key}_steps", histories[method].steps[reached[method]], "d")
-    glue(f"{key}_test", histories[method].test_mse[-1], ".2f")
+# %% tags=["remove-cell"]
+labels = list(histories)
+batch, mini, sto, mini_fast = (histories[m] for m in labels)
 
 
 def rises(values: list[float]) -> int:
     """Nombre d'époques où la MSE d'apprentissage a augmenté."""
-    return sum(after > before for before, after in zip(values, values[1:], strict=False))
+    return sum(after > before for before, after in zip(values, values[1:]))
 
 
-glue("batch_rises", rises(batch.train_mse), "d")
-glue("sto_rises", rises(sto.train_mse), "d")
+def wobble(values: list[float]) -> float:
+    """Somme des remontées de la MSE sur les 20 dernières époques, relative à son minimum."""
+    tail = values[-21:]
+    return sum(max(0.0, b - a) for a, b in zip(tail, tail[1:])) / min(tail)
 
+
+glue("optimum_test", linear_mse(X_test, y_test, w_star, b_star), ".3f")
+glue("batch_gap", 100 * (batch.train_mse[-1] / optimum - 1), ".2f")
+for key, h in (("batch", batch), ("mini", mini), ("sto", sto), ("fast", mini_fast)):
+    e = first_epoch_below(h, 1.01 * optimum)
+    glue(f"{key}_epochs", e, "d")
+    glue(f"{key}_steps", h.steps[e], "d")
+    glue(f"{key}_test", h.test_mse[-1], ".2f")
+    glue(f"{key}_rises", rises(h.train_mse), "d")
+    glue(f"{key}_wobble", 100 * wobble(h.train_mse), ".2f")
+    glue(f"{key}_final_gap", 100 * (h.train_mse[-1] / optimum - 1), ".2f")
 # Les affirmations de la prose ci-dessous, vérifiées sur les mesures :
-assert batch.train_mse[-1] <= 1.01 * optimum, "batch doit finir à 1 % de l'optimum"
-assert all(reached[m] is not None for m in histories), "chaque méthode atteint le seuil"
-assert reached["stochastic"] < reached["mini-batch"] < reached["batch"]
-assert batch.steps[reached["batch"]] < mini.steps[reached["mini-batch"]] < sto.steps[reached["stochastic"]]
+reach = {k: first_epoch_below(h, 1.01 * optimum) for k, h in
+         (("batch", batch), ("mini", mini), ("sto", sto), ("fast", mini_fast))}
+assert batch.train_mse[-1] <= 1.01 * optimum, "batch finit à 1 % de l'optimum"
+assert all(e is not None for e in reach.values()), "chaque méthode atteint le seuil"
+assert reach["sto"] < reach["mini"] < reach["batch"]
+assert batch.steps[reach["batch"]] < mini_fast.steps[reach["fast"]] < mini.steps[reach["mini"]]
+assert mini.steps[reach["mini"]] < sto.steps[reach["sto"]]
 assert rises(batch.train_mse) == 0 < rises(sto.train_mse)
-
-# %% tags=["timing"]
-for key, h in (("batch", batch), ("mini", mini), ("sto", sto)):
-    glue(f"{key}_seconds", h.seconds[-1], ".2f")
-glue("sto_per_step_us", 1e6 * step_cost(sto), ".0f")
-glue("batch_per_step_us", 1e6 * step_cost(batch), ".0f")
-step_cost_ratio = glue("step_cost_ratio", step_cost(batch) / step_cost(sto), ".0f")
-# Comparaisons de temps annoncées ci-dessous (sans marge fragile : les temps varient) :
-assert sto.seconds[-1] > max(batch.seconds[-1], mini.seconds[-1])
-assert step_cost_ratio < 100, "un pas batch traite 404 fois plus d'exemples, pour bien moins cher"
+assert rises(mini.train_mse) > 0
+assert wobble(batch.train_mse) == 0 < wobble(mini.train_mse) < wobble(mini_fast.train_mse)
+assert wobble(sto.train_mse) > 0
+assert mini_fast.train_mse[-1] > mini.train_mse[-1]
 
 # %% [markdown]
-# - **Toutes les méthodes convergent** vers l'optimum des moindres carrés (MSE
-#   d'apprentissage {glue:md}`optimum_train`, de test
-#   {glue:md}`optimum_test`) : le coût est convexe. Après 100 époques, la
-#   descente batch en est à {glue:md}`batch_gap` %.
-# - **Par époque**, la descente stochastique va le plus vite : elle passe à 1 % de
-#   l'optimum dès l'époque {glue:md}`sto_epochs`, contre {glue:md}`mini_epochs`
-#   pour le mini-batch et {glue:md}`batch_epochs` pour le batch, car elle fait 404 pas
-#   par époque au lieu d'un.
-# - **Par pas de gradient**, c'est l'inverse : le batch n'a besoin que de
-#   {glue:md}`batch_steps` pas, le mini-batch de {glue:md}`mini_steps`, le
-#   stochastique de {glue:md}`sto_steps`. Le gradient exact supporte un grand taux
-#   d'apprentissage (0,1) ; les gradients bruités en demandent de plus petits (0,01 et
-#   0,001), donc des pas plus nombreux.
-# - **Par seconde**, ce qui compte en pratique, le stochastique perd : un pas sur un seul
-#   exemple coûte {glue:md}`sto_per_step_us` µs (sur l'époque la plus rapide), seulement
-#   {glue:md}`step_cost_ratio` fois moins qu'un pas batch sur 404 exemples
-#   ({glue:md}`batch_per_step_us` µs, sur la machine qui a construit ce livre) :
-#   le temps part dans la surcharge de chaque pas (appels Python, graphe, mise à jour,
-#   lot à préparer), pas dans le calcul. Ses 100 époques prennent
-#   {glue:md}`sto_seconds` s contre {glue:md}`batch_seconds` s pour le batch
-#   et {glue:md}`mini_seconds` s pour le mini-batch. Le mini-batch est le
-#   compromis habituel : des pas assez nombreux pour avancer vite, des lots assez grands
-#   pour profiter du calcul vectorisé.
-# - Le bruit du gradient estimé se voit sur les courbes : la MSE d'apprentissage du batch
-#   baisse à chaque époque ({glue:md}`batch_rises` hausse sur 100), celle du
-#   stochastique remonte {glue:md}`sto_rises` fois. Avec un taux constant, les paramètres
-#   s'agitent autour de l'optimum au lieu de s'y poser ; on diminue le taux au fil des
-#   époques pour l'atténuer. Sur le test, les trois méthodes finissent proches
-#   ({glue:md}`batch_test`, {glue:md}`mini_test` et {glue:md}`sto_test`).
+# **En époques.** La descente stochastique va le plus vite : elle passe à 1 % de l'optimum
+# dès l'époque {glue:md}`sto_epochs`, contre {glue:md}`mini_epochs` pour le mini-batch et
+# {glue:md}`batch_epochs` pour le batch, car elle fait 404 pas par époque, le mini-batch
+# 13 et le batch un seul.
 #
-# ```{solution-end}
-# ```
+# **En pas de gradient**, c'est l'inverse : le batch n'a besoin que de
+# {glue:md}`batch_steps` pas, le mini-batch de {glue:md}`mini_steps`, le stochastique de
+# {glue:md}`sto_steps`. Ce classement dépend en partie des taux choisis : avec un taux cinq
+# fois plus grand, le mini-batch n'a besoin que de {glue:md}`fast_steps` pas, mais il
+# s'agite davantage ensuite et finit plus loin de l'optimum ({glue:md}`fast_final_gap` %,
+# contre {glue:md}`mini_final_gap` %). Et pourquoi ne pas donner à tous le taux 0,1 du
+# batch ? Essayons avec la descente stochastique :
+
+# %%
+try:
+    fit_linear_regression(*split.tensors(), method="stochastic", lr=0.1,
+                          num_epochs=5)
+except TrainingDivergedError as err:
+    print(error_summary(err))
+
+# %% [markdown]
+# Elle diverge dès la première époque. La section 3.4 l'explique, exemple par exemple : le
+# coût d'un seul exemple, $(\mathbf{a}_i^\top\boldsymbol{\beta} - y_i)^2$, a pour hessienne
+# $2\,\mathbf{a}_i\mathbf{a}_i^\top$, dont la plus grande valeur propre est
+# $2\lVert\mathbf{a}_i\rVert^2$. Un pas sur cet exemple n'est stable que si
+# $\eta < 1/\lVert\mathbf{a}_i\rVert^2$ :
+
+# %%
+A = torch.cat([X_train, torch.ones(len(X_train), 1, device=device)], dim=1)
+curvature = 2 * (A**2).sum(1)  # 2‖aᵢ‖², un par exemple
+print(f"2‖aᵢ‖² : moyenne {curvature.mean():.1f}, maximum "
+      f"{curvature.max():.1f} ; λ_max du coût moyen : {lam_max:.1f}")
+unstable = (0.1 * curvature > 2).float().mean()
+print(f"exemples instables à η = 0,1 : {unstable:.0%}")
+
+# %% [markdown]
+# Pour un exemple typique, la courbure est plus de deux fois celle du coût moyen, et pour
+# certains bien davantage : le taux qui convient au gradient exact fait déborder la
+# plupart des pas stochastiques. Le mini-batch moyenne 32 exemples, et sa courbure se
+# rapproche de celle du coût moyen : il supporte un taux plus grand.
+#
+# **Convergence, ou agitation.** Le coût est convexe, et l'optimum des moindres carrés (MSE
+# d'apprentissage {glue:md}`optimum_train`, de test {glue:md}`optimum_test`) est le seul
+# point vers lequel une descente peut converger. La descente batch y **converge** : sa MSE
+# baisse à chaque époque (nombre d'époques où elle remonte : {glue:md}`batch_rises`) et
+# finit à {glue:md}`batch_gap` % de l'optimum. Les descentes stochastique et mini-batch, à
+# taux constant, **ne convergent pas** au sens strict : elles atteignent vite le voisinage
+# de l'optimum, puis s'y agitent, parce que chaque pas suit un gradient estimé qui ne
+# s'annule pas à l'optimum. Leur MSE d'apprentissage remonte {glue:md}`sto_rises` fois
+# (stochastique) et {glue:md}`mini_rises` fois (mini-batch) en 100 époques ; sur les 20
+# dernières, ses remontées cumulées valent {glue:md}`sto_wobble` % et
+# {glue:md}`mini_wobble` % de son niveau, contre {glue:md}`batch_wobble` % pour le batch.
+# Pour qu'elles convergent, on diminue le taux au fil des époques. Sur le test, toutes
+# finissent proches ({glue:md}`batch_test`, {glue:md}`mini_test` et {glue:md}`sto_test`).
+#
+# **En secondes**, ce qui compte en pratique. Les temps ci-dessous
+# ({numref}`fig-q13-secondes` et tableau) sont **mesurés** pendant la construction du
+# livre : ils varient d'une exécution et d'une machine à l'autre, contrairement à tous les
+# autres nombres du livre (seuls les pas sont chronométrés, pas l'évaluation ni le
+# journal).
+
+# %% tags=["timing", "hide-input"] mystnb={"figure": {"caption": "Question 1.3 : MSE d'apprentissage (traits pleins) et de test (tirets) en fonction du temps de calcul cumulé des pas de gradient, en secondes (échelles logarithmiques). Ces temps sont mesurés pendant la construction du livre et varient d'une exécution à l'autre.", "name": "fig-q13-secondes"}, "image": {"alt": "MSE en fonction des secondes de calcul, en échelles logarithmiques : les courbes batch et mini-batch atteignent le bas en une fraction de seconde, la courbe stochastique beaucoup plus tard."}}
+fig, ax = plt.subplots(figsize=(7, 4.2))
+plot_losses(ax, runs, x_tag="progress/seconds", logx=True)
+ax.set_title("MSE en fonction du temps de calcul (temps mesurés)")
+legend_below(fig, ax)
+
+
+# %% tags=["timing", "hide-input"]
+def step_cost(h) -> float:
+    """Coût d'un pas (s), pris sur l'époque la plus rapide."""
+    return min((t1 - t0) / (s1 - s0) for t0, t1, s0, s1 in
+               zip(h.seconds, h.seconds[1:], h.steps, h.steps[1:]))
+
+
+show_table(
+    ["méthode", "s (100 époques)", "µs par pas", "s jusqu'à 1 %"],
+    [[m, fr(h.seconds[-1], ".3f"), fr(1e6 * step_cost(h), ".0f"),
+      fr(h.seconds[reached[m]], ".3f")] for m, h in histories.items()],
+)
+
+# %% [markdown]
+# Pourquoi le stochastique est-il si lent en secondes, alors qu'un pas ne traite qu'un
+# exemple ? Parce qu'un pas coûte surtout sa **surcharge** (appels Python, graphe, mise à
+# jour), presque indépendante du nombre d'exemples tant que ce nombre reste petit ; dans
+# le tableau ci-dessus, un pas compte aussi la préparation de son lot par le
+# `DataLoader`, qui coûte d'autant plus que le lot est grand. Mesurons le seul pas de
+# gradient selon la taille du lot, sur des données aléatoires de 13 variables (temps
+# mesurés, après un premier passage d'échauffement) :
+
+# %% tags=["timing"]
+def seconds_per_step(batch_size: int, repeats: int = 20) -> float:
+    """Temps d'un pas (passe avant, arrière, mise à jour) sur un lot."""
+    X = torch.randn(batch_size, 13, device=device)
+    y = torch.randn(batch_size, device=device)
+    w = torch.zeros(13, device=device, requires_grad=True)
+    timings = []
+    for _ in range(repeats + 1):  # le 1er passage échauffe : on l'écarte
+        start = time.perf_counter()
+        loss = ((X @ w - y) ** 2).mean()
+        loss.backward()
+        with torch.no_grad():
+            w -= 1e-3 * w.grad
+        w.grad.zero_()
+        timings.append(time.perf_counter() - start)
+    return min(timings[1:])
+
+
+sizes = [1, 32, 404, 4_040, 40_400, 404_000]
+costs = {size: seconds_per_step(size) for size in sizes}
+show_table(["taille du lot", "µs par pas", "µs par exemple"],
+           [[fr(s, "d"), fr(1e6 * c, ".0f"), fr(1e6 * c / s, ".3f")]
+            for s, c in costs.items()])
+
+# %% [markdown]
+# Un gradient de mini-lot est-il utile, s'il n'est qu'une estimation ? Comparons, au point
+# de départ $\mathbf{w} = 0$, $b = 0$, la direction du gradient de chaque mini-lot de 32
+# exemples à celle du gradient exact (cosinus de l'angle entre les deux ; 1 : même
+# direction) :
+
+# %%
+w0 = torch.zeros(13, device=device, requires_grad=True)
+b0 = torch.zeros((), device=device, requires_grad=True)
+
+
+def gradient(X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Gradient de la MSE sur (X, y) en (w0, b0), en un vecteur de 14."""
+    loss = ((X @ w0 + b0 - y) ** 2).mean()
+    grad_w, grad_b = torch.autograd.grad(loss, (w0, b0))
+    return torch.cat([grad_w, grad_b[None]])
+
+
+full = gradient(X_train, y_train)
+g = torch.Generator().manual_seed(0)
+loader = DataLoader(TensorDataset(X_train, y_train), batch_size=32,
+                    shuffle=True, generator=g)
+cosines = [torch.cosine_similarity(gradient(X, y), full, dim=0).item()
+           for X, y in loader]
+print(f"cosinus mini-lot / exact : moyenne {np.mean(cosines):.2f}, "
+      f"minimum {min(cosines):.2f}, sur {len(cosines)} mini-lots")
+
+# %% tags=["timing", "remove-cell"]
+glue("batch_to_1pc", batch.seconds[reach["batch"]], ".3f")
+glue("mini_to_1pc", mini.seconds[reach["mini"]], ".3f")
+glue("sto_to_1pc", sto.seconds[reach["sto"]], ".3f")
+glue("sto_seconds", sto.seconds[-1], ".2f")
+glue("batch_seconds", batch.seconds[-1], ".2f")
+glue("mini_seconds", mini.seconds[-1], ".2f")
+glue("cost_ratio_small", costs[404] / costs[1], ".1f")
+big_ratio = glue("cost_ratio_big", costs[404_000] / costs[32], ".0f")
+glue("cost_ratio_4040", costs[4_040] / costs[32], ".1f")
+# Comparaisons de temps annoncées (sans marge fragile : les temps varient) :
+assert sto.seconds[-1] > max(batch.seconds[-1], mini.seconds[-1])
+assert costs[404] < 5 * costs[1], "un pas sur 404 exemples coûte à peu près un pas sur 1"
+assert big_ratio > 10, "un pas sur 404 000 exemples coûte bien plus qu'un pas sur 32"
+
+# %% tags=["remove-cell"]
+glue("cos_mean", float(np.mean(cosines)), ".2f")
+glue("cos_min", min(cosines), ".2f")
+assert np.mean(cosines) > 0.7
+
+# %% [markdown]
+# **Ce que montrent ces mesures, sur 404 exemples.** Un pas sur les 404 exemples coûte à
+# peu près autant qu'un pas sur un seul (rapport mesuré : {glue:md}`cost_ratio_small`) :
+# la descente batch, qui converge en peu de pas, arrive à 1 % de l'optimum en
+# {glue:md}`batch_to_1pc` s, le mini-batch en {glue:md}`mini_to_1pc` s et le stochastique
+# en {glue:md}`sto_to_1pc` s (sur la machine qui a construit ce livre). Ici, le batch est
+# le meilleur choix, et le stochastique le pire : ses 100 époques prennent
+# {glue:md}`sto_seconds` s, contre {glue:md}`batch_seconds` s pour le batch et
+# {glue:md}`mini_seconds` s pour le mini-batch.
+#
+# **Pourquoi le mini-batch l'emporte sur de grands jeux.** Jusqu'à quelques milliers
+# d'exemples, le coût d'un pas reste dominé par sa surcharge (un lot de 4 040 coûte
+# {glue:md}`cost_ratio_4040` fois un lot de 32) ; au-delà de quelques dizaines de milliers,
+# il devient proportionnel à la taille du lot : un pas sur 404 000 exemples coûte
+# {glue:md}`cost_ratio_big` fois un pas sur 32. Or, loin de l'optimum, un gradient estimé
+# sur 32 exemples indique presque la bonne direction : son cosinus avec le gradient exact
+# vaut {glue:md}`cos_mean` en moyenne au point de départ (au pire {glue:md}`cos_min`).
+# Pour le prix d'un pas batch sur 404 000 exemples, le mini-batch fait donc
+# {glue:md}`cost_ratio_big` pas presque aussi utiles chacun ; et puisque, à cette
+# taille, le coût par exemple ne baisse plus (tableau), ce rapport grandit comme la
+# taille du jeu. C'est pourquoi le mini-batch est la règle pour entraîner les réseaux, et
+# le reste du livre l'emploie.
 #
 # ## Résumé
 #
+# - Boston Housing se lit avec NumPy ; on le découpe, puis on standardise les variables
+#   sur l'apprentissage seul.
 # - Avec autograd, une descente de gradient tient en quatre lignes : passe avant,
 #   `backward()`, mise à jour sous `torch.no_grad()`, remise à zéro des gradients.
-# - `SummaryWriter.add_scalar(tag, valeur, pas)` écrit un journal que TensorBoard affiche
-#   (`tensorboard --logdir runs`) et que `EventAccumulator` relit.
-# - Batch, mini-batch et stochastique échangent le coût d'un pas contre la qualité du
-#   gradient ; on les compare en époques, en pas et en secondes, face à l'optimum exact.
+#   `writer.add_scalar` journalise les coûts, que TensorBoard affiche.
+# - La descente batch est stable pour $\eta < 2/\lambda_{\max}$, où $\lambda_{\max}$ est la
+#   plus grande valeur propre de la hessienne $\frac{2}{N}A^\top A$. Sans standardisation,
+#   cette hessienne est si mal conditionnée qu'aucun taux unique ne convient.
+# - Stochastique et mini-batch ne changent que la taille du lot (`DataLoader`) : plus de
+#   pas, moins chers, au gradient estimé, qui demandent un taux plus petit ; à taux
+#   constant, ils s'agitent autour de l'optimum. Sur 404 exemples, le batch est le plus
+#   rapide ; sur de grands jeux, le mini-batch l'emporte.
 #
 # Le {ref}`chapitre 4 <chap-optim>` confie la mise à jour et la remise à zéro à
 # `torch.optim`.
 #
 # ## Questions
 #
-# ```{exercise} Question 3.a — le taux d'apprentissage
+# ```{exercise} Question 3.a — standardiser
 # :label: ex-3a
-# :nonumber:
-# Que se passe-t-il avec `lr=1.0` pour la descente batch de ce chapitre ?
-# ```
-#
-# ```{solution-start} ex-3a
-# :class: dropdown
-# ```
-#
-# Le coût est quadratique, de hessien $H = \frac{2}{N}A^\top A$ avec $A = [X, \mathbf{1}]$.
-# La descente batch n'est stable que si $\eta < 2/\lambda_{\max}(H)$ ; au-delà,
-# l'erreur est multipliée à chaque pas par $|1 - \eta\lambda_{\max}| > 1$ et le coût
-# part à l'infini. `fit_linear_regression` s'arrête dès que la perte cesse d'être finie,
-# avec une erreur qui donne le taux d'apprentissage et le numéro du pas de gradient.
-
-# %%
-A = torch.cat([X_train, torch.ones(len(X_train), 1, device=device)], dim=1)
-lambda_max = torch.linalg.eigvalsh(2 / len(A) * A.T @ A).max().item()
-print(f"λ_max = {lambda_max:.2f} : la descente batch diverge pour lr > {2 / lambda_max:.3f}")
-try:
-    fit_linear_regression(X_train, y_train, X_test, y_test, method="batch", lr=1.0, num_epochs=500)
-except TrainingDivergedError as err:
-    print("TrainingDivergedError :", err)
-
-# %% [markdown]
-# ```{solution-end}
-# ```
-
-# %% [markdown]
-# ```{exercise} Question 3.b — standardiser
-# :label: ex-3b
 # :nonumber:
 # Pourquoi ajuster le `StandardScaler` sur la partie apprentissage seulement ?
 # ```
 #
-# ```{solution} ex-3b
+# ```{solution} ex-3a
 # :class: dropdown
 # Le test simule des données jamais vues. Si ses moyennes et écarts-types servaient à la
 # standardisation, le modèle aurait reçu de l'information sur le test, et la MSE de test
 # serait optimiste.
+# ```
+#
+# ```{exercise} Question 3.b — oublier la remise à zéro
+# :label: ex-3b
+# :nonumber:
+# Que devient la descente batch de la question 1.1 si l'on oublie `w.grad.zero_()` et
+# `b.grad.zero_()` ? Essayez sur 30 époques.
+# ```
+#
+# ```{solution-start} ex-3b
+# :class: dropdown
+# ```
+#
+# Chaque `backward()` ajoute le nouveau gradient à la somme des précédents : chaque pas
+# suit la somme de tous les gradients passés, et garde l'élan des pas précédents (le
+# chapitre 4 appellera cela un moment, ici sans frein). Le coût descend d'abord, puis
+# repart vers le haut et oscille sans converger :
+
+# %%
+w = torch.zeros(X_train.shape[1], device=device, requires_grad=True)
+b = torch.zeros((), device=device, requires_grad=True)
+for epoch in range(1, 31):
+    loss = ((X_train @ w + b - y_train) ** 2).mean()
+    loss.backward()
+    with torch.no_grad():
+        w -= 0.1 * w.grad
+        b -= 0.1 * b.grad
+    # (pas de remise à zéro)
+    if epoch in (1, 2, 5, 10, 15, 20, 25, 30):
+        print(f"époque {epoch:>2} : MSE {loss.item():.4g}")
+
+# %% [markdown]
+# ```{solution-end}
 # ```

@@ -20,9 +20,11 @@
 # À la fin de ce chapitre, vous saurez :
 # - confier la mise à jour des paramètres à un optimiseur : ce que font exactement
 #   `zero_grad()` et `step()` ;
-# - repérer et corriger les deux erreurs de la boucle d'exemple de l'énoncé ;
+# - repérer et corriger l'erreur de la boucle d'exemple de l'énoncé, et voir ce que
+#   deviendrait cette boucle sans remise à zéro des gradients ;
 # - accumuler volontairement les gradients de plusieurs mini-lots avant un pas ;
-# - comparer SGD, SGD avec moment, Adam et RMSprop sur un même problème.
+# - comparer SGD, SGD avec moment, RMSprop et Adam à réglages comparables, et lire leurs
+#   hyper-paramètres.
 # ```
 #
 # Au {ref}`chapitre 3 <chap-regression>`, la mise à jour et la remise à zéro des gradients
@@ -33,23 +35,27 @@
 import matplotlib.pyplot as plt
 import torch
 from torch import nn
-from torch.utils.tensorboard import SummaryWriter
+from torch.utils.data import DataLoader, TensorDataset
 
 from tp2_src.data import boston_split
 from tp2_src.device import get_device, make_deterministic
-from tp2_src.logs import fresh_run_dir, read_scalars
-from tp2_src.plots import plot_losses
-from tp2_src.report import show_table
+from tp2_src.linreg import least_squares
+from tp2_src.logs import logged_run, read_scalars
+from tp2_src.plots import legend_below, plot_losses
+from tp2_src.report import french_number, show_table
 from tp2_src.training import fit
 
 make_deterministic(seed=0)  # mêmes nombres à chaque exécution
 device = get_device()  # CUDA s'il y en a une, sinon le processeur
-# Le découpage standardisé du chapitre 3 (même graine), sur le matériel choisi.
+# Le découpage standardisé du chapitre 3 (même graine).
 X_train, y_train, X_test, y_test = boston_split(device=device).tensors()
 
 # %% tags=["remove-cell"]
-# Plomberie du livre (exécutée, non affichée) : figures SVG lisibles.
+# Plomberie du livre (exécutée, non affichée) : figures SVG lisibles, valeurs collées,
+# vérification de ce qu'annonce la prose.
 from tp2_src.figures import use_book_style
+from tp2_src.linreg import fit_linear_regression
+from tp2_src.report import glue
 
 use_book_style()
 
@@ -63,7 +69,8 @@ use_book_style()
 #   la prochaine passe arrière écrira le gradient au lieu de l'ajouter, et l'on économise
 #   une écriture mémoire ;
 # - `optimizer.step()` applique la règle de mise à jour de l'algorithme avec les `.grad`
-#   courants ; pour SGD, $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\nabla_{\mathbf{w}}\ell$, où $\eta$ est le\n#   taux d'apprentissage (`lr`).
+#   courants ; pour SGD, $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\nabla_{\mathbf{w}}\ell$,
+#   où $\eta$ est le taux d'apprentissage (`lr`).
 #
 # Les paramètres sont des `nn.Parameter` : des tenseurs qui demandent un gradient par
 # défaut et que les modules reconnaissent comme paramètres (chapitre 5).
@@ -71,7 +78,7 @@ use_book_style()
 # %%
 w = nn.Parameter(torch.zeros(13, device=device))
 b = nn.Parameter(torch.zeros((), device=device))
-print("requires_grad :", w.requires_grad, "| feuille :", w.is_leaf)
+print("requires_grad :", w.requires_grad, "; feuille :", w.is_leaf)
 lr = 0.05
 optimizer = torch.optim.SGD([w, b], lr=lr)
 
@@ -79,18 +86,18 @@ loss = ((X_train @ w + b - y_train) ** 2).mean()
 loss.backward()
 expected_w = (w - lr * w.grad).detach()  # ce que step() doit calculer
 optimizer.step()
-torch.testing.assert_close(w.detach(), expected_w)
-print("step() a fait w ← w − lr · w.grad : vérifié")
+print("step() a fait w ← w − lr · w.grad :", torch.allclose(w, expected_w))
 print("avant zero_grad : w.grad =", w.grad[:3].cpu().numpy().round(3), "…")
 optimizer.zero_grad()
 print("après zero_grad : w.grad =", w.grad)
 
 # %% [markdown]
-# ## 4.2 La boucle de l'énoncé, et ses deux erreurs
+# ## 4.2 La boucle de l'énoncé
 #
-# L'énoncé propose une boucle qui fait un pas tous les 100 tours. Elle ne s'exécute pas
-# telle quelle : `if i % 100 = 0` est une **affectation** là où il faut une comparaison
-# (`==`), et Python refuse de compiler le fichier.
+# L'énoncé propose une boucle qui ne met à jour les paramètres qu'une fois toutes les 100
+# itérations (« mini-batch de 100 »). Elle ne s'exécute pas telle quelle :
+# `if i % 100 = 0` est une **affectation** là où il faut une comparaison (`==`), et
+# Python refuse de compiler le fichier.
 
 # %%
 statement_snippet = """
@@ -103,21 +110,26 @@ for i in range(NB_EPOCH):
 try:
     compile(statement_snippet, "<énoncé>", "exec")
 except SyntaxError as err:
-    print(f"SyntaxError, ligne {err.lineno} : {err.msg}")
+    print(f"SyntaxError, ligne {err.lineno} :")
+    print("   ", err.msg)
     print("   ", err.text.strip())
 
 # %% [markdown]
-# La seconde erreur est plus sournoise : `zero_grad()` n'est appelé **qu'une fois**, avant
-# la boucle. Comme `backward()` accumule (chapitre 2), l'attribut `.grad` contient après
-# $i$ itérations la **somme** des $i$ gradients calculés depuis le début, et non le
-# gradient du coût actuel. Mesurons-le en corrigeant seulement la comparaison, sur 1000
-# itérations : à chaque itération, on note la norme de `w.grad` et celle du vrai gradient
-# du coût courant (calculé à part avec `torch.autograd.grad`, qui n'accumule rien).
+# Où remettre les gradients à zéro ? Dans le texte de l'énoncé dont nous disposons, l'appel
+# `optim.zero_grad()` n'apparaît qu'avant la boucle, et le commentaire
+# « Reinitialisation du gradient » une fois avant et une fois après : la mise en page a
+# sans doute déplacé une ligne, et la boucle voulue remet à zéro après chaque `step()`,
+# dans le `if`. Comparons les deux versions, la comparaison corrigée : avec
+# `zero_grad()` après chaque `step()`, et avec un seul `zero_grad()` avant la boucle.
+# Comme `backward()` accumule (chapitre 2), `.grad` contient, après $i$ itérations sans
+# remise à zéro, la **somme** des $i$ gradients calculés depuis le début. On note, à
+# chaque itération sur 1000, la norme de `w.grad` et celle du vrai gradient du coût
+# courant (calculé à part avec `torch.autograd.grad`, qui n'accumule rien).
 
 
 # %%
-def run_statement_loop(zero_grad_after_step: bool, num_iters: int = 1000, every: int = 100):
-    """La boucle de l'énoncé (sur Boston), avec ou sans zero_grad() après chaque step()."""
+def statement_loop(zero_grad_after_step: bool, num_iters: int = 1000):
+    """La boucle de l'énoncé, avec ou sans zero_grad() après step()."""
     torch.manual_seed(0)
     w = nn.Parameter(torch.randn(13).to(device))
     b = nn.Parameter(torch.randn(1).to(device))
@@ -131,66 +143,119 @@ def run_statement_loop(zero_grad_after_step: bool, num_iters: int = 1000, every:
         acc_norms.append(w.grad.norm().item())
         true_norms.append(true_grad.norm().item())
         losses.append(loss.item())
-        if i % every == 0:
+        if i % 100 == 0:
             optim.step()
             if zero_grad_after_step:
                 optim.zero_grad()
     return acc_norms, true_norms, losses
 
 
-buggy_acc, buggy_true, buggy_loss = run_statement_loop(zero_grad_after_step=False)
-fixed_acc, _, fixed_loss = run_statement_loop(zero_grad_after_step=True)
-print(f"{'itération':>9} | {'vrai gradient':>13} | {'w.grad (énoncé)':>15} | {'w.grad (corrigé)':>16}")
+buggy_acc, buggy_true, buggy_loss = statement_loop(False)  # sans remise
+fixed_acc, _, fixed_loss = statement_loop(True)  # zero_grad() après step()
+print("itération | vrai gradient | w.grad sans remise | w.grad remis à 0")
 for i in (0, 1, 99, 100, 101, 500, 999):
-    print(f"{i:>9} | {buggy_true[i]:>13.1f} | {buggy_acc[i]:>15.1f} | {fixed_acc[i]:>16.1f}")
-print(f"coût final : {buggy_loss[-1]:.1f} (énoncé) contre {fixed_loss[-1]:.1f} (corrigé)")
-assert buggy_acc[-1] > 100 * buggy_true[-1]  # « des centaines de fois »
+    print(f"{i:>9} | {buggy_true[i]:>13.1f} | {buggy_acc[i]:>18.1f} | "
+          f"{fixed_acc[i]:>16.1f}")
+print(f"coût final : {buggy_loss[-1]:.1f} (sans remise), "
+      f"{fixed_loss[-1]:.1f} (remis à 0)")
+
+# %% tags=["remove-cell"]
+glue("grad_ratio", buggy_acc[-1] / buggy_true[-1], ".0f")
+assert buggy_acc[-1] > 100 * buggy_true[-1]
 assert fixed_acc[101] < 2 * buggy_true[101] < buggy_acc[101]
 assert fixed_loss[-1] < buggy_loss[-1]
 
 # %% [markdown]
-# Dans la boucle de l'énoncé, `w.grad` ne cesse de s'éloigner du vrai gradient : à la
-# dernière itération, il est des centaines de fois plus grand, car il additionne les
-# gradients de toutes les itérations depuis le début. Chaque `step()` utilise cette somme
-# périmée, et le coût baisse bien moins que dans la version corrigée, où `zero_grad()`
-# suit chaque `step()` : `w.grad` y repart de zéro toutes les 100 itérations.
+# Avec la remise à zéro après chaque `step()`, `w.grad` additionne les gradients des 100
+# itérations qui séparent deux pas (à l'itération 99, une centaine de fois le vrai
+# gradient) puis repart de zéro : c'est le « mini-batch de 100 » voulu par l'énoncé. Sans
+# remise à zéro, `w.grad` additionne les gradients de toutes les itérations depuis le
+# début : à la dernière, il est {glue:md}`grad_ratio` fois plus grand que le vrai
+# gradient. Chaque `step()` utilise cette somme périmée, et le coût baisse bien moins.
 #
 # Faire un pas toutes les 100 itérations sur le **même** lot complet n'a d'ailleurs pas
-# d'intérêt : c'est un pas 100 fois plus grand, 100 fois plus cher. La boucle correcte,
-# que l'on écrira toujours, fait un pas par itération :
+# d'intérêt : la somme de 100 gradients presque égaux donne un déplacement 100 fois plus
+# grand, pour 100 fois plus de calcul. La boucle utile fait un pas par itération, et remet
+# les gradients à zéro avant chaque passe arrière.
 #
-# ```python
-# for epoch in range(num_epochs):
-#     optimizer.zero_grad()          # 1. effacer les gradients du pas précédent
-#     loss = loss_fn(model(X), y)    # 2. passe avant
-#     loss.backward()                # 3. passe arrière : remplit .grad
-#     optimizer.step()               # 4. mise à jour des paramètres
+# ```{exercise} Question 4.1 — la boucle corrigée, section 3 de l'énoncé
+# :label: q-optim
+# :nonumber:
+# Réécrivez la boucle de l'énoncé pour qu'elle fasse une descente batch correcte sur
+# Boston Housing : paramètres `w` et `b` en `nn.Parameter` initialisés à zéro, optimiseur
+# SGD de taux 0,1, 100 itérations, et la remise à zéro des gradients au bon endroit.
 # ```
+#
+# ```{solution-start} q-optim
+# :class: dropdown
+# ```
+#
+# `zero_grad()`, passe avant, `backward()`, `step()`, à chaque itération :
 
-# %%
+# %% tags=["solution"]
 w = nn.Parameter(torch.zeros(13, device=device))
 b = nn.Parameter(torch.zeros((), device=device))
 optimizer = torch.optim.SGD([w, b], lr=0.1)
 num_epochs = 100
 for _ in range(num_epochs):
-    optimizer.zero_grad()
+    optimizer.zero_grad()  # 1. effacer les gradients précédents
+    # 2. passe avant
     loss = ((X_train @ w + b - y_train) ** 2).mean()
-    loss.backward()
-    optimizer.step()
+    loss.backward()  # 3. passe arrière : remplit .grad
+    optimizer.step()  # 4. mise à jour des paramètres
 with torch.no_grad():
-    print(f"MSE d'apprentissage après {num_epochs} pas : {((X_train @ w + b - y_train) ** 2).mean():.3f}")
+    final = ((X_train @ w + b - y_train) ** 2).mean()
+print(f"MSE d'apprentissage après {num_epochs} pas : {final:.3f}")
 
 # %% [markdown]
-# C'est exactement la descente batch du chapitre 3 (même pas, mêmes 100 itérations, même
-# résultat à l'arrondi près), en deux lignes de moins.
+# ```{solution-end}
+# ```
+#
+# C'est exactement la descente batch du chapitre 3 (même taux, mêmes 100 itérations) :
+# `step()` fait la mise à jour sous `torch.no_grad()`, et `zero_grad()` la remise à zéro,
+# en deux lignes de moins.
+
+# %% tags=["remove-cell"]
+w_ch3, b_ch3, _ = fit_linear_regression(X_train, y_train, X_test, y_test,
+                                        method="batch", lr=0.1, num_epochs=100)
+torch.testing.assert_close(w.detach(), w_ch3, rtol=1e-6, atol=1e-6)
+torch.testing.assert_close(b.detach(), b_ch3, rtol=1e-6, atol=1e-6)
+
+# %% [markdown]
+# ### `zero_grad()` : remettre à `None` ou à zéro ?
+#
+# Pour la passe arrière suivante, `zero_grad(set_to_none=True)` (le défaut) et
+# `zero_grad(set_to_none=False)` reviennent au même. Pour `step()`, non : un paramètre dont
+# `.grad` vaut `None` est **sauté**, alors qu'un gradient nul est traité comme un vrai
+# gradient. Avec un moment ou une pénalité `weight_decay`, le paramètre bouge donc encore.
+
+# %%
+for set_to_none in (False, True):
+    for options in ({"momentum": 0.9}, {"weight_decay": 0.1}):
+        p = nn.Parameter(torch.tensor([1.0]))
+        opt = torch.optim.SGD([p], lr=0.1, **options)
+        (p**2).sum().backward()
+        opt.step()  # premier pas : la vitesse du moment devient non nulle
+        opt.zero_grad(set_to_none=set_to_none)
+        before = p.item()
+        opt.step()  # aucun backward depuis zero_grad
+        option = ", ".join(f"{k}={v}" for k, v in options.items())
+        print(f"set_to_none={set_to_none!s:<5} {option:<16} : .grad = "
+              f"{p.grad}, p a bougé de {p.item() - before:+.3f}")
+
+# %% [markdown]
+# Le moment continue sur sa lancée, et `weight_decay` tire $p$ vers 0, même quand le
+# gradient du coût est nul. Ce n'est pas une erreur ; il suffit de savoir que
+# `set_to_none=True` fige les paramètres qui n'ont pas reçu de gradient, par exemple une
+# partie d'un réseau que l'on n'entraîne pas.
 #
 # ### Accumuler des gradients, volontairement
 #
-# Faire un pas tous les $k$ mini-lots, comme le voulait l'énoncé, a un usage réel : simuler
-# un grand lot qui ne tient pas en mémoire. On appelle `backward()` sur $k$ mini-lots, puis
+# Faire un pas tous les $k$ mini-lots, comme le fait la boucle de l'énoncé, a un usage
+# réel : simuler un grand lot qui ne tient pas en mémoire. On appelle `backward()` sur $k$ mini-lots, puis
 # **un** `step()` et **un** `zero_grad()`. Pour que le gradient accumulé soit celui de la
 # moyenne sur l'union des lots, on divise chaque coût par $k$ : avec des lots de même
-# taille,
+# taille $B$,
 #
 # $$
 # \frac{1}{k}\sum_{j=1}^{k} \nabla \frac{1}{B}\sum_{i \in \text{lot}_j} \ell_i
@@ -199,96 +264,214 @@ with torch.no_grad():
 
 # %%
 k, batch_size = 4, 32
-idx = torch.randperm(len(X_train), generator=torch.Generator().manual_seed(0))[: k * batch_size].to(device)
-model = nn.Linear(13, 1).to(device)
-loss_fn = nn.MSELoss()
+g = torch.Generator().manual_seed(0)
+perm = torch.randperm(len(X_train), generator=g)
+idx = perm[: k * batch_size].to(device)
+w = nn.Parameter(torch.randn(13, generator=g).to(device))
+b = nn.Parameter(torch.zeros((), device=device))
+optimizer = torch.optim.SGD([w, b], lr=0.01)
 
-model.zero_grad()
+
+def mse_on(rows: torch.Tensor) -> torch.Tensor:
+    """La MSE du modèle X w + b sur les exemples d'indices rows."""
+    return ((X_train[rows] @ w + b - y_train[rows]) ** 2).mean()
+
+
+optimizer.zero_grad()
 for chunk in idx.split(batch_size):  # k mini-lots, un backward chacun
-    loss = loss_fn(model(X_train[chunk]).squeeze(1), y_train[chunk]) / k
-    loss.backward()
-accumulated = [p.grad.clone() for p in model.parameters()]
+    (mse_on(chunk) / k).backward()
+accumulated = [w.grad.clone(), b.grad.clone()]
 
-model.zero_grad()
-loss_fn(model(X_train[idx]).squeeze(1), y_train[idx]).backward()  # un seul lot, l'union
-union = [p.grad.clone() for p in model.parameters()]
+optimizer.zero_grad()
+mse_on(idx).backward()  # un seul lot : l'union des k mini-lots
+union = [w.grad.clone(), b.grad.clone()]
 
-for (name, _), g_acc, g_union in zip(model.named_parameters(), accumulated, union, strict=True):
-    print(f"{name:>6} : écart max accumulé / union = {(g_acc - g_union).abs().max():.1e}")
+for name, g_acc, g_union in zip("wb", accumulated, union):
+    print(f"{name} : écart max accumulé / union = "
+          f"{(g_acc - g_union).abs().max():.1e}")
     torch.testing.assert_close(g_acc, g_union, rtol=1e-5, atol=1e-5)
 
 # %% [markdown]
-# Les deux gradients coïncident à l'arrondi float32 près (tolérance vérifiée : $10^{-5}$).
+# Les deux gradients coïncident à l'arrondi du float32 près (tolérance vérifiée :
+# $10^{-5}$).
 #
-# ## 4.3 SGD, moment, Adam, RMSprop
+# ## 4.3 SGD, moment, RMSprop, Adam
 #
-# Changer d'algorithme ne change qu'une ligne : la création de l'optimiseur. Comparons
-# ({numref}`fig-optimiseurs`)
-# quatre optimiseurs sur la régression linéaire de Boston (un `nn.Linear(13, 1)`, détaillé
-# au chapitre 5), avec la même initialisation (même graine), les mêmes mini-lots de 32 et
-# 50 époques. La boucle est celle ci-dessus, avec un `DataLoader` et le journal
-# TensorBoard (`tp2_src.training.fit`).
+# Changer d'algorithme ne change qu'une ligne : la création de l'optimiseur. Voici les
+# quatre règles de mise à jour, pour un gradient de mini-lot $\mathbf{g}_t$ au pas $t$
+# (les opérations sur des vecteurs se font coordonnée par coordonnée), avec leurs
+# hyper-paramètres et les valeurs par défaut de PyTorch :
 #
-# - **SGD** : $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\mathbf{g}$ ;
-# - **SGD avec moment** : une vitesse $\mathbf{v} \leftarrow \mu\mathbf{v} + \mathbf{g}$,
-#   puis $\mathbf{w} \leftarrow \mathbf{w} - \eta\mathbf{v}$ ; les gradients qui vont
-#   dans la même direction s'ajoutent, ceux qui oscillent se compensent ;
-# - **RMSprop** : chaque coordonnée divise son gradient par la racine d'une moyenne
-#   glissante de ses carrés : le déplacement devient à peu près $\eta$ quelle que soit
-#   l'échelle du gradient ;
-# - **Adam** : moment et normalisation à la RMSprop, avec une correction de biais.
+# - **SGD** : $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\mathbf{g}_t$ (seul réglage : $\eta$) ;
+# - **SGD avec moment** (`momentum` $= \mu$, ici 0,9) : une vitesse
+#   $\mathbf{v} \leftarrow \mu\mathbf{v} + \mathbf{g}_t$ (au premier pas,
+#   $\mathbf{v} = \mathbf{g}_1$), puis $\mathbf{w} \leftarrow \mathbf{w} - \eta\mathbf{v}$.
+#   PyTorch **accumule** les gradients, il n'en fait pas une moyenne : si le gradient
+#   garde la même direction, la vitesse tend vers $\mathbf{g}/(1-\mu)$, dix fois le
+#   gradient pour $\mu = 0{,}9$, après une dizaine de pas. Au même $\eta$, le moment fait
+#   donc des déplacements environ dix fois plus grands que SGD (l'option `dampening`
+#   $= \mu$ en ferait une moyenne) ;
+# - **RMSprop** (`alpha` $= 0{,}99$) : une moyenne glissante des carrés des gradients,
+#   $\mathbf{s} \leftarrow \alpha\mathbf{s} + (1-\alpha)\,\mathbf{g}_t^2$, partie de zéro,
+#   puis $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\mathbf{g}_t/(\sqrt{\mathbf{s}} + c)$,
+#   où la petite constante $c$ = `eps` $= 10^{-8}$ évite de diviser par zéro : le
+#   déplacement est d'environ $\eta$ quelle que soit l'échelle du gradient ;
+# - **Adam** (`betas` $= (\beta_1, \beta_2) = (0{,}9 ; 0{,}999)$, même `eps`) : une moyenne
+#   glissante des gradients et une de leurs carrés, toutes deux parties de zéro,
 #
-# Pour RMSprop et Adam, le taux $\eta$ est donc mesuré **en unités des paramètres** : le biais
-# doit aller de 0 à environ 22,5 (la moyenne de `MEDV`), ce qui demande au moins
-# $22{,}5/\eta$ pas. On leur donne $\eta = 0{,}1$, et $0{,}01$ aux deux SGD,
-# dont le déplacement est proportionnel au gradient.
+#   $$
+#   \mathbf{m} \leftarrow \beta_1\mathbf{m} + (1-\beta_1)\,\mathbf{g}_t, \qquad
+#   \mathbf{s} \leftarrow \beta_2\mathbf{s} + (1-\beta_2)\,\mathbf{g}_t^2,
+#   $$
+#
+#   puis
+#
+#   $$
+#   \mathbf{w} \leftarrow \mathbf{w} - \eta\,
+#     \frac{\mathbf{m}/(1-\beta_1^t)}{\sqrt{\mathbf{s}/(1-\beta_2^t)} + c} .
+#   $$
+#
+#   Les divisions par $1 - \beta_1^t$ et $1 - \beta_2^t$ sont la **correction de biais** :
+#   parties de zéro, les deux moyennes sont trop petites aux premiers pas (biaisées vers
+#   zéro), et la correction compense. (Ce « biais » est celui des moyennes, sans rapport
+#   avec le biais $b$ du modèle.)
+#
+# Pour Adam, $\eta$ se mesure donc **en unités des paramètres** : le biais du modèle doit
+# aller de 0 à environ 22,6 (la moyenne de `MEDV`), ce qui demande environ $22{,}6/\eta$
+# pas. On donne $\eta = 0{,}1$ à Adam et à RMSprop, et $0{,}01$ à SGD. Pour SGD avec
+# moment, deux réglages : le même $\eta = 0{,}01$, et $\eta = 0{,}001$, qui donne le même
+# taux effectif $\eta/(1-\mu) = 0{,}01$ que SGD.
+#
+# La comparaison se fait sur la régression linéaire de Boston, écrite avec un
+# `nn.Linear(13, 1)` : il calcule $X W^\top + b$ avec un poids $W$ de forme $(1, 13)$ et un
+# biais $b$, les mêmes paramètres que nos `w` et `b` (le chapitre 5 présente les modules).
+# Tous partent de la même initialisation (même graine), voient les mêmes mini-lots de 32,
+# pendant 50 époques ; la boucle est celle de la question 4.1, avec un `DataLoader` et le
+# journal TensorBoard (`fit` de `tp2_src.training`).
 
 # %%
 optimizers = {
-    "SGD": lambda params: torch.optim.SGD(params, lr=0.01),
-    "SGD + moment": lambda params: torch.optim.SGD(params, lr=0.01, momentum=0.9),
-    "RMSprop": lambda params: torch.optim.RMSprop(params, lr=0.1),
-    "Adam": lambda params: torch.optim.Adam(params, lr=0.1),
+    "SGD": lambda p: torch.optim.SGD(p, lr=0.01),
+    "moment, même η": lambda p: torch.optim.SGD(p, lr=0.01, momentum=0.9),
+    "moment, taux effectif égal": lambda p: torch.optim.SGD(p, lr=1e-3,
+                                                             momentum=0.9),
+    "RMSprop": lambda p: torch.optim.RMSprop(p, lr=0.1),
+    "Adam": lambda p: torch.optim.Adam(p, lr=0.1),
 }
+run_names = {"SGD": "optim-sgd", "moment, même η": "optim-moment",
+             "moment, taux effectif égal": "optim-moment-taux-egal",
+             "RMSprop": "optim-rmsprop", "Adam": "optim-adam"}
 histories, runs = {}, {}
 for name, make_optimizer in optimizers.items():
     torch.manual_seed(0)  # même initialisation pour tous
     model = nn.Linear(13, 1).to(device)
-    run = fresh_run_dir("optim-" + name.lower().replace(" + ", "-"))
-    with SummaryWriter(run) as writer:
-        histories[name] = fit(model, make_optimizer(model.parameters()), X_train, y_train,
-                              X_test, y_test, num_epochs=50, batch_size=32, seed=0, writer=writer)
-    runs[name] = read_scalars(run)
+    with logged_run(run_names[name]) as writer:
+        histories[name] = fit(
+            model, make_optimizer(model.parameters()), X_train, y_train,
+            evals={"test": (X_test, y_test)}, num_epochs=50, batch_size=32,
+            seed=0, writer=writer)
+    runs[name] = read_scalars(writer.log_dir)
+fr = french_number
+show_table(
+    ["optimiseur", "MSE d'apprentissage après 1 époque", "après 2",
+     "après 5", "après 20", "après 50", "MSE de test finale"],
+    [[name, *(fr(h.train_mse[e], ".2f") for e in (1, 2, 5, 20, 50)),
+      fr(h.test_mse[-1], ".2f")] for name, h in histories.items()],
+)
 
-# %% mystnb={"figure": {"caption": "Quatre optimiseurs sur la régression linéaire de Boston, même initialisation, mêmes mini-lots : MSE d'apprentissage (à gauche) et de test (à droite) par époque, en échelle logarithmique, courbes relues dans TensorBoard.", "name": "fig-optimiseurs"}, "image": {"alt": "Deux graphiques côte à côte, une courbe par optimiseur (SGD, SGD avec moment, RMSprop, Adam) : toutes descendent vers le même plancher ; Adam est le plus lent au départ, SGD avec moment le plus rapide à la première époque."}}
-fig, axes = plt.subplots(1, 2, figsize=(7, 3.8), sharey=True)
+# %% tags=["hide-input"] mystnb={"figure": {"caption": "Cinq réglages d'optimiseur sur la régression linéaire de Boston, même initialisation, mêmes mini-lots : MSE d'apprentissage (à gauche) et de test (à droite) par époque, en échelle logarithmique, courbes relues dans TensorBoard.", "name": "fig-optimiseurs"}, "image": {"alt": "Deux graphiques côte à côte, une courbe par réglage : tous descendent vers le même plancher en 50 époques. Le moment au même taux plonge dès la première époque puis remonte brièvement à la deuxième ; Adam est le plus lent au départ ; le moment au même taux effectif suit presque SGD."}}
+fig, axes = plt.subplots(1, 2, figsize=(7, 4.2), sharey=True)
 plot_losses(axes[0], runs, tags=("loss/train",))
-plot_losses(axes[1], runs, tags=("loss/test",), legend=False)
+plot_losses(axes[1], runs, tags=("loss/test",))
 axes[0].set_title("apprentissage")
 axes[1].set_title("test")
-fig.tight_layout()
+legend_below(fig, axes[0])
 
-# %%
-show_table(
-    ["optimiseur", "MSE app. époque 1", "époque 5", "époque 20", "époque 50", "MSE test finale"],
-    [[name, *(f"{h.train_mse[e]:.2f}" for e in (1, 5, 20, 50)), f"{h.test_mse[-1]:.2f}"]
-     for name, h in histories.items()],
-)
-first_epoch = {name: h.train_mse[1] for name, h in histories.items()}
-assert min(first_epoch, key=first_epoch.get) == "SGD + moment"
-fifth_epoch = {name: h.train_mse[5] for name, h in histories.items()}
-assert max(fifth_epoch, key=fifth_epoch.get) == "Adam"
-assert all(h.train_mse[-1] < 25 for h in histories.values()), "tous convergent"
+# %% tags=["remove-cell"]
+first = {name: h.train_mse[1] for name, h in histories.items()}
+fifth = {name: h.train_mse[5] for name, h in histories.items()}
+momentum = histories["moment, même η"]
+glue("momentum_e1", momentum.train_mse[1], ".1f")
+glue("momentum_e2", momentum.train_mse[2], ".1f")
+glue("sgd_e1", histories["SGD"].train_mse[1], ".0f")
+equal = histories["moment, taux effectif égal"]
+glue("equal_step_e1", equal.train_mse[1], ".0f")
+glue("equal_step_e5", equal.train_mse[5], ".1f")
+glue("sgd_e5", histories["SGD"].train_mse[5], ".1f")
+glue("momentum_e3", momentum.train_mse[3], ".1f")
+glue("momentum_e50", momentum.train_mse[50], ".2f")
+glue("sgd_e50", histories["SGD"].train_mse[50], ".2f")
+assert min(first, key=first.get) == "moment, même η"
+assert momentum.train_mse[2] > momentum.train_mse[1]  # le pic de l'époque 2
+assert max(fifth, key=fifth.get) == "Adam"
+assert abs(equal.train_mse[5] / histories["SGD"].train_mse[5] - 1) < 0.1
+assert equal.train_mse[1] > histories["SGD"].train_mse[1]  # départ plus lent
+assert momentum.train_mse[3] < momentum.train_mse[2]
+assert all(h.train_mse[-1] < 20 for h in histories.values()), "tous convergent"
 
 # %% [markdown]
 # Sur ce problème convexe et bien conditionné (variables standardisées), tous finissent
-# près de l'optimum. Le moment va le plus vite au début : c'est lui qui a la plus faible
-# MSE après une époque (vérifié par la cellule ci-dessus). Adam est le plus lent au
-# départ (la plus forte MSE à l'époque 5, vérifié aussi) : son déplacement, d'environ
-# $\eta$ par coordonnée, doit amener le biais de 0 jusqu'à 22,5. RMSprop a le même
-# $\eta$ mais pas de correction de biais : sa moyenne des carrés des gradients part
-# de zéro, et avec $\alpha = 0{,}99$ son premier pas vaut $\eta/\sqrt{1-\alpha}
-# = 10\,\eta$. Mesurons le premier pas de chacun sur le biais :
+# près de l'optimum ({numref}`fig-optimiseurs`). Au même $\eta$, le moment va le plus vite
+# au début ({glue:md}`momentum_e1` après une époque, contre {glue:md}`sgd_e1` pour SGD),
+# puis son coût **remonte** à l'époque 2 ({glue:md}`momentum_e2`). À taux effectif égal,
+# ce pic disparaît et le moment suit presque SGD ({glue:md}`equal_step_e5` contre
+# {glue:md}`sgd_e5` après 5 époques) : l'avance du premier réglage venait de ses
+# déplacements dix fois plus grands. (Ce second réglage part même un peu plus lentement
+# que SGD, {glue:md}`equal_step_e1` après une époque : sa vitesse, partie de
+# $\mathbf{g}_1$, met une dizaine de pas à atteindre $\mathbf{g}/(1-\mu)$.) D'où vient le
+# pic ? Suivons le biais, pas par pas, sur les trois premières époques :
+
+# %%
+b_star = least_squares(X_train, y_train)[1].item()  # le biais optimal
+trajectories = {}
+for name in ("SGD", "moment, même η", "moment, taux effectif égal"):
+    torch.manual_seed(0)
+    model = nn.Linear(13, 1).to(device)
+    optimizer = optimizers[name](model.parameters())
+    g = torch.Generator().manual_seed(0)
+    loader = DataLoader(TensorDataset(X_train, y_train), batch_size=32,
+                        shuffle=True, generator=g)
+    trajectories[name] = [model.bias.item()]
+    for _ in range(3):
+        for X, y in loader:
+            optimizer.zero_grad()
+            nn.functional.mse_loss(model(X).squeeze(1), y).backward()
+            optimizer.step()
+            trajectories[name].append(model.bias.item())
+    print(f"{name:<26} : biais maximal {max(trajectories[name]):5.1f} "
+          f"(optimum {b_star:.1f})")
+
+# %% tags=["remove-input"] mystnb={"figure": {"caption": "Le biais du modèle linéaire, pas à pas, pendant les trois premières époques (13 pas par époque), pour SGD et pour SGD avec moment aux deux réglages ; la ligne pointillée est le biais optimal des moindres carrés.", "name": "fig-moment-biais"}, "image": {"alt": "Trois courbes du biais en fonction du pas, sur 39 pas : SGD et le moment à taux effectif égal montent lentement vers 11 ou 12 ; le moment au même taux monte vite, dépasse le biais optimal d'environ 22,6 vers le pas 20 pour culminer près de 30, puis redescend."}}
+fig, ax = plt.subplots(figsize=(7, 3.4))
+for name, values in trajectories.items():
+    ax.plot(values, label=name)
+ax.axhline(b_star, color="black", linestyle=":", linewidth=1, label="biais optimal")
+ax.set_xlabel("pas de gradient")
+ax.set_ylabel("biais")
+ax.legend()
+ax.grid(True, alpha=0.3)
+fig.tight_layout()
+
+# %% tags=["remove-cell"]
+glue("bias_peak", max(trajectories["moment, même η"]), ".1f")
+glue("bias_star", b_star, ".1f")
+assert max(trajectories["moment, même η"]) > b_star + 3
+assert max(trajectories["SGD"]) < b_star
+
+# %% [markdown]
+# Au même $\eta$, la vitesse du moment grandit tant que les gradients poussent le biais
+# dans le même sens : il dépasse l'optimum ({glue:md}`bias_star`) et monte jusqu'à
+# {glue:md}`bias_peak` avant que les gradients, inversés, ne freinent la vitesse
+# ({numref}`fig-moment-biais`). Ce dépassement, au milieu de l'époque 2, est le pic du
+# coût. Dès l'époque 3, le coût redescend ({glue:md}`momentum_e3`), et après 50 époques
+# le moment est aussi près de l'optimum que SGD ({glue:md}`momentum_e50` contre
+# {glue:md}`sgd_e50`), avec l'agitation des mini-lots vue au chapitre 3.
+#
+# Adam est le plus lent au départ : ses déplacements, d'environ $\eta$ par coordonnée,
+# doivent amener le biais de 0 jusqu'à 22,6. RMSprop a le même $\eta$ mais pas de
+# correction de biais : sa moyenne des carrés part de zéro, et avec $\alpha = 0{,}99$ son
+# premier déplacement vaut $\eta/\sqrt{1-\alpha} = 10\,\eta$. Mesurons le premier
+# déplacement de chacun sur le biais :
 
 # %%
 first_steps = {}
@@ -300,24 +483,31 @@ for name in ("RMSprop", "Adam"):
     nn.functional.mse_loss(model(X_train).squeeze(1), y_train).backward()
     optimizer.step()
     first_steps[name] = abs(model.bias.item() - before)
-    print(f"{name:>7} : premier pas sur le biais = {first_steps[name]:.3f} (lr = 0,1)")
+    print(f"{name:>7} : le biais bouge de {first_steps[name]:.3f}")
+
+# %% tags=["remove-cell"]
 assert first_steps["RMSprop"] > 5 * first_steps["Adam"]
+ranked = sorted(first, key=first.get)
+assert ranked[:2] == ["moment, même η", "RMSprop"]
 
 # %% [markdown]
-# Sur des réseaux profonds aux gradients d'échelles très différentes d'une couche à
-# l'autre, cette normalisation devient au contraire l'atout d'Adam et de RMSprop.
+# Dix fois plus grand : l'absence de correction donne à RMSprop un départ rapide
+# (sa MSE après une époque est la plus basse après celle du moment), qu'Adam n'a pas.
 #
 # ## Résumé
 #
 # - `optimizer.zero_grad()` efface les gradients (à `None` par défaut), `optimizer.step()`
 #   met à jour les paramètres selon l'algorithme choisi ; la boucle s'écrit
 #   `zero_grad` → passe avant → `backward` → `step`.
-# - La boucle de l'énoncé a une erreur de syntaxe (`=` pour `==`) et n'efface jamais les
-#   gradients : ils s'accumulent et leur norme croît sans fin.
+# - La boucle de l'énoncé a une erreur de syntaxe (`=` pour `==`). Il faut y remettre les
+#   gradients à zéro après chaque `step()` : sans cela, ils s'accumulent depuis le début,
+#   et `.grad` s'éloigne de plus en plus du vrai gradient.
 # - Accumuler exprès $k$ gradients de mini-lots, chacun divisé par $k$, donne le gradient
 #   de leur union : un grand lot en plusieurs morceaux.
-# - Changer d'optimiseur ne change qu'une ligne ; le taux $\eta$ n'a pas le même sens
-#   pour SGD (proportionnel au gradient) et pour Adam ou RMSprop (normalisé).
+# - Changer d'optimiseur ne change qu'une ligne, mais pas le sens de $\eta$ : le moment de
+#   PyTorch multiplie les déplacements par environ $1/(1-\mu)$, et RMSprop et Adam font des
+#   déplacements d'environ $\eta$ par coordonnée. On compare des optimiseurs à réglages
+#   comparables.
 #
 # Le {ref}`chapitre 5 <chap-modules>` range paramètres et calculs dans des modules.
 #
@@ -326,16 +516,16 @@ assert first_steps["RMSprop"] > 5 * first_steps["Adam"]
 # ```{exercise} Question 4.a — remettre à None ou à zéro ?
 # :label: ex-4a
 # :nonumber:
-# Quelle différence, pour la passe arrière suivante, entre `zero_grad(set_to_none=True)`
-# et `zero_grad(set_to_none=False)` ?
+# Quelle différence entre `zero_grad(set_to_none=True)` et
+# `zero_grad(set_to_none=False)`, pour la passe arrière suivante et pour `step()` ?
 # ```
 #
 # ```{solution} ex-4a
 # :class: dropdown
-# Aucune pour la valeur : dans les deux cas, le prochain `.grad` sera le gradient de la
-# nouvelle passe seule. Avec `None`, `backward` écrit le gradient directement au lieu de
-# l'ajouter à un tenseur de zéros, ce qui économise mémoire et temps ; mais un code qui
-# lit `p.grad` avant tout `backward` doit prévoir `None`.
+# Pour la passe arrière, aucune : le prochain `.grad` sera le gradient de la nouvelle
+# passe seule (avec `None`, `backward` l'écrit directement, sans ajouter à des zéros). Pour
+# `step()`, oui : un paramètre dont `.grad` vaut `None` est sauté, alors qu'un gradient
+# nul laisse encore agir le moment et `weight_decay` (mesuré à la section 4.2).
 # ```
 #
 # ```{exercise} Question 4.b — accumulation et moyenne
@@ -348,6 +538,6 @@ assert first_steps["RMSprop"] > 5 * first_steps["Adam"]
 # ```{solution} ex-4b
 # :class: dropdown
 # Le gradient accumulé vaut $k$ fois celui de l'union : avec SGD, c'est comme multiplier
-# le taux d'apprentissage par $k$, ce qui peut faire diverger la descente. (Adam et RMSprop, qui
-# normalisent le gradient, y sont presque insensibles.)
+# le taux d'apprentissage par $k$, ce qui peut faire diverger la descente (chapitre 3,
+# section 3.4).
 # ```

@@ -20,47 +20,65 @@
 # À la fin de ce chapitre, vous saurez :
 # - comment un `nn.Module` enregistre ses paramètres, et les lister avec `parameters()`
 #   et `named_parameters()` ;
+# - ce que fait l'appel `module(X)` de plus que `forward(X)`, et à quoi servent
+#   `train()` et `eval()` ;
 # - écrire un réseau à deux couches linéaire → tanh → linéaire, l'entraîner avec une
 #   perte `nn.MSELoss` et un optimiseur (question 2) ;
 # - écrire le même réseau avec `nn.Sequential`, et choisir entre `Sequential`,
 #   `ModuleList` et `ModuleDict` ;
-# - éviter le piège de la liste Python ordinaire, dont les paramètres sont ignorés.
+# - éviter le piège de la liste Python ordinaire, dont les paramètres sont ignorés ;
+# - choisir une époque d'arrêt sur un jeu de **validation**, sans regarder le test.
 # ```
 
 # %%
+import warnings
+
 import matplotlib.pyplot as plt
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
-from torch.utils.tensorboard import SummaryWriter
 
 from tp2_src.data import boston_split
 from tp2_src.device import get_device, make_deterministic
-from tp2_src.linreg import least_squares, mse
-from tp2_src.logs import fresh_run_dir, read_scalars
-from tp2_src.plots import plot_losses
-from tp2_src.report import glue, show_table
+from tp2_src.linreg import least_squares, linear_mse
+from tp2_src.logs import logged_run, read_scalars
+from tp2_src.plots import legend_below, plot_losses
+from tp2_src.report import error_summary, french_number, show_table
 from tp2_src.training import evaluate, fit
 
 make_deterministic(seed=0)  # mêmes nombres à chaque exécution
 device = get_device()  # CUDA s'il y en a une, sinon le processeur
-# Le découpage standardisé du chapitre 3 (même graine), sur le matériel choisi.
-X_train, y_train, X_test, y_test = boston_split(device=device).tensors()
 
 # %% tags=["remove-cell"]
-# Plomberie du livre (exécutée, non affichée) : figures SVG lisibles.
+# Plomberie du livre (exécutée, non affichée) : figures SVG lisibles, valeurs collées,
+# vérification de ce qu'annonce la prose.
 from tp2_src.figures import use_book_style
+from tp2_src.report import glue
 
 use_book_style()
 
 # %% [markdown]
+# Comme au chapitre 3, on garde 20 % des quartiers pour le test (le même découpage, même
+# graine). Ce chapitre doit aussi **choisir** une époque d'arrêt : on met donc de côté 20 %
+# de la partie apprentissage comme jeu de **validation**. On choisira sur la validation, et
+# le test ne servira qu'à mesurer, à la fin. La standardisation est ajustée sur ce qui
+# reste pour l'apprentissage.
+
+# %%
+split = boston_split(device=device, val_size=0.2)
+X_train, y_train, X_test, y_test = split.tensors()
+X_val, y_val = split.X_val, split.y_val
+print("apprentissage :", tuple(X_train.shape), "; validation :",
+      tuple(X_val.shape), "; test :", tuple(X_test.shape))
+
+# %% [markdown]
 # ## 5.1 Un module enregistre ses paramètres
 #
-# Un {term}`module` est la brique de base d'un réseau : une couche (`nn.Linear`), une activation
-# (`nn.Tanh`), une perte (`nn.MSELoss`), ou un assemblage d'autres modules. Il définit
-# `forward` ; la passe arrière, elle, vient d'autograd dès que `forward` n'utilise que des
-# opérations de PyTorch. (Contrairement à une `torch.autograd.Function`, un `nn.Module`
-# n'a d'ailleurs pas de méthode `backward` à écrire : on appelle `backward()` sur le coût,
+# Un {term}`module` est la brique de base d'un réseau : une couche (`nn.Linear`), une
+# activation (`nn.Tanh`), une perte (`nn.MSELoss`), ou un assemblage d'autres modules. Il
+# définit `forward` ; la passe arrière, elle, vient d'autograd dès que `forward` n'utilise
+# que des opérations de PyTorch. (Contrairement à une `torch.autograd.Function`, un
+# `nn.Module` n'a pas de méthode `backward` à écrire : on appelle `backward()` sur le coût,
 # et autograd remonte le graphe que `forward` a enregistré.)
 #
 # Ce qui fait la force du module, c'est qu'il **sait quels sont ses paramètres**. Quand on
@@ -74,7 +92,7 @@ class Affine(nn.Module):
 
     def __init__(self, dim: int) -> None:
         super().__init__()
-        self.w = nn.Parameter(torch.zeros(dim))  # inscrit : c'est un Parameter
+        self.w = nn.Parameter(torch.zeros(dim))  # un Parameter : inscrit
         self.b = nn.Parameter(torch.zeros(()))
         self.scale = torch.ones(())  # simple tenseur : pas un paramètre
 
@@ -85,14 +103,80 @@ class Affine(nn.Module):
 affine = Affine(13)
 print("_parameters :", list(affine._parameters))
 for name, p in affine.named_parameters():
-    print(f"  {name:>2} : forme {tuple(p.shape)}, requires_grad={p.requires_grad}")
-print("nombre de tenseurs dans parameters() :", len(list(affine.parameters())))
+    print(f"  {name} : forme {tuple(p.shape)}, "
+          f"requires_grad={p.requires_grad}")
+print("tenseurs dans parameters() :", len(list(affine.parameters())))
 
 # %% [markdown]
 # `parameters()` est ce qu'on donne à l'optimiseur ; `named_parameters()` donne en plus
 # le nom de chaque paramètre, bien utile pour inspecter un modèle. `scale` n'apparaît
 # nulle part : l'optimiseur ne le verrait pas.
 #
+# Pour un nombre variable de paramètres, `nn.ParameterList` et `nn.ParameterDict` jouent
+# le même rôle qu'une liste ou un dictionnaire, en inscrivant chaque paramètre qu'on y
+# range :
+
+# %%
+class Polynomial(nn.Module):
+    """ŷ = Σₖ cₖ xᵏ, avec un coefficient (un paramètre) par degré."""
+
+    def __init__(self, degree: int) -> None:
+        super().__init__()
+        self.coefs = nn.ParameterList(
+            [nn.Parameter(torch.zeros(())) for _ in range(degree + 1)])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return sum(c * x**k for k, c in enumerate(self.coefs))
+
+
+print([name for name, _ in Polynomial(2).named_parameters()])
+
+# %% [markdown]
+# ### `module(X)` plutôt que `module.forward(X)`
+#
+# On appelle un module comme une fonction, `module(X)`, et non `module.forward(X)`. Les
+# deux rendent le même résultat, mais l'appel passe par `nn.Module.__call__`, qui exécute
+# aussi les **crochets** (*hooks*) posés sur le module : des fonctions que PyTorch appelle
+# avant ou après `forward`, par exemple pour relever les activations d'une couche.
+# `forward` appelé directement les saute :
+
+# %%
+layer = nn.Linear(13, 4).to(device)
+seen = []
+
+
+def note_shape(module, inputs, output) -> None:
+    """Crochet appelé après forward : note la forme de la sortie."""
+    seen.append(tuple(output.shape))
+
+
+handle = layer.register_forward_hook(note_shape)
+same = torch.equal(layer(X_train), layer.forward(X_train))
+print("même résultat :", same)
+print("crochet appelé", len(seen), "fois pour 2 calculs :", seen)
+handle.remove()
+
+# %% [markdown]
+# ### `train()` et `eval()`
+#
+# Un module a deux modes : apprentissage (`model.train()`, le mode par défaut) et
+# évaluation (`model.eval()`). Les couches linéaires et `tanh` se comportent de même dans
+# les deux ; d'autres, comme `nn.Dropout` (qui annule au hasard une partie des
+# activations pendant l'apprentissage) ou `nn.BatchNorm1d`, non. Le mode se propage à
+# tous les sous-modules ; on évalue toujours un modèle en mode évaluation (c'est ce que
+# fait `evaluate` de `tp2_src.training`).
+
+# %%
+torch.manual_seed(0)
+dropout = nn.Sequential(nn.Linear(13, 1), nn.Dropout(p=0.5)).to(device)
+with torch.no_grad():
+    for mode in ("train", "eval"):
+        getattr(dropout, mode)()  # dropout.train() puis dropout.eval()
+        same = torch.equal(dropout(X_train), dropout(X_train))
+        print(f"{mode}() : training = {dropout[1].training!s:<5} ; "
+              f"deux appels identiques ? {same}")
+
+# %% [markdown]
 # ## 5.2 Le réseau à deux couches (question 2)
 #
 # Le réseau demandé enchaîne une couche linéaire $\mathbb{R}^{13} \to \mathbb{R}^{h}$, une
@@ -117,8 +201,13 @@ print("nombre de tenseurs dans parameters() :", len(list(affine.parameters())))
 # ```{solution-start} q2
 # :class: dropdown
 # ```
+#
+# Une classe qui range ses trois couches dans des attributs, et la boucle des chapitres 3
+# et 4 : Adam ($\eta = 10^{-2}$), mini-lots de 32 mélangés par un générateur de graine
+# fixe, 100 époques. La sortie du réseau a la forme $(n, 1)$, la cible $(n,)$ :
+# `squeeze(1)` les accorde.
 
-# %%
+# %% tags=["solution"]
 hidden = 32
 
 
@@ -135,25 +224,13 @@ class TwoLayerNet(nn.Module):
         return self.linear2(self.activation(self.linear1(X)))
 
 
-torch.manual_seed(0)
-net = TwoLayerNet(13, hidden).to(device)
-print(net)
-for name, p in net.named_parameters():
-    print(f"  {name:<15} {tuple(p.shape)}")
-print("paramètres au total :", sum(p.numel() for p in net.parameters()))
-
-# %% [markdown]
-# La boucle de descente de gradient avec l'optimiseur (Adam, taux d'apprentissage $\eta = 10^{-2}$,
-# mini-lots de 32 mélangés par un générateur de graine fixe) et la perte `nn.MSELoss`.
-# La sortie du réseau est de forme $(n, 1)$ et la cible de forme $(n,)$ : on retire la
-# dimension en trop avec `squeeze(1)`, sinon `MSELoss` diffuserait les deux formes en
-# une matrice $(n, n)$ et calculerait une perte fausse (avec un avertissement).
-
-# %%
-def train(net: nn.Module, num_epochs: int = 100, batch_size: int = 32, lr: float = 1e-2) -> list[float]:
-    """Entraîne net sur Boston ; renvoie la MSE d'apprentissage de chaque mini-lot."""
-    loader = DataLoader(TensorDataset(X_train, y_train), batch_size=batch_size, shuffle=True,
-                        generator=torch.Generator().manual_seed(0))
+def train(net: nn.Module, num_epochs: int = 100,
+          batch_size: int = 32, lr: float = 1e-2) -> list[float]:
+    """Entraîne net sur X_train ; la MSE de chaque mini-lot."""
+    g = torch.Generator().manual_seed(0)
+    data = TensorDataset(X_train, y_train)
+    loader = DataLoader(data, batch_size=batch_size, shuffle=True,
+                        generator=g)
     loss_fn = nn.MSELoss()
     optimizer = torch.optim.Adam(net.parameters(), lr=lr)
     losses = []
@@ -167,14 +244,60 @@ def train(net: nn.Module, num_epochs: int = 100, batch_size: int = 32, lr: float
     return losses
 
 
+torch.manual_seed(0)
+net = TwoLayerNet(13, hidden).to(device)
 losses_net = train(net)
-print(f"{len(losses_net)} pas ; MSE du dernier mini-lot : {losses_net[-1]:.3f}")
-print(f"MSE apprentissage {evaluate(net, X_train, y_train):.3f}, test {evaluate(net, X_test, y_test):.3f}")
+print(f"{len(losses_net)} pas ; MSE apprentissage "
+      f"{evaluate(net, X_train, y_train):.3f}, validation "
+      f"{evaluate(net, X_val, y_val):.3f}")
 
 # %% [markdown]
 # ```{solution-end}
 # ```
 #
+# Le réseau a inscrit les paramètres de ses deux couches linéaires ; `Tanh` n'en a pas :
+
+# %%
+print(net)
+for name, p in net.named_parameters():
+    print(f"  {name:<15} {tuple(p.shape)}")
+print("paramètres au total :", sum(p.numel() for p in net.parameters()))
+
+# %% [markdown]
+# Notez la forme de `linear1.weight` : $(32, 13)$, soit **(sorties, entrées)**. `nn.Linear`
+# calcule $X W^\top + \mathbf{b}$, une ligne par exemple, alors que la `LinearFunction` du
+# chapitre 2 rangeait $W$ en (entrées, sorties) et calculait $XW + \mathbf{b}$. Les deux
+# conventions donnent le même calcul :
+
+# %%
+W, bias = net.linear1.weight, net.linear1.bias
+print("poids :", tuple(W.shape), "(sorties, entrées)")
+with torch.no_grad():
+    print("nn.Linear = X Wᵀ + b :",
+          torch.allclose(net.linear1(X_train), X_train @ W.T + bias))
+
+# %% [markdown]
+# Pourquoi `squeeze(1)` ? Sans lui, `MSELoss` reçoit une prédiction $(n, 1)$ et une
+# cible $(n,)$, les **diffuse** (*broadcasting*) en une matrice $(n, n)$, et calcule la
+# moyenne des $n^2$ écarts entre chaque prédiction et chaque cible : une perte fausse.
+# PyTorch prévient, mais ne s'arrête pas :
+
+# %%
+from tp2_src.report import warning_summary  # l'avertissement, lisible
+
+loss_fn = nn.MSELoss()
+with warnings.catch_warnings(record=True) as caught, torch.no_grad():
+    warnings.simplefilter("always")
+    wrong = loss_fn(net(X_train), y_train)  # (n, 1) contre (n,)
+print(warning_summary(caught[0]))
+with torch.no_grad():
+    right = loss_fn(net(X_train).squeeze(1), y_train)
+print(f"perte diffusée {wrong:.2f}, perte juste {right:.2f}")
+
+# %% tags=["remove-cell"]
+assert len(caught) == 1 and wrong > 2 * right
+
+# %% [markdown]
 # ## 5.3 Le même réseau avec `nn.Sequential`
 #
 # `nn.Sequential` est un conteneur qui applique ses modules l'un après l'autre : plus
@@ -192,49 +315,42 @@ print(f"MSE apprentissage {evaluate(net, X_train, y_train):.3f}, test {evaluate(
 # ```
 #
 # Créé avec la même graine, le `Sequential` tire les mêmes valeurs initiales dans le même
-# ordre.
+# ordre ; entraîné par la même boucle, il donne les mêmes pertes.
 
-# %%
+# %% tags=["solution"]
 torch.manual_seed(0)
-seq = nn.Sequential(nn.Linear(13, hidden), nn.Tanh(), nn.Linear(hidden, 1)).to(device)
+seq = nn.Sequential(nn.Linear(13, hidden), nn.Tanh(),
+                    nn.Linear(hidden, 1)).to(device)
 print(seq)
 torch.manual_seed(0)
-net = TwoLayerNet(13, hidden).to(device)  # un réseau neuf, pour comparer à partir de la même graine
-for (name_net, p_net), (name_seq, p_seq) in zip(net.named_parameters(), seq.named_parameters(), strict=True):
-    print(f"  {name_net:<15} ↔ {name_seq:<9} identiques : {torch.equal(p_net, p_seq)}")
-    assert torch.equal(p_net, p_seq)
-
-# %% [markdown]
-# Les paramètres sont les mêmes, à leurs noms près : dans `Sequential`, un sous-module est
-# nommé par sa position (`0`, `1`, `2`), d'où `0.weight` et `2.bias` ; `Tanh` (position 1)
-# n'a pas de paramètre. Entraînés par la même boucle, les deux réseaux donnent exactement
-# les mêmes pertes, pas après pas :
-
-# %%
-losses_net = train(net)
-losses_seq = train(seq)
-print(f"MSE des 3 premiers mini-lots : {[round(v, 3) for v in losses_net[:3]]} (classe) "
-      f"{[round(v, 3) for v in losses_seq[:3]]} (Sequential)")
-print("pertes identiques aux", len(losses_net), "pas :", losses_net == losses_seq)
-assert losses_net == losses_seq
+net = TwoLayerNet(13, hidden).to(device)  # neuf, même graine
+pairs = zip(net.named_parameters(), seq.named_parameters())
+for (name_net, p_net), (name_seq, p_seq) in pairs:
+    print(f"  {name_net:<15} ↔ {name_seq:<9} identiques : "
+          f"{torch.equal(p_net, p_seq)}")
+losses_net, losses_seq = train(net), train(seq)
+same = losses_net == losses_seq
+print(f"pertes identiques aux {len(losses_net)} pas : {same}")
 
 # %% [markdown]
 # ```{solution-end}
 # ```
 #
+# Les paramètres sont les mêmes, à leurs noms près : dans `Sequential`, un sous-module est
+# nommé par sa position (`0`, `1`, `2`), d'où `0.weight` et `2.bias` ; `Tanh` (position 1)
+# n'a pas de paramètre. Même graine, mêmes tirages, mêmes lots, mêmes calculs : les deux
+# réseaux suivent exactement le même apprentissage.
+#
 # ## 5.4 Les conteneurs, et le piège de la liste
 #
-# PyTorch propose trois conteneurs ; tous inscrivent leurs modules, donc leurs paramètres :
+# PyTorch propose trois conteneurs de modules ; tous inscrivent leurs modules, donc leurs
+# paramètres :
 #
 # | conteneur | ce qu'il fait | quand s'en servir |
 # |---|---|---|
 # | `nn.Sequential` | applique ses modules dans l'ordre ; a un `forward` | une simple chaîne de couches |
 # | `nn.ModuleList` | une liste de modules, **sans** `forward` | un nombre variable de couches que `forward` parcourt lui-même (boucle, connexions résiduelles…) |
 # | `nn.ModuleDict` | un dictionnaire de modules, **sans** `forward` | des branches choisies par leur nom (plusieurs têtes, plusieurs activations) |
-#
-# Une **liste Python ordinaire** ne l'est pas : `nn.Module` ne regarde pas à l'intérieur,
-# et les couches qu'elle contient sont invisibles pour `parameters()`, donc pour
-# l'optimiseur — sans erreur ni avertissement.
 #
 # ```{exercise} Question 2 (fin) — les conteneurs et leurs paramètres
 # :label: q2-containers
@@ -243,17 +359,26 @@ assert losses_net == losses_seq
 # et `ModuleDict` ? Que deviennent les paramètres des modules que l'on assemble ainsi ?
 # ```
 #
-# ```{solution-start} q2-containers
+# ```{solution} q2-containers
 # :class: dropdown
+# `Sequential` applique ses modules dans l'ordre et a donc un `forward` ; `ModuleList` et
+# `ModuleDict` ne font que ranger des modules (par position, ou par nom), et c'est le
+# `forward` du module qui les contient qui dit comment s'en servir. Dans les trois cas,
+# les paramètres des modules rangés sont **inscrits récursivement** : ils deviennent des
+# paramètres du conteneur, puis du module qui le contient, nommés par leur chemin. Les
+# rangements ci-dessous le montrent.
 # ```
 #
-# Le même réseau, rangé de quatre façons : on compte les paramètres que chacune inscrit.
+# Rangeons le même réseau de quatre façons, et comptons les paramètres que chacune
+# inscrit. (`torch.tanh` est la fonction tangente hyperbolique, sans paramètre, que
+# `nn.Tanh` enveloppe dans un module.)
 
 # %%
 class WithModuleList(nn.Module):
     def __init__(self) -> None:
         super().__init__()
-        self.layers = nn.ModuleList([nn.Linear(13, hidden), nn.Linear(hidden, 1)])
+        self.layers = nn.ModuleList([nn.Linear(13, hidden),
+                                     nn.Linear(hidden, 1)])
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         return self.layers[1](torch.tanh(self.layers[0](X)))
@@ -262,7 +387,8 @@ class WithModuleList(nn.Module):
 class WithModuleDict(nn.Module):
     def __init__(self) -> None:
         super().__init__()
-        self.layers = nn.ModuleDict({"hidden": nn.Linear(13, hidden), "out": nn.Linear(hidden, 1)})
+        self.layers = nn.ModuleDict({"hidden": nn.Linear(13, hidden),
+                                     "out": nn.Linear(hidden, 1)})
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         return self.layers["out"](torch.tanh(self.layers["hidden"](X)))
@@ -271,142 +397,242 @@ class WithModuleDict(nn.Module):
 class WithPlainList(nn.Module):
     def __init__(self) -> None:
         super().__init__()
-        self.layers = [nn.Linear(13, hidden), nn.Linear(hidden, 1)]  # liste Python : piège
+        self.layers = [nn.Linear(13, hidden),  # une liste Python :
+                       nn.Linear(hidden, 1)]  # le piège
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         return self.layers[1](torch.tanh(self.layers[0](X)))
 
 
-containers = {"Sequential": seq, "ModuleList": WithModuleList(), "ModuleDict": WithModuleDict(),
+containers = {"Sequential": seq, "ModuleList": WithModuleList(),
+              "ModuleDict": WithModuleDict(),
               "liste Python": WithPlainList()}
 rows = []
 for kind, model in containers.items():
     names = [name for name, _ in model.named_parameters()]
-    rows.append([kind, len(names), sum(p.numel() for p in model.parameters()),
+    size = sum(p.numel() for p in model.parameters())
+    rows.append([kind, len(names), size,
                  ", ".join(f"`{n}`" for n in names) or "(aucun)"])
-show_table(["conteneur", "tenseurs de paramètres", "scalaires", "noms"], rows)
+show_table(["conteneur", "tenseurs", "scalaires", "noms"], rows)
+
+# %% tags=["remove-cell"]
 assert rows[-1][1] == 0 and all(r[1] == 4 for r in rows[:-1])
 
 # %% [markdown]
-# Le modèle à liste Python calcule pourtant très bien sa sortie ; c'est l'optimiseur qui
-# ne reçoit rien. Avec seulement ces couches, PyTorch le signale (liste de paramètres
-# vide). Mais dès que le modèle a **un** autre paramètre inscrit, l'erreur disparaît et
-# les couches de la liste ne sont jamais entraînées :
+# Un module affecté à un attribut, ou placé dans un `Sequential`, une `ModuleList` ou un
+# `ModuleDict`, devient un sous-module. Un seul appel à `Adam(model.parameters())` couvre
+# donc tout le réseau, de même que `model.zero_grad()`, `model.to(device)`,
+# `model.state_dict()` ou `model.train()`.
+#
+# Une **liste Python ordinaire** coupe cette récursion : `nn.Module` ne regarde pas à
+# l'intérieur, et les couches qu'elle contient sont invisibles pour `parameters()`, donc
+# pour l'optimiseur. Le modèle à liste Python calcule pourtant très bien sa sortie. S'il
+# n'a aucun autre paramètre, PyTorch signale au moins que la liste des paramètres est vide.
+# Mais dès que le modèle a **un** autre paramètre inscrit, l'erreur disparaît, et les
+# couches de la liste ne sont jamais entraînées :
 
 # %%
 try:
     torch.optim.SGD(WithPlainList().parameters(), lr=0.01)
 except ValueError as err:
-    print("ValueError :", err)
+    print(error_summary(err))
 
 
-class PlainListWithBias(WithPlainList):
+class PlainListWithShift(WithPlainList):
     def __init__(self) -> None:
         super().__init__()
-        self.shift = nn.Parameter(torch.zeros(1))  # un seul paramètre inscrit
+        self.shift = nn.Parameter(torch.zeros(1))  # le seul inscrit
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         return super().forward(X) + self.shift
 
 
 torch.manual_seed(0)
-trap = PlainListWithBias().to(device)
-# .to(device) ne déplace pas non plus les couches de la liste : autre symptôme du piège.
-for layer in trap.layers:
+trap = PlainListWithShift().to(device)
+for layer in trap.layers:  # .to(device) ne voit pas non plus la liste
     layer.to(device)
 before = trap.layers[0].weight.detach().clone()
-print("paramètres vus par l'optimiseur :", [name for name, _ in trap.named_parameters()])
-train(trap, num_epochs=5)
-print("poids de la 1re couche modifiés par l'apprentissage :", not torch.equal(before, trap.layers[0].weight))
-print("biais shift appris :", round(trap.shift.item(), 3))
+print("paramètres vus par l'optimiseur :",
+      [name for name, _ in trap.named_parameters()])
+trap_losses = train(trap, num_epochs=5)
+print(f"MSE du premier mini-lot {trap_losses[0]:.1f}, du dernier "
+      f"{trap_losses[-1]:.1f}")
+print("poids de la 1re couche modifiés :",
+      not torch.equal(before, trap.layers[0].weight))
+print("décalage shift appris :", round(trap.shift.item(), 3))
+
+# %% tags=["remove-cell"]
 assert torch.equal(before, trap.layers[0].weight)
+assert trap_losses[-1] < trap_losses[0]
 
 # %% [markdown]
-# ```{admonition} Que deviennent les paramètres de modules assemblés ?
-# :class: important
-# Ils sont **inscrits récursivement**. Un module affecté à un attribut, ou placé dans un
-# `Sequential`, une `ModuleList` ou un `ModuleDict`, devient un sous-module ; `parameters()`
-# parcourt tout l'arbre des sous-modules et renvoie leurs paramètres, nommés par leur
-# chemin : `linear1.weight` dans la classe, `0.weight` dans `Sequential`,
-# `layers.hidden.weight` dans un `ModuleDict`. Un seul appel à
-# `optimizer = Adam(model.parameters())` couvre donc tout le réseau, de même que
-# `model.zero_grad()`, `model.to(device)`, `model.state_dict()` ou `model.train()`. Une
-# liste ou un dictionnaire Python ordinaire coupe cette récursion.
-# ```
-#
-# ```{solution-end}
-# ```
+# Le symptôme est sournois : l'entraînement tourne, le coût baisse un peu (grâce au seul
+# décalage `shift`), et rien ne signale que les deux couches sont restées figées à leur
+# initialisation. `nn.ModuleList` aurait suffi. (Pour un tenseur qui n'est pas un
+# paramètre mais doit suivre le module, comme le `scale` de la section 5.1, on utilise
+# `self.register_buffer("scale", ...)` : il est déplacé par `.to(device)` et sauvé dans
+# `state_dict()`, sans être optimisé.)
 #
 # ## 5.5 Modèle linéaire contre réseau
 #
-# Comparons ({numref}`fig-lineaire-reseau`), sur le même découpage, le modèle linéaire (un `nn.Linear(13, 1)`) et le
-# réseau à deux couches, entraînés de la même façon (Adam, mini-lots de 32, 100 époques,
-# même graine) par `tp2_src.training.fit`, avec l'optimum exact des moindres carrés comme
-# référence. Seul le taux d'apprentissage diffère : $\eta = 10^{-1}$ pour le modèle linéaire, dont le biais doit
-# parcourir 22,5 par pas d'environ $\eta$ (chapitre 4), $10^{-2}$ pour le réseau,
-# qui apprend son échelle par la dernière couche. Chaque entraînement écrit son journal
-# TensorBoard.
+# Comparons, sur le même découpage, le modèle linéaire (un `nn.Linear(13, 1)`) et le
+# réseau à deux couches, entraînés comme à la question 2 (Adam, mini-lots de 32, même
+# graine) par `fit` de `tp2_src.training`, qui reprend la boucle de `train` en mesurant à
+# chaque époque la MSE d'apprentissage et de validation (jamais celle du test), et en les
+# journalisant dans TensorBoard. Seul le taux d'apprentissage diffère : $\eta = 10^{-1}$
+# pour le modèle linéaire, dont le biais doit parcourir 22,6 par déplacements d'environ
+# $\eta$ (chapitre 4), $\eta = 10^{-2}$ pour le réseau, comme à la question 2. On les
+# entraîne 600 époques, pour voir ce qui se passe longtemps après la question 2.
 
 # %%
-models = {}
-torch.manual_seed(0)
-models["linéaire"] = nn.Linear(13, 1).to(device)
-torch.manual_seed(0)
-models["réseau 13 → 32 → 1"] = nn.Sequential(nn.Linear(13, hidden), nn.Tanh(), nn.Linear(hidden, 1)).to(device)
+def train_model(name: str, num_epochs: int, writer=None):
+    """Modèle `name` neuf (même graine), entraîné num_epochs époques."""
+    torch.manual_seed(0)
+    if name == "linéaire":
+        model, lr = nn.Linear(13, 1).to(device), 1e-1
+    else:
+        model, lr = TwoLayerNet(13, hidden).to(device), 1e-2
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    history = fit(model, optimizer, X_train, y_train,
+                  evals={"val": (X_val, y_val)}, num_epochs=num_epochs,
+                  batch_size=32, seed=0, writer=writer)
+    return model, history
+
+
 histories, runs = {}, {}
-lrs = {"linéaire": 1e-1, "réseau 13 → 32 → 1": 1e-2}
-for (name, model), run_name in zip(models.items(), ("modules-lineaire", "modules-reseau"), strict=True):
-    run = fresh_run_dir(run_name)
-    with SummaryWriter(run) as writer:
-        histories[name] = fit(model, torch.optim.Adam(model.parameters(), lr=lrs[name]), X_train, y_train,
-                              X_test, y_test, num_epochs=100, batch_size=32, seed=0, writer=writer)
-    runs[name] = read_scalars(run)
+for name in ("linéaire", "réseau"):
+    with logged_run(f"modules-{name.replace('é', 'e')}") as writer:
+        _, histories[name] = train_model(name, 600, writer=writer)
+    runs[name] = read_scalars(writer.log_dir)
+mlp = histories["réseau"]
+for epoch in (100, 300, 600):
+    print(f"réseau, époque {epoch} : MSE apprentissage "
+          f"{mlp.train_mse[epoch]:.3f}, validation "
+          f"{mlp.val_mse[epoch]:.3f}")
 
-w_star, b_star = least_squares(X_train, y_train)  # la référence exacte du chapitre 3
-lstsq_train, lstsq_test = mse(X_train, y_train, w_star, b_star), mse(X_test, y_test, w_star, b_star)
-
-rows = [[name, sum(p.numel() for p in models[name].parameters()), f"{h.train_mse[-1]:.2f}",
-         f"{h.test_mse[-1]:.2f}", f"{min(h.test_mse):.2f} (époque {h.test_mse.index(min(h.test_mse))})"]
-        for name, h in histories.items()]
-rows.append(["moindres carrés (référence)", 14, f"{lstsq_train:.2f}", f"{lstsq_test:.2f}", "—"])
-show_table(["modèle", "paramètres", "MSE apprentissage", "MSE test", "meilleure MSE test"], rows)
-
-# %% mystnb={"figure": {"caption": "Modèle linéaire contre réseau à deux couches sur Boston : MSE d'apprentissage (traits pleins) et de test (tirets) par époque, en échelle logarithmique, courbes relues dans TensorBoard.", "name": "fig-lineaire-reseau"}, "image": {"alt": "Quatre courbes sur 100 époques : le modèle linéaire se stabilise vite vers 22 en apprentissage et 34 en test ; le réseau descend plus bas, sous 10 en apprentissage et vers 20 en test."}}
-fig, ax = plt.subplots(figsize=(7, 3.8))
-plot_losses(ax, runs)
-ax.set_title("Linéaire contre réseau à deux couches")
-fig.tight_layout()
-
-# %%
-lin, mlp = histories["linéaire"], histories["réseau 13 → 32 → 1"]
-glue("lin_test", lin.test_mse[-1], ".2f")
-glue("mlp_test", mlp.test_mse[-1], ".2f")
-glue("mlp_train", mlp.train_mse[-1], ".2f")
-glue("test_gain", 100 * (1 - mlp.test_mse[-1] / lin.test_mse[-1]), ".0f")
-assert mlp.test_mse[-1] < min(lin.test_mse[-1], lstsq_test), "le réseau bat tout modèle linéaire en test"
-assert lin.train_mse[-1] < 1.02 * lstsq_train, "le modèle linéaire a convergé (à 2 % de l'optimum)"
-assert mlp.train_mse[-1] < mlp.test_mse[-1]
+# %% tags=["remove-cell"]
+# La même graine, les mêmes lots et les mêmes calculs que la question 2 : à l'époque 100,
+# fit a exactement les MSE du réseau entraîné par la boucle `train`.
+torch.manual_seed(0)
+again = TwoLayerNet(13, hidden).to(device)
+train(again)
+assert mlp.train_mse[100] == evaluate(again, X_train, y_train)
+assert mlp.val_mse[100] == evaluate(again, X_val, y_val)
 
 # %% [markdown]
-# Le réseau réduit la MSE de test de {glue:md}`lin_test` à
-# {glue:md}`mlp_test` (−{glue:md}`test_gain` %) : la couche cachée et la
-# tangente hyperbolique captent des effets non linéaires des variables sur le prix,
-# qu'aucun modèle linéaire ne peut représenter, pas même l'optimum exact des moindres
-# carrés (vérifié par la cellule ci-dessus). L'écart entre sa MSE d'apprentissage
-# ({glue:md}`mlp_train`) et sa MSE de test montre aussi qu'il commence à
-# sur-apprendre : avec 481 paramètres pour 404 exemples, il faudrait régulariser ou
-# arrêter plus tôt.
+# À l'époque 100, le réseau retrouve exactement les MSE d'apprentissage et de validation
+# de la question 2 (vérifié par une cellule cachée) : même graine, mêmes lots, mêmes
+# calculs. La {numref}`fig-lineaire-reseau` montre la suite.
+
+# %% tags=["hide-input"] mystnb={"figure": {"caption": "Modèle linéaire contre réseau à deux couches sur Boston : MSE d'apprentissage (traits pleins) et de validation (tirets) par époque, en échelle logarithmique, courbes relues dans TensorBoard. L'époque 0 (MSE proche de 600) sort du cadre.", "name": "fig-lineaire-reseau"}, "image": {"alt": "Quatre courbes sur 600 époques, en échelle logarithmique : le modèle linéaire se stabilise vite vers 20, en apprentissage comme en validation ; le réseau descend beaucoup plus bas en apprentissage, sous 1 ; sa MSE de validation descend vers 9, fluctue, puis remonte un peu dans les dernières centaines d'époques."}}
+fig, ax = plt.subplots(figsize=(7, 4.2))
+plot_losses(ax, runs, tags=("loss/train", "loss/val"))
+ax.set_ylim(0.3, 60)
+ax.set_title("Linéaire contre réseau à deux couches")
+legend_below(fig, ax)
+
+# %% tags=["remove-cell"]
+best_epoch = min(range(len(mlp.val_mse)), key=mlp.val_mse.__getitem__)
+glue("mlp_train_100", mlp.train_mse[100], ".2f")
+glue("mlp_train_600", mlp.train_mse[600], ".2f")
+glue("mlp_val_100", mlp.val_mse[100], ".2f")
+glue("mlp_val_600", mlp.val_mse[600], ".2f")
+glue("mlp_best_val", mlp.val_mse[best_epoch], ".2f")
+glue("mlp_val_rise", 100 * (mlp.val_mse[600] / mlp.val_mse[best_epoch] - 1), ".0f")
+assert mlp.train_mse[100] / mlp.train_mse[600] > 4  # l'apprentissage baisse encore nettement
+assert mlp.val_mse[600] > 1.1 * mlp.val_mse[best_epoch] and best_epoch < 500  # elle remonte
+
+# %% [markdown]
+# Entre les époques 100 et 600, la MSE d'apprentissage du réseau continue de baisser
+# ({glue:md}`mlp_train_100` puis {glue:md}`mlp_train_600`). Celle de validation, elle,
+# descend jusqu'à {glue:md}`mlp_best_val` en fluctuant, puis **remonte** : elle finit à
+# {glue:md}`mlp_val_600`, {glue:md}`mlp_val_rise` % au-dessus de son minimum. Le réseau
+# apprend alors les particularités des 323 quartiers d'apprentissage au lieu d'une
+# relation qui vaut aussi pour les autres : c'est le {term}`sur-apprentissage`. On choisit
+# donc l'époque d'arrêt **sur la validation** (son minimum), puis on réentraîne jusqu'à
+# cette époque (même graine : mêmes nombres), et l'on ne mesure le test qu'une fois, sur
+# le modèle retenu.
+
+# %%
+sets = {"apprentissage": (X_train, y_train), "validation": (X_val, y_val),
+        "test": (X_test, y_test)}
+final, rows = {}, []
+for name, h in histories.items():
+    best = min(range(len(h.val_mse)), key=h.val_mse.__getitem__)
+    model, _ = train_model(name, best)  # même graine : mêmes nombres
+    final[name] = {"best": best, **{k: evaluate(model, X, y)
+                                    for k, (X, y) in sets.items()}}
+    rows.append([name, best, *(french_number(final[name][k], ".2f")
+                               for k in sets)])
+w_star, b_star = least_squares(X_train, y_train)  # la référence exacte
+reference = [linear_mse(X, y, w_star, b_star) for X, y in sets.values()]
+rows.append(["moindres carrés", "—",
+             *(french_number(v, ".2f") for v in reference)])
+show_table(["modèle", "époque choisie", *(f"MSE {k}" for k in sets)], rows)
+
+# %% tags=["remove-cell"]
+lin, net_final = final["linéaire"], final["réseau"]
+lstsq_val, lstsq_test = reference[1], reference[2]
+glue("mlp_best_epoch", net_final["best"], "d")
+glue("lin_epoch", lin["best"], "d")
+glue("lin_val", lin["validation"], ".2f")
+glue("lin_test", lin["test"], ".2f")
+glue("lstsq_val", lstsq_val, ".2f")
+glue("lstsq_test", lstsq_test, ".2f")
+glue("mlp_test", net_final["test"], ".2f")
+glue("mlp_val", net_final["validation"], ".2f")
+glue("mlp_train", net_final["apprentissage"], ".2f")
+glue("test_gain", 100 * (1 - net_final["test"] / lin["test"]), ".0f")
+glue("mlp_params", sum(p.numel() for p in TwoLayerNet(13, hidden).parameters()), "d")
+glue("n_train", len(X_train), "d")
+for name, h in histories.items():  # réentraîné jusqu'à l'époque choisie : mêmes nombres
+    assert final[name]["validation"] == h.val_mse[final[name]["best"]]
+assert net_final["best"] == best_epoch
+assert net_final["test"] < min(lin["test"], lstsq_test), "le réseau bat tout modèle linéaire"
+assert net_final["apprentissage"] < net_final["validation"] < net_final["test"]
+assert lin["validation"] < lstsq_val and lin["test"] < lstsq_test
+
+# %% [markdown]
+# Sur la validation, le réseau atteint son minimum à l'époque {glue:md}`mlp_best_epoch`.
+# Réentraîné jusque-là, il réduit la MSE de test de {glue:md}`lin_test` (modèle linéaire)
+# à {glue:md}`mlp_test` (−{glue:md}`test_gain` %) : la couche cachée et la tangente
+# hyperbolique captent des effets non linéaires des variables sur le prix, qu'aucun
+# modèle linéaire ne peut représenter.
+#
+# Trois remarques sur ce tableau, pour le lire sans trop en conclure :
+#
+# - **Le modèle linéaire retenu fait mieux que l'optimum exact** sur la validation
+#   ({glue:md}`lin_val` contre {glue:md}`lstsq_val`) et le test ({glue:md}`lin_test` contre
+#   {glue:md}`lstsq_test`). Les moindres carrés minimisent l'erreur d’**apprentissage**, pas
+#   celle des autres quartiers. Avec un taux constant, Adam ne se pose pas exactement sur
+#   l'optimum : il s'agite autour (chapitre 3), et parmi ses 600 états, celui de l'époque
+#   {glue:md}`lin_epoch`, choisi sur la validation, est un peu moins ajusté à
+#   l'apprentissage et un peu meilleur ailleurs. (Cet optimum diffère de celui du chapitre 3 :
+#   il est calculé sur 323 quartiers au lieu de 404, une partie servant à la validation.)
+# - **La MSE de test du réseau ({glue:md}`mlp_test`) est bien plus haute que sa MSE de
+#   validation ({glue:md}`mlp_val`).** Les deux jeux sont petits (102 et 81 quartiers) et
+#   différents ; et l'époque d'arrêt a été choisie pour minimiser la validation, qui est donc
+#   une estimation optimiste. C'est pour cela que le test reste à l'écart jusqu'au bout.
+# - **Ces nombres viennent d'un seul découpage et d'une seule graine.** Avec
+#   {glue:md}`mlp_params` paramètres pour {glue:md}`n_train` exemples d'apprentissage, le
+#   réseau a bien plus de liberté que de données : d'un découpage à l'autre, son résultat
+#   changerait, et l'écart de {glue:md}`test_gain` % n'est qu'une mesure, pas une loi.
 #
 # ## Résumé
 #
 # - Un `nn.Parameter` affecté à un attribut de module est inscrit automatiquement ;
 #   `parameters()` et `named_parameters()` les listent, sous-modules compris.
+#   `ParameterList` et `ParameterDict` rangent un nombre variable de paramètres.
+# - On appelle un module par `module(X)`, qui passe par ses crochets ; `train()` et
+#   `eval()` choisissent le mode des couches comme `Dropout`.
 # - Le réseau linéaire → tanh → linéaire s'écrit en classe ou en `nn.Sequential` : mêmes
-#   paramètres (noms mis à part), mêmes pertes depuis la même graine.
+#   paramètres (noms mis à part), mêmes pertes depuis la même graine. `nn.Linear` range ses
+#   poids en (sorties, entrées).
 # - `Sequential`, `ModuleList` et `ModuleDict` inscrivent leurs modules ; une liste Python
-#   ordinaire les cache à l'optimiseur sans le moindre message.
-# - Sur Boston, le réseau bat en test l'optimum des moindres carrés, le meilleur modèle
-#   linéaire sur l'apprentissage.
+#   ordinaire les cache à l'optimiseur, sans aucun message dès que le modèle a un autre
+#   paramètre.
+# - On choisit l'époque d'arrêt sur un jeu de validation, jamais sur le test ; le réseau
+#   bat alors en test tout modèle linéaire, sur ce découpage.
 #
 # ## Questions
 #
@@ -419,14 +645,16 @@ assert mlp.train_mse[-1] < mlp.test_mse[-1]
 # ```{solution} ex-5a
 # :class: dropdown
 # Première couche : $13 \times 32$ poids et $32$ biais, soit $448$ ; seconde couche :
-# $32$ poids et $1$ biais, soit $33$ ; total $481$, ce qu'affiche le tableau.
+# $32$ poids et $1$ biais, soit $33$ ; total {glue:md}`mlp_params`, ce qu'affiche la
+# section 5.2.
 # ```
 #
 # ```{exercise} Question 5.b — liste de modules ou séquence ?
 # :label: ex-5b
 # :nonumber:
-# Un réseau dont chaque couche ajoute son entrée à sa sortie (connexion résiduelle, $\mathbf{h}_{k+1} = \mathbf{h}_k + f_k(\mathbf{h}_k)$) peut-il
-# s'écrire avec `Sequential` seul ?
+# Un réseau dont chaque couche ajoute son entrée à sa sortie (connexion résiduelle,
+# $\mathbf{h}_{k+1} = \mathbf{h}_k + f_k(\mathbf{h}_k)$) peut-il s'écrire avec
+# `Sequential` seul ?
 # ```
 #
 # ```{solution} ex-5b

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+import torch
+
+from tp2_src.settings import BUILD_ENV, BUILD_FLAGS, LOGDIR_ENV
 
 # Une seule fois pour toute la suite (avant tout import de pyplot) : aucune fenêtre.
 matplotlib.use("Agg")
@@ -27,14 +30,14 @@ def jupyter_book_build(
     ``strict=False`` retire ``-W -n`` : pour un livre partiel, dont les renvois vers les
     chapitres absents seraient des avertissements.
     """
-    flags = ["--warningiserror", "--nitpick", "--keep-going"] if strict else []
+    flags = BUILD_FLAGS if strict else ()
     exe = Path(sys.executable).with_name("jupyter-book")
     return subprocess.run(
         [str(exe), "build", str(src), *flags, *extra],
         capture_output=True,
         text=True,
         # Les journaux TensorBoard des chapitres restent dans la copie, pas dans le dépôt.
-        env={**os.environ, "PYTHONHASHSEED": "0", "TP2_LOGDIR": str(src / "runs"), **(env or {})},
+        env={**os.environ, **BUILD_ENV, LOGDIR_ENV: str(src / "runs"), **(env or {})},
         timeout=1800,
     )
 
@@ -55,3 +58,16 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if result.returncode != 0:
         pytest.fail("La construction du livre a échoué :\n" + result.stdout[-6000:] + result.stderr[-3000:])
     return src / "_build" / "html"
+
+
+@pytest.fixture
+def synthetic() -> tuple[torch.Tensor, ...]:
+    """Une régression linéaire connue : y = X w* + b* + bruit faible (σ = 0,01).
+
+    ``(X_train (150, 3), y_train, X_test (50, 3), y_test, w_true (3,))``, avec ``b* = 1,5``.
+    """
+    g = torch.Generator().manual_seed(0)
+    w_true = torch.tensor([2.0, -3.0, 0.5])
+    X = torch.randn(200, 3, generator=g)
+    y = X @ w_true + 1.5 + 0.01 * torch.randn(200, generator=g)
+    return X[:150], y[:150], X[150:], y[150:], w_true

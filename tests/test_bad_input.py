@@ -11,22 +11,18 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import networkx as nx
+import pytest
+import torch
+from torch import nn
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import networkx as nx  # noqa: E402
-import pytest  # noqa: E402
-import torch  # noqa: E402
-from torch import nn  # noqa: E402
-
-from tp2_src import (  # noqa: E402
+from tp2_src import (
     data,
     device,
     figures,
+    finite_diff,
     functions,
-    gradcheck,
     graph,
     linreg,
     logs,
@@ -45,7 +41,7 @@ def with_value(t: torch.Tensor, value: float) -> torch.Tensor:
     return t
 
 
-def fit_lr(**kw) -> linreg.History:
+def fit_lr(**kw) -> tuple:
     args = {"X_train": X, "y_train": Y, "X_test": X, "y_test": Y, "method": "mini-batch", "lr": 0.1,
             "num_epochs": 1, "batch_size": 4} | kw
     return linreg.fit_linear_regression(
@@ -53,18 +49,33 @@ def fit_lr(**kw) -> linreg.History:
     )
 
 
-def fit_model(model: nn.Module | None = None, lr: float = 0.1, **kw) -> training.TrainHistory:
+def fit_model(model: nn.Module | None = None, lr: float = 0.1, **kw) -> training.History:
     model = model or nn.Linear(3, 1)
-    args = {"X_train": X, "y_train": Y, "X_test": X, "y_test": Y, "num_epochs": 1, "batch_size": 4} | kw
+    args = {"X_train": X, "y_train": Y, "evals": {"test": (X, Y)}, "num_epochs": 1, "batch_size": 4} | kw
     optimizer = torch.optim.SGD(model.parameters(), lr=lr) if lr > 0 else _zero_lr(model)
-    return training.fit(model, optimizer, args.pop("X_train"), args.pop("y_train"), args.pop("X_test"),
-                        args.pop("y_test"), **args)
+    return training.fit(model, optimizer, args.pop("X_train"), args.pop("y_train"), **args)
+
+
+def train_step(X_batch: torch.Tensor, y_batch: torch.Tensor) -> torch.Tensor:
+    return ((X_batch.sum(1) - y_batch) ** 2).mean()
+
+
+def run_train(**kw) -> training.History:
+    args = {"X_train": X, "y_train": Y, "evals": {}, "num_epochs": 1, "batch_size": 4} | kw
+    return training.train(train_step, lambda Xe, ye: 0.0, args.pop("X_train"), args.pop("y_train"), **args)
 
 
 def _zero_lr(model: nn.Module) -> torch.optim.Optimizer:
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     optimizer.param_groups[0]["lr"] = 0.0
     return optimizer
+
+
+def _labelled():
+    """Une figure dont l'axe a une courbe étiquetée."""
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], label="courbe")
+    return fig, ax
 
 
 def corrupted_csv(tmp: Path, how: str) -> Path:
@@ -134,6 +145,7 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
     ("data.standardized_split", "un seul exemple", lambda t: data.standardized_split(X[:1], Y[:1]), ValueError, "au moins 2 exemples"),
     ("data.standardized_split", "test_size = 1", lambda t: data.standardized_split(X, Y, test_size=1.0), ValueError, "test_size"),
     ("data.standardized_split", "test_size négatif", lambda t: data.standardized_split(X, Y, test_size=-0.1), ValueError, "test_size"),
+    ("data.standardized_split", "val_size = 1", lambda t: data.standardized_split(X, Y, val_size=1.0), ValueError, "val_size"),
     ("data.boston_split", "matériel inconnu", lambda t: data.boston_split(device="tpu9"), ValueError, "Matériel inconnu 'tpu9'"),
     ("graph.autograd_graph", "pas un tenseur", lambda t: graph.autograd_graph([1.0]), ValueError, "attend un tenseur"),
     ("graph.autograd_graph", "sans graphe", lambda t: graph.autograd_graph(torch.ones(2).sum()), ValueError, "pas de grad_fn"),
@@ -167,19 +179,22 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
     ("functions.mse", "formes qui se diffuseraient", lambda t: functions.mse(torch.zeros(5, 1), torch.zeros(5)), ValueError, r"même forme.*\(5, 1\).*\(5,\)"),
     ("functions.mse", "tenseurs vides", lambda t: functions.mse(torch.zeros(0), torch.zeros(0)), ValueError, "vides"),
     ("functions.mse", "types différents", lambda t: functions.mse(torch.zeros(3), torch.zeros(3, dtype=torch.float64)), ValueError, "même type"),
-    ("gradcheck.finite_difference_grad", "eps nul", lambda t: gradcheck.finite_difference_grad(lambda: X.sum(), X, eps=0.0), ValueError, "eps"),
-    ("gradcheck.finite_difference_grad", "paramètre vide", lambda t: gradcheck.finite_difference_grad(lambda: X.sum(), X[:0]), ValueError, "vide"),
-    ("gradcheck.finite_difference_grad", "fonction non scalaire", lambda t: gradcheck.finite_difference_grad(lambda: X * 2, X.clone()), ValueError, "scalaire"),
-    ("gradcheck.finite_difference_grad", "fonction non finie", lambda t: gradcheck.finite_difference_grad(lambda: torch.tensor(NAN), X.clone()), ValueError, "pas finie"),
-    ("linreg.mse", "w de mauvaise forme", lambda t: linreg.mse(X, Y, torch.zeros(4), torch.zeros(())), ValueError, r"w doit être de forme \(3,\)"),
-    ("linreg.mse", "y de forme (n, 1)", lambda t: linreg.mse(X, Y[:, None], torch.zeros(3), torch.zeros(())), ValueError, r"y de forme \(n,\)"),
+    ("finite_diff.finite_difference_grad", "eps nul", lambda t: finite_diff.finite_difference_grad(lambda: X.sum(), X, eps=0.0), ValueError, "eps"),
+    ("finite_diff.finite_difference_grad", "paramètre vide", lambda t: finite_diff.finite_difference_grad(lambda: X.sum(), X[:0]), ValueError, "vide"),
+    ("finite_diff.finite_difference_grad", "fonction non scalaire", lambda t: finite_diff.finite_difference_grad(lambda: X * 2, X.clone()), ValueError, "scalaire"),
+    ("finite_diff.finite_difference_grad", "fonction non finie", lambda t: finite_diff.finite_difference_grad(lambda: torch.tensor(NAN), X.clone()), ValueError, "pas finie"),
+    ("linreg.linear_mse", "w de mauvaise forme", lambda t: linreg.linear_mse(X, Y, torch.zeros(4), torch.zeros(())), ValueError, r"w doit être de forme \(3,\)"),
+    ("linreg.linear_mse", "y de forme (n, 1)", lambda t: linreg.linear_mse(X, Y[:, None], torch.zeros(3), torch.zeros(())), ValueError, r"y de forme \(n,\)"),
+    ("linreg.mse_hessian", "X à une dimension", lambda t: linreg.mse_hessian(Y), ValueError, r"forme \(N, d\)"),
+    ("linreg.mse_hessian", "entiers", lambda t: linreg.mse_hessian(X.long()), ValueError, "flottant"),
     ("linreg.least_squares", "longueurs différentes", lambda t: linreg.least_squares(X, Y[:-1]), ValueError, "20 contre 19"),
     ("linreg.fit_linear_regression", "longueurs différentes", lambda t: fit_lr(y_train=Y[:-1]), ValueError, "20 contre 19"),
     ("linreg.fit_linear_regression", "entiers", lambda t: fit_lr(X_train=X.long()), ValueError, "flottants"),
     ("linreg.fit_linear_regression", "infini dans y", lambda t: fit_lr(y_test=with_value(Y, INF)), ValueError, r"y \(test\) contient 1 valeur"),
     ("linreg.fit_linear_regression", "jeu vide", lambda t: fit_lr(X_train=X[:0], y_train=Y[:0]), ValueError, "vide"),
-    ("linreg.fit_linear_regression", "X_test d'une autre largeur", lambda t: fit_lr(X_test=torch.zeros(5, 4), y_test=torch.zeros(5)), ValueError, "X_test a 4 variables"),
+    ("linreg.fit_linear_regression", "X_test d'une autre largeur", lambda t: fit_lr(X_test=torch.zeros(5, 4), y_test=torch.zeros(5)), ValueError, r"X \(test\) a 4 variables"),
     ("linreg.fit_linear_regression", "lr nul", lambda t: fit_lr(lr=0.0), ValueError, "lr doit être un réel > 0"),
+    ("linreg.fit_linear_regression", "lr en texte", lambda t: fit_lr(lr="0.1"), ValueError, "lr doit être un réel > 0"),
     ("linreg.fit_linear_regression", "lr négatif", lambda t: fit_lr(lr=-1.0), ValueError, "lr doit être un réel > 0"),
     ("linreg.fit_linear_regression", "lr infini", lambda t: fit_lr(lr=math.inf), ValueError, "lr doit être un réel > 0"),
     ("linreg.fit_linear_regression", "lr NaN", lambda t: fit_lr(lr=NAN), ValueError, "lr doit être un réel > 0"),
@@ -189,11 +204,14 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
     ("linreg.fit_linear_regression", "stochastique avec un lot de 4", lambda t: fit_lr(method="stochastic", batch_size=4), ValueError, "batch_size=1"),
     ("linreg.fit_linear_regression", "méthode inconnue", lambda t: fit_lr(method="adam"), ValueError, "Méthode inconnue 'adam'"),
     ("linreg.fit_linear_regression", "zéro époque", lambda t: fit_lr(num_epochs=0), ValueError, "num_epochs"),
-    ("linreg.fit_linear_regression", "divergence", lambda t: fit_lr(method="batch", batch_size=None, lr=50.0, num_epochs=200), linreg.TrainingDivergedError, r"au pas \d+.*lr=50\.0"),
+    ("linreg.fit_linear_regression", "divergence", lambda t: fit_lr(method="batch", batch_size=None, lr=50.0, num_epochs=200), training.TrainingDivergedError, r"au pas \d+.*lr=50\)"),
     ("logs.fresh_run_dir", "nom vide", lambda t: logs.fresh_run_dir("", t), ValueError, "Nom d'expérience invalide"),
     ("logs.fresh_run_dir", "nom avec chemin", lambda t: logs.fresh_run_dir("../x", t), ValueError, "Nom d'expérience invalide"),
+    ("logs.logged_run", "nom avec chemin", lambda t: logs.logged_run("a/b", t).__enter__(), ValueError, "Nom d'expérience invalide"),
     ("logs.read_scalars", "dossier absent", lambda t: logs.read_scalars(t / "absent"), FileNotFoundError, "introuvable.*absent"),
     ("logs.read_scalars", "dossier sans journal", lambda t: logs.read_scalars(t), ValueError, "Aucun fichier d'événements"),
+    ("plots.legend_below", "aucune courbe", lambda t: plots.legend_below(*plt.subplots()), ValueError, "aucune courbe étiquetée"),
+    ("plots.legend_below", "ncol nul", lambda t: plots.legend_below(*_labelled(), ncol=0), ValueError, "ncol doit valoir au moins 1, reçu 0"),
     ("plots.plot_losses", "série absente", lambda t: plots.plot_losses(plt.gca(), {"a": {}}), ValueError, "'a'.*séries absentes"),
     ("report.french_number", "format impossible", lambda t: report.french_number("abc", ".2f"), ValueError, "Impossible de formater 'abc'"),
     ("report.glue", "format impossible", lambda t: report.glue("x", 1.5, "d"), ValueError, "Impossible de formater 1.5 avec 'd'"),
@@ -203,14 +221,20 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
     ("report.format_table", "ligne incomplète", lambda t: report.format_table(["a", "b"], [[1]]), ValueError, "2 cellules"),
     ("training.predict", "sortie de mauvaise forme", lambda t: training.predict(nn.Linear(3, 2), X), ValueError, r"sortie de forme \(20,\) ou \(20, 1\) ; reçu \(20, 2\)"),
     ("training.evaluate", "y de forme (n, 1)", lambda t: training.evaluate(nn.Linear(3, 1), X, Y[:, None]), ValueError, r"y de forme \(n,\)"),
+    ("training.train", "zéro époque", lambda t: run_train(num_epochs=0), ValueError, "num_epochs"),
+    ("training.train", "evals avec « train »", lambda t: run_train(evals={"train": (X, Y)}), ValueError, "ne doit pas contenir « train »"),
+    ("training.train", "évaluation d'une autre largeur", lambda t: run_train(evals={"val": (torch.zeros(5, 4), torch.zeros(5))}), ValueError, r"X \(val\) a 4 variables"),
+    ("training.train", "lot trop grand", lambda t: run_train(batch_size=21), ValueError, r"taille du jeu \(20\)"),
+    ("training.train", "divergence", lambda t: training.train(lambda Xb, yb: torch.tensor(INF), lambda Xe, ye: 0.0, X, Y, evals={}, num_epochs=1, batch_size=4, what="essai"), training.TrainingDivergedError, r"au pas 1 \(époque 1, essai\)"),
+    ("training.seeded_loader", "lot nul", lambda t: training.seeded_loader(X, Y, batch_size=0, seed=0), ValueError, "batch_size"),
     ("training.fit", "longueurs différentes", lambda t: fit_model(y_train=Y[:-1]), ValueError, "20 contre 19"),
     ("training.fit", "NaN dans X", lambda t: fit_model(X_train=with_value(X, NAN)), ValueError, r"X \(apprentissage\) contient"),
     ("training.fit", "lot de taille 0", lambda t: fit_model(batch_size=0), ValueError, "batch_size doit être un entier entre 1 et"),
     ("training.fit", "lot plus grand que le jeu", lambda t: fit_model(batch_size=21), ValueError, r"\(20\) ; reçu 21"),
     ("training.fit", "zéro époque", lambda t: fit_model(num_epochs=0), ValueError, "num_epochs"),
     ("training.fit", "lr nul", lambda t: fit_model(lr=0.0), ValueError, r"lr=\[0\.0\]"),
-    ("training.fit", "paramètres oubliés", lambda t: training.fit(nn.Sequential(nn.Linear(3, 3), nn.Linear(3, 1)), torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=0.1), X, Y, X, Y, num_epochs=1, batch_size=4), ValueError, r"ne met pas à jour.*0\.weight"),
-    ("training.fit", "divergence", lambda t: fit_model(lr=1e4, batch_size=20, num_epochs=200), linreg.TrainingDivergedError, r"au pas \d+ .*SGD\(lr=10000\.0\)"),
+    ("training.fit", "paramètres oubliés", lambda t: training.fit(nn.Sequential(nn.Linear(3, 3), nn.Linear(3, 1)), torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=0.1), X, Y, evals={}, num_epochs=1, batch_size=4), ValueError, r"ne met pas à jour.*0\.weight"),
+    ("training.fit", "divergence", lambda t: fit_model(lr=1e4, batch_size=20, num_epochs=200), training.TrainingDivergedError, r"au pas \d+ .*SGD\(lr=10000\.0\)"),
     ("device.get_device", "matériel inconnu", lambda t: device.get_device("tpu9"), ValueError, "Matériel inconnu 'tpu9'"),
     ("device.make_deterministic", "graine négative", lambda t: device.make_deterministic(-1), ValueError, "graine"),
 ]
@@ -243,7 +267,7 @@ def test_every_public_function_is_in_the_table() -> None:
     import inspect
 
     covered = {name for name, *_ in CASES}
-    modules = [data, device, figures, functions, gradcheck, graph, linreg, logs, plots, report, training]
+    modules = [data, device, figures, finite_diff, functions, graph, linreg, logs, plots, report, training]
     missing = []
     for module in modules:
         for fname, obj in vars(module).items():

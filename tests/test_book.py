@@ -11,6 +11,9 @@ from conftest import CHAPTERS, copy_book, jupyter_book_build
 
 pytestmark = pytest.mark.book
 
+#: Au-delà, une ligne de sortie défile horizontalement dans une fenêtre de 1280 px.
+MAX_OUTPUT_LINE = 80
+
 
 def page(html_dir: Path, chapter: Path) -> BeautifulSoup:
     path = html_dir / "book" / f"{chapter.stem}.html"
@@ -48,6 +51,10 @@ def test_every_code_cell_was_executed_without_error_output(built_book: Path) -> 
         # Aucune directive MyST restée en texte brut (titre mal formé, bloc non fermé…).
         for raw in ("```{", ":label:", ":nonumber:", "{glue:", "{term}", "{ref}"):
             assert raw not in text, f"{chapter.name} : syntaxe MyST affichée telle quelle ({raw})"
+        # Une apostrophe droite collée à du gras (« l'**unité** ») devient un guillemet
+        # fermant « l” » : le français n'utilise pas “ ”, leur présence trahit ce piège.
+        glued = re.findall(r"\w[“”]\w*", text)
+        assert not glued, f"{chapter.name} : apostrophe devenue guillemet : {glued[:5]}"
         # Chaque cellule de code qui affiche quelque chose a bien sa sortie dans la page.
         outputs = soup.select("div.cell_output")
         assert outputs, f"{chapter.name} : aucune sortie exécutée"
@@ -56,6 +63,10 @@ def test_every_code_cell_was_executed_without_error_output(built_book: Path) -> 
             shown = output.get_text()
             for leak in (" at 0x", "<Axes", "Text(0", "<matplotlib"):
                 assert leak not in shown, f"{chapter.name} : sortie parasite {shown[:120]!r}"
+        # Les sorties texte tiennent dans la colonne : rien à faire défiler pour les lire.
+        for pre in soup.select("div.cell_output pre"):
+            for line in pre.get_text().splitlines():
+                assert len(line) <= MAX_OUTPUT_LINE, f"{chapter.name} : sortie trop longue\n{line}"
 
 
 def test_exercise_titles_are_french(built_book: Path) -> None:
@@ -71,12 +82,17 @@ def test_build_leaves_tensorboard_runs_with_train_and_test_tags(built_book: Path
     from tp2_src.logs import read_scalars
 
     runs = built_book.parents[1] / "runs"
-    for method in ("batch", "mini-batch", "stochastic"):
-        series = read_scalars(runs / method)
-        assert {"loss/train", "loss/test"} <= set(series), method
+    # Les trois boucles écrites à la main de la question 1 (chapitre 3).
+    for run in ("q1-batch", "q1-mini-batch", "q1-stochastique"):
+        series = read_scalars(runs / run)
+        assert {"loss/train", "loss/test"} <= set(series), run
         steps, values = series["loss/train"]
-        assert steps[0] == 0 and len(steps) > 10 and values[-1] < values[0], method
-    assert len([p for p in runs.iterdir() if p.is_dir()]) >= 9
+        assert steps[0] == 0 and len(steps) == 101 and values[-1] < values[0], run
+    # Puis les comparaisons : 4 au chapitre 3, 5 optimiseurs au chapitre 4, 2 modèles au 5.
+    names = {p.name for p in runs.iterdir() if p.is_dir()}
+    assert len({n for n in names if n.startswith("q1-compare-")}) == 4, names
+    assert len({n for n in names if n.startswith("optim-")}) == 5, names
+    assert len({n for n in names if n.startswith("modules-")}) == 2, names
 
 
 def test_math_is_served_locally(built_book: Path) -> None:

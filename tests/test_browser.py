@@ -49,6 +49,7 @@ def server(built_book: Path) -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
+    httpd.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -183,6 +184,35 @@ def test_every_figure_is_a_legible_captioned_svg(browser, server: str, path: str
             css_px = fig["minFont"] * fig["width"] / fig["viewWidth"]
             assert css_px >= 11, f"{where} : texte de {css_px:.1f} px à l'écran"
         assert not problems, "\n".join(problems)
+    finally:
+        context.close()
+
+
+OVERFLOWS = """async () => {
+  // Ouvre toutes les solutions repliées et tous les codes repliés, puis cherche les blocs
+  // de code, de sortie ou de formules qu'il faudrait faire défiler (ou qui seraient coupés).
+  document.querySelectorAll('details').forEach(d => d.open = true);
+  document.querySelectorAll('.dropdown, .toggle-hidden, .tag_hide-input').forEach(e => {
+    e.classList.remove('toggle-hidden'); });
+  if (window.MathJax && window.MathJax.startup) await window.MathJax.startup.promise;
+  const longest = text => text.split('\\n').reduce((a, b) => b.length > a.length ? b : a, '');
+  return Array.from(document.querySelectorAll('main pre, main mjx-container[display="true"]'))
+    .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+    .map(e => ({width: e.scrollWidth - e.clientWidth,
+                line: e.tagName === 'PRE' ? longest(e.textContent)
+                      : 'formule : ' + e.textContent.slice(0, 80)}));
+}"""
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p.startswith("book/0")])
+def test_code_and_outputs_fit_the_column(browser, server: str, path: str) -> None:
+    """Aucun bloc de code, de sortie ni de formule à faire défiler, solutions dépliées comprises."""
+    context, page, problems = open_page(browser, server + path, WIDTHS["ordinateur"])
+    try:
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        page.wait_for_timeout(200)
+        wide = page.evaluate(OVERFLOWS)
+        assert not wide, f"{path} : {len(wide)} bloc(s) à faire défiler, par exemple {wide[:3]}"
     finally:
         context.close()
 

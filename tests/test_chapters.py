@@ -1,8 +1,15 @@
-"""Chaque chapitre s'exécute comme un simple script, depuis un dossier hors du dépôt."""
+"""Les chapitres : chacun s'exécute comme un simple script, et suit les règles du livre.
+
+Les règles vérifiées sur le source, sans rien exécuter (palier rapide) : le plan commun,
+au plus 12 % de la prose dans les solutions repliées, aucun `glue()` visible, et des
+lignes de code visibles qui tiennent dans la colonne de la page (75 caractères, 68 dans
+une solution, dont le cadre prend de la place).
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,12 +18,63 @@ import jupytext
 import pytest
 from conftest import CHAPTERS
 
+from tp2_src.settings import LOGDIR_ENV
+
+#: Au-delà, une ligne de code défile horizontalement dans une fenêtre de 1280 px
+#: (mesuré dans Chromium par tests/test_browser.py) ; moins dans le cadre d'une solution.
+MAX_CODE_LINE = 75
+MAX_SOLUTION_CODE_LINE = 68
+#: Part maximale de la prose d'un chapitre rangée dans les solutions repliées.
+MAX_SOLUTION_SHARE = 0.12
+HIDDEN = {"remove-cell", "remove-input"}
+
+
+def visible_code(chapter: Path) -> list[tuple[str, bool]]:
+    """Les cellules de code dont le lecteur voit le source, et si elles sont dans une solution."""
+    cells = []
+    gated = False
+    for cell in jupytext.read(chapter).cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.strip().startswith("```{solution-start}"):
+                    gated = True
+                elif line.strip().startswith("```{solution-end}"):
+                    gated = False
+        elif cell.cell_type == "code" and not HIDDEN & set(cell.metadata.get("tags", [])):
+            cells.append((cell.source, gated))
+    return cells
+
+
+def prose_words(chapter: Path) -> tuple[int, int]:
+    """Mots de prose (cellules Markdown) : au total, et dans les solutions."""
+    total = in_solutions = 0
+    gated = block = False
+    for cell in jupytext.read(chapter).cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            text = line.strip()
+            if text.startswith("```{solution-start}"):
+                gated = True
+            elif text.startswith("```{solution-end}"):
+                gated = False
+            elif text.startswith("```{solution}"):
+                block = True
+            elif block and text == "```":
+                block = False
+            elif not text.startswith((":", "```")):
+                words = len(re.findall(r"\w+", text))
+                total += words
+                in_solutions += words if gated or block else 0
+    return total, in_solutions
+
 
 def test_chapters_are_found() -> None:
     assert [c.name[:2] for c in CHAPTERS] == [f"{i:02d}" for i in range(1, len(CHAPTERS) + 1)]
     assert len(CHAPTERS) >= 2
 
 
+@pytest.mark.book
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_chapter_runs_as_plain_script(chapter: Path, tmp_path: Path) -> None:
     result = subprocess.run(
@@ -24,7 +82,7 @@ def test_chapter_runs_as_plain_script(chapter: Path, tmp_path: Path) -> None:
         cwd=tmp_path,  # hors du dépôt : tp2_src doit venir du paquet installé
         capture_output=True,
         text=True,
-        env={**os.environ, "MPLBACKEND": "Agg", "TP2_LOGDIR": str(tmp_path / "runs")},
+        env={**os.environ, "MPLBACKEND": "Agg", LOGDIR_ENV: str(tmp_path / "runs")},
         timeout=600,
     )
     assert result.returncode == 0, result.stderr[-4000:]
@@ -42,3 +100,35 @@ def test_chapter_follows_the_book_outline(chapter: Path) -> None:
         assert heading in markdown, f"{chapter.name} : « {heading} » manque"
     code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
     assert "!pip" not in code and "\n%" not in code, "pas de commande magique dans un chapitre"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_the_lesson_is_in_the_body_not_in_the_solutions(chapter: Path) -> None:
+    total, in_solutions = prose_words(chapter)
+    assert total > 500
+    share = in_solutions / total
+    assert share <= MAX_SOLUTION_SHARE, f"{chapter.name} : {share:.0%} de la prose dans les solutions"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_visible_code_fits_the_column_and_hides_the_plumbing(chapter: Path) -> None:
+    for source, in_solution in visible_code(chapter):
+        assert not re.search(r"\bglue\(", source), f"{chapter.name} : glue() visible\n{source[:200]}"
+        limit = MAX_SOLUTION_CODE_LINE if in_solution else MAX_CODE_LINE
+        for line in source.splitlines():
+            assert len(line) <= limit, f"{chapter.name} : ligne de {len(line)} car. (max {limit})\n{line}"
+
+
+def test_the_rules_can_fail(tmp_path: Path) -> None:
+    """Garde-fou : les mesures ci-dessus voient bien la prose d'une solution et le code visible."""
+    sample = tmp_path / "essai.py"
+    sample.write_text(
+        "# %% [markdown]\n# Une phrase de corps.\n#\n# ```{solution} x\n# :class: dropdown\n"
+        "# Trois mots cachés.\n# ```\n\n# %%\nglue('a', 1, 'd')\n\n"
+        "# %% tags=[\"remove-cell\"]\nglue('b', 2, 'd')\n\n"
+        "# %% [markdown]\n# ```{solution-start} q\n# ```\n\n# %%\nx = 1\n\n"
+        "# %% [markdown]\n# ```{solution-end}\n# ```\n",
+        encoding="utf-8",
+    )
+    assert prose_words(sample) == (7, 3)
+    assert visible_code(sample) == [("glue('a', 1, 'd')", False), ("x = 1", True)]

@@ -65,3 +65,26 @@ def test_boston_split_matches_the_chapter_3_split() -> None:
     b = boston_split(device="cpu")
     for x, y in zip(a.tensors(), b.tensors(), strict=True):
         assert torch.equal(x, y)
+
+
+def test_validation_is_carved_from_training_and_test_stays_the_same() -> None:
+    plain = boston_split()
+    with_val = boston_split(val_size=0.2)
+    assert torch.equal(plain.y_test, with_val.y_test)  # le même test, validation ou non
+    assert len(with_val.X_train) + len(with_val.X_val) == len(plain.X_train) == 404
+    assert len(with_val.X_val) == 81
+    # Standardisé sur la partie apprentissage restante seulement.
+    torch.testing.assert_close(with_val.X_train.mean(0), torch.zeros(13), atol=1e-5, rtol=0)
+    assert with_val.X_val.mean(0).abs().max() > 1e-3
+    assert plain.X_val is None and plain.y_val is None
+    moved = with_val.to("cpu")
+    assert torch.equal(moved.X_val, with_val.X_val)
+
+
+def test_raw_split_keeps_the_variables_and_the_same_examples() -> None:
+    data = load_boston()
+    raw = boston_split(standardize=False)
+    scaled = boston_split()
+    assert torch.equal(raw.y_train, scaled.y_train)
+    assert set(raw.X_train[:, 9].tolist()) <= set(data.X[:, 9].tolist())  # TAX brut
+    assert raw.X_train.std(0).max() > 100

@@ -11,6 +11,8 @@ from bs4 import BeautifulSoup
 from conftest import CHAPTERS
 from nbclient import NotebookClient
 
+from tp2_src.settings import LOGDIR_ENV
+
 pytestmark = pytest.mark.book
 
 
@@ -29,7 +31,7 @@ def test_generated_notebook_executes(
     built_book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Le notebook téléchargeable du chapitre 3 s'exécute de bout en bout avec nbclient."""
-    monkeypatch.setenv("TP2_LOGDIR", str(tmp_path / "runs"))
+    monkeypatch.setenv(LOGDIR_ENV, str(tmp_path / "runs"))
     path = built_book / "_sources" / "book" / "03_regression_lineaire.ipynb"
     notebook = nbformat.read(path, as_version=4)
     assert notebook.metadata["kernelspec"]["name"] == "python3"

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import matplotlib
+import matplotlib.pyplot as plt
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-
-from tp2_src.plots import plot_losses  # noqa: E402
+from tp2_src.plots import plot_losses
 
 RUN = {
     "loss/train": ([0, 1, 2], [3.0, 2.0, 1.0]),

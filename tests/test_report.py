@@ -46,6 +46,8 @@ def test_outside_a_notebook_values_and_tables_are_printed(
         (-1e-5, ".0e", "-1 × 10⁻⁵"),
         (0.0000153, ".3g", "1,53 × 10⁻⁵"),
         (123456.0, ".2e", "1,23 × 10⁵"),
+        (0.2311, "+.2f", "+0,23"),
+        (-1234.5, "+.1f", "-1\u202f234,5"),
     ],
 )
 def test_french_number(value: float, fmt: str, expected: str) -> None:

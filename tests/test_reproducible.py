@@ -20,11 +20,13 @@ import pytest
 from conftest import CHAPTERS
 from nbclient import NotebookClient
 
+from tp2_src.settings import LOGDIR_ENV
+
 pytestmark = pytest.mark.book
 
 
 def run(chapter: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, list]]:
-    monkeypatch.setenv("TP2_LOGDIR", str(workdir / "runs"))
+    monkeypatch.setenv(LOGDIR_ENV, str(workdir / "runs"))
     notebook = jupytext.read(chapter)
     workdir.mkdir()
     NotebookClient(

@@ -102,17 +102,19 @@ def check_regression_data(X: torch.Tensor, y: torch.Tensor, name: str = "") -> N
 
 @dataclass(frozen=True)
 class Split:
-    """Découpage apprentissage/test standardisé.
+    """Découpage standardisé : apprentissage, test et, si demandé, validation.
 
     ``X_train`` (n_train, d), ``y_train`` (n_train,), ``X_test`` (n_test, d),
-    ``y_test`` (n_test,), en float32. ``scaler`` est ajusté sur l'apprentissage seul.
+    ``y_test`` (n_test,), en float32 ; ``X_val`` (n_val, d) et ``y_val`` (n_val,) valent
+    ``None`` sans jeu de validation.
     """
 
     X_train: torch.Tensor
     y_train: torch.Tensor
     X_test: torch.Tensor
     y_test: torch.Tensor
-    scaler: StandardScaler
+    X_val: torch.Tensor | None = None
+    y_val: torch.Tensor | None = None
 
     def tensors(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
         """``(X_train, y_train, X_test, y_test)``, à déballer en une ligne."""
@@ -124,39 +126,69 @@ class Split:
         Lève ``ValueError`` pour un matériel inconnu ou absent de la machine.
         """
         device = get_device(str(device))
-        X_train, y_train, X_test, y_test = (t.to(device) for t in self.tensors())
-        return Split(X_train, y_train, X_test, y_test, self.scaler)
+        moved = [None if t is None else t.to(device) for t in
+                 (self.X_train, self.y_train, self.X_test, self.y_test, self.X_val, self.y_val)]
+        return Split(*moved)
 
 
-def boston_split(device: torch.device | str = "cpu", test_size: float = 0.2, seed: int = 0) -> Split:
-    """Boston Housing découpé et standardisé comme au chapitre 3, sur ``device`` (chapitres 4 et 5)."""
+def boston_split(
+    device: torch.device | str = "cpu",
+    test_size: float = 0.2,
+    seed: int = 0,
+    val_size: float = 0.0,
+    standardize: bool = True,
+) -> Split:
+    """Boston Housing découpé (et standardisé) comme au chapitre 3, sur ``device`` (chapitres 3 à 5).
+
+    ``standardize=False`` garde les variables brutes, pour montrer au chapitre 3 ce que la
+    standardisation évite.
+    """
     data = load_boston()
-    return standardized_split(data.X, data.y, test_size=test_size, seed=seed).to(device)
+    split = standardized_split(data.X, data.y, test_size=test_size, seed=seed, val_size=val_size,
+                               standardize=standardize)
+    return split.to(device)
 
 
-def standardized_split(X: torch.Tensor, y: torch.Tensor, test_size: float = 0.2, seed: int = 0) -> Split:
+def standardized_split(
+    X: torch.Tensor,
+    y: torch.Tensor,
+    test_size: float = 0.2,
+    seed: int = 0,
+    val_size: float = 0.0,
+    standardize: bool = True,
+) -> Split:
     """Découpe ``X`` (n, d) et ``y`` (n,) puis standardise les variables.
 
-    La moyenne et l'écart-type viennent de la partie apprentissage seulement : les
-    calculer sur tout le jeu ferait fuir de l'information du test vers l'apprentissage.
-    La cible n'est pas transformée, si bien que les MSE restent en k$².
+    Le test est tiré d'abord (``train_test_split`` de scikit-learn, graine ``seed``) : il est
+    le même quel que soit ``val_size``. Si ``val_size`` > 0, cette fraction de la partie
+    restante devient un jeu de validation (pour choisir une époque d'arrêt sans regarder
+    le test). La moyenne et l'écart-type viennent de la partie apprentissage seulement :
+    les calculer sur tout le jeu ferait fuir de l'information vers l'apprentissage. La
+    cible n'est pas transformée, si bien que les MSE restent en k$². ``standardize=False``
+    découpe de la même façon sans transformer les variables.
     """
     check_regression_data(X, y)
     if X.shape[0] < 2:
         raise ValueError(f"Il faut au moins 2 exemples pour découper ; reçu {X.shape[0]}")
     if not 0.0 < test_size < 1.0:
         raise ValueError(f"test_size doit être dans ]0, 1[ ; reçu {test_size}")
+    if not 0.0 <= val_size < 1.0:
+        raise ValueError(f"val_size doit être dans [0, 1[ ; reçu {val_size}")
     X_np, y_np = X.numpy(), y.numpy()
     X_tr, X_te, y_tr, y_te = train_test_split(X_np, y_np, test_size=test_size, random_state=seed)
-    scaler = StandardScaler().fit(X_tr)
+    X_va = y_va = None
+    if val_size > 0:
+        X_tr, X_va, y_tr, y_va = train_test_split(X_tr, y_tr, test_size=val_size, random_state=seed)
+    scaler = StandardScaler(with_mean=standardize, with_std=standardize).fit(X_tr)
 
-    def as_tensor(a: np.ndarray) -> torch.Tensor:
-        return torch.from_numpy(np.asarray(a, dtype=np.float32))
+    def as_tensor(a: np.ndarray | None) -> torch.Tensor | None:
+        return None if a is None else torch.from_numpy(np.asarray(a, dtype=np.float32))
 
     return Split(
         X_train=as_tensor(scaler.transform(X_tr)),
         y_train=as_tensor(y_tr),
         X_test=as_tensor(scaler.transform(X_te)),
         y_test=as_tensor(y_te),
-        scaler=scaler,
+        X_val=None if X_va is None else as_tensor(scaler.transform(X_va)),
+        y_val=as_tensor(y_va),
     )

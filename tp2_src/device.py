@@ -11,7 +11,7 @@ import os
 
 import torch
 
-DEVICE_ENV = "TP2_DEVICE"
+from tp2_src.settings import DEVICE_ENV
 
 
 def get_device(name: str | None = None) -> torch.device:

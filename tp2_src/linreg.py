@@ -1,59 +1,28 @@
-"""Régression linéaire par descente de gradient : batch, mini-batch, stochastique (chapitre 3).
+"""Régression linéaire : coût, solution exacte et descente de gradient (chapitres 3 et 5).
 
-La boucle est celle que le chapitre 3 écrit en clair pour la descente batch ; cette
-version ajoute ce qui l'encombrerait : lots par ``DataLoader``, chronométrage, journal
-TensorBoard, vérification des entrées et arrêt immédiat si la perte diverge.
+``fit_linear_regression`` est la boucle que le chapitre 3 écrit en clair (passe avant,
+``backward()``, mise à jour sous ``torch.no_grad()``, remise à zéro), branchée sur la
+boucle commune ``tp2_src.training.train`` pour les lots, le journal et les mesures.
 """
 
 from __future__ import annotations
 
 import math
-import time
-from dataclasses import dataclass, field
 
 import torch
-from torch.utils.data import (
-    BatchSampler,
-    DataLoader,
-    RandomSampler,
-    SequentialSampler,
-    TensorDataset,
-)
 from torch.utils.tensorboard import SummaryWriter
 
 from tp2_src.data import check_regression_data
+from tp2_src.training import History, train
 
 METHODS = ("batch", "mini-batch", "stochastic")
 
 
-class TrainingDivergedError(FloatingPointError):
-    """La perte est devenue NaN ou infinie : le message donne le pas et le taux."""
-
-
-@dataclass
-class History:
-    """Ce qu'une descente a mesuré, une entrée par époque (l'époque 0 est l'initialisation).
-
-    ``w`` (d,) et ``b`` (scalaire) sont les paramètres finaux ; ``seconds`` ne compte que
-    les pas de gradient, pas l'évaluation ni l'écriture du journal.
-    """
-
-    method: str
-    lr: float
-    batch_size: int
-    w: torch.Tensor
-    b: torch.Tensor
-    epochs: list[int] = field(default_factory=list)
-    steps: list[int] = field(default_factory=list)
-    seconds: list[float] = field(default_factory=list)
-    train_mse: list[float] = field(default_factory=list)
-    test_mse: list[float] = field(default_factory=list)
-
-
-def mse(X: torch.Tensor, y: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> float:
+def linear_mse(X: torch.Tensor, y: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> float:
     """Erreur quadratique moyenne du modèle ``X @ w + b`` ; ``X`` (n, d), ``y`` (n,), ``w`` (d,).
 
-    Refuse des formes qui se diffuseraient en silence en une perte fausse.
+    Calculée sans graphe ; refuse des formes qui se diffuseraient en silence en une perte
+    fausse.
     """
     check_regression_data(X, y)
     if w.shape != (X.shape[1],) or b.numel() != 1:
@@ -77,6 +46,20 @@ def least_squares(X: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch
     return solution[:-1], solution[-1]
 
 
+def mse_hessian(X: torch.Tensor) -> torch.Tensor:
+    """Hessienne de la MSE de la régression linéaire : ``(2/N)·Aᵀ A`` avec ``A = [X, 1]``.
+
+    ``X`` (N, d) → matrice (d + 1, d + 1). Elle ne dépend pas de ``y`` ni des paramètres :
+    la MSE est quadratique. La descente batch est stable pour un taux ``lr < 2/λ_max``.
+    """
+    if X.ndim != 2 or X.shape[0] == 0 or not X.is_floating_point():
+        raise ValueError(
+            f"mse_hessian attend X flottant de forme (N, d), N > 0 ; reçu {tuple(X.shape)}, {X.dtype}"
+        )
+    A = torch.cat([X, torch.ones(len(X), 1, dtype=X.dtype, device=X.device)], dim=1)
+    return 2 / len(A) * A.T @ A
+
+
 def fit_linear_regression(
     X_train: torch.Tensor,
     y_train: torch.Tensor,
@@ -89,101 +72,58 @@ def fit_linear_regression(
     batch_size: int | None = None,
     seed: int = 0,
     writer: SummaryWriter | None = None,
-) -> History:
-    """Apprend ``y ≈ X @ w + b`` par descente de gradient sur la MSE.
+) -> tuple[torch.Tensor, torch.Tensor, History]:
+    """Apprend ``y ≈ X @ w + b`` par descente de gradient sur la MSE ; renvoie ``w``, ``b`` et l'historique.
 
-    - ``method="batch"`` : un pas par époque, sur tout ``X_train`` (n, d) ;
+    - ``method="batch"`` : un pas par époque, sur tout ``X_train`` (n, d), dans l'ordre ;
     - ``method="stochastic"`` : un pas par exemple (lots de taille 1), ordre mélangé ;
     - ``method="mini-batch"`` : un pas par lot de ``batch_size`` exemples (32 par défaut).
 
-    Les lots viennent d'un ``DataLoader`` sur un ``TensorDataset``, mélangés par un
-    générateur de graine ``seed`` : deux appels identiques donnent les mêmes nombres.
-    Paramètres initiaux nuls. Si ``writer`` est donné, les MSE d'apprentissage et de test
-    sont journalisées à chaque époque sous ``loss/train`` et ``loss/test``, ainsi que le
-    nombre cumulé de pas (``progress/steps``) et le temps de calcul cumulé
-    (``progress/seconds``).
+    Paramètres initiaux nuls ; lots comme ``DataLoader(..., shuffle=True,
+    generator=torch.Generator().manual_seed(seed))`` : la boucle écrite en clair au
+    chapitre 3 donne exactement les mêmes nombres. ``w`` (d,), ``b`` (scalaire), détachés.
 
-    Lève ``ValueError`` pour des données mal formées, un pas ``lr`` non positif, un nombre
-    d'époques non positif, une méthode inconnue ou une taille de lot hors de [1, n] ;
-    ``TrainingDivergedError`` dès que la perte devient NaN ou infinie.
+    Lève ``ValueError`` pour des données mal formées, un taux ``lr`` non positif, une
+    méthode inconnue ou une taille de lot incompatible avec la méthode ;
+    ``TrainingDivergedError`` (avec l'historique déjà mesuré) si la perte diverge.
     """
-    check_regression_data(X_train, y_train, "apprentissage")
-    check_regression_data(X_test, y_test, "test")
-    devices = {t.device for t in (X_train, y_train, X_test, y_test)}
-    if len(devices) > 1:
-        raise ValueError(f"Les données sont sur plusieurs matériels : {sorted(map(str, devices))}")
-    if X_test.shape[1] != X_train.shape[1]:
-        raise ValueError(f"X_test a {X_test.shape[1]} variables, X_train en a {X_train.shape[1]}")
     if method not in METHODS:
         raise ValueError(f"Méthode inconnue {method!r} ; choisir parmi {METHODS}")
     if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
-        raise ValueError(f"Le pas d'apprentissage lr doit être un réel > 0 ; reçu {lr!r}")
-    if not (isinstance(num_epochs, int) and num_epochs > 0):
-        raise ValueError(f"num_epochs doit être un entier > 0 ; reçu {num_epochs!r}")
+        raise ValueError(f"Le taux d'apprentissage lr doit être un réel > 0 ; reçu {lr!r}")
+    check_regression_data(X_train, y_train, "apprentissage")
     n, d = X_train.shape
-    if method == "batch":
-        batch_size = n if batch_size is None else batch_size
-        if batch_size != n:
-            raise ValueError(f"La descente batch utilise tout le jeu : batch_size={n}, pas {batch_size}")
-    elif method == "stochastic":
-        batch_size = 1 if batch_size is None else batch_size
-        if batch_size != 1:
-            raise ValueError(f"La descente stochastique utilise batch_size=1, pas {batch_size}")
-    else:
-        batch_size = 32 if batch_size is None else batch_size
-    if not (isinstance(batch_size, int) and 1 <= batch_size <= n):
-        raise ValueError(
-            f"batch_size doit être un entier entre 1 et la taille du jeu ({n}) ; reçu {batch_size!r}"
-        )
+    default = {"batch": n, "stochastic": 1, "mini-batch": 32}[method]
+    batch_size = default if batch_size is None else batch_size
+    if method == "batch" and batch_size != n:
+        raise ValueError(f"La descente batch utilise tout le jeu : batch_size={n}, pas {batch_size}")
+    if method == "stochastic" and batch_size != 1:
+        raise ValueError(f"La descente stochastique utilise batch_size=1, pas {batch_size}")
 
     w = torch.zeros(d, dtype=X_train.dtype, device=X_train.device, requires_grad=True)
     b = torch.zeros((), dtype=X_train.dtype, device=X_train.device, requires_grad=True)
-    dataset = TensorDataset(X_train, y_train)
-    order = (
-        SequentialSampler(dataset)
-        if method == "batch"
-        else RandomSampler(dataset, generator=torch.Generator().manual_seed(seed))
+
+    def step(X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        loss = ((X @ w + b - y) ** 2).mean()  # passe avant
+        loss.backward()  # passe arrière : w.grad, b.grad
+        with torch.no_grad():  # mise à jour, hors du graphe (w -= lr * w.grad)
+            w.sub_(lr * w.grad)
+            b.sub_(lr * b.grad)
+        w.grad.zero_()  # sinon le gradient suivant s'y ajouterait
+        b.grad.zero_()
+        return loss.detach()
+
+    hist = train(
+        step,
+        lambda X, y: linear_mse(X, y, w, b),
+        X_train,
+        y_train,
+        evals={"test": (X_test, y_test)},
+        num_epochs=num_epochs,
+        batch_size=batch_size,
+        seed=seed,
+        shuffle=method != "batch",
+        writer=writer,
+        what=f"method={method!r}, lr={lr:g}",
     )
-    # Le DataLoader reçoit des listes d'indices : un lot = une seule indexation du
-    # TensorDataset, au lieu d'empiler les exemples un à un. Sans cela, le pas batch
-    # coûterait surtout l'assemblage du lot, et la comparaison des temps serait faussée.
-    loader = DataLoader(dataset, sampler=BatchSampler(order, batch_size, drop_last=False), batch_size=None)
-    hist = History(method=method, lr=float(lr), batch_size=batch_size, w=w, b=b)
-
-    def record(epoch: int, step: int, seconds: float) -> None:
-        train, test = mse(X_train, y_train, w, b), mse(X_test, y_test, w, b)
-        hist.epochs.append(epoch)
-        hist.steps.append(step)
-        hist.seconds.append(seconds)
-        hist.train_mse.append(train)
-        hist.test_mse.append(test)
-        if writer is not None:
-            writer.add_scalar("loss/train", train, epoch)
-            writer.add_scalar("loss/test", test, epoch)
-            writer.add_scalar("progress/steps", step, epoch)
-            writer.add_scalar("progress/seconds", seconds, epoch)
-
-    step, seconds = 0, 0.0
-    record(0, step, seconds)
-    for epoch in range(1, num_epochs + 1):
-        start = time.perf_counter()
-        for X, y in loader:
-            loss = ((X @ w + b - y) ** 2).mean()
-            if not torch.isfinite(loss):
-                raise TrainingDivergedError(
-                    f"La perte vaut {loss.item()} au pas {step + 1} (époque {epoch}, méthode "
-                    f"{method}) avec lr={lr} : la descente diverge, réduisez le pas."
-                )
-            loss.backward()
-            with torch.no_grad():
-                w -= lr * w.grad
-                b -= lr * b.grad
-            w.grad.zero_()
-            b.grad.zero_()
-            step += 1
-        seconds += time.perf_counter() - start
-        record(epoch, step, seconds)
-    if writer is not None:
-        writer.flush()
-    hist.w, hist.b = w.detach(), b.detach()
-    return hist
+    return w.detach(), b.detach(), hist

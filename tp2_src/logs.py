@@ -1,18 +1,26 @@
 """Journaux TensorBoard : où les écrire, et comment les relire (chapitres 3 à 5).
 
-Les courbes du livre sont relues dans les fichiers d'événements avec le lecteur de
-TensorBoard lui-même : la page montre exactement ce qui a été journalisé.
+``logged_run(nom)`` ouvre un ``SummaryWriter`` dans un dossier neuf ``runs/<nom>`` et le
+ferme à la sortie du bloc : le chapitre n'écrit que ``writer.add_scalar(...)``. Les
+courbes du livre sont relues dans les fichiers d'événements avec le lecteur de
+TensorBoard lui-même (``read_scalars``) : la page montre exactement ce qui a été
+journalisé.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+from torch.utils.tensorboard import SummaryWriter
 
-LOGDIR_ENV = "TP2_LOGDIR"
+from tp2_src.settings import LOGDIR_ENV
+
+Scalars = dict[str, tuple[list[int], list[float]]]
 
 
 def default_logdir() -> Path:
@@ -44,7 +52,27 @@ def fresh_run_dir(name: str, logdir: str | Path | None = None) -> Path:
     return run
 
 
-def read_scalars(run_dir: str | Path) -> dict[str, tuple[list[int], list[float]]]:
+@contextmanager
+def logged_run(name: str, logdir: str | Path | None = None) -> Iterator[SummaryWriter]:
+    """Un ``SummaryWriter`` qui écrit dans un dossier neuf ``<logdir>/<name>``.
+
+    ::
+
+        with logged_run("batch") as writer:
+            writer.add_scalar("loss/train", 12.5, 0)
+        courbes = read_scalars(writer.log_dir)
+
+    Le journal est vidé sur le disque et fermé à la sortie du bloc, même en cas
+    d'erreur : on peut le relire aussitôt. ``logdir`` vaut ``default_logdir()`` par défaut.
+    """
+    writer = SummaryWriter(fresh_run_dir(name, logdir))
+    try:
+        yield writer
+    finally:
+        writer.close()
+
+
+def read_scalars(run_dir: str | Path) -> Scalars:
     """Relit toutes les séries scalaires d'un dossier d'expérience.
 
     Renvoie ``{tag: (pas, valeurs)}`` triés par pas. ``size_guidance`` à 0 garde tous

@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from tp2_src.figures import french_log_axis
 
 Series = Mapping[str, tuple[list[int], list[float]]]
 
 #: Noms affichés des séries journalisées (les tags restent en anglais, comme dans TensorBoard).
-TAG_LABELS = {"loss/train": "apprentissage", "loss/test": "test"}
+TAG_LABELS = {"loss/train": "apprentissage", "loss/test": "test", "loss/val": "validation"}
 
 X_LABELS = {
     None: "époque",
     "progress/steps": "pas de gradient",
-    "progress/seconds": "secondes de calcul (mesurées, varient d'une exécution à l'autre)",
+    "progress/seconds": "secondes de calcul (mesurées)",
 }
 
 
@@ -67,3 +68,22 @@ def plot_losses(
     if legend:
         ax.legend()
     return ax
+
+
+def legend_below(fig: Figure, ax: Axes, ncol: int = 2) -> None:
+    """Une seule légende, sous les panneaux de ``fig`` (celle de ``ax``) : elle ne cache aucune courbe.
+
+    Retire les légendes des axes et réserve la place en bas de la figure. Ne renvoie rien :
+    appelée en fin de cellule, elle n'ajoute pas une seconde sortie à la figure.
+    """
+    if ncol < 1:
+        raise ValueError(f"legend_below : ncol doit valoir au moins 1, reçu {ncol}")
+    handles, labels = ax.get_legend_handles_labels()
+    if not handles:
+        raise ValueError("legend_below : l'axe donné n'a aucune courbe étiquetée")
+    for axis in fig.axes:
+        if axis.get_legend() is not None:
+            axis.get_legend().remove()
+    rows = -(-len(handles) // ncol)
+    fig.legend(handles, labels, loc="lower center", ncol=ncol, frameon=False)
+    fig.tight_layout(rect=(0, 0.06 + 0.055 * rows, 1, 1))

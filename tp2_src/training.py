@@ -1,41 +1,183 @@
-"""Apprentissage d'un ``nn.Module`` avec un optimiseur de ``torch.optim`` (chapitres 4 et 5).
+"""La boucle d'apprentissage du livre, écrite une seule fois (chapitres 3 à 5).
 
-Les chapitres écrivent la boucle en clair une fois (``zero_grad``, ``backward``,
-``step``) ; cette fonction la reprend pour comparer plusieurs optimiseurs ou modèles
-sans répéter la plomberie : lots par ``DataLoader``, évaluation, journal TensorBoard,
-vérification des entrées et arrêt immédiat en cas de divergence.
+Les chapitres écrivent leurs boucles en clair (passe avant, ``backward()``, mise à jour,
+remise à zéro) ; ensuite, pour comparer des méthodes, des optimiseurs ou des modèles, ils
+passent par ``train``, qui ajoute autour d'un **pas** fourni par l'appelant ce qui
+encombrerait la leçon : vérification des arguments, lots mélangés par un générateur de
+graine fixe, mesure des MSE à chaque époque (l'époque 0 est l'initialisation), journal
+TensorBoard, chronométrage des pas et arrêt immédiat si la perte diverge.
+
+``fit`` y branche un ``nn.Module`` et un optimiseur (chapitres 4 et 5) ;
+``tp2_src.linreg.fit_linear_regression`` y branche la mise à jour à la main du chapitre 3.
 """
 
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import torch
 from torch import nn
 from torch.optim import Optimizer
-from torch.utils.data import BatchSampler, DataLoader, RandomSampler, TensorDataset
+from torch.utils.data import BatchSampler, DataLoader, RandomSampler, SequentialSampler, TensorDataset
 from torch.utils.tensorboard import SummaryWriter
 
 from tp2_src.data import check_regression_data
-from tp2_src.linreg import TrainingDivergedError
+
+Pair = tuple[torch.Tensor, torch.Tensor]
 
 
 @dataclass
-class TrainHistory:
-    """MSE d'apprentissage et de test après chaque époque (l'époque 0 est l'initialisation)."""
+class History:
+    """Ce qu'un apprentissage a mesuré, une entrée par époque (l'époque 0 est l'initialisation).
 
+    ``mse[nom]`` donne la MSE de chaque jeu évalué (``"train"``, ``"test"``, ``"val"``…) ;
+    ``steps`` le nombre cumulé de pas de gradient ; ``seconds`` le temps cumulé des seuls
+    pas (ni l'évaluation ni le journal).
+    """
+
+    batch_size: int
     epochs: list[int] = field(default_factory=list)
-    train_mse: list[float] = field(default_factory=list)
-    test_mse: list[float] = field(default_factory=list)
-    steps: int = 0
+    steps: list[int] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    mse: dict[str, list[float]] = field(default_factory=dict)
+
+    @property
+    def train_mse(self) -> list[float]:
+        return self.mse["train"]
+
+    @property
+    def test_mse(self) -> list[float]:
+        return self.mse["test"]
+
+    @property
+    def val_mse(self) -> list[float]:
+        return self.mse["val"]
+
+
+class TrainingDivergedError(FloatingPointError):
+    """La perte est devenue NaN ou infinie ; ``history`` garde les époques déjà faites."""
+
+    def __init__(self, message: str, history: History) -> None:
+        super().__init__(message)
+        self.history = history
+
+
+def seeded_loader(
+    X: torch.Tensor, y: torch.Tensor, batch_size: int, seed: int, shuffle: bool = True
+) -> DataLoader:
+    """Les lots de ``DataLoader(TensorDataset(X, y), batch_size, shuffle=True, generator=g)``.
+
+    Avec ``g = torch.Generator().manual_seed(seed)`` : mêmes lots, dans le même ordre, donc
+    mêmes nombres que la boucle écrite en clair au chapitre 3. La seule différence est la
+    vitesse : chaque lot est pris d'un coup (une indexation du ``TensorDataset``) au lieu
+    d'empiler ses exemples un à un, ce qui fausserait la comparaison des temps.
+
+    Lève ``ValueError`` pour des données mal formées ou une taille de lot hors de [1, n].
+    """
+    check_regression_data(X, y)
+    if not (isinstance(batch_size, int) and 1 <= batch_size <= X.shape[0]):
+        raise ValueError(
+            f"batch_size doit être un entier entre 1 et la taille du jeu ({X.shape[0]}) ; reçu {batch_size!r}"
+        )
+    dataset = TensorDataset(X, y)
+    generator = torch.Generator().manual_seed(seed)
+    order = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
+    # Le DataLoader tire aussi un nombre dans ce générateur à chaque époque, avant le
+    # mélange : le lui donner, comme le fait shuffle=True, garde exactement les mêmes lots.
+    sampler = BatchSampler(order, batch_size, drop_last=False)
+    return DataLoader(dataset, sampler=sampler, batch_size=None, generator=generator)
+
+
+def train(
+    step: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
+    evaluate: Callable[[torch.Tensor, torch.Tensor], float],
+    X_train: torch.Tensor,
+    y_train: torch.Tensor,
+    *,
+    evals: Mapping[str, Pair],
+    num_epochs: int,
+    batch_size: int,
+    seed: int = 0,
+    shuffle: bool = True,
+    writer: SummaryWriter | None = None,
+    what: str = "",
+) -> History:
+    """Répète ``step(X, y)`` sur des lots de ``X_train`` (n, d), ``y_train`` (n,), ``num_epochs`` fois.
+
+    ``step`` fait un pas de gradient sur un lot et renvoie la perte du lot ;
+    ``evaluate(X, y)`` renvoie la MSE du modèle courant. À chaque époque (et à l'époque 0),
+    on mesure la MSE d'apprentissage (``"train"``) et celle de chaque jeu de ``evals``
+    (``{"test": (X_test, y_test)}``…), journalisées sous ``loss/<nom>`` si ``writer`` est
+    donné, avec ``progress/steps`` et ``progress/seconds``. ``what`` décrit la méthode dans
+    le message d'erreur.
+
+    Lève ``ValueError`` pour des données mal formées, un nombre d'époques non positif ou
+    une taille de lot hors de [1, n] ; ``TrainingDivergedError`` dès qu'une perte de lot
+    est NaN ou infinie.
+    """
+    check_regression_data(X_train, y_train, "apprentissage")
+    for name, (X, y) in evals.items():
+        check_regression_data(X, y, name)
+        if X.shape[1] != X_train.shape[1]:
+            raise ValueError(f"X ({name}) a {X.shape[1]} variables, X_train en a {X_train.shape[1]}")
+    if "train" in evals:
+        raise ValueError("evals ne doit pas contenir « train » : l'apprentissage est toujours mesuré")
+    devices = {str(t.device) for pair in (*evals.values(), (X_train, y_train)) for t in pair}
+    if len(devices) > 1:
+        raise ValueError(f"Les données sont sur plusieurs matériels : {sorted(devices)}")
+    if not (isinstance(num_epochs, int) and num_epochs > 0):
+        raise ValueError(f"num_epochs doit être un entier > 0 ; reçu {num_epochs!r}")
+    n = X_train.shape[0]
+    if not (isinstance(batch_size, int) and 1 <= batch_size <= n):
+        raise ValueError(
+            f"batch_size doit être un entier entre 1 et la taille du jeu ({n}) ; reçu {batch_size!r}"
+        )
+
+    loader = seeded_loader(X_train, y_train, batch_size, seed, shuffle=shuffle)
+    sets = {"train": (X_train, y_train), **evals}
+    hist = History(batch_size=batch_size, mse={name: [] for name in sets})
+
+    def record(epoch: int, steps: int, seconds: float) -> None:
+        hist.epochs.append(epoch)
+        hist.steps.append(steps)
+        hist.seconds.append(seconds)
+        for name, (X, y) in sets.items():
+            hist.mse[name].append(evaluate(X, y))
+            if writer is not None:
+                writer.add_scalar(f"loss/{name}", hist.mse[name][-1], epoch)
+        if writer is not None:
+            writer.add_scalar("progress/steps", steps, epoch)
+            writer.add_scalar("progress/seconds", seconds, epoch)
+
+    steps, seconds = 0, 0.0
+    record(0, steps, seconds)
+    for epoch in range(1, num_epochs + 1):
+        start = time.perf_counter()
+        for X, y in loader:
+            loss = step(X, y)
+            steps += 1
+            if not math.isfinite(loss.item()):
+                raise TrainingDivergedError(
+                    f"La perte vaut {loss.item()} au pas {steps} (époque {epoch}"
+                    f"{', ' + what if what else ''}) : "
+                    "la descente diverge, réduisez le taux d'apprentissage.",
+                    hist,
+                )
+        seconds += time.perf_counter() - start
+        record(epoch, steps, seconds)
+    if writer is not None:
+        writer.flush()
+    return hist
 
 
 def predict(model: nn.Module, X: torch.Tensor) -> torch.Tensor:
     """Prédictions de forme (n,) pour ``X`` (n, d) ; accepte un modèle qui sort (n,) ou (n, 1).
 
     Sans cette remise en forme, ``MSELoss`` diffuserait (n, 1) contre (n,) en une matrice
-    (n, n) et calculerait une perte fausse.
+    (n, n) et calculerait une perte fausse (chapitre 5).
     """
     out = model(X)
     if out.shape == (X.shape[0], 1):
@@ -49,10 +191,15 @@ def predict(model: nn.Module, X: torch.Tensor) -> torch.Tensor:
 
 
 def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
-    """MSE du modèle sur ``X`` (n, d), ``y`` (n,), sans construire de graphe."""
+    """MSE du modèle sur ``X`` (n, d), ``y`` (n,), en mode évaluation et sans graphe."""
     check_regression_data(X, y)
-    with torch.no_grad():
-        return nn.functional.mse_loss(predict(model, X), y).item()
+    was_training = model.training
+    model.eval()  # Dropout, BatchNorm… se comportent en mode évaluation
+    try:
+        with torch.no_grad():
+            return nn.functional.mse_loss(predict(model, X), y).item()
+    finally:
+        model.train(was_training)
 
 
 def fit(
@@ -60,72 +207,51 @@ def fit(
     optimizer: Optimizer,
     X_train: torch.Tensor,
     y_train: torch.Tensor,
-    X_test: torch.Tensor,
-    y_test: torch.Tensor,
     *,
+    evals: Mapping[str, Pair],
     num_epochs: int,
     batch_size: int,
     seed: int = 0,
     writer: SummaryWriter | None = None,
-) -> TrainHistory:
-    """Apprend ``model`` par mini-lots mélangés (graine ``seed``) sur la MSE.
+) -> History:
+    """Apprend ``model`` avec ``optimizer`` par mini-lots mélangés (graine ``seed``) sur la MSE.
 
-    ``X_train`` (n, d), ``y_train`` (n,), idem pour le test. Journalise ``loss/train`` et
-    ``loss/test`` à chaque époque si ``writer`` est donné.
+    Chaque pas est la boucle des chapitres 4 et 5 : ``zero_grad()``, passe avant,
+    ``backward()``, ``step()``. ``X_train`` (n, d), ``y_train`` (n,) ; ``evals`` comme pour
+    ``train`` (``{"test": (X_test, y_test)}``).
 
-    Lève ``ValueError`` pour des données mal formées, une taille de lot hors de [1, n],
-    un nombre d'époques non positif, un pas d'apprentissage non positif, ou un optimiseur
-    qui ignore des paramètres du modèle ; ``TrainingDivergedError`` dès que la perte
-    devient NaN ou infinie.
+    Lève en plus ``ValueError`` pour un taux d'apprentissage non positif, ou un optimiseur
+    qui ignore des paramètres du modèle ; ``TrainingDivergedError`` si la perte diverge.
     """
-    check_regression_data(X_train, y_train, "apprentissage")
-    check_regression_data(X_test, y_test, "test")
-    n = X_train.shape[0]
-    if not (isinstance(num_epochs, int) and num_epochs > 0):
-        raise ValueError(f"num_epochs doit être un entier > 0 ; reçu {num_epochs!r}")
-    if not (isinstance(batch_size, int) and 1 <= batch_size <= n):
-        raise ValueError(
-            f"batch_size doit être un entier entre 1 et la taille du jeu ({n}) ; reçu {batch_size!r}"
-        )
     lrs = [group["lr"] for group in optimizer.param_groups]
     if not all(isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0 for lr in lrs):
-        raise ValueError(f"Le pas d'apprentissage doit être > 0 ; l'optimiseur a lr={lrs}")
-    devices = {str(p.device) for p in model.parameters()} | {str(X_train.device), str(X_test.device)}
+        raise ValueError(f"Le taux d'apprentissage doit être > 0 ; l'optimiseur a lr={lrs}")
+    devices = {str(p.device) for p in model.parameters()} | {str(X_train.device)}
     if len(devices) > 1:
         raise ValueError(f"Modèle et données sont sur des matériels différents : {sorted(devices)}")
     optimized = {id(p) for group in optimizer.param_groups for p in group["params"]}
     ignored = [name for name, p in model.named_parameters() if p.requires_grad and id(p) not in optimized]
     if ignored:
         raise ValueError(f"L'optimiseur ne met pas à jour ces paramètres du modèle : {ignored}")
-
-    dataset = TensorDataset(X_train, y_train)
-    order = RandomSampler(dataset, generator=torch.Generator().manual_seed(seed))
-    loader = DataLoader(dataset, sampler=BatchSampler(order, batch_size, drop_last=False), batch_size=None)
     loss_fn = nn.MSELoss()
-    hist = TrainHistory()
 
-    def record(epoch: int) -> None:
-        hist.epochs.append(epoch)
-        hist.train_mse.append(evaluate(model, X_train, y_train))
-        hist.test_mse.append(evaluate(model, X_test, y_test))
-        if writer is not None:
-            writer.add_scalar("loss/train", hist.train_mse[-1], epoch)
-            writer.add_scalar("loss/test", hist.test_mse[-1], epoch)
+    def step(X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        optimizer.zero_grad()
+        loss = loss_fn(predict(model, X), y)
+        loss.backward()
+        optimizer.step()
+        return loss.detach()
 
-    record(0)
-    for epoch in range(1, num_epochs + 1):
-        for X, y in loader:
-            optimizer.zero_grad()
-            loss = loss_fn(predict(model, X), y)
-            if not torch.isfinite(loss):
-                raise TrainingDivergedError(
-                    f"La perte vaut {loss.item()} au pas {hist.steps + 1} (époque {epoch}) avec "
-                    f"{type(optimizer).__name__}(lr={lrs[0]}) : la descente diverge, réduisez le pas."
-                )
-            loss.backward()
-            optimizer.step()
-            hist.steps += 1
-        record(epoch)
-    if writer is not None:
-        writer.flush()
-    return hist
+    model.train()
+    return train(
+        step,
+        lambda X, y: evaluate(model, X, y),
+        X_train,
+        y_train,
+        evals=evals,
+        num_epochs=num_epochs,
+        batch_size=batch_size,
+        seed=seed,
+        writer=writer,
+        what=f"{type(optimizer).__name__}(lr={lrs[0]})",
+    )

@@ -1,10 +1,10 @@
-"""Tests de tp2_src.gradcheck : différences finies contre un gradient connu."""
+"""Tests de tp2_src.finite_diff : différences finies contre un gradient connu."""
 
 from __future__ import annotations
 
 import torch
 
-from tp2_src.gradcheck import finite_difference_grad
+from tp2_src.finite_diff import finite_difference_grad
 
 
 def test_matches_analytic_gradient_of_a_quadratic() -> None:

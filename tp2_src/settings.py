@@ -1,0 +1,18 @@
+"""Réglages partagés par le paquet, nox, les tests et le banc d'essai (définis une seule fois).
+
+Ce module n'importe rien : le ``noxfile`` le charge par son chemin, sans installer
+``tp2_src`` dans l'environnement de nox.
+"""
+
+#: Options de ``jupyter-book build`` : un avertissement est une erreur (``-W``), les
+#: renvois sont vérifiés (``-n``), et tous les problèmes sont listés avant l'échec.
+BUILD_FLAGS: tuple[str, ...] = ("--warningiserror", "--nitpick", "--keep-going")
+
+#: Environnement de la construction : le hachage de Python fixé, pour des sorties stables.
+BUILD_ENV: dict[str, str] = {"PYTHONHASHSEED": "0"}
+
+#: Variable d'environnement qui choisit le dossier des journaux TensorBoard (sinon ``runs/``).
+LOGDIR_ENV = "TP2_LOGDIR"
+
+#: Variable d'environnement qui impose le matériel de calcul (``cpu`` ou ``cuda``).
+DEVICE_ENV = "TP2_DEVICE"
