@@ -1,4 +1,4 @@
-"""Sessions nox du livre : `build`, `tests`, `lint`, `tensorboard` et `bench` (`nox -s <session>`).
+"""Sessions nox du livre : `build`, `tests`, `lint`, `tensorboard`, `lab` et `bench` (`nox -s <session>`).
 
 Les dépendances sont déclarées une seule fois, dans ``pyproject.toml`` : celles du paquet
 ``tp2_src`` dans ``[project]``, celles des outils dans des groupes (``[dependency-groups]``,
@@ -12,6 +12,7 @@ et le banc d'essai.
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 import nox
@@ -90,12 +91,33 @@ def tensorboard(session: nox.Session) -> None:
     """
     install(session)
     logdir = session.run(
-        "python", "-c", "from tp2_src.logs import default_logdir; print(default_logdir())",
+        "python",
+        "-c",
+        "from tp2_src.logs import default_logdir; print(default_logdir())",
         silent=True,
     ).strip()
     if not Path(logdir).is_dir():
         session.error(f"Aucun journal dans {logdir} : lancez d'abord `nox -s build` ou un chapitre.")
     session.run("tensorboard", "--logdir", logdir, *session.posargs)
+
+
+@nox.session
+def lab(session: nox.Session) -> None:
+    """Lance JupyterLab sur les notebooks des deux éditions, avec ``tp2_src`` installé.
+
+    Les notebooks sont écrits dans ``_build/lab`` (ou ``$TP2_LAB_DIR``) : ``etudiant/`` (un
+    squelette et une vérification par question) et ``complet/`` (les solutions). Un notebook
+    déjà présent n'est jamais écrasé : c'est votre travail ; supprimez-le pour repartir de la
+    version du livre. Les arguments après ``--`` vont à ``jupyter lab`` (``--no-browser``,
+    ``--port 8889``…).
+    """
+    install(session, "lab")
+    target = Path(os.environ.get(SETTINGS.LAB_DIR_ENV) or BUILD_DIR / "lab").resolve()
+    session.run("python", "-m", "tp2_src.editions", str(target))
+    options = [f"--ServerApp.root_dir={target}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        options.append("--allow-root")  # dans un conteneur (CI), on est souvent root
+    session.run("jupyter", "lab", *options, *session.posargs)
 
 
 @nox.session

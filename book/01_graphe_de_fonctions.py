@@ -13,7 +13,7 @@
 
 # %% [markdown]
 # (chap-graphe)=
-# # 1. Graphe de fonctions et règle de dérivation en chaîne
+# # Graphe de fonctions et règle de dérivation en chaîne
 #
 # ```{admonition} Objectifs
 # :class: tip
@@ -38,18 +38,19 @@
 import matplotlib.pyplot as plt
 import torch
 
-# %% tags=["remove-cell"]
-# Plomberie du livre (exécutée, non affichée) : figures SVG lisibles, valeurs collées,
+# %% tags=["remove-cell", "setup"]
+# Plomberie du livre (exécutée, masquée dans les pages) : figures SVG lisibles, valeurs collées,
 # vérifications de ce qu'annonce la prose.
 from tp2_src.figures import french_log_axis, function_split_figure, graph_figure, use_book_style
 from tp2_src.finite_diff import finite_difference_grad
 from tp2_src.graph import autograd_graph, check_backward, format_tensor, record_backward, reference_gradients
-from tp2_src.report import glue, glue_figure
+from tp2_src.report import glue, glue_environment, glue_figure
 
 use_book_style()
+glue_environment()  # citée par la note « Exécution de ce chapitre », en fin de page
 
 # %% [markdown]
-# ## 1.1 Un premier calcul, sur trois scalaires
+# ## Un premier calcul, sur trois scalaires
 #
 # Quand PyTorch calcule une valeur à partir de tenseurs, il peut garder la trace de
 # **toutes** les opérations effectuées. Cette trace forme un {term}`graphe de calcul` :
@@ -178,7 +179,7 @@ fig = graph_figure(scalar_graph, steps=scalar_steps,
                    title="ℓ = (a·b + c)² : valeurs et gradients relevés")
 
 # %% [markdown]
-# ## 1.2 Le graphe que PyTorch enregistre : l'auto-encodeur de l'énoncé
+# ## Le graphe que PyTorch enregistre : l'auto-encodeur de l'énoncé
 #
 # Dans tout ce TP, un réseau de neurones est vu comme une **composition de fonctions de
 # base** : des transformations (linéaire…), des activations (sigmoïde, tangente
@@ -315,7 +316,7 @@ print("θ est utilisé par", graph.out_degree("θ"), "opérations ;",
       "x par", graph.out_degree("x"))
 
 # %% [markdown]
-# ## 1.3 La passe arrière, étape par étape
+# ## La passe arrière, étape par étape
 #
 # `loss.backward()` parcourt ce graphe à rebours. Le moteur d'autograd part de `loss` avec
 # la graine $\partial\ell/\partial\ell = 1$, puis exécute chaque nœud **une seule fois**,
@@ -498,7 +499,7 @@ for k in range(1, len(steps) + 1):
 # $\theta\mathbf{x}$, le tout premier nœud créé, donc le dernier exécuté. Et chaque
 # gradient n'est calculé qu’**une** fois, quel que soit le nombre de chemins qui y mènent.
 #
-# ## 1.4 Isoler une fonction du graphe : $f$, $g$ et $L$
+# ## Isoler une fonction du graphe : $f$, $g$ et $L$
 #
 # Pour raisonner sur n'importe quel nœud sans dépendre du reste du réseau, l'énoncé coupe
 # le graphe en trois morceaux autour d'une fonction $g$, ici la fonction linéaire
@@ -537,7 +538,7 @@ glue("z_size", x_hat.numel(), "d")
 fig = function_split_figure()
 
 # %% [markdown]
-# ## 1.5 La règle de dérivation en chaîne, démontrée pas à pas
+# ## La règle de dérivation en chaîne, démontrée pas à pas
 #
 # ### Le rappel
 #
@@ -703,7 +704,7 @@ fig = function_split_figure()
 # \end{aligned}
 # $$
 #
-# ## 1.6 Trois calculs du même gradient
+# ## Trois calculs du même gradient
 #
 # Appliquons ces formules avec de la simple algèbre de tenseurs, sans autograd : on
 # travaille sur des copies **détachées** (`.detach()`, vu plus haut), si bien que ces
@@ -948,4 +949,11 @@ assert min(fd_gaps32) > 1e4 * min(fd_gaps)
 # numéro de création : parmi les nœuds prêts, il passe toujours après les autres, à
 # l'étape 10, après toute la remontée du décodeur. Autograd additionne alors les deux
 # messages de $\mathbf{x}$ et n'écrit `x.grad` qu'une fois.
+# ```
+
+# %% [markdown]
+# ```{admonition} Exécution de ce chapitre
+# :class: note
+# Les sorties de cette page ont été calculées avec {glue:md}`environnement`. Livre construit
+# à partir du dernier commit, daté du {{ date_construction }}.
 # ```

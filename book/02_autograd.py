@@ -13,7 +13,7 @@
 
 # %% [markdown]
 # (chap-autograd)=
-# # 2. Différentiation automatique : autograd
+# # Différentiation automatique : autograd
 #
 # ```{admonition} Objectifs
 # :class: tip
@@ -39,16 +39,17 @@ import warnings
 import torch
 from torch.autograd.functional import jacobian
 
-# %% tags=["remove-cell"]
-# Plomberie du livre (exécutée, non affichée).
+# %% tags=["remove-cell", "setup"]
+# Plomberie du livre (exécutée, masquée dans les pages).
 from tp2_src.figures import use_book_style
 from tp2_src.functions import LinearFunction, MSEFunction, linear, mse
-from tp2_src.report import error_summary, glue, warning_summary
+from tp2_src.report import error_summary, glue, glue_environment, warning_summary
 
 use_book_style()
+glue_environment()  # citée par la note « Exécution de ce chapitre », en fin de page
 
 # %% [markdown]
-# ## 2.1 Une opération = une passe avant + une passe arrière
+# ## Une opération = une passe avant + une passe arrière
 #
 # Au chapitre 1, chaque opération du graphe était un **nœud d'autograd** capable de faire
 # sa part de la passe arrière : `MvBackward0`, `AddBackward0`… Pour les opérations de
@@ -207,7 +208,7 @@ print(f"coût : {loss_ours.item():.6f} (nos fonctions), "
 # résultat. On n'écrit une `Function` que pour une opération absente de PyTorch ou une
 # passe arrière plus économe.
 #
-# ## 2.2 Qui enregistre un graphe ? `requires_grad` et `grad_fn`
+# ## Qui enregistre un graphe ? `requires_grad` et `grad_fn`
 #
 # Garder le graphe coûte de la mémoire : PyTorch ne le fait que si on le demande. Il
 # suffit de marquer les **racines** avec `requires_grad=True` ; tout résultat calculé à
@@ -244,7 +245,7 @@ print("d :", type(d.grad_fn).__name__, "→", parents(d))
 print("c :", type(c.grad_fn).__name__, "→", parents(c))
 
 # %% [markdown]
-# ## 2.3 `backward` et `.grad`
+# ## `backward` et `.grad`
 #
 # `d.backward()` rétropropage depuis `d` jusqu'aux feuilles et **ajoute** le gradient dans
 # l'attribut `.grad` de chaque feuille. Les gradients des nœuds intermédiaires sont jetés
@@ -290,7 +291,7 @@ except RuntimeError as err:
 # (Si l'on a vraiment besoin de deux passes arrière sur le même graphe, on passe
 # `retain_graph=True` à la première.)
 #
-# ## 2.4 Les gradients s'accumulent
+# ## Les gradients s'accumulent
 #
 # `backward` **ajoute** au contenu de `.grad` au lieu de le remplacer : c'est ce qui permet
 # de sommer les contributions de plusieurs chemins (chapitre 1) ou de plusieurs coûts.
@@ -326,7 +327,7 @@ torch.testing.assert_close(b.grad, 3 * (2 * a.detach()))
 # gradient de `b` a continué d'accumuler et vaut maintenant **trois** fois $2a$. Il faut
 # remettre à zéro *tous* les paramètres — c'est le rôle de `zero_grad()` des optimiseurs.
 #
-# ## 2.5 Couper le graphe : `torch.no_grad()`
+# ## Couper le graphe : `torch.no_grad()`
 #
 # Dans un bloc `with torch.no_grad():`, PyTorch n'enregistre aucun graphe : les résultats
 # n'ont ni `grad_fn` ni `requires_grad`. C'est ce qu'on veut pour évaluer un modèle ou
@@ -350,7 +351,7 @@ assert "does not require grad" in message
 # graphe est `t.detach()` (déjà croisé au chapitre 1), qui partage la mémoire de `t` sans
 # son historique : un calcul fait à partir de `t.detach()` n'est pas enregistré.
 #
-# ## 2.6 Sorties non scalaires : le produit vecteur–jacobienne
+# ## Sorties non scalaires : le produit vecteur–jacobienne
 #
 # Jusqu'ici, on a toujours rétropropagé depuis un coût scalaire. Que calcule `backward()`
 # quand la sortie est un vecteur ou une matrice ? Essayons sur la fonction linéaire, dont la
@@ -494,7 +495,15 @@ assert torch.equal(grad_implicit, a.grad)
 # $\mathbf{v} = (1, \dots, 1)$, $\mathbf{v}^\top J$ est la ligne
 # $(\cos x_1, \dots, \cos x_n)$ : `y.backward(gradient=torch.ones_like(y))`.
 
-# %%
+# %% [raw] tags=["skeleton", "remove-cell"]
+# x = torch.linspace(0, 3, 5, dtype=torch.float64, requires_grad=True)
+# y = torch.sin(x)
+# # À vous : appelez y.backward(gradient=...) avec le vecteur qui donne
+# # x.grad = cos(x), puis calculez J, la jacobienne de torch.sin au point
+# # x.detach(), avec jacobian.
+# J = None
+
+# %% tags=["solution"]
 x = torch.linspace(0, 3, 5, dtype=torch.float64, requires_grad=True)
 y = torch.sin(x)
 y.backward(gradient=torch.ones_like(y))
@@ -507,6 +516,11 @@ torch.testing.assert_close(x.grad, torch.cos(x.detach()))
 ones = torch.ones(5, dtype=torch.float64)
 torch.testing.assert_close(x.grad, ones @ J)
 
+# %% tags=["check", "remove-cell"]
+from tp2_src.checks import check_sin_backward
+
+check_sin_backward(x, J)
+
 # %% [markdown]
 # Ce raccourci ne vaut que parce que la jacobienne est diagonale : si $y_i$ dépendait de
 # plusieurs $x_j$, `x.grad` contiendrait $\mathbf{1}^\top J$, la somme des lignes de $J$
@@ -514,4 +528,11 @@ torch.testing.assert_close(x.grad, ones @ J)
 # par coordonnée.
 #
 # ```{solution-end}
+# ```
+
+# %% [markdown]
+# ```{admonition} Exécution de ce chapitre
+# :class: note
+# Les sorties de cette page ont été calculées avec {glue:md}`environnement`. Livre construit
+# à partir du dernier commit, daté du {{ date_construction }}.
 # ```

@@ -13,7 +13,7 @@
 
 # %% [markdown]
 # (chap-regression)=
-# # 3. Régression linéaire par descente de gradient
+# # Régression linéaire par descente de gradient
 #
 # ```{admonition} Objectifs
 # :class: tip
@@ -48,17 +48,18 @@ from tp2_src.training import TrainingDivergedError
 make_deterministic(seed=0)  # mêmes nombres à chaque exécution
 device = get_device()  # CUDA s'il y en a une, sinon le processeur
 
-# %% tags=["remove-cell"]
-# Plomberie du livre (exécutée, non affichée) : figures SVG lisibles, valeurs collées,
+# %% tags=["remove-cell", "setup"]
+# Plomberie du livre (exécutée, masquée dans les pages) : figures SVG lisibles, valeurs collées,
 # vérification de ce qu'annonce la prose.
 from tp2_src.figures import french_log_axis, use_book_style
 from tp2_src.plots import legend_below
-from tp2_src.report import glue
+from tp2_src.report import glue, glue_environment
 
 use_book_style()
+glue_environment()  # citée par la note « Exécution de ce chapitre », en fin de page
 
 # %% [markdown]
-# ## 3.1 Les données : Boston Housing
+# ## Les données : Boston Housing
 #
 # Le jeu de données décrit 506 quartiers de la région de Boston en 1970 par 13 variables
 # (taux de criminalité `CRIM`, nombre moyen de pièces `RM`, part de population modeste
@@ -109,7 +110,7 @@ print(f"MEDV : de {data.y.min():.1f} à {data.y.max():.1f} k$, "
       f"moyenne {data.y.mean():.2f} k$")
 
 # %% [markdown]
-# ## 3.2 Découper et standardiser
+# ## Découper et standardiser
 #
 # On garde 20 % des quartiers pour le test (découpage `train_test_split` de scikit-learn,
 # tiré avec une graine fixe), et l'on **standardise** chaque variable (moyenne nulle,
@@ -135,7 +136,7 @@ print(f"brutes : écarts-types de {raw_stds[low]:.3f} ({names[low]}) "
       f"à {raw_stds[high]:.1f} ({names[high]})")
 
 # %% [markdown]
-# ## 3.3 Descente de gradient batch avec autograd (questions 1.1 et 1.2)
+# ## Descente de gradient batch avec autograd (questions 1.1 et 1.2)
 #
 # Le modèle est $\hat{y} = X\mathbf{w} + b$, et le coût, l'erreur quadratique moyenne
 # $\ell(\mathbf{w}, b) = \frac{1}{N}\lVert X\mathbf{w} + b - \mathbf{y}\rVert^2$. Au TME 1, il
@@ -179,6 +180,23 @@ print(f"brutes : écarts-types de {raw_stds[low]:.3f} ({names[low]}) "
 # Les quatre étapes, 100 fois, avec $\eta = 0{,}1$ ; les deux `writer.add_scalar` de la
 # boucle préparent la question 1.2.
 
+# %% [raw] tags=["skeleton", "remove-cell"]
+# lr, num_epochs = 0.1, 100
+# w = torch.zeros(X_train.shape[1], device=device, requires_grad=True)
+# b = torch.zeros((), device=device, requires_grad=True)
+#
+# with logged_run("q1-batch") as writer:
+#     train_mse = linear_mse(X_train, y_train, w, b)  # coût de départ
+#     test_mse = linear_mse(X_test, y_test, w, b)
+#     writer.add_scalar("loss/train", train_mse, 0)
+#     writer.add_scalar("loss/test", test_mse, 0)
+#     for epoch in range(1, num_epochs + 1):
+#         # À vous : 1. passe avant (la MSE sur X_train, y_train) ;
+#         # 2. passe arrière ; 3. mise à jour de w et b, hors du graphe ;
+#         # 4. remise à zéro des gradients ; puis journalisez train_mse
+#         # et test_mse de l'époque, comme ci-dessus.
+#         ...
+
 # %% tags=["solution"]
 lr, num_epochs = 0.1, 100
 w = torch.zeros(X_train.shape[1], device=device, requires_grad=True)
@@ -205,6 +223,11 @@ with logged_run("q1-batch") as writer:
         writer.add_scalar("loss/test", test_mse, epoch)
 print(f"après {num_epochs} époques : MSE apprentissage "
       f"{train_mse:.3f}, test {test_mse:.3f}")
+
+# %% tags=["check", "remove-cell"]
+from tp2_src.checks import check_batch_descent
+
+check_batch_descent(w, b, X_train, y_train)
 
 # %% [markdown]
 # ```{solution-end}
@@ -266,11 +289,22 @@ w.grad = b.grad = None  # on jette ce gradient : il ne servira pas
 # La boucle de la question 1.1 a écrit `loss/train` et `loss/test` ; on les relit, puis on
 # les trace ({numref}`fig-q12`, ci-dessous).
 
+# %% [raw] tags=["skeleton", "remove-cell"]
+# # À vous : relisez le journal de la question 1.1 (le dossier
+# # writer.log_dir) avec read_scalars, qui rend un dictionnaire
+# # {étiquette: (époques, valeurs)}.
+# logged = {}
+
 # %% tags=["solution"]
 logged = read_scalars(writer.log_dir)
 for tag, (steps, values) in logged.items():
     print(f"{tag} : {len(steps)} points, époques {steps[0]} à "
           f"{steps[-1]}, de {values[0]:.1f} à {values[-1]:.3f}")
+
+# %% tags=["check", "remove-cell"]
+from tp2_src.checks import check_logged_losses
+
+check_logged_losses(logged)
 
 # %% [markdown]
 # ```{solution-end}
@@ -289,7 +323,7 @@ fig.tight_layout()
 # d'apprentissage : le modèle a été ajusté aux quartiers d'apprentissage, et ceux du test
 # sont d'autres quartiers.
 #
-# ## 3.4 Choisir le taux d'apprentissage
+# ## Choisir le taux d'apprentissage
 #
 # Écrivons $\boldsymbol{\beta} = (\mathbf{w}, b)$ et $A = [X, \mathbf{1}]$, la matrice
 # des données complétée d'une colonne de 1 (elle porte le biais). Le coût est quadratique :
@@ -452,7 +486,7 @@ assert raw_hist.train_mse[-1] > 2 * optimum > sweep["bon"].train_mse[100]
 # versions des données). Aucun taux unique ne convient à toutes les directions. Sur les
 # variables standardisées, le même calcul arrive à {glue:md}`std_mse`.
 #
-# ## 3.5 Stochastique, mini-batch et batch (question 1.3)
+# ## Stochastique, mini-batch et batch (question 1.3)
 #
 # La descente batch calcule le gradient exact du coût, mais sur **tous** les exemples à
 # chaque pas. Deux variantes font des pas plus nombreux et moins chers, avec un gradient
@@ -482,6 +516,25 @@ assert raw_hist.train_mse[-1] > 2 * optimum > sweep["bon"].train_mse[100]
 # La boucle de la question 1.1, où la passe avant porte sur un lot au lieu du jeu entier ;
 # la comparaison est faite dans la suite de la section. Les taux d'apprentissage, 0,001
 # pour le stochastique et 0,01 pour le mini-batch, sont discutés plus bas.
+
+# %% [raw] tags=["skeleton", "remove-cell"]
+# def descent(batch_size: int, lr: float, run: str,
+#             num_epochs: int = 100):
+#     """Descente de gradient sur des lots mélangés de batch_size."""
+#     n_features = X_train.shape[1]
+#     w = torch.zeros(n_features, device=device, requires_grad=True)
+#     b = torch.zeros((), device=device, requires_grad=True)
+#     # À vous : un DataLoader sur TensorDataset(X_train, y_train), qui
+#     # mélange avec un générateur de graine fixe ; puis, à chaque époque,
+#     # la boucle de la question 1.1 sur chaque lot (X, y), et le
+#     # journal de loss/train et loss/test dans logged_run(run).
+#     return w.detach(), b.detach()
+#
+#
+# w_sto, b_sto = descent(batch_size=1, lr=0.001,
+#                        run="q1-stochastique")
+# w_mini, b_mini = descent(batch_size=32, lr=0.01,
+#                          run="q1-mini-batch")
 
 # %% tags=["solution"]
 def descent(batch_size: int, lr: float, run: str,
@@ -518,6 +571,11 @@ w_sto, b_sto = descent(batch_size=1, lr=0.001,
                        run="q1-stochastique")
 w_mini, b_mini = descent(batch_size=32, lr=0.01,
                          run="q1-mini-batch")
+
+# %% tags=["check", "remove-cell"]
+from tp2_src.checks import check_minibatch_descents
+
+check_minibatch_descents(w_sto, b_sto, w_mini, b_mini, X_train, y_train)
 
 # %% [markdown]
 # ```{solution-end}
@@ -875,19 +933,42 @@ assert np.mean(cosines) > 0.7
 # chapitre 4 appellera cela un moment, ici sans frein). Le coût descend d'abord, puis
 # repart vers le haut et oscille sans converger :
 
-# %%
+# %% [raw] tags=["skeleton", "remove-cell"]
+# w = torch.zeros(X_train.shape[1], device=device, requires_grad=True)
+# b = torch.zeros((), device=device, requires_grad=True)
+# losses = []
+# for _ in range(30):
+#     # À vous : la boucle de la question 1.1 (taux 0,1), sans remise à
+#     # zéro des gradients ; ajoutez le coût de l'époque à losses.
+#     ...
+
+# %% tags=["solution"]
 w = torch.zeros(X_train.shape[1], device=device, requires_grad=True)
 b = torch.zeros((), device=device, requires_grad=True)
-for epoch in range(1, 31):
+losses = []
+for _ in range(30):
     loss = ((X_train @ w + b - y_train) ** 2).mean()
     loss.backward()
     with torch.no_grad():
         w -= 0.1 * w.grad
         b -= 0.1 * b.grad
     # (pas de remise à zéro)
-    if epoch in (1, 2, 5, 10, 15, 20, 25, 30):
-        print(f"époque {epoch:>2} : MSE {loss.item():.4g}")
+    losses.append(loss.item())
+for epoch in (1, 2, 5, 10, 15, 20, 25, 30):
+    print(f"époque {epoch:>2} : MSE {losses[epoch - 1]:.4g}")
+
+# %% tags=["check", "remove-cell"]
+from tp2_src.checks import check_without_reset
+
+check_without_reset(losses)
 
 # %% [markdown]
 # ```{solution-end}
+# ```
+
+# %% [markdown]
+# ```{admonition} Exécution de ce chapitre
+# :class: note
+# Les sorties de cette page ont été calculées avec {glue:md}`environnement`. Livre construit
+# à partir du dernier commit, daté du {{ date_construction }}.
 # ```

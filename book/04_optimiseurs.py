@@ -13,7 +13,7 @@
 
 # %% [markdown]
 # (chap-optim)=
-# # 4. Optimiseurs : `torch.optim`
+# # Optimiseurs : `torch.optim`
 #
 # ```{admonition} Objectifs
 # :class: tip
@@ -50,17 +50,18 @@ device = get_device()  # CUDA s'il y en a une, sinon le processeur
 # Le découpage standardisé du chapitre 3 (même graine).
 X_train, y_train, X_test, y_test = boston_split(device=device).tensors()
 
-# %% tags=["remove-cell"]
-# Plomberie du livre (exécutée, non affichée) : figures SVG lisibles, valeurs collées,
+# %% tags=["remove-cell", "setup"]
+# Plomberie du livre (exécutée, masquée dans les pages) : figures SVG lisibles, valeurs collées,
 # vérification de ce qu'annonce la prose.
 from tp2_src.figures import use_book_style
 from tp2_src.linreg import fit_linear_regression
-from tp2_src.report import glue
+from tp2_src.report import glue, glue_environment
 
 use_book_style()
+glue_environment()  # citée par la note « Exécution de ce chapitre », en fin de page
 
 # %% [markdown]
-# ## 4.1 `zero_grad()` et `step()`
+# ## `zero_grad()` et `step()`
 #
 # Un {term}`optimiseur` reçoit à sa création la liste des paramètres à optimiser. Ensuite :
 #
@@ -92,7 +93,7 @@ optimizer.zero_grad()
 print("après zero_grad : w.grad =", w.grad)
 
 # %% [markdown]
-# ## 4.2 La boucle de l'énoncé
+# ## La boucle de l'énoncé
 #
 # L'énoncé propose une boucle qui ne met à jour les paramètres qu'une fois toutes les 100
 # itérations (« mini-batch de 100 »). Elle ne s'exécute pas telle quelle :
@@ -192,6 +193,16 @@ assert fixed_loss[-1] < buggy_loss[-1]
 #
 # `zero_grad()`, passe avant, `backward()`, `step()`, à chaque itération :
 
+# %% [raw] tags=["skeleton", "remove-cell"]
+# w = nn.Parameter(torch.zeros(13, device=device))
+# b = nn.Parameter(torch.zeros((), device=device))
+# optimizer = torch.optim.SGD([w, b], lr=0.1)
+# num_epochs = 100
+# for _ in range(num_epochs):
+#     # À vous : la boucle de l'énoncé corrigée, avec l'optimiseur et la
+#     # remise à zéro des gradients au bon endroit.
+#     ...
+
 # %% tags=["solution"]
 w = nn.Parameter(torch.zeros(13, device=device))
 b = nn.Parameter(torch.zeros((), device=device))
@@ -206,6 +217,11 @@ for _ in range(num_epochs):
 with torch.no_grad():
     final = ((X_train @ w + b - y_train) ** 2).mean()
 print(f"MSE d'apprentissage après {num_epochs} pas : {final:.3f}")
+
+# %% tags=["check", "remove-cell"]
+from tp2_src.checks import check_optimizer_loop
+
+check_optimizer_loop(w, b, optimizer, X_train, y_train)
 
 # %% [markdown]
 # ```{solution-end}
@@ -295,7 +311,7 @@ for name, g_acc, g_union in zip("wb", accumulated, union):
 # Les deux gradients coïncident à l'arrondi du float32 près (tolérance vérifiée :
 # $10^{-5}$).
 #
-# ## 4.3 SGD, moment, RMSprop, Adam
+# ## SGD, moment, RMSprop, Adam
 #
 # Changer d'algorithme ne change qu'une ligne : la création de l'optimiseur. Voici les
 # quatre règles de mise à jour, pour un gradient de mini-lot $\mathbf{g}_t$ au pas $t$
@@ -540,4 +556,11 @@ assert ranked[:2] == ["moment, même η", "RMSprop"]
 # Le gradient accumulé vaut $k$ fois celui de l'union : avec SGD, c'est comme multiplier
 # le taux d'apprentissage par $k$, ce qui peut faire diverger la descente (chapitre 3,
 # section 3.4).
+# ```
+
+# %% [markdown]
+# ```{admonition} Exécution de ce chapitre
+# :class: note
+# Les sorties de cette page ont été calculées avec {glue:md}`environnement`. Livre construit
+# à partir du dernier commit, daté du {{ date_construction }}.
 # ```

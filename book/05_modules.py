@@ -13,7 +13,7 @@
 
 # %% [markdown]
 # (chap-modules)=
-# # 5. Modules : `nn.Module`, `nn.Parameter` et conteneurs
+# # Modules : `nn.Module`, `nn.Parameter` et conteneurs
 #
 # ```{admonition} Objectifs
 # :class: tip
@@ -49,13 +49,14 @@ from tp2_src.training import evaluate, fit
 make_deterministic(seed=0)  # mêmes nombres à chaque exécution
 device = get_device()  # CUDA s'il y en a une, sinon le processeur
 
-# %% tags=["remove-cell"]
-# Plomberie du livre (exécutée, non affichée) : figures SVG lisibles, valeurs collées,
+# %% tags=["remove-cell", "setup"]
+# Plomberie du livre (exécutée, masquée dans les pages) : figures SVG lisibles, valeurs collées,
 # vérification de ce qu'annonce la prose.
 from tp2_src.figures import use_book_style
-from tp2_src.report import glue
+from tp2_src.report import glue, glue_environment
 
 use_book_style()
+glue_environment()  # citée par la note « Exécution de ce chapitre », en fin de page
 
 # %% [markdown]
 # Comme au chapitre 3, on garde 20 % des quartiers pour le test (le même découpage, même
@@ -72,7 +73,7 @@ print("apprentissage :", tuple(X_train.shape), "; validation :",
       tuple(X_val.shape), "; test :", tuple(X_test.shape))
 
 # %% [markdown]
-# ## 5.1 Un module enregistre ses paramètres
+# ## Un module enregistre ses paramètres
 #
 # Un {term}`module` est la brique de base d'un réseau : une couche (`nn.Linear`), une
 # activation (`nn.Tanh`), une perte (`nn.MSELoss`), ou un assemblage d'autres modules. Il
@@ -177,7 +178,7 @@ with torch.no_grad():
               f"deux appels identiques ? {same}")
 
 # %% [markdown]
-# ## 5.2 Le réseau à deux couches (question 2)
+# ## Le réseau à deux couches (question 2)
 #
 # Le réseau demandé enchaîne une couche linéaire $\mathbb{R}^{13} \to \mathbb{R}^{h}$, une
 # tangente hyperbolique et une couche linéaire $\mathbb{R}^{h} \to \mathbb{R}$, avec
@@ -206,6 +207,42 @@ with torch.no_grad():
 # et 4 : Adam ($\eta = 10^{-2}$), mini-lots de 32 mélangés par un générateur de graine
 # fixe, 100 époques. La sortie du réseau a la forme $(n, 1)$, la cible $(n,)$ :
 # `squeeze(1)` les accorde.
+
+# %% [raw] tags=["skeleton", "remove-cell"]
+# hidden = 32
+#
+#
+# class TwoLayerNet(nn.Module):
+#     """Linéaire → tanh → linéaire ; X (n, 13) → (n, 1)."""
+#
+#     def __init__(self, dim_in: int, hidden: int) -> None:
+#         super().__init__()
+#         # À vous : self.linear1, self.activation (nn.Tanh) et
+#         # self.linear2, dans cet ordre.
+#
+#     def forward(self, X: torch.Tensor) -> torch.Tensor:
+#         ...  # À vous : linéaire → tanh → linéaire
+#
+#
+# def train(net: nn.Module, num_epochs: int = 100,
+#           batch_size: int = 32, lr: float = 1e-2) -> list[float]:
+#     """Entraîne net sur X_train ; la MSE de chaque mini-lot."""
+#     g = torch.Generator().manual_seed(0)
+#     data = TensorDataset(X_train, y_train)
+#     loader = DataLoader(data, batch_size=batch_size, shuffle=True,
+#                         generator=g)
+#     loss_fn = nn.MSELoss()
+#     losses = []
+#     # À vous : un optimiseur Adam de taux lr sur les paramètres de net ;
+#     # puis, pour chaque époque et chaque lot (X, y) : zero_grad(), la
+#     # perte (attention aux formes (n, 1) et (n,)), backward(), step(),
+#     # et losses.append(loss.item()).
+#     return losses
+#
+#
+# torch.manual_seed(0)
+# net = TwoLayerNet(13, hidden).to(device)
+# losses_net = train(net)
 
 # %% tags=["solution"]
 hidden = 32
@@ -250,6 +287,11 @@ losses_net = train(net)
 print(f"{len(losses_net)} pas ; MSE apprentissage "
       f"{evaluate(net, X_train, y_train):.3f}, validation "
       f"{evaluate(net, X_val, y_val):.3f}")
+
+# %% tags=["check", "remove-cell"]
+from tp2_src.checks import check_two_layer_net
+
+check_two_layer_net(net, losses_net, X_train, y_train)
 
 # %% [markdown]
 # ```{solution-end}
@@ -298,7 +340,7 @@ print(f"perte diffusée {wrong:.2f}, perte juste {right:.2f}")
 assert len(caught) == 1 and wrong > 2 * right
 
 # %% [markdown]
-# ## 5.3 Le même réseau avec `nn.Sequential`
+# ## Le même réseau avec `nn.Sequential`
 #
 # `nn.Sequential` est un conteneur qui applique ses modules l'un après l'autre : plus
 # besoin d'écrire `forward`.
@@ -317,6 +359,14 @@ assert len(caught) == 1 and wrong > 2 * right
 # Créé avec la même graine, le `Sequential` tire les mêmes valeurs initiales dans le même
 # ordre ; entraîné par la même boucle, il donne les mêmes pertes.
 
+# %% [raw] tags=["skeleton", "remove-cell"]
+# torch.manual_seed(0)
+# seq = nn.Sequential()  # À vous : les trois modules, dans l'ordre
+# torch.manual_seed(0)
+# net = TwoLayerNet(13, hidden).to(device)  # neuf, même graine
+# losses_net = train(net)
+# losses_seq = []  # À vous : seq entraîné par la même fonction train
+
 # %% tags=["solution"]
 torch.manual_seed(0)
 seq = nn.Sequential(nn.Linear(13, hidden), nn.Tanh(),
@@ -332,6 +382,11 @@ losses_net, losses_seq = train(net), train(seq)
 same = losses_net == losses_seq
 print(f"pertes identiques aux {len(losses_net)} pas : {same}")
 
+# %% tags=["check", "remove-cell"]
+from tp2_src.checks import check_sequential
+
+check_sequential(seq, net, losses_seq, losses_net)
+
 # %% [markdown]
 # ```{solution-end}
 # ```
@@ -341,7 +396,7 @@ print(f"pertes identiques aux {len(losses_net)} pas : {same}")
 # n'a pas de paramètre. Même graine, mêmes tirages, mêmes lots, mêmes calculs : les deux
 # réseaux suivent exactement le même apprentissage.
 #
-# ## 5.4 Les conteneurs, et le piège de la liste
+# ## Les conteneurs, et le piège de la liste
 #
 # PyTorch propose trois conteneurs de modules ; tous inscrivent leurs modules, donc leurs
 # paramètres :
@@ -473,7 +528,7 @@ assert trap_losses[-1] < trap_losses[0]
 # `self.register_buffer("scale", ...)` : il est déplacé par `.to(device)` et sauvé dans
 # `state_dict()`, sans être optimisé.)
 #
-# ## 5.5 Modèle linéaire contre réseau
+# ## Modèle linéaire contre réseau
 #
 # Comparons, sur le même découpage, le modèle linéaire (un `nn.Linear(13, 1)`) et le
 # réseau à deux couches, entraînés comme à la question 2 (Adam, mini-lots de 32, même
@@ -662,4 +717,11 @@ assert lin["validation"] < lstsq_val and lin["test"] < lstsq_test
 # Non : `Sequential` ne sait que chaîner $f_k(\mathbf{h}_k)$. On range les $f_k$ dans une
 # `ModuleList` (pour que leurs paramètres soient inscrits) et l'on écrit la boucle
 # `for f in self.layers: h = h + f(h)` dans `forward`.
+# ```
+
+# %% [markdown]
+# ```{admonition} Exécution de ce chapitre
+# :class: note
+# Les sorties de cette page ont été calculées avec {glue:md}`environnement`. Livre construit
+# à partir du dernier commit, daté du {{ date_construction }}.
 # ```

@@ -16,7 +16,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import pytest
 from conftest import CHAPTERS, ROOT
@@ -254,5 +254,63 @@ def test_dark_mode_is_available(browser, server: str) -> None:
         background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
         assert background not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), background
         assert page.locator(".theme-switch-button").count() > 0
+    finally:
+        context.close()
+
+
+SEARCH_DONE = """() => {
+  const summary = document.querySelector('#search-results p.search-summary');
+  return summary !== null && summary.innerText.length > 0;
+}"""
+
+
+def search(browser, server: str, query: str) -> list[str]:
+    """Les pages que la page de recherche du livre trouve pour ``query``."""
+    context, page, problems = open_page(browser, server + "search.html?q=" + quote(query), (1280, 900))
+    try:
+        page.wait_for_function(SEARCH_DONE, timeout=20_000)
+        links = page.eval_on_selector_all(
+            "#search-results ul.search li > a", "links => links.map(a => a.getAttribute('href'))"
+        )
+        assert not problems, "\n".join(problems)
+        return sorted({link.split("?")[0].split("#")[0] for link in links})
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ("dérivée", "derivee", "Dérivée", "DERIVEE"),
+        ("rétropropagation", "retropropagation"),
+        ("régression", "Regression"),
+        ("époque", "epoque"),
+    ],
+    ids=lambda v: v[0],
+)
+def test_search_forgives_accents_and_case(browser, server: str, variants: tuple[str, ...]) -> None:
+    """Sans accents ou en majuscules, la recherche trouve les mêmes pages (et au moins une)."""
+    found = {query: search(browser, server, query) for query in variants}
+    reference = found[variants[0]]
+    assert reference, f"« {variants[0]} » ne trouve aucune page"
+    for query, pages in found.items():
+        assert pages == reference, f"« {query} » trouve {pages}, « {variants[0]} » trouve {reference}"
+
+
+WORDS = ["Dérivée", "dérivées", "derivee", "rétropropagation", "Époque", "façon", "cœur", "élève", "ÉTÉ"]
+
+
+def test_index_and_query_fold_words_the_same_way(browser, server: str) -> None:
+    """Le raciniseur JavaScript de la page de recherche et celui de l'index (Python) donnent
+    la même racine à chaque mot, avec ou sans accents."""
+    from tp2_src.sphinx_ext.french_search import SearchFrenchFolded
+
+    python = SearchFrenchFolded({})
+    context, page, problems = open_page(browser, server + "search.html", (1280, 900))
+    try:
+        stems = page.evaluate("ws => { const s = new Stemmer(); return ws.map(w => s.stemWord(w)); }", WORDS)
+        assert stems == [python.stem(w) for w in WORDS]
+        assert stems[0] == stems[1] == stems[2]
+        assert not problems, "\n".join(problems)
     finally:
         context.close()

@@ -12,6 +12,7 @@ from tp2_src.report import (
     format_table,
     french_number,
     glue,
+    glue_environment,
     glue_figure,
     in_notebook,
     show_table,
@@ -57,9 +58,12 @@ def test_french_number(value: float, fmt: str, expected: str) -> None:
 def test_warning_summary_drops_the_cpp_location_and_wraps() -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        warnings.warn("Un message assez long pour être coupé en plusieurs lignes, bien au-delà "
-                      "de quarante colonnes. (Triggered internally at foo.cpp:12.)", UserWarning,
-                      stacklevel=1)
+        warnings.warn(
+            "Un message assez long pour être coupé en plusieurs lignes, bien au-delà "
+            "de quarante colonnes. (Triggered internally at foo.cpp:12.)",
+            UserWarning,
+            stacklevel=1,
+        )
     text = warning_summary(caught[0], width=40)
     assert text.startswith("UserWarning : Un message")
     assert "Triggered" not in text and "foo.cpp" not in text
@@ -79,3 +83,17 @@ def test_error_summary_names_the_type_and_wraps() -> None:
     assert text.splitlines()[0].startswith("RuntimeError : element 0")
     assert all(len(line) <= 40 for line in text.splitlines())
     assert " ".join(line.strip() for line in text.splitlines()).endswith("does not have a grad_fn")
+
+
+def test_the_environment_note_names_what_ran_the_code(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import platform
+
+    import torch
+
+    monkeypatch.setenv("TP2_DEVICE", "cpu")
+    text = glue_environment()
+    assert text.startswith(f"Python {platform.python_version()} et PyTorch {torch.__version__}, sur ")
+    assert f"CPU {platform.machine()}, {torch.get_num_threads()} fil" in text
+    assert capsys.readouterr().out == f"environnement = {text}\n"

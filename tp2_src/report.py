@@ -34,7 +34,7 @@ def french_number(value: float, fmt: str) -> str:
     « 2,7 × 10⁻⁹ » (« 10⁻⁵ » quand la mantisse vaut 1).
     """
     sign = fmt[0] if fmt[:1] in ("+", "-", " ") else ""
-    spec = fmt if fmt.endswith(("e", "E")) else sign + "," + fmt[len(sign):]
+    spec = fmt if fmt.endswith(("e", "E")) else sign + "," + fmt[len(sign) :]
     try:
         text = format(value, spec)
     except (TypeError, ValueError) as err:
@@ -51,17 +51,60 @@ def glue(name: str, value: float, fmt: str) -> float:
     """Rend ``value``, écrit à la française avec ``fmt``, citable dans la prose ; renvoie ``value``.
 
     La prose la cite par ``{glue:md}`name``` : le nombre affiché vient toujours du calcul.
-    Hors du livre, affiche simplement ``name = valeur``.
+    Dans un script, affiche simplement ``name = valeur`` ; dans un notebook sans MyST-NB
+    (le kit de l'étudiant), ne fait rien.
     """
-    text = french_number(value, fmt)
-    if in_notebook():
+    _glue_text(name, french_number(value, fmt))
+    return value
+
+
+def _glue_text(name: str, text: str) -> None:
+    if not in_notebook():
+        print(f"{name} = {text}")
+    elif (myst_glue := _myst_glue()) is not None:
         from IPython.display import Markdown
-        from myst_nb import glue as myst_glue
 
         myst_glue(name, Markdown(text), display=False)
+
+
+def execution_environment() -> str:
+    """Ce qui exécute ce code, en une phrase : « Python 3.11.2 et PyTorch 2.13.0, sur le
+    processeur (CPU x86_64, 2 fils de calcul) », ou le GPU que ``get_device()`` choisit."""
+    import platform
+
+    import torch
+
+    from tp2_src.device import get_device
+
+    device = get_device()
+    if device.type == "cuda":
+        where = f"le GPU {torch.cuda.get_device_name(device)}"
     else:
-        print(f"{name} = {text}")
-    return value
+        threads = torch.get_num_threads()
+        plural = "s" if threads > 1 else ""
+        where = f"le processeur (CPU {platform.machine()}, {threads} fil{plural} de calcul)"
+    return f"Python {platform.python_version()} et PyTorch {torch.__version__}, sur {where}"
+
+
+#: Le nom sous lequel chaque chapitre colle son environnement d'exécution.
+ENVIRONMENT_GLUE = "environnement"
+
+
+def glue_environment() -> str:
+    """Colle ``execution_environment()`` : la note finale de chaque chapitre la cite
+    (``{glue:md}`environnement```) ; dans un script, l'affiche. Rend la phrase."""
+    text = execution_environment()
+    _glue_text(ENVIRONMENT_GLUE, text)
+    return text
+
+
+def _myst_glue() -> Any:
+    """``myst_nb.glue`` s'il est installé ; None dans un notebook hors du livre (kit de l'étudiant)."""
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:
+        return None
+    return myst_glue
 
 
 def glue_figure(name: str, fig: Any) -> None:
@@ -73,9 +116,7 @@ def glue_figure(name: str, fig: Any) -> None:
 
     if not isinstance(fig, Figure):
         raise ValueError(f"glue_figure attend une figure matplotlib ; reçu {type(fig).__name__}")
-    if in_notebook():
-        from myst_nb import glue as myst_glue
-
+    if in_notebook() and (myst_glue := _myst_glue()) is not None:
         myst_glue(name, fig, display=False)
     import matplotlib.pyplot as plt
 

@@ -16,3 +16,7 @@ LOGDIR_ENV = "TP2_LOGDIR"
 
 #: Variable d'environnement qui impose le matériel de calcul (``cpu`` ou ``cuda``).
 DEVICE_ENV = "TP2_DEVICE"
+
+#: Variable d'environnement qui choisit le dossier des notebooks de ``nox -s lab``
+#: (sinon ``_build/lab``).
+LAB_DIR_ENV = "TP2_LAB_DIR"

@@ -1,9 +1,14 @@
-"""Extension Sphinx locale : chaque chapitre téléchargeable en ``.py`` et en ``.ipynb``.
+"""Extension Sphinx locale : les notebooks de chaque chapitre et le kit de l'étudiant.
 
 Le thème (sphinx-book-theme) propose déjà le ``.py`` source ; il n'offre le notebook que
-pour les chapitres écrits en Markdown. Pour nos chapitres ``.py`` (Jupytext), on génère
-le notebook à la construction, sans sorties, à partir du ``.py`` — la seule source — et
-on l'annonce au thème, qui ajoute l'entrée « .ipynb » à son menu de téléchargement.
+pour les chapitres écrits en Markdown. Pour nos chapitres ``.py`` (Jupytext), on écrit à
+la fin de la construction, à partir du ``.py`` — la seule source — les deux éditions de
+chaque notebook (``tp2_src.editions``) dans ``_sources/``, et le kit ``tp2-kit.zip`` à la
+racine du site. Le menu de téléchargement de chaque page reçoit trois entrées :
+« .ipynb » (édition complète), « .ipynb (étudiant) » et « kit (.zip) ».
+
+Les valeurs collées et les numéros de figures que la prose cite sont repris de la
+construction, pour que la prose des notebooks se lise sans MyST.
 """
 
 from __future__ import annotations
@@ -11,25 +16,127 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import jupytext
+import nbformat
 from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from tp2_src.editions import (
+    FULL_DIR,
+    KIT_NAME,
+    STUDENT_DIR,
+    STUDENT_SUFFIX,
+    build_wheel,
+    edition,
+    glue_values,
+    write_kit,
+)
+
+logger = logging.getLogger(__name__)
+#: Le projet dont vient tp2_src (pyproject.toml, README.md, tp2_src/).
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def _chapters(app: Sphinx) -> dict[str, Path]:
+    """Les pages du livre dont la source est un chapitre ``.py`` : nom de page → source."""
+    found = {}
+    for docname in sorted(app.env.found_docs):
+        source = Path(app.srcdir, docname + ".py")
+        if source.is_file():
+            found[docname] = source
+    return found
 
 
 def add_notebook_download(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Écrit ``_sources/<page>.ipynb`` pour un chapitre ``.py`` et le signale au thème."""
-    source = Path(app.srcdir, pagename + ".py")
-    if doctree is None or not source.is_file():
+    """Annonce au thème le notebook complet ``_sources/<page>.ipynb`` d'un chapitre ``.py``."""
+    if doctree is not None and Path(app.srcdir, pagename + ".py").is_file():
+        context["ipynb_source"] = pagename + ".ipynb"
+
+
+def add_student_downloads(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Ajoute l'édition étudiant et le kit au menu de téléchargement construit par le thème."""
+    group = next((b for b in context.get("header_buttons", []) if b.get("label") == "download-buttons"), None)
+    if group is None:
         return
-    notebook = jupytext.read(source, fmt="py:percent")
-    target = Path(app.outdir, "_sources", pagename + ".ipynb")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    jupytext.write(notebook, target, fmt="ipynb")
-    context["ipynb_source"] = pagename + ".ipynb"
+    pathto = context["pathto"]
+    extra = []
+    if context.get("ipynb_source"):
+        extra.append(
+            {
+                "type": "link",
+                "url": f"{pathto('_sources', 1)}/{pagename}{STUDENT_SUFFIX}.ipynb",
+                "text": ".ipynb (étudiant)",
+                "tooltip": "Le notebook sans les solutions, avec une vérification après chaque question",
+                "icon": "fas fa-pen",
+                "label": "download-student-notebook-button",
+            }
+        )
+    extra.append(
+        {
+            "type": "link",
+            "url": pathto(f"{KIT_NAME}.zip", 1),
+            "text": "kit (.zip)",
+            "tooltip": "Les deux éditions des notebooks et tp2_src, pour travailler hors du dépôt",
+            "icon": "fas fa-box-archive",
+            "label": "download-kit-button",
+        }
+    )
+    group["buttons"][1:1] = extra  # après « .ipynb », avant « .py »
+
+
+def _glue_values(app: Sphinx, docname: str) -> dict[str, str]:
+    """Le texte des valeurs collées d'une page, tel que MyST-NB l'a enregistré."""
+    config = getattr(app.env, "mystnb_config", None)
+    folder = Path(config.output_folder) if config is not None else Path(app.outdir).parent / "jupyter_execute"
+    return glue_values(folder / f"{docname}.glue.json")
+
+
+def _figure_numbers(app: Sphinx) -> dict[str, str]:
+    """« Fig. N » pour chaque figure nommée du livre, comme dans les pages."""
+    std = app.env.get_domain("std")
+    numbers = {}
+    for label, (docname, labelid, _title) in std.labels.items():
+        number = app.env.toc_fignumbers.get(docname, {}).get("figure", {}).get(labelid)
+        if number:
+            numbers[label] = "Fig. " + ".".join(map(str, number))
+    return numbers
+
+
+def write_downloads(app: Sphinx, exception: Exception | None) -> None:
+    """Fin de construction : les deux éditions de chaque chapitre, puis le kit."""
+    if exception is not None or app.builder.format != "html":
+        return
+    chapters = _chapters(app)
+    figures = _figure_numbers(app)
+    sources = Path(app.outdir, "_sources")
+    in_kit = {}
+    for docname, chapter in chapters.items():
+        glue = _glue_values(app, docname)
+        for suffix, folder, student in (("", FULL_DIR, False), (STUDENT_SUFFIX, STUDENT_DIR, True)):
+            notebook = edition(
+                chapter,
+                student=student,
+                glue=glue,
+                figures=figures,
+                substitutions=app.config.myst_substitutions,
+            )
+            path = sources / f"{docname}{suffix}.ipynb"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(notebook, path)
+            in_kit[f"{folder}/{chapter.stem}.ipynb"] = notebook
+    # La roue du tp2_src qui a servi à la construction (installé en mode éditable par nox).
+    wheel = build_wheel(PROJECT, Path(app.outdir).parent / ".tp2-wheel")
+    kit = write_kit(in_kit, wheel, Path(app.outdir, f"{KIT_NAME}.zip"))
+    logger.info(f"kit de l'étudiant : {kit} ({kit.stat().st_size // 1024} Kio)")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    # Priorité 500 : avant les boutons du thème (501), qui lisent ``ipynb_source``.
+    # Priorité 500 : avant les boutons du thème (501), qui lisent ``ipynb_source`` ;
+    # 502 : après eux, pour compléter leur menu.
     app.connect("html-page-context", add_notebook_download, priority=500)
+    app.connect("html-page-context", add_student_downloads, priority=502)
+    app.connect("build-finished", write_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,16 +1,35 @@
-"""Extension Sphinx locale : un site sans aucune référence à un serveur extérieur.
+"""Extension Sphinx locale : un site léger, sans aucune référence à un serveur extérieur.
 
-Jupyter Book charge toujours sphinx-thebe (exécution du code sur un serveur Binder) ;
-nous ne l'utilisons pas, mais il ajoute à chaque page l'adresse de thebe sur un CDN, et
-son script deux fois après une reconstruction incrémentale (erreur JavaScript
-« THEBE_JS_URL has already been declared »). On retire ces fichiers des pages.
+- Jupyter Book charge toujours sphinx-thebe (exécution du code sur un serveur Binder) ;
+  nous ne l'utilisons pas, mais il ajoute à chaque page l'adresse de thebe sur un CDN, et
+  son script deux fois après une reconstruction incrémentale (erreur JavaScript
+  « THEBE_JS_URL has already been declared »). On retire ces fichiers des pages.
+- MathJax est servi par le site (pas de CDN), mais seulement les composants que les pages
+  chargent : ``tex-chtml.js`` (entrée TeX, sortie HTML, menu, MathML pour les lecteurs
+  d'écran), ses polices woff et les extensions TeX que nos formules demandent. La
+  distribution entière de sphinx-mathjax-offline pèse 24 Mio, ceci 1,6 Mio.
+- Les fichiers que le navigateur ne demande jamais sont retirés du site : cartes de
+  sources (``*.map``), catalogues de traduction du thème (utiles à la construction
+  seulement), polices ttf doublant les woff2, fichiers de thebe.
 """
 
 from __future__ import annotations
 
+import re
+import shutil
+from importlib.metadata import distribution
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+
+MATHJAX_PATH = "mathjax/tex-chtml.js"
+#: Ce que les pages chargent de MathJax (relevé dans Chromium, vérifié par tests/test_browser.py :
+#: une formule qui demanderait une autre extension échouerait hors ligne, et le test avec elle).
+MATHJAX_FILES = ("tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions/boldsymbol.js")
+#: Ce que le site ne sert à personne (chemins relatifs à ``_static``, motifs glob).
+UNUSED_STATIC = ("**/*.map", "locales", "vendor/fontawesome/webfonts/*.ttf", "sphinx-thebe.*")
+_SOURCE_MAP = re.compile(r"\n?/[/*]# sourceMappingURL=\S+?(?: \*/)?(?=\n|$)")
 
 
 def _is_thebe(asset: Any) -> bool:
@@ -28,6 +47,54 @@ def drop_thebe_assets(
             context[key] = [asset for asset in context[key] if not _is_thebe(asset)]
 
 
+def mathjax_source() -> Path:
+    """La distribution de MathJax 3 livrée par le paquet sphinx-mathjax-offline."""
+    folder = Path(str(distribution("sphinx-mathjax-offline").locate_file("sphinx-mathjax-offline")))
+    return folder / "static" / "mathjax"
+
+
+def copy_mathjax(target: Path) -> None:
+    """Copie dans ``target`` les seuls composants de MathJax que les pages chargent."""
+    source = mathjax_source()
+    if target.exists():
+        shutil.rmtree(target)
+    for name in MATHJAX_FILES:
+        src = source / name
+        if not src.exists():
+            raise FileNotFoundError(f"MathJax : {src} introuvable (sphinx-mathjax-offline a changé ?)")
+        dest = target / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, dest)
+        else:
+            shutil.copy2(src, dest)
+
+
+def prune_static(static: Path) -> None:
+    """Retire de ``_static`` ce que le navigateur ne demande jamais, et les renvois aux
+    cartes de sources retirées (sinon les outils de développement les réclament)."""
+    for pattern in UNUSED_STATIC:
+        for path in static.glob(pattern):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    for path in [*static.rglob("*.js"), *static.rglob("*.css")]:
+        if "mathjax" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "sourceMappingURL" in text:
+            path.write_text(_SOURCE_MAP.sub("", text), encoding="utf-8")
+
+
+def lighten_site(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    copy_mathjax(static / "mathjax")
+    prune_static(static)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    # MathJax servi par le site (la valeur par défaut de Sphinx pointe vers un CDN).
+    app.config.mathjax_path = MATHJAX_PATH
     app.connect("html-page-context", drop_thebe_assets)
+    app.connect("build-finished", lighten_site)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,254 @@
+"""Les deux éditions des notebooks et le kit, tirés des chapitres (sans rien exécuter).
+
+L'édition étudiant ne doit contenir aucune ligne des solutions, ni leur prose ; chaque
+question y a un squelette suivi de sa vérification. L'édition complète garde tout.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+from conftest import CHAPTERS
+
+from tp2_src import editions
+from tp2_src.editions import EditionError, edition
+
+WITH_QUESTIONS = [c for c in CHAPTERS if not c.stem.startswith("01")]
+
+
+def tagged(notebook: nbformat.NotebookNode, tag: str) -> list[nbformat.NotebookNode]:
+    return [c for c in notebook.cells if tag in c.metadata.get("tags", [])]
+
+
+def solution_prose(chapter: Path) -> list[str]:
+    """Les lignes de prose des solutions dans la source (assez longues pour être uniques)."""
+    lines, inside, block = [], False, False
+    for cell in jupytext.read(chapter).cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            text = line.strip()
+            if text.startswith("```{solution-start}"):
+                inside = True
+            elif text.startswith("```{solution-end}"):
+                inside = False
+            elif text.startswith("```{solution}"):
+                block = True
+            elif block and text == "```":
+                block = False
+            elif (inside or block) and len(text) > 40 and not text.startswith(":"):
+                lines.append(text)
+    return lines
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_student_edition_holds_no_solution(chapter: Path) -> None:
+    source = jupytext.read(chapter)
+    student = edition(chapter, student=True)
+    text = "\n".join(c.source for c in student.cells)
+    # Ce que le squelette donne, et ce que le corps du chapitre montre à tous, n'est pas secret.
+    shown = "\n".join(
+        c.source
+        for c in source.cells
+        if c.cell_type == "raw" or (c.cell_type == "code" and "solution" not in c.metadata.get("tags", []))
+    )
+    for cell in tagged(source, "solution"):
+        for line in cell.source.splitlines():
+            line = line.strip()
+            if len(line) > 20 and line not in shown:
+                assert line not in text, f"{chapter.name} : ligne de solution dans l'édition étudiant\n{line}"
+    for line in solution_prose(chapter):
+        assert line not in text, f"{chapter.name} : prose de solution dans l'édition étudiant\n{line}"
+    assert not re.search(r"\{solution|solution-start|solution-end", text)
+    assert "**Solution**" not in text
+
+
+@pytest.mark.parametrize("chapter", WITH_QUESTIONS, ids=lambda p: p.stem)
+def test_each_question_has_a_skeleton_then_its_check(chapter: Path) -> None:
+    source = jupytext.read(chapter)
+    student = edition(chapter, student=True)
+    solutions = tagged(source, "solution")
+    assert solutions, f"{chapter.name} : aucune cellule de solution"
+    skeletons = [i for i, c in enumerate(student.cells) if "skeleton" in c.metadata.get("tags", [])]
+    assert len(skeletons) == len(solutions)
+    for i in skeletons:
+        assert "# À vous" in student.cells[i].source or "...  # À vous" in student.cells[i].source
+        compile(student.cells[i].source, f"{chapter.name}:squelette", "exec")  # du Python valide
+        following = student.cells[i + 1]
+        assert "check" in following.metadata.get("tags", []), f"{chapter.name} : squelette sans vérification"
+        assert re.search(r"from tp2_src\.checks import check_\w+", following.source)
+    # Les cellules propres au livre (valeurs collées, vérifications de la prose) sont retirées.
+    assert "glue(" not in "\n".join(
+        c.source for c in student.cells if "setup" not in c.metadata.get("tags", [])
+    )
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_full_edition_keeps_every_cell_and_reads_without_myst(chapter: Path) -> None:
+    source = jupytext.read(chapter)
+    full = edition(chapter, student=False, glue={}, figures={})
+    codes = [c.source for c in full.cells if c.cell_type == "code"]
+    expected = [c.source for c in source.cells if c.cell_type == "code"]
+    assert codes == expected
+    assert not tagged(full, "skeleton")
+    first = full.cells[0].source
+    assert "pip install -r requirements.txt" in first and "tp2_src-" in first and "édition complète" in first
+    prose = "\n".join(c.source for c in full.cells if c.cell_type == "markdown")
+    assert not re.search(r"```\{(exercise|solution|admonition|glue:figure|tab-item)", prose)
+    assert not re.search(r"\{(term|ref|numref|glue:md)\}`", prose)
+    assert not re.search(r"^\([\w-]+\)=$", prose, re.M)
+    exercises = re.findall(r"^> \*\*Exercice — (Question [^*]+)\*\*$", prose, re.M)
+    assert len(exercises) == len(re.findall(r"```\{exercise\}", chapter.read_text(encoding="utf-8")))
+
+
+def write_chapter(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "09_essai.py"
+    header = (
+        "# ---\n# jupyter:\n#   kernelspec:\n#     name: python3\n#     display_name: Python 3\n# ---\n\n"
+    )
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+SAMPLE = """# %% [markdown]
+# (chap-essai)=
+# # Essai
+#
+# Voir le {term}`graphe <graphe de calcul>`, la {numref}`fig-a` et le {ref}`chapitre 2 <chap-autograd>` ;
+# le coût vaut {glue:md}`cout`.
+#
+# ```{exercise} Question 9.1 — un essai
+# :label: q9
+# :nonumber:
+# Écrivez `x`.
+#
+# ```python
+# x = ...
+# ```
+# ```
+#
+# ```{solution-start} q9
+# :class: dropdown
+# ```
+#
+# La prose de la solution, qui explique la réponse.
+
+# %% [raw] tags=["skeleton", "remove-cell"]
+# x = 0  # À vous : la bonne valeur
+
+# %% tags=["solution"]
+x = 42
+
+# %% tags=["check", "remove-cell"]
+assert x == 42
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
+# Après la solution.
+#
+# ## Questions
+#
+# ```{exercise} Question 9.2
+# :label: q9b
+# Pourquoi ?
+# ```
+#
+# ```{solution} q9b
+# :class: dropdown
+# Parce que.
+# ```
+
+# %% tags=["remove-cell"]
+glue("cout", 3.5, ".1f")
+"""
+
+
+def test_markdown_becomes_plain_markdown(tmp_path: Path) -> None:
+    chapter = write_chapter(tmp_path, SAMPLE)
+    student = edition(chapter, student=True, glue={"cout": "3,5"}, figures={"fig-a": "Fig. 7"})
+    prose = "\n".join(c.source for c in student.cells[1:] if c.cell_type == "markdown")
+    assert prose == (
+        "# 9. Essai\n\n"
+        "Voir le graphe, la Fig. 7 et le chapitre 2 ;\nle coût vaut 3,5.\n\n"
+        "> **Exercice — Question 9.1 — un essai**\n>\n> Écrivez `x`.\n>\n> ```python\n> x = ...\n> ```\n"
+        "Après la solution.\n\n## 9.1 Questions\n\n"
+        "> **Exercice — Question 9.2**\n>\n> Pourquoi ?"
+    )
+    codes = [(c.source, c.metadata.get("tags")) for c in student.cells if c.cell_type == "code"]
+    assert codes == [("x = 0  # À vous : la bonne valeur", ["skeleton"]), ("assert x == 42", ["check"])]
+    full = edition(chapter, student=False)
+    prose = "\n".join(c.source for c in full.cells[1:] if c.cell_type == "markdown")
+    assert "> **Solution**\n\nLa prose de la solution" in prose and "> **Solution**\n>\n> Parce que." in prose
+    assert "le coût vaut …" in prose and "Voir le graphe, la figure et" in prose
+    assert [c.source for c in full.cells if c.cell_type == "code"] == [
+        "x = 42",
+        "assert x == 42",
+        'glue("cout", 3.5, ".1f")',
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda s: s.replace(
+                '# %% [raw] tags=["skeleton", "remove-cell"]\n# x = 0  # À vous : la bonne valeur\n\n', ""
+            ),
+            "cellule `solution` sans squelette",
+        ),
+        (
+            lambda s: s.replace('# %% tags=["solution"]\nx = 42\n\n', ""),
+            "n'est pas suivi d'une cellule `solution`",
+        ),
+        (lambda s: s.replace('tags=["check", "remove-cell"]', ""), "doit porter le tag `solution`"),
+    ],
+    ids=["sans squelette", "squelette seul", "code non marqué"],
+)
+def test_a_malformed_chapter_is_refused(tmp_path: Path, change, message: str) -> None:
+    chapter = write_chapter(tmp_path, change(SAMPLE))
+    with pytest.raises(EditionError, match=f"09_essai.py.*{re.escape(message)}"):
+        edition(chapter, student=True)
+
+
+def test_write_editions_never_overwrites_the_students_work(tmp_path: Path) -> None:
+    chapters = CHAPTERS[:2]
+    written = editions.write_editions(chapters, tmp_path, overwrite=False)
+    assert len(written) == 4
+    mine = tmp_path / "etudiant" / f"{chapters[0].stem}.ipynb"
+    mine.write_text("mon travail", encoding="utf-8")
+    assert editions.write_editions(chapters, tmp_path, overwrite=False) == []
+    assert mine.read_text(encoding="utf-8") == "mon travail"
+    editions.main([str(tmp_path)])  # la commande de `nox -s lab` : pareil
+    assert mine.read_text(encoding="utf-8") == "mon travail"
+
+
+def test_kit_zip_is_complete_and_reproducible(tmp_path: Path) -> None:
+    wheel = tmp_path / "tp2_src-0.1.0-py3-none-any.whl"
+    wheel.write_bytes(b"roue")
+    notebooks = {
+        f"{folder}/{c.stem}.ipynb": edition(c, student=folder == "etudiant")
+        for c in CHAPTERS[:2]
+        for folder in ("complet", "etudiant")
+    }
+    first = editions.write_kit(notebooks, wheel, tmp_path / "a" / "tp2-kit.zip").read_bytes()
+    second = editions.write_kit(notebooks, wheel, tmp_path / "b" / "tp2-kit.zip").read_bytes()
+    assert first == second
+    with zipfile.ZipFile(tmp_path / "a" / "tp2-kit.zip") as kit:
+        names = kit.namelist()
+        requirements = kit.read("tp2-kit/requirements.txt").decode()
+        readme = kit.read("tp2-kit/LISEZMOI.txt").decode()
+    assert sorted(names) == sorted(
+        ["tp2-kit/LISEZMOI.txt", "tp2-kit/requirements.txt", f"tp2-kit/{wheel.name}"]
+        + [f"tp2-kit/notebooks/{name}" for name in notebooks]
+    )
+    pins = [line for line in requirements.splitlines() if line and not line.startswith("#")]
+    assert "torch==2.13.0" in pins and any(p.startswith("ipykernel==") for p in pins)
+    assert pins[-1] == f"./{wheel.name}" and all("==" in p for p in pins[:-1])
+    assert "pip install -r requirements.txt" in readme and wheel.name in readme
