@@ -11,6 +11,7 @@ et le banc d'essai.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 from pathlib import Path
@@ -41,9 +42,25 @@ nox.options.default_venv_backend = "virtualenv"
 
 
 def install(session: nox.Session, *groups: str) -> None:
-    """Installe tp2_src (éditable) et les groupes de dépendances demandés."""
+    """Installe tp2_src (éditable) et les groupes de dépendances demandés.
+
+    pip n'est lancé que si ``pyproject.toml`` ou les groupes demandés ont changé depuis la
+    dernière installation dans ce venv (une empreinte y est rangée) : sans changement, une
+    reconstruction du livre ne paie pas les quelques secondes de pip. Pour tout
+    réinstaller, supprimez le venv (``.nox/<session>``).
+    """
     requirements = [req for group in groups for req in nox.project.dependency_groups(PYPROJECT, group)]
+    stamp_text = hashlib.sha256(
+        (ROOT / "pyproject.toml").read_bytes() + "\n".join(["-e .", *requirements]).encode()
+    ).hexdigest()
+    location = getattr(session.virtualenv, "location", None)
+    stamp = Path(location, ".tp2-installed") if location else None
+    if stamp is not None and stamp.is_file() and stamp.read_text() == stamp_text:
+        session.log("Dépendances déjà installées (pyproject.toml inchangé) : pip n'est pas relancé.")
+        return
     session.install("-e", ".", *requirements)
+    if stamp is not None:
+        stamp.write_text(stamp_text)
 
 
 @nox.session
@@ -127,5 +144,5 @@ def bench(session: nox.Session) -> None:
     Affiche les durées, leurs rapports et la mémoire maximale (voir BENCHMARKS.md) ; les
     arguments après ``--`` sont passés au script.
     """
-    install(session, "book")
+    install(session, "bench")
     session.run("python", str(ROOT / "benchmarks" / "bench_build.py"), *session.posargs)

@@ -102,6 +102,50 @@ def test_math_is_served_locally(built_book: Path) -> None:
     assert not [s for s in scripts if s.startswith(("http:", "https:", "//"))], scripts
 
 
+def test_the_site_is_light(built_book: Path) -> None:
+    """Tout le site, kit de l'étudiant à part, tient en 8 Mio : MathJax réduit à ce que les
+    pages chargent, ni cartes de sources, ni fichiers que le navigateur ne demande jamais."""
+    files = [p for p in built_book.rglob("*") if p.is_file() and p.name != "tp2-kit.zip"]
+    weight = sum(p.stat().st_size for p in files)
+    assert weight <= 8 * 1024 * 1024, f"site de {weight / 1024 / 1024:.2f} Mio"
+    assert not [p for p in files if p.suffix == ".map"]
+    static = built_book / "_static"
+    assert not [p for p in static.rglob("*.js") if "sourceMappingURL" in p.read_text(encoding="utf-8")]
+    mathjax = sum(p.stat().st_size for p in (static / "mathjax").rglob("*") if p.is_file())
+    assert (static / "mathjax" / "tex-chtml.js").is_file() and mathjax < 2.5 * 1024 * 1024, mathjax
+
+
+def test_chapters_are_numbered_once_with_their_figures(built_book: Path) -> None:
+    """Sphinx numérote titres, sections et figures (« Fig. 3.2 ») ; la source n'a pas de numéros."""
+    for number, chapter in enumerate(CHAPTERS, start=1):
+        page = built_book / "book" / f"{chapter.stem}.html"
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        title = soup.select_one("h1:has(> span.section-number)").get_text(" ", strip=True)
+        assert re.match(rf"^{number}\. [A-ZÀ-Ý]", title), title
+        assert not re.match(r"^\d+\. \d", title), f"numéro en double : {title}"
+        sections = [h.get_text(" ", strip=True) for h in soup.select("h2:has(> span.section-number)")]
+        assert sections and sections[0].startswith(f"{number}.1. "), sections
+        for caption in soup.select("figcaption .caption-number"):
+            assert re.match(rf"^Fig\. {number}\.\d+", caption.get_text(strip=True)), caption
+
+
+def test_each_chapter_says_what_it_ran_with(built_book: Path) -> None:
+    """La note finale : versions de Python et de PyTorch, matériel, date du dernier commit."""
+    import platform
+
+    import torch
+
+    for chapter in CHAPTERS:
+        page = built_book / "book" / f"{chapter.stem}.html"
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        admonitions = [a.get_text(" ", strip=True) for a in soup.select(".admonition")]
+        notes = [a for a in admonitions if a.startswith("Exécution de ce chapitre")]
+        assert len(notes) == 1, chapter.name
+        note = " ".join(notes[0].split())
+        assert f"Python {platform.python_version()} et PyTorch {torch.__version__}, sur " in note, note
+        assert re.search(r"daté du (1er|\d{1,2}) [a-zéû]+ 20\d\d", note) or "date inconnue" in note, note
+
+
 FAILING_CHAPTER = """# ---
 # jupyter:
 #   kernelspec:
@@ -128,3 +172,42 @@ def test_a_failing_chapter_fails_the_build(tmp_path: Path) -> None:
     result = jupyter_book_build(src)
     assert result.returncode != 0
     assert "erreur volontaire du test" in result.stdout + result.stderr
+
+
+OK_CHAPTER = FAILING_CHAPTER.replace("Chapitre qui échoue", "Chapitre {n}").replace(
+    'raise RuntimeError("erreur volontaire du test")', 'print("sortie du chapitre {n}")'
+)
+
+
+def small_book(tmp_path: Path, chapters: dict[str, str]) -> Path:
+    """Un livre réduit à ``chapters`` (nom → source), avec la configuration du vrai livre."""
+    src = copy_book(tmp_path)
+    for chapter in (src / "book").glob("[0-9][0-9]_*.py"):
+        chapter.unlink()
+    for name, text in chapters.items():
+        (src / "book" / f"{name}.py").write_text(text, encoding="utf-8")
+    toc = "".join(f"  - file: book/{name}\n" for name in chapters)
+    (src / "_toc.yml").write_text(f"format: jb-book\nroot: book/intro\nchapters:\n{toc}")
+    (src / "book" / "intro.md").write_text("# Intro\n")
+    return src
+
+
+def test_chapters_run_in_parallel_then_come_from_the_cache(tmp_path: Path) -> None:
+    """Deux chapitres exécutés en même temps avant la lecture ; MyST-NB les trouve en cache."""
+    src = small_book(tmp_path, {f"0{n}_ok": OK_CHAPTER.replace("{n}", str(n)) for n in (1, 2)})
+    result = jupyter_book_build(src, env={"TP2_BUILD_JOBS": "2"})
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-3000:]
+    assert "[parallel_execute] 2 chapitres, 2 à la fois" in log, log[-3000:]
+    assert log.count("Using cached notebook") == 2 and "Executing notebook" not in log
+    for n in (1, 2):
+        html = (src / "_build" / "html" / "book" / f"0{n}_ok.html").read_text(encoding="utf-8")
+        assert f"sortie du chapitre {n}" in html
+
+
+def test_a_chapter_failing_in_parallel_still_fails_the_build(tmp_path: Path) -> None:
+    src = small_book(tmp_path, {"01_echec": FAILING_CHAPTER, "02_ok": OK_CHAPTER.replace("{n}", "2")})
+    result = jupyter_book_build(src, env={"TP2_BUILD_JOBS": "2"})
+    log = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "01_echec.py a échoué" in log and "erreur volontaire du test" in log

@@ -178,7 +178,7 @@ def test_markdown_becomes_plain_markdown(tmp_path: Path) -> None:
         "# 9. Essai\n\n"
         "Voir le graphe, la Fig. 7 et le chapitre 2 ;\nle coût vaut 3,5.\n\n"
         "> **Exercice — Question 9.1 — un essai**\n>\n> Écrivez `x`.\n>\n> ```python\n> x = ...\n> ```\n"
-        "Après la solution.\n\n## 9.1 Questions\n\n"
+        "Après la solution.\n\n## 9.1. Questions\n\n"
         "> **Exercice — Question 9.2**\n>\n> Pourquoi ?"
     )
     codes = [(c.source, c.metadata.get("tags")) for c in student.cells if c.cell_type == "code"]

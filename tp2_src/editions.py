@@ -90,7 +90,7 @@ class _MarkdownState:
             return f"# {self.chapter_number}. {line[2:]}"
         if line.startswith("## "):
             self.section += 1
-            return f"## {self.chapter_number}.{self.section} {line[3:]}"
+            return f"## {self.chapter_number}.{self.section}. {line[3:]}"
         return line
 
     def quote_depth(self) -> int:

@@ -110,6 +110,20 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     chapters = _chapters(app)
+    # La roue du tp2_src qui a servi à la construction (installé en mode éditable par nox).
+    wheel = build_wheel(PROJECT, Path(app.outdir).parent / ".tp2-wheel")
+    kit_path = Path(app.outdir, f"{KIT_NAME}.zip")
+    written = [Path(app.outdir, "_sources", f"{d}{s}.ipynb") for d in chapters for s in ("", STUDENT_SUFFIX)]
+    if (
+        not getattr(app, "tp2_read_chapters", True)
+        and all(p.is_file() for p in written)
+        and kit_path.is_file()
+        and kit_path.stat().st_mtime >= wheel.stat().st_mtime
+    ):
+        # Aucun chapitre relu, même roue : les notebooks et le kit écrits la dernière fois
+        # sont encore justes (une reconstruction sans changement reste instantanée).
+        logger.info(f"kit de l'étudiant inchangé : {kit_path}")
+        return
     figures = _figure_numbers(app)
     sources = Path(app.outdir, "_sources")
     in_kit = {}
@@ -127,13 +141,17 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(notebook, path)
             in_kit[f"{folder}/{chapter.stem}.ipynb"] = notebook
-    # La roue du tp2_src qui a servi à la construction (installé en mode éditable par nox).
-    wheel = build_wheel(PROJECT, Path(app.outdir).parent / ".tp2-wheel")
-    kit = write_kit(in_kit, wheel, Path(app.outdir, f"{KIT_NAME}.zip"))
+    kit = write_kit(in_kit, wheel, kit_path)
     logger.info(f"kit de l'étudiant : {kit} ({kit.stat().st_size // 1024} Kio)")
 
 
+def note_read_chapters(app: Sphinx, env: Any, docnames: list[str]) -> None:
+    """Retient si cette construction relit au moins une page (sinon rien n'a changé)."""
+    app.tp2_read_chapters = bool(docnames)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("env-before-read-docs", note_read_chapters)
     # Priorité 500 : avant les boutons du thème (501), qui lisent ``ipynb_source`` ;
     # 502 : après eux, pour compléter leur menu.
     app.connect("html-page-context", add_notebook_download, priority=500)
