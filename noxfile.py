@@ -1,4 +1,4 @@
-"""Sessions nox du livre : `build`, `pdf`, `tests`, `lint`, `tensorboard`, `lab` et `bench` (`nox -s <session>`).
+"""Sessions nox : `build`, `pdf`, `tests`, `lint`, `tensorboard`, `lab` et `bench` (`nox -s <session>`).
 
 Les dépendances sont déclarées une seule fois, dans ``pyproject.toml`` : celles du paquet
 ``tp2_src`` dans ``[project]``, celles des outils dans des groupes (``[dependency-groups]``,
