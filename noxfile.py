@@ -81,7 +81,7 @@ def build(session: nox.Session) -> None:
     missing = _missing_tex_tools()
     if missing:
         session.warn(
-            f"Pas de version PDF : {', '.join(missing)} introuvable(s). Pour l'avoir (Debian) : "
+            f"Pas de version PDF (introuvable : {', '.join(missing)}). Pour l'avoir (Debian) : "
             f"apt-get install {TEX_PACKAGES}, puis `nox -s pdf`."
         )
     else:
@@ -105,7 +105,7 @@ def pdf(session: nox.Session) -> None:
     missing = _missing_tex_tools()
     if missing:
         session.error(
-            f"Le PDF demande xelatex, latexmk et make ({', '.join(missing)} introuvable(s)). "
+            f"Le PDF demande xelatex, latexmk et make (introuvable : {', '.join(missing)}). "
             f"Sur Debian ou Ubuntu : sudo apt-get install {TEX_PACKAGES}"
         )
     bin_dir = Path(_BUILD_BIN.get("bin") or ROOT / ".nox" / "build" / "bin")
