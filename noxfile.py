@@ -17,6 +17,7 @@ import shutil
 from pathlib import Path
 
 import nox
+from nox.command import CommandFailed
 
 nox.needs_version = ">=2025.2.9"  # nox.project.dependency_groups
 
@@ -114,13 +115,20 @@ def pdf(session: nox.Session) -> None:
         session.error("Environnement de `nox -s build` introuvable : lancez `nox -s build`.")
     # latexmk répond « Nothing to do » sur un dossier latex d'une construction précédente.
     shutil.rmtree(BUILD_DIR / "latex", ignore_errors=True)
-    session.run(
-        str(jupyter_book), "build", str(ROOT), "--builder", "pdflatex",
-        *SETTINGS.BUILD_FLAGS, *session.posargs,
-        env={**SETTINGS.BUILD_ENV, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"},
-        external=True,
-    )
     built = BUILD_DIR / "latex" / PDF_NAME
+    # latexmk -quiet : une ligne par passe de xelatex ; en cas d'échec, les erreurs du .log.
+    path = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+    env = {**SETTINGS.BUILD_ENV, "LATEXMKOPTS": "-quiet", "PATH": path}
+    try:
+        session.run(
+            str(jupyter_book), "build", str(ROOT), "--builder", "pdflatex",
+            *SETTINGS.BUILD_FLAGS, *session.posargs, env=env, external=True,
+        )
+    except CommandFailed:
+        log = built.with_suffix(".log")
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines() if log.is_file() else []
+        errors = [" / ".join(lines[i:i + 3]) for i, line in enumerate(lines) if line.startswith("!")]
+        session.error("La construction du PDF a échoué. " + ("\n".join(errors[:10]) or f"Voir {log}."))
     target = BUILD_DIR / "pdf" / PDF_NAME
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(built, target)
