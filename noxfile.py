@@ -1,4 +1,4 @@
-"""Sessions nox du livre : `build`, `tests`, `lint`, `tensorboard`, `lab` et `bench` (`nox -s <session>`).
+"""Sessions nox : `build`, `pdf`, `tests`, `lint`, `tensorboard`, `lab` et `bench` (`nox -s <session>`).
 
 Les dépendances sont déclarées une seule fois, dans ``pyproject.toml`` : celles du paquet
 ``tp2_src`` dans ``[project]``, celles des outils dans des groupes (``[dependency-groups]``,
@@ -14,9 +14,11 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import shutil
 from pathlib import Path
 
 import nox
+from nox.command import CommandFailed
 
 nox.needs_version = ">=2025.2.9"  # nox.project.dependency_groups
 
@@ -34,6 +36,19 @@ def _settings():
 
 
 SETTINGS = _settings()
+
+#: Le PDF du livre : ``latex.latex_documents.targetname`` de ``_config.yml``, en ``.pdf``.
+PDF_NAME = "tp2-graphe-autograd-modules.pdf"
+#: Ce qu'il faut pour le PDF (xelatex, latexmk et make, que lance Jupyter Book) et les
+#: paquets Debian qui le fournissent, polices comprises (voir le README).
+TEX_TOOLS = ("xelatex", "latexmk", "make")
+TEX_PACKAGES = (
+    "texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-lang-french "
+    "fonts-freefont-otf fonts-dejavu-core fonts-lmodern latexmk xindy poppler-utils make"
+)
+#: Le dossier ``bin`` de l'environnement de ``build`` : le PDF est construit avec les mêmes
+#: versions, donc à partir du même cache d'exécution (aucun chapitre ré-exécuté).
+_BUILD_BIN: dict[str, str] = {}
 
 # Le venv est gardé d'une exécution à l'autre : pip n'y réinstalle que ce qui manque.
 nox.options.reuse_venv = "yes"
@@ -69,7 +84,8 @@ def build(session: nox.Session) -> None:
 
     Avertissements traités comme des erreurs (``-W``) et renvois vérifiés (``-n``) : un
     chapitre qui lève une erreur inattendue fait échouer la commande. Les arguments après
-    ``--`` sont passés à ``jupyter-book build``.
+    ``--`` sont passés à ``jupyter-book build``. Si TeX est installé, la session ``pdf``
+    suit (la version PDF, liée depuis le site) ; sinon un avertissement le dit.
     """
     install(session, "book")
     # Le cache d'exécution est invalidé par tp2_src/sphinx_ext/fresh_outputs.py quand tp2_src, les
@@ -78,6 +94,65 @@ def build(session: nox.Session) -> None:
         "jupyter-book", "build", str(ROOT), *SETTINGS.BUILD_FLAGS, *session.posargs, env=SETTINGS.BUILD_ENV
     )
     session.log(f"Livre construit : ouvrez {BUILD_DIR / 'html' / 'index.html'}")
+    _BUILD_BIN["bin"] = session.bin
+    # La version PDF suit, si TeX est installé : le lien du site vers le PDF n'est jamais mort.
+    missing = _missing_tex_tools()
+    if missing:
+        session.warn(
+            f"Pas de version PDF (introuvable : {', '.join(missing)}). Pour l'avoir (Debian) : "
+            f"apt-get install {TEX_PACKAGES}, puis `nox -s pdf`."
+        )
+    else:
+        session.notify("pdf", posargs=[])
+
+
+def _missing_tex_tools() -> list[str]:
+    return [tool for tool in TEX_TOOLS if shutil.which(tool) is None]
+
+
+@nox.session(venv_backend="none", requires=["build"])
+def pdf(session: nox.Session) -> None:
+    """Construit le livre en un seul PDF (LaTeX, xelatex) : ``_build/pdf/``, copié dans le site.
+
+    Lance d'abord ``build`` (qui ne ré-exécute rien si le livre est à jour), puis le
+    constructeur LaTeX de Jupyter Book dans l'environnement de ``build`` : mêmes versions,
+    donc les sorties viennent du cache d'exécution. Le PDF est copié dans ``_build/pdf/`` et
+    dans ``_build/html/``, d'où l'introduction du site le propose. Demande TeX Live (paquets
+    Debian dans ``TEX_PACKAGES``). Les arguments après ``--`` vont à ``jupyter-book build``.
+    """
+    missing = _missing_tex_tools()
+    if missing:
+        session.error(
+            f"Le PDF demande xelatex, latexmk et make (introuvable : {', '.join(missing)}). "
+            f"Sur Debian ou Ubuntu : sudo apt-get install {TEX_PACKAGES}"
+        )
+    bin_dir = Path(_BUILD_BIN.get("bin") or ROOT / ".nox" / "build" / "bin")
+    jupyter_book = bin_dir / "jupyter-book"
+    if not jupyter_book.exists():
+        session.error("Environnement de `nox -s build` introuvable : lancez `nox -s build`.")
+    # latexmk répond « Nothing to do » sur un dossier latex d'une construction précédente.
+    shutil.rmtree(BUILD_DIR / "latex", ignore_errors=True)
+    built = BUILD_DIR / "latex" / PDF_NAME
+    # latexmk -quiet : une ligne par passe de xelatex ; en cas d'échec, les erreurs du .log.
+    path = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+    env = {**SETTINGS.BUILD_ENV, "LATEXMKOPTS": "-quiet", "PATH": path}
+    try:
+        session.run(
+            str(jupyter_book), "build", str(ROOT), "--builder", "pdflatex",
+            *SETTINGS.BUILD_FLAGS, *session.posargs, env=env, external=True,
+        )
+    except CommandFailed:
+        log = built.with_suffix(".log")
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines() if log.is_file() else []
+        errors = [" / ".join(lines[i:i + 3]) for i, line in enumerate(lines) if line.startswith("!")]
+        session.error("La construction du PDF a échoué. " + ("\n".join(errors[:10]) or f"Voir {log}."))
+    target = BUILD_DIR / "pdf" / PDF_NAME
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(built, target)
+    site = BUILD_DIR / "html"
+    if site.is_dir():
+        shutil.copy2(built, site / PDF_NAME)
+    session.log(f"PDF construit : {target} ({target.stat().st_size / 2**20:.1f} Mio)")
 
 
 @nox.session
