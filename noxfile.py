@@ -102,8 +102,21 @@ def build(session: nox.Session) -> None:
             f"Pas de version PDF (introuvable : {', '.join(missing)}). Pour l'avoir (Debian) : "
             f"apt-get install {TEX_PACKAGES}, puis `nox -s pdf`."
         )
+    elif _pdf_up_to_date():
+        session.log("Version PDF à jour (aucune page relue depuis) : elle n'est pas refaite.")
     else:
         session.notify("pdf", posargs=[])
+
+
+def _pdf_up_to_date() -> bool:
+    """Le PDF (dans ``_build/pdf`` et dans le site) est plus récent que la dernière page relue
+    par la construction HTML et que ``_config.yml`` (réglages LaTeX)."""
+    pdfs = [BUILD_DIR / "pdf" / PDF_NAME, BUILD_DIR / "html" / PDF_NAME]
+    stamp = BUILD_DIR / SETTINGS.PAGES_READ_STAMP
+    if not (stamp.is_file() and all(p.is_file() for p in pdfs)):
+        return False
+    oldest = min(p.stat().st_mtime for p in pdfs)
+    return oldest > max(stamp.stat().st_mtime, (ROOT / "_config.yml").stat().st_mtime)
 
 
 def _missing_tex_tools() -> list[str]:

@@ -20,3 +20,7 @@ DEVICE_ENV = "TP2_DEVICE"
 #: Variable d'environnement qui choisit le dossier des notebooks de ``nox -s lab``
 #: (sinon ``_build/lab``).
 LAB_DIR_ENV = "TP2_LAB_DIR"
+
+#: Fichier de ``_build`` touché quand la construction HTML relit au moins une page : le PDF
+#: plus ancien que lui (ou que ``_config.yml``) est à refaire (``nox -s build``).
+PAGES_READ_STAMP = ".tp2-pages-read"

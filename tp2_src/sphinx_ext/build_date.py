@@ -64,7 +64,9 @@ def book_date(srcdir: Path | None = None) -> str:
 
 
 def set_substitution(app: Sphinx, config: Config) -> None:
-    config.myst_substitutions = {**config.myst_substitutions, SUBSTITUTION: book_date(Path(app.srcdir))}
+    date = book_date(Path(app.srcdir))
+    config.myst_substitutions = {**config.myst_substitutions, SUBSTITUTION: date}
+    config.today = date  # la date de la page de titre du PDF
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -25,6 +25,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from tp2_src.settings import PAGES_READ_STAMP
+
 logger = logging.getLogger(__name__)
 
 
@@ -77,6 +79,14 @@ def outdated_documents(
     return sorted(name for name in env.found_docs if Path(env.doc2path(name)).suffix == ".py")
 
 
+def stamp_pages_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Note qu'une page au moins a été relue : ce qu'on en tire ailleurs (le PDF) est à refaire."""
+    if docnames and app.builder.format == "html":
+        stamp = Path(app.outdir).parent / PAGES_READ_STAMP
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
+
+
 def save_fingerprint(app: Sphinx, exception: Exception | None) -> None:
     """Après une construction réussie seulement : un échec doit tout ré-exécuter."""
     if exception is None:
@@ -89,5 +99,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Avant MyST-NB, qui ouvre le cache à l'initialisation du constructeur.
     app.connect("config-inited", check_fingerprint, priority=100)
     app.connect("env-get-outdated", outdated_documents)
+    app.connect("env-before-read-docs", stamp_pages_read)
     app.connect("build-finished", save_fingerprint)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
