@@ -73,9 +73,13 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-def open_page(browser, url: str, viewport: tuple[int, int]):
-    """Ouvre ``url`` hors ligne ; renvoie la page et les problèmes relevés pendant le chargement."""
+def open_page(browser, url: str, viewport: tuple[int, int], init_script: str | None = None):
+    """Ouvre ``url`` hors ligne ; renvoie la page et les problèmes relevés pendant le chargement.
+
+    ``init_script`` est exécuté dans la page avant ses propres scripts."""
     context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    if init_script:
+        context.add_init_script(init_script)
     problems: list[str] = []
 
     def only_local(route) -> None:
@@ -311,6 +315,128 @@ def test_index_and_query_fold_words_the_same_way(browser, server: str) -> None:
         stems = page.evaluate("ws => { const s = new Stemmer(); return ws.map(w => s.stemWord(w)); }", WORDS)
         assert stems == [python.stem(w) for w in WORDS]
         assert stems[0] == stems[1] == stems[2]
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()
+
+
+# --- Accessibilité : axe-core dans les deux thèmes, et blocs qui défilent au clavier --------
+
+#: Chaque page du site ; index.html n'est qu'une redirection vers book/intro.html.
+A11Y_PAGES = ["book/intro.html", *(p for p in PAGES if p != "index.html"), "search.html", "genindex.html"]
+THEMES = ("light", "dark")
+SERIOUS = ("serious", "critical")
+
+OPEN_ALL = """async () => {
+  // Déplie tout ce qui est replié : codes masqués (<details>) et solutions (sphinx-togglebutton).
+  document.querySelectorAll('details').forEach(d => d.open = true);
+  document.querySelectorAll('button.toggle-button[aria-expanded="false"]').forEach(b => b.click());
+  if (window.MathJax && window.MathJax.startup) await window.MathJax.startup.promise;
+  await new Promise(resolve => setTimeout(resolve, 400));
+  return document.querySelectorAll('.toggle-hidden, details:not([open])').length;
+}"""
+
+# Les règles par défaut d'axe (WCAG 2.x A et AA, bonnes pratiques), plus ses règles
+# « expérimentales », désactivées par défaut, dont label-content-name-mismatch (WCAG 2.5.3 :
+# le nom accessible d'un bouton contient son texte visible). Aucune règle n'est désactivée.
+# Les règles AAA (color-contrast-enhanced, contraste de 7:1) restent hors du contrôle, comme
+# par défaut : le livre vise le niveau AA.
+AXE_RUN = """async () => {
+  const experimental = axe.getRules(['experimental']).map(rule => [rule.ruleId, {enabled: true}]);
+  const results = await axe.run(document, {
+    resultTypes: ['violations'],
+    rules: Object.fromEntries(experimental),
+  });
+  return results.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 160)})),
+  }));
+}"""
+
+
+def open_page_in_theme(browser, url: str, theme: str, viewport: tuple[int, int] = WIDTHS["ordinateur"]):
+    """Comme ``open_page``, le thème choisi comme le fait le bouton de pydata-sphinx-theme :
+    ``mode`` et ``theme`` dans localStorage, lus par la page avant son premier affichage."""
+    script = f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}');"
+    return open_page(browser, url, viewport, init_script=script)
+
+
+THEME_STATE = """() => {
+  const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).map(Number);
+  return {theme: document.documentElement.dataset.theme, mode: document.documentElement.dataset.mode,
+          background: 0.2126 * r + 0.7152 * g + 0.0722 * b};
+}"""
+
+
+def format_violations(violations: list[dict], where: str) -> str:
+    lines = [f"{where} : {len(violations)} violation(s) grave(s) ou critique(s) selon axe-core"]
+    for v in violations:
+        lines.append(f"- règle {v['id']} (impact {v['impact']}) : {v['help']} — {v['helpUrl']}")
+        for node in v["nodes"][:5]:
+            lines.append(f"    élément {node['target']} : {node['html']}")
+        if len(v["nodes"]) > 5:
+            lines.append(f"    … et {len(v['nodes']) - 5} autre(s) élément(s)")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("path", A11Y_PAGES)
+def test_axe_finds_no_serious_violation(browser, server: str, path: str, theme: str) -> None:
+    """axe-core, solutions et codes repliés dépliés : aucune violation « serious » ni
+    « critical », en thème clair comme en thème sombre."""
+    from axe_playwright_python.base import AXE_FILE_PATH
+
+    context, page, problems = open_page_in_theme(browser, server + path, theme)
+    try:
+        state = page.evaluate(THEME_STATE)
+        assert state["theme"] == state["mode"] == theme, f"{path} : thème {state} au lieu de {theme}"
+        # Luminance du fond de la page : sombre en thème sombre, claire en thème clair.
+        assert (state["background"] < 80) == (theme == "dark"), f"{path} : fond de page {state}"
+        assert page.evaluate(OPEN_ALL) == 0, f"{path} : un bloc replié n'a pas pu être déplié"
+        # Les problèmes de la page, relevés avant axe : pour lire les feuilles de style, axe
+        # les télécharge à nouveau et résout mal leurs @import (« ../basic.css » de
+        # styles/theme.css demandé à la racine du site : 404) ; le navigateur, lui, non.
+        assert not problems, "\n".join(problems)
+        # Le script est injecté dans la page (aucune requête réseau).
+        page.add_script_tag(path=str(AXE_FILE_PATH))
+        violations = page.evaluate(AXE_RUN)
+        serious = [v for v in violations if v["impact"] in SERIOUS]
+        assert not serious, format_violations(serious, f"{path} (thème {theme})")
+    finally:
+        context.close()
+
+
+SCROLLABLE_STATE = """() => Array.from(document.querySelectorAll(
+    'main pre, main .cell_output > .output, main .pst-scrollable-table-container'))
+  .filter(e => e.offsetParent !== null
+               && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1))
+  .map(e => {
+    e.focus();
+    return {tabIndex: e.tabIndex, focused: document.activeElement === e,
+            role: e.getAttribute('role'), label: e.getAttribute('aria-label'),
+            text: e.textContent.trim().slice(0, 60)};
+  })"""
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("path", [p for p in A11Y_PAGES if p.startswith("book/")])
+def test_scrollable_blocks_are_keyboard_reachable(browser, server: str, path: str, width: str) -> None:
+    """Chaque bloc de code ou de sortie qui déborde (à l'horizontale ou à la verticale),
+    solutions dépliées comprises, est dans l'ordre de tabulation (tabIndex ≥ 0), prend le
+    focus, et porte un rôle et un nom pour le lecteur d'écran."""
+    context, page, problems = open_page(browser, server + path, WIDTHS[width])
+    try:
+        assert page.evaluate(OPEN_ALL) == 0, f"{path} : un bloc replié n'a pas pu être déplié"
+        blocks = page.evaluate(SCROLLABLE_STATE)
+        unreachable = [b for b in blocks if b["tabIndex"] < 0 or not b["focused"]]
+        where = f"{path} ({width})"
+        assert not unreachable, f"{where} : blocs qui débordent hors de portée du clavier : {unreachable[:3]}"
+        unnamed = [b for b in blocks if b["role"] != "region" or not b["label"]]
+        assert not unnamed, f"{where} : blocs qui débordent sans rôle ni nom : {unnamed[:3]}"
+        labels = [b["label"] for b in blocks]
+        assert len(set(labels)) == len(labels), f"{where} : noms en double : {labels}"
+        if width == "telephone" and path.startswith("book/0"):
+            assert blocks, f"{path} : aucun bloc ne déborde sur téléphone ? (le test ne vérifierait rien)"
         assert not problems, "\n".join(problems)
     finally:
         context.close()

@@ -5,6 +5,8 @@
 - ``notebook_downloads`` : chaque chapitre téléchargeable en ``.ipynb`` ;
 - ``offline`` : aucune référence à un serveur extérieur dans les pages ;
 - ``french_exercises`` : sphinx-exercise, avec des titres de solution en bon français.
+- ``accessibility`` : blocs qui débordent atteignables au clavier, noms accessibles en
+  français (vérifié par axe-core dans ``tests/test_browser.py``).
 
 Elles vivent dans le paquet installé pour que Sphinx les importe sans manipuler
 ``sys.path``.

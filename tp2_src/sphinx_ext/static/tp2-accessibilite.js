@@ -1,0 +1,105 @@
+/* Accessibilité au clavier et aux lecteurs d'écran (extension tp2_src/sphinx_ext/accessibility.py).
+ *
+ * 1. Un bloc de code, de sortie ou un tableau qui déborde (horizontalement ou verticalement)
+ *    doit pouvoir défiler au clavier : il reçoit tabindex="0", et, pour qu'un lecteur d'écran
+ *    annonce ce qu'il atteint, role="region" et un nom unique (« Bloc de code n° 3 »).
+ *    pydata-sphinx-theme donne déjà le tabindex, mais seulement au chargement, au
+ *    redimensionnement et quand des nœuds sont ajoutés : pas quand on déplie une solution
+ *    (sphinx-togglebutton change une classe) ou un code replié (<details>), dont les blocs
+ *    cachés au chargement restaient hors de l'ordre de tabulation.
+ * 2. Le bouton de thème dit le mode choisi (« Thème : sombre ») : ses icônes sont cachées aux
+ *    lecteurs d'écran (book/_templates/theme-switcher.html).
+ * 3. Le bouton des solutions repliées (sphinx-togglebutton) s'appelle en anglais
+ *    « Toggle hidden content » : il prend le texte français qu'il affiche
+ *    (« Cliquez pour afficher » / « Cliquez pour masquer »).
+ */
+(() => {
+  "use strict";
+
+  // Les mêmes blocs que pydata-sphinx-theme (addTabStopsToScrollableElements).
+  const SCROLLABLE = [
+    "pre",
+    ".nboutput > .output_area",
+    ".cell_output > .output",
+    ".jp-RenderedHTMLCommon",
+    ".pst-scrollable-table-container",
+  ].join(", ");
+  const MODES = { light: "clair", dark: "sombre", auto: "celui du système" };
+
+  const kindOf = (el) => {
+    if (el.closest(".cell_output, .nboutput, .jp-RenderedHTMLCommon")) return "Sortie";
+    if (el.matches(".pst-scrollable-table-container")) return "Tableau";
+    return "Bloc de code";
+  };
+
+  const updateScrollables = () => {
+    const counters = {};
+    document.querySelectorAll(SCROLLABLE).forEach((el) => {
+      const kind = kindOf(el);
+      counters[kind] = (counters[kind] || 0) + 1;
+      const scrollable = el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight;
+      if (scrollable) {
+        el.tabIndex = 0;
+        if (!el.hasAttribute("role") || el.dataset.tp2Region) {
+          el.setAttribute("role", "region");
+          el.setAttribute("aria-label", `${kind} n° ${counters[kind]}`);
+          el.dataset.tp2Region = "1";
+        }
+      } else {
+        el.tabIndex = -1;
+        if (el.dataset.tp2Region) {
+          el.removeAttribute("role");
+          el.removeAttribute("aria-label");
+          delete el.dataset.tp2Region;
+        }
+      }
+    });
+  };
+
+  const updateThemeButton = () => {
+    const mode = document.documentElement.dataset.mode || "auto";
+    document.querySelectorAll(".theme-switch-button").forEach((button) => {
+      button.setAttribute("aria-label", `Thème : ${MODES[mode] || mode}`);
+    });
+  };
+
+  const updateToggleButtons = () => {
+    document.querySelectorAll("button.toggle-button[data-toggle-hint]").forEach((button) => {
+      if (button.getAttribute("aria-label") !== button.dataset.toggleHint) {
+        button.setAttribute("aria-label", button.dataset.toggleHint);
+      }
+    });
+  };
+
+  let pending = null;
+  const schedule = () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => {
+      updateScrollables();
+      updateToggleButtons();
+    }, 50);
+  };
+
+  const start = () => {
+    updateScrollables();
+    updateThemeButton();
+    updateToggleButtons();
+    // Un bloc déplié, replié, ajouté (MathJax, sphinx-togglebutton) ou redimensionné.
+    new MutationObserver(schedule).observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ["class", "open", "hidden", "data-toggle-hint"],
+    });
+    document.addEventListener("toggle", schedule, true);
+    window.addEventListener("resize", schedule);
+    new MutationObserver(updateThemeButton).observe(document.documentElement, {
+      attributes: true,
+      attributeFilter: ["data-mode"],
+    });
+  };
+
+  // Comme le thème : la taille des blocs dépend des feuilles de style, d'où « load ».
+  if (document.readyState === "complete") start();
+  else window.addEventListener("load", start);
+})();
