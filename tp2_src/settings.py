@@ -8,8 +8,10 @@ Ce module n'importe rien : le ``noxfile`` le charge par son chemin, sans install
 #: renvois sont vérifiés (``-n``), et tous les problèmes sont listés avant l'échec.
 BUILD_FLAGS: tuple[str, ...] = ("--warningiserror", "--nitpick", "--keep-going")
 
-#: Environnement de la construction : le hachage de Python fixé, pour des sorties stables.
-BUILD_ENV: dict[str, str] = {"PYTHONHASHSEED": "0"}
+#: Environnement de la construction : le hachage de Python fixé, et un fil de calcul par
+#: chapitre (les chapitres s'exécutent en parallèle, un par cœur ; et un chapitre
+#: ré-exécuté seul calcule avec le même nombre de fils, donc les mêmes nombres).
+BUILD_ENV: dict[str, str] = {"PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1"}
 
 #: Variable d'environnement qui choisit le dossier des journaux TensorBoard (sinon ``runs/``).
 LOGDIR_ENV = "TP2_LOGDIR"

@@ -9,7 +9,8 @@ maximal, même empreinte dans le cache).
 
 Un chapitre qui échoue ici n'est pas mis en cache : MyST-NB l'exécute alors à nouveau et
 fait échouer la construction avec son message habituel. Chaque noyau reçoit sa part des
-cœurs (``OMP_NUM_THREADS``), pour que deux chapitres ne se disputent pas les mêmes.
+cœurs (``OMP_NUM_THREADS``, que ``settings.BUILD_ENV`` fixe à 1), pour que deux
+chapitres ne se disputent pas les mêmes.
 """
 
 from __future__ import annotations
@@ -74,7 +75,8 @@ def execute_in_parallel(app: Sphinx, env: BuildEnvironment, docnames: list[str])
         return  # un seul chapitre à exécuter : MyST-NB le fait aussi bien
     cores = os.cpu_count() or 1
     jobs = max(1, min(int(os.environ.get(JOBS_ENV, cores)), len(todo)))
-    threads = max(1, cores // jobs)
+    # Le nombre de fils imposé par la construction (settings.BUILD_ENV), sinon une part des cœurs.
+    threads = int(os.environ.get("OMP_NUM_THREADS") or max(1, cores // jobs))
     # Les plus longs d'abord (la taille de la source en donne une idée) : moins d'attente à la fin.
     todo.sort(key=lambda item: item[0].stat().st_size, reverse=True)
     logger.info(f"[parallel_execute] {len(todo)} chapitres, {jobs} à la fois, {threads} fil(s) chacun")
