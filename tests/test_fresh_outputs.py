@@ -30,6 +30,9 @@ def test_changing_tp2_src_reexecutes_and_no_change_executes_nothing(tmp_path: Pa
     (src / "book" / "intro.md").write_text("# Intro\n\n{ref}`chap-regression`\n")
     package = tmp_path / "paquet"
     shutil.copytree(ROOT / "tp2_src", package / "tp2_src", ignore=shutil.ignore_patterns("__pycache__"))
+    # Un projet complet, comme un dépôt installé en mode éditable : le kit en fait sa roue.
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, package / name)
     env = {"PYTHONPATH": str(package)}
 
     first = jupyter_book_build(src, env=env, strict=False)
