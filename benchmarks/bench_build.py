@@ -4,7 +4,8 @@ Travaille sur une copie du projet dans un dossier temporaire (le ``_build`` du d
 n'est pas touché), avec les venvs de nox du dépôt (``--envdir``), et mesure :
 
   (a) les cinq chapitres exécutés comme de simples scripts, l'un après l'autre ;
-  (b) ``nox -s build`` à neuf : ni ``_build``, ni cache d'exécution ;
+  (b) ``nox -s build`` à neuf : ni ``_build``, ni cache d'exécution (site, puis PDF si
+      xelatex est installé) ;
   (c) ``nox -s build`` à nouveau, sans aucun changement ;
   (d) ``nox -s build`` après avoir modifié la prose d'un chapitre ;
   (e) ``nox -s pdf`` (si xelatex est installé) ;
@@ -87,11 +88,11 @@ def main() -> None:
         chapters = sorted((work / "book").glob("[0-9][0-9]_*.py"))
         env = {**os.environ, "MPLBACKEND": "Agg", **BUILD_ENV, LOGDIR_ENV: str(work / "runs")}
         nox = [sys.executable, "-m", "nox", "-f", str(work / "noxfile.py"), "--envdir", str(ROOT / ".nox")]
-        # Une première fois hors mesure : nox prépare le venv de la construction s'il manque.
-        measure([[*nox, "-s", "build", "--", "--help"]], env, work)
+        # Une première construction hors mesure : nox met le venv à jour s'il le faut.
+        measure([[*nox, "-s", "build"]], env, work)
 
         a = measure([[sys.executable, str(c)] for c in chapters], env, work)
-        shutil.rmtree(work / "_build", ignore_errors=True)
+        shutil.rmtree(work / "_build", ignore_errors=True)  # à neuf : ni site, ni cache
         b = measure([[*nox, "-s", "build"]], env, work)
         weight = site_weight(work / "_build" / "html")
         c = measure([[*nox, "-s", "build"]], env, work)
