@@ -66,7 +66,7 @@ def install(session: nox.Session, *groups: str) -> None:
     """
     requirements = [req for group in groups for req in nox.project.dependency_groups(PYPROJECT, group)]
     stamp_text = hashlib.sha256(
-        (ROOT / "pyproject.toml").read_bytes() + "\n".join(["-e .", *requirements]).encode()
+        (ROOT / "pyproject.toml").read_bytes() + "\n".join([f"-e {ROOT}", *requirements]).encode()
     ).hexdigest()
     location = getattr(session.virtualenv, "location", None)
     stamp = Path(location, ".tp2-installed") if location else None

@@ -1,19 +1,20 @@
 """Mesure le coût de construction du livre, en une seule exécution, sur cette machine.
 
-Travaille sur une copie du projet dans un dossier temporaire (le ``_build`` du dépôt
-n'est pas touché), avec les venvs de nox du dépôt (``--envdir``), et mesure :
+Travaille sur une copie du livre dans un dossier temporaire (le ``_build`` du dépôt n'est
+pas touché) et lance les commandes mêmes de ``nox -s build`` (le site, puis le PDF si
+xelatex est installé), avec les dépendances de ce venv, et mesure :
 
   (a) les cinq chapitres exécutés comme de simples scripts, l'un après l'autre ;
-  (b) ``nox -s build`` à neuf : ni ``_build``, ni cache d'exécution (site, puis PDF si
-      xelatex est installé) ;
-  (c) ``nox -s build`` à nouveau, sans aucun changement ;
-  (d) ``nox -s build`` après avoir modifié la prose d'un chapitre ;
-  (e) ``nox -s pdf`` (si xelatex est installé) ;
+  (b) la construction à neuf : ni ``_build``, ni cache d'exécution (site puis PDF) ;
+  (c) la reconstruction sans aucun changement (le site ; le PDF, à jour, n'est pas refait) ;
+  (d) la reconstruction après une modification de la prose d'un chapitre (site puis PDF) ;
+  (e) le PDF seul, refait à partir du cache ;
   (f) le poids du site ``_build/html``, kit de l'étudiant à part.
 
-Affiche chaque durée, les rapports b/a (cible ≤ 0,9) et c/b (cible ≤ 5 %), et la mémoire
-maximale (RSS du plus gros processus de chaque étape, noyaux Jupyter compris).
-Lancement : ``nox -s bench`` (résultats commentés dans BENCHMARKS.md).
+Chapitres et constructions tournent avec le même environnement (``settings.BUILD_ENV`` :
+un fil de calcul par chapitre). Affiche chaque durée, les rapports b/a (cible ≤ 0,9) et
+c/b (cible ≤ 5 %), et la mémoire maximale (RSS du plus gros processus de chaque étape,
+noyaux Jupyter compris). Lancement : ``nox -s bench`` (résultats dans BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -28,12 +29,10 @@ import tempfile
 from pathlib import Path
 
 from tp2_src.editions import KIT_NAME
-from tp2_src.settings import BUILD_ENV, LOGDIR_ENV
+from tp2_src.settings import BUILD_ENV, BUILD_FLAGS, LOGDIR_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Ce que la copie du projet reprend du dépôt (ni .git, ni .nox, ni _build).
-PROJECT_FILES = ("_config.yml", "_toc.yml", "noxfile.py", "pyproject.toml", "README.md")
-PROJECT_DIRS = ("book", "tp2_src")
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 MIB = 1024 * 1024
 
 
@@ -74,38 +73,35 @@ def site_weight(html: Path) -> float:
     return sum(p.stat().st_size for p in html.rglob("*") if p.is_file() and p.name != f"{KIT_NAME}.zip") / MIB
 
 
-def copy_project(work: Path) -> None:
-    for name in PROJECT_FILES:
-        shutil.copy2(ROOT / name, work / name)
-    for name in PROJECT_DIRS:
-        shutil.copytree(ROOT / name, work / name, ignore=shutil.ignore_patterns("__pycache__", "*.ipynb"))
-
-
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="tp2-bench-"))
     try:
-        copy_project(work)
+        for name in ("_config.yml", "_toc.yml"):
+            shutil.copy2(ROOT / name, work / name)
+        shutil.copytree(ROOT / "book", work / "book", ignore=shutil.ignore_patterns("__pycache__", "*.ipynb"))
         chapters = sorted((work / "book").glob("[0-9][0-9]_*.py"))
         env = {**os.environ, "MPLBACKEND": "Agg", **BUILD_ENV, LOGDIR_ENV: str(work / "runs")}
-        nox = [sys.executable, "-m", "nox", "-f", str(work / "noxfile.py"), "--envdir", str(ROOT / ".nox")]
-        # Une première construction hors mesure : nox met le venv à jour s'il le faut.
-        measure([[*nox, "-s", "build"]], env, work)
+        env["LATEXMKOPTS"] = "-quiet"
+        html = [str(JUPYTER_BOOK), "build", str(work), *BUILD_FLAGS]
+        with_pdf = shutil.which("xelatex") is not None
+        # Comme `nox -s pdf` : le dossier latex d'une construction précédente est effacé.
+        latex_dir = str(work / "_build" / "latex")
+        clear_latex = [sys.executable, "-c", f"import shutil; shutil.rmtree({latex_dir!r}, True)"]
+        pdf = [clear_latex, [str(JUPYTER_BOOK), "build", str(work), "--builder", "pdflatex", *BUILD_FLAGS]]
+        build = [html, *(pdf if with_pdf else [])]
 
         a = measure([[sys.executable, str(c)] for c in chapters], env, work)
-        shutil.rmtree(work / "_build", ignore_errors=True)  # à neuf : ni site, ni cache
-        b = measure([[*nox, "-s", "build"]], env, work)
+        b = measure(build, env, work)
         weight = site_weight(work / "_build" / "html")
-        c = measure([[*nox, "-s", "build"]], env, work)
+        c = measure([html], env, work)
         edited = work / "book" / "02_autograd.py"
         text = edited.read_text(encoding="utf-8")
         edited.write_text(
             text.replace("# ## Résumé\n", "# Une phrase ajoutée par le banc d'essai.\n#\n# ## Résumé\n", 1),
             encoding="utf-8",
         )
-        d = measure([[*nox, "-s", "build"]], env, work)
-        pdf = None
-        if shutil.which("xelatex") and "def pdf(" in (work / "noxfile.py").read_text(encoding="utf-8"):
-            pdf = measure([[*nox, "-s", "pdf"]], env, work)
+        d = measure(build, env, work)
+        e = measure(pdf, env, work) if with_pdf else None
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -117,13 +113,15 @@ def main() -> None:
     print(f"(a) chapitres en scripts       : {a['seconds']:7.1f} s   (RSS max {a['rss_mb']:6.0f} Mo)")
     for chapter, seconds in zip(chapters, a["each"], strict=True):
         print(f"      {chapter.name:<30} {seconds:6.1f} s")
-    print(f"(b) nox -s build à neuf        : {b['seconds']:7.1f} s   (RSS max {b['rss_mb']:6.0f} Mo)")
-    print(f"(c) nox -s build sans change.  : {c['seconds']:7.1f} s   (RSS max {c['rss_mb']:6.0f} Mo)")
+    print(f"(b) construction à neuf        : {b['seconds']:7.1f} s   (RSS max {b['rss_mb']:6.0f} Mo)")
+    if with_pdf:
+        print(f"      dont le site {b['each'][0]:6.1f} s, le PDF {sum(b['each'][1:]):6.1f} s")
+    print(f"(c) reconstruction identique   : {c['seconds']:7.1f} s   (RSS max {c['rss_mb']:6.0f} Mo)")
     print(f"(d) après édition de prose     : {d['seconds']:7.1f} s   (RSS max {d['rss_mb']:6.0f} Mo)")
-    if pdf is not None:
-        print(f"(e) nox -s pdf                 : {pdf['seconds']:7.1f} s   (RSS max {pdf['rss_mb']:6.0f} Mo)")
+    if e is not None:
+        print(f"(e) PDF seul, depuis le cache  : {e['seconds']:7.1f} s   (RSS max {e['rss_mb']:6.0f} Mo)")
     else:
-        print("(e) nox -s pdf                 : non mesuré (xelatex absent)")
+        print("(e) PDF                        : non mesuré (xelatex absent)")
     print(f"(f) poids du site (sans kit)   : {weight:7.2f} Mio   (cible ≤ 8 Mio)")
     print()
     print(f"b/a = {b['seconds'] / a['seconds']:.2f}   (cible ≤ 0,9)")
