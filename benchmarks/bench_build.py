@@ -80,8 +80,8 @@ def main() -> None:
             shutil.copy2(ROOT / name, work / name)
         shutil.copytree(ROOT / "book", work / "book", ignore=shutil.ignore_patterns("__pycache__", "*.ipynb"))
         chapters = sorted((work / "book").glob("[0-9][0-9]_*.py"))
-        env = {**os.environ, "MPLBACKEND": "Agg", **BUILD_ENV, LOGDIR_ENV: str(work / "runs")}
-        env["LATEXMKOPTS"] = "-quiet"
+        env = {**os.environ, **BUILD_ENV, LOGDIR_ENV: str(work / "runs"), "LATEXMKOPTS": "-quiet"}
+        scripts_env = {**env, "MPLBACKEND": "Agg"}  # un script n'ouvre aucune fenêtre
         html = [str(JUPYTER_BOOK), "build", str(work), *BUILD_FLAGS]
         with_pdf = shutil.which("xelatex") is not None
         # Comme `nox -s pdf` : le dossier latex d'une construction précédente est effacé.
@@ -90,7 +90,7 @@ def main() -> None:
         pdf = [clear_latex, [str(JUPYTER_BOOK), "build", str(work), "--builder", "pdflatex", *BUILD_FLAGS]]
         build = [html, *(pdf if with_pdf else [])]
 
-        a = measure([[sys.executable, str(c)] for c in chapters], env, work)
+        a = measure([[sys.executable, str(c)] for c in chapters], scripts_env, work)
         b = measure(build, env, work)
         weight = site_weight(work / "_build" / "html")
         c = measure([html], env, work)

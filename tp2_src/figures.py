@@ -80,8 +80,12 @@ def use_book_style() -> None:
     # (un peu moins large : « a.grad = » précède souvent le tenseur).
     torch.set_printoptions(linewidth=OUTPUT_WIDTH - 10)
     if in_notebook():
+        from IPython import get_ipython
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 
+        # Le moteur « inline » affiche chaque figure à la fin de sa cellule ; un MPLBACKEND=Agg
+        # hérité de l'environnement ne l'afficherait pas, et ses renvois seraient cassés.
+        get_ipython().enable_matplotlib("inline")
         set_matplotlib_formats("svg", "pdf")
 
 
