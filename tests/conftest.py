@@ -6,8 +6,10 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import jupytext
 import matplotlib
 import pytest
 import torch
@@ -71,3 +73,25 @@ def synthetic() -> tuple[torch.Tensor, ...]:
     X = torch.randn(200, 3, generator=g)
     y = X @ w_true + 1.5 + 0.01 * torch.randn(200, generator=g)
     return X[:150], y[:150], X[150:], y[150:], w_true
+
+
+def prose_lines(chapter: Path) -> Iterator[tuple[str, bool]]:
+    """Chaque ligne de prose d'un chapitre (cellules Markdown), sans les lignes de
+    directive, et si elle est dans une solution (bloc ``{solution}`` ou entre
+    ``{solution-start}`` et ``{solution-end}``)."""
+    gated = block = False
+    for cell in jupytext.read(chapter).cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            text = line.strip()
+            if text.startswith("```{solution-start}"):
+                gated = True
+            elif text.startswith("```{solution-end}"):
+                gated = False
+            elif text.startswith("```{solution}"):
+                block = True
+            elif block and text == "```":
+                block = False
+            elif not text.startswith((":", "```")):
+                yield text, gated or block

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jupytext
 import pytest
-from conftest import CHAPTERS
+from conftest import CHAPTERS, prose_lines
 
 from tp2_src.settings import LOGDIR_ENV
 
@@ -48,24 +48,10 @@ def visible_code(chapter: Path) -> list[tuple[str, bool]]:
 def prose_words(chapter: Path) -> tuple[int, int]:
     """Mots de prose (cellules Markdown) : au total, et dans les solutions."""
     total = in_solutions = 0
-    gated = block = False
-    for cell in jupytext.read(chapter).cells:
-        if cell.cell_type != "markdown":
-            continue
-        for line in cell.source.splitlines():
-            text = line.strip()
-            if text.startswith("```{solution-start}"):
-                gated = True
-            elif text.startswith("```{solution-end}"):
-                gated = False
-            elif text.startswith("```{solution}"):
-                block = True
-            elif block and text == "```":
-                block = False
-            elif not text.startswith((":", "```")):
-                words = len(re.findall(r"\w+", text))
-                total += words
-                in_solutions += words if gated or block else 0
+    for text, in_solution in prose_lines(chapter):
+        words = len(re.findall(r"\w+", text))
+        total += words
+        in_solutions += words if in_solution else 0
     return total, in_solutions
 
 

@@ -35,8 +35,10 @@ def batch_descent(
     reset: bool = True,
     shape: tuple[int, ...] | None = None,
     num_epochs: int = 100,
+    losses: list[float] | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """La boucle de la question 1.1 ; ``reset=False`` oublie la remise à zéro."""
+    """La boucle de la question 1.1 ; ``reset=False`` oublie la remise à zéro. Le coût de
+    chaque époque est ajouté à ``losses`` si on la donne."""
     w = torch.zeros(shape or X.shape[1], requires_grad=True)
     b = torch.zeros((), requires_grad=True)
     for _ in range(num_epochs):
@@ -48,6 +50,8 @@ def batch_descent(
         if reset:
             w.grad.zero_()
             b.grad.zero_()
+        if losses is not None:
+            losses.append(loss.item())
     return w, b
 
 
@@ -180,19 +184,9 @@ def test_minibatch_descents(boston, capsys) -> None:
 
 
 def epoch_losses(X: torch.Tensor, y: torch.Tensor, *, reset: bool) -> list[float]:
-    w = torch.zeros(X.shape[1], requires_grad=True)
-    b = torch.zeros((), requires_grad=True)
-    losses = []
-    for _ in range(30):
-        loss = ((X @ w + b - y) ** 2).mean()
-        loss.backward()
-        with torch.no_grad():
-            w -= 0.1 * w.grad
-            b -= 0.1 * b.grad
-        if reset:
-            w.grad.zero_()
-            b.grad.zero_()
-        losses.append(loss.item())
+    """Les coûts des 30 époques de la question 3.b (boucle de la question 1.1)."""
+    losses: list[float] = []
+    batch_descent(X, y, reset=reset, num_epochs=30, losses=losses)
     return losses
 
 

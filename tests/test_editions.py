@@ -13,7 +13,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
-from conftest import CHAPTERS
+from conftest import CHAPTERS, prose_lines
 
 from tp2_src import editions
 from tp2_src.editions import EditionError, edition
@@ -27,23 +27,7 @@ def tagged(notebook: nbformat.NotebookNode, tag: str) -> list[nbformat.NotebookN
 
 def solution_prose(chapter: Path) -> list[str]:
     """Les lignes de prose des solutions dans la source (assez longues pour être uniques)."""
-    lines, inside, block = [], False, False
-    for cell in jupytext.read(chapter).cells:
-        if cell.cell_type != "markdown":
-            continue
-        for line in cell.source.splitlines():
-            text = line.strip()
-            if text.startswith("```{solution-start}"):
-                inside = True
-            elif text.startswith("```{solution-end}"):
-                inside = False
-            elif text.startswith("```{solution}"):
-                block = True
-            elif block and text == "```":
-                block = False
-            elif (inside or block) and len(text) > 40 and not text.startswith(":"):
-                lines.append(text)
-    return lines
+    return [text for text, in_solution in prose_lines(chapter) if in_solution and len(text) > 40]
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
