@@ -50,6 +50,7 @@ use_book_style()
 glue_environment()  # citée par la note « Exécution de ce chapitre », en fin de page
 
 # %% [markdown]
+# (sec-scalaires)=
 # ## Un premier calcul, sur trois scalaires
 #
 # Quand PyTorch calcule une valeur à partir de tenseurs, il peut garder la trace de
@@ -130,9 +131,11 @@ print(by_hand)
 # `loss.backward()` fait ce parcours automatiquement. Il dépose $\partial\ell/\partial a$
 # dans l'attribut `a.grad`, et de même pour `b` et `c`. Pour voir aussi ce qui passe par
 # les nœuds internes, on relève d'abord le graphe avec `autograd_graph` (de
-# `tp2_src.graph` ; la section 1.2 montre comment il est lu dans PyTorch), puis on entoure
-# l'appel de `record_backward` : il pose un **crochet** (*hook*) sur chaque nœud du graphe,
-# et autograd lui-même y note, au moment où il l'exécute, le gradient que le nœud reçoit.
+# `tp2_src.graph` ; la {numref}`section %s <sec-autoencodeur>` montre comment il est lu dans PyTorch), puis on entoure
+# l'appel de `record_backward` : il pose un {term}`crochet` (*hook*) sur chaque nœud du
+# graphe, et quand autograd exécute un nœud, le crochet note le gradient que ce nœud
+# reçoit. On obtient la liste des étapes, dans l'ordre d'exécution : pour chacune, le nom
+# du nœud (`step.node`), sa classe (`step.op`) et le gradient reçu (`step.received`).
 
 # %% tags=["remove-cell"]
 # Référence pour la vérification plus bas, prise avant backward (qui libère le graphe).
@@ -157,11 +160,14 @@ for step in scalar_steps:
 check_backward(scalar_graph, scalar_steps, scalar_reference)
 assert all(by_hand[s.node] == s.received.item() for s in scalar_steps)
 assert [t.grad.item() for t in (a, b, c)] == [by_hand[k] for k in "abc"]
+# Les nombres que cite le texte alternatif (alt) de la figure ci-dessous.
+assert (p.item(), q.item(), loss.item()) == (-6, 4, 16)
+assert [by_hand[k] for k in ("a", "b", "c", "p", "q")] == [-24, 16, 8, 8, 8]
 
 # %% [markdown]
 # Les trois colonnes concordent exactement : autograd applique la même règle que nous.
 # (Il traite $c$ avant $p$ : parmi les nœuds prêts, il choisit d'abord ceux des racines ;
-# la section 1.3 explique cet ordre, qui ne change aucun résultat.)
+# la {numref}`section %s <sec-passe-arriere>` explique cet ordre, qui ne change aucun résultat.)
 #
 # La {numref}`fig-scalaire` dessine le graphe enregistré. Chaque case porte le nom de la
 # classe que PyTorch donne au nœud : `MulBackward0` pour un produit, `AddBackward0` pour
@@ -174,11 +180,12 @@ assert [t.grad.item() for t in (a, b, c)] == [by_hand[k] for k in "abc"]
 # messages avant de les transmettre plus haut. Le cadre rouge désigne le dernier nœud
 # exécuté.
 
-# %% mystnb={"figure": {"caption": "Le graphe de $\\ell = (a\\,b + c)^2$ enregistré par autograd. Chaque case donne la classe du nœud, la valeur calculée à l'aller et, en rouge, le gradient reçu au retour ; tous ces nombres sont relevés dans autograd.", "name": "fig-scalaire"}, "image": {"alt": "Graphe vertical : les racines a et b en haut, puis c à côté du nœud MulBackward0 (p = a·b, valeur −6), puis AddBackward0 (q = p + c, valeur 4), et en bas MulBackward0 (ℓ = q·q, valeur 16), relié à q par deux flèches. Chaque case porte son gradient en rouge : ∂ℓ/∂a = −24, ∂ℓ/∂b = 16, ∂ℓ/∂c = 8, ∂ℓ/∂p = 8, ∂ℓ/∂q = 8, et la graine 1 pour ℓ."}}
+# %% tags=["remove-input"] mystnb={"figure": {"caption": "Le graphe de $\\ell = (a\\,b + c)^2$ enregistré par autograd. Chaque case donne la classe du nœud, la valeur calculée à l'aller et, en rouge, le gradient reçu au retour ; tous ces nombres sont relevés dans autograd.", "name": "fig-scalaire"}, "image": {"alt": "Graphe vertical : les racines a et b en haut, puis c à côté du nœud MulBackward0 (p = a·b, valeur −6), puis AddBackward0 (q = p + c, valeur 4), et en bas MulBackward0 (ℓ = q·q, valeur 16), relié à q par deux flèches. Chaque case porte son gradient en rouge : ∂ℓ/∂a = −24, ∂ℓ/∂b = 16, ∂ℓ/∂c = 8, ∂ℓ/∂p = 8, ∂ℓ/∂q = 8, et la graine 1 pour ℓ."}}
 fig = graph_figure(scalar_graph, steps=scalar_steps,
                    title="ℓ = (a·b + c)² : valeurs et gradients relevés")
 
 # %% [markdown]
+# (sec-autoencodeur)=
 # ## Le graphe que PyTorch enregistre : l'auto-encodeur de l'énoncé
 #
 # Dans tout ce TP, un réseau de neurones est vu comme une **composition de fonctions de
@@ -197,7 +204,7 @@ fig = graph_figure(scalar_graph, steps=scalar_steps,
 # $$
 #
 # Le coût $\ell\in\mathbb{R}$ dépend donc de quatre tenseurs : l'énoncé l'écrit
-# $L(\mathbf{x}, b_1, \theta, b_2)$ ; à partir de la section 1.4, cette fonction des racines
+# $L(\mathbf{x}, b_1, \theta, b_2)$ ; à partir de la {numref}`section %s <sec-decoupage>`, cette fonction des racines
 # sera notée $L_f$, et la lettre $L$ désignera le coût vu depuis la fin du graphe.
 # Apprendre, c'est faire baisser $\ell$ en modifiant les paramètres $\theta$, $b_1$ et
 # $b_2$ : il nous faut leur gradient. On demande aussi le gradient par rapport à
@@ -259,7 +266,7 @@ print("r.grad_fn.next_functions[0][0].variable is x :",
 print("x.grad_fn    :", x.grad_fn)
 
 # %% [markdown]
-# On lit, de bas en haut :
+# En remontant du coût vers les racines :
 #
 # - `loss` vient d'une somme (`SumBackward0`), dont le seul parent est le carré
 #   (`PowBackward0`), dont le parent est la soustraction $r = \mathbf{x} - \hat{\mathbf{x}}$ ;
@@ -289,7 +296,7 @@ values = {"θx": theta_x, "y": y, "θᵀ": theta_T, "θᵀy": theta_T_y,
           "x̂": x_hat, "r": r, "s": s}
 graph = autograd_graph(loss, leaves=leaves, intermediates=values)
 
-# %% mystnb={"figure": {"caption": "Le graphe de calcul de l'auto-encodeur, tel qu'autograd l'a enregistré (la figure 1 de l'énoncé). Chaque case donne la classe du nœud et les premières coordonnées de la valeur qu'il a calculée ; la fonction linéaire $\\hat{\\mathbf{x}} = \\theta^\\top\\mathbf{y} + b_2$ est formée des nœuds `MvBackward0` (θᵀy) et `AddBackward0` (x̂).", "name": "fig-autoencodeur"}, "image": {"alt": "Graphe vertical de l'auto-encodeur : en haut les racines x (4 coordonnées) et θ (2×4) ; θ et x entrent dans MvBackward0 (θx), qui avec b₁ donne AddBackward0 (y) ; θ entre aussi dans PermuteBackward0 (θᵀ) ; θᵀ et y donnent MvBackward0 (θᵀy), qui avec b₂ donne AddBackward0 (x̂) ; x et x̂ entrent dans SubBackward0 (r), puis PowBackward0 (s) et SumBackward0 (ℓ), en bas. Une longue flèche relie x directement à la soustraction."}}
+# %% tags=["remove-input"] mystnb={"figure": {"caption": "Le graphe de calcul de l'auto-encodeur, tel qu'autograd l'a enregistré (la figure 1 de l'énoncé). Chaque case donne la classe du nœud et les premières coordonnées de la valeur qu'il a calculée ; la fonction linéaire $\\hat{\\mathbf{x}} = \\theta^\\top\\mathbf{y} + b_2$ est formée des nœuds `MvBackward0` (θᵀy) et `AddBackward0` (x̂).", "name": "fig-autoencodeur"}, "image": {"alt": "Graphe vertical de l'auto-encodeur : en haut les racines x (4 coordonnées) et θ (2×4) ; θ et x entrent dans MvBackward0 (θx), qui avec b₁ donne AddBackward0 (y) ; θ entre aussi dans PermuteBackward0 (θᵀ) ; θᵀ et y donnent MvBackward0 (θᵀy), qui avec b₂ donne AddBackward0 (x̂) ; x et x̂ entrent dans SubBackward0 (r), puis PowBackward0 (s) et SumBackward0 (ℓ), en bas. Une longue flèche relie x directement à la soustraction."}}
 fig = graph_figure(graph, title="L'auto-encodeur : le graphe d'autograd")
 
 # %% [markdown]
@@ -301,7 +308,12 @@ fig = graph_figure(graph, title="L'auto-encodeur : le graphe d'autograd")
 # - $\mathbf{x}$ sert aussi deux fois : comme entrée de l'encodeur et directement dans le
 #   coût $\Delta(\mathbf{x}, \hat{\mathbf{x}})$ (la longue flèche à gauche). Ce second chemin
 #   ne passe par aucune fonction intermédiaire : c'est le « terme direct » de la formule
-#   de la section 1.5.
+#   de la {numref}`section %s <sec-regle-chaine>`.
+#
+# Le graphe relevé par `autograd_graph` est un objet de la bibliothèque de graphes
+# networkx : `graph.in_degree(n)` compte les flèches qui entrent dans le nœud `n`,
+# `graph.out_degree(n)` celles qui en sortent, et `graph.nodes(data="op")` donne la classe
+# de chaque nœud. Faisons l'inventaire :
 
 # %%
 roots = [n for n in graph if graph.in_degree(n) == 0]
@@ -316,20 +328,26 @@ print("θ est utilisé par", graph.out_degree("θ"), "opérations ;",
       "x par", graph.out_degree("x"))
 
 # %% [markdown]
+# (sec-passe-arriere)=
 # ## La passe arrière, étape par étape
 #
 # `loss.backward()` parcourt ce graphe à rebours. Le moteur d'autograd part de `loss` avec
 # la graine $\partial\ell/\partial\ell = 1$, puis exécute chaque nœud **une seule fois**,
 # quand tous les messages qu'il attend sont arrivés ; il les a alors additionnés. Un nœud
-# exécuté applique la règle de la section 1.1 — gradient reçu × dérivée locale — et envoie
+# exécuté applique la règle de la {numref}`section %s <sec-scalaires>` — gradient reçu × dérivée locale — et envoie
 # un message à chacun de ses parents. Les nœuds `AccumulateGrad` ajoutent ce qu'ils
 # reçoivent au `.grad` de leur feuille.
 #
 # Quand plusieurs nœuds sont prêts en même temps, autograd choisit d'abord celui qui a été
-# **créé le plus récemment** : chaque nœud porte un numéro de création (`sequence_nr`), et
-# les nœuds `AccumulateGrad` ont le plus grand numéro possible, si bien qu'une feuille prête
-# reçoit son gradient tout de suite. Comme pour l'exemple scalaire, `record_backward` relève
-# chaque exécution, dans l'ordre même d'autograd :
+# **créé le plus récemment** : chaque nœud porte un numéro de création, que renvoie sa
+# méthode `_sequence_nr()` (le tiret bas signale une méthode interne de PyTorch, sans
+# garantie de stabilité : on la lit pour comprendre, on ne s'en sert pas dans un
+# programme). Le compteur avance à chaque opération enregistrée du
+# programme : les plus petits numéros sont ceux des trois opérations de la {numref}`section %s <sec-scalaires>`.
+# Les nœuds `AccumulateGrad` ont le plus grand numéro possible, $2^{64} - 1$, si bien
+# qu'une feuille prête reçoit son gradient tout de suite. Comme pour l'exemple scalaire,
+# `record_backward` relève chaque exécution, dans l'ordre même d'autograd (`format_tensor`
+# abrège un tenseur à ses premières coordonnées) :
 
 # %% tags=["remove-cell"]
 # Référence prise avant backward, qui libère le graphe.
@@ -340,8 +358,8 @@ with record_backward(graph) as steps:
     loss.backward()
 
 for k, step in enumerate(steps, start=1):
-    number = graph.nodes[step.node]["sequence_nr"]
-    created = "max" if step.op == "AccumulateGrad" else f"{number:>3}"
+    number = graph.nodes[step.node]["sequence_nr"]  # son _sequence_nr()
+    created = "2⁶⁴−1" if number == 2**64 - 1 else f"{number:>5}"
     grad = f"∂ℓ/∂{step.node} = {format_tensor(step.received)}"
     print(f"{k:>2}. {step.op:<17} n° {created} {grad}")
 
@@ -358,10 +376,9 @@ for k in range(1, len(steps) + 1):
     glue_figure(f"backward_{k}", frame)
 
 # %% [markdown]
-# La ligne « Vérifié » vient d'une cellule cachée dans cette page (elle est visible dans le
-# `.py` et le `.ipynb` du chapitre) : elle compare chaque nombre relevé à
-# `torch.autograd.grad`, une autre fonction d'autograd qui renvoie des gradients sans
-# toucher à `.grad` (chapitre 2).
+# Le bloc « Vérifié » compare chaque nombre relevé à ce que renvoie `torch.autograd.grad`,
+# une autre fonction d'autograd qui calcule les mêmes gradients sans toucher à `.grad`
+# (chapitre 2) : les figures ci-dessous montrent bien ce qu'autograd a calculé.
 #
 # Chaque onglet ci-dessous ({numref}`fig-backward-1` à {numref}`fig-backward-12`) montre
 # le graphe après une étape. En rouge, le gradient qu'a reçu un nœud déjà exécuté ; en
@@ -496,9 +513,10 @@ for k in range(1, len(steps) + 1):
 # L'ordre d'exécution découle des deux règles : un nœud ne part qu'une fois tous ses
 # messages arrivés, et parmi les nœuds prêts le plus récent passe d'abord. $\theta$ et
 # $\mathbf{x}$ passent en dernier parce que leur second message vient du produit
-# $\theta\mathbf{x}$, le tout premier nœud créé, donc le dernier exécuté. Et chaque
+# $\theta\mathbf{x}$, le premier nœud créé de ce graphe, donc le dernier exécuté. Et chaque
 # gradient n'est calculé qu’**une** fois, quel que soit le nombre de chemins qui y mènent.
 #
+# (sec-decoupage)=
 # ## Isoler une fonction du graphe : $f$, $g$ et $L$
 #
 # Pour raisonner sur n'importe quel nœud sans dépendre du reste du réseau, l'énoncé coupe
@@ -534,10 +552,11 @@ glue("m_size", b2.numel() + theta.numel() + b1.numel() + x.numel(), "d")
 glue("n_size", b2.numel() + theta_T.numel() + y.numel(), "d")
 glue("z_size", x_hat.numel(), "d")
 
-# %% tags=["remove-input"] mystnb={"figure": {"caption": "La fonction $g$ isolée entre son amont $f$ et son aval $L$ (la figure 2 de l'énoncé). En noir, le calcul descend ; en rouge pointillé, la passe arrière remonte : $\\partial\\ell/\\partial\\mathbf{z}$ entre dans $g$, $\\partial\\ell/\\partial\\mathbf{n}$ en sort vers $f$, qui renvoie sa part à $\\mathbf{m}$ ; à gauche, $L$ renvoie directement à $\\mathbf{m}$ le terme direct $\\partial L/\\partial\\mathbf{m}$, et $\\mathbf{m}$ additionne les deux messages.", "name": "fig-decoupage"}, "image": {"alt": "Six cases empilées reliées par des flèches noires vers le bas : m = (b₂, θ, b₁, x), f (tout ce qui précède g), n = f(m), g (la fonction linéaire, encadrée en rouge), z = g(n) = x̂, L (le coût). À gauche, une flèche noire relie m directement à L (le terme direct), et une flèche rouge pointillée remonte de L à m (∂L/∂m). À droite, des flèches rouges pointillées remontent de L à g (∂ℓ/∂z), de g à f (∂ℓ/∂n), puis de f à m."}}
+# %% tags=["remove-input"] mystnb={"figure": {"caption": "La fonction $g$ isolée entre son amont $f$ et son aval $L$ (la figure 2 de l'énoncé). En noir, le calcul descend ; en rouge pointillé, la passe arrière remonte : $\\partial\\ell/\\partial\\mathbf{z}$ entre dans $g$, $\\partial\\ell/\\partial\\mathbf{n}$ en sort vers $f$, qui renvoie sa part à $\\mathbf{m}$ ; à gauche, $L$ renvoie directement à $\\mathbf{m}$ le terme direct $\\partial L/\\partial\\mathbf{m}$, et $\\mathbf{m}$ additionne les deux messages. Couleurs des graphes précédents : vert pour les racines, bleu pour les fonctions, orange pour le coût ; en jaune, les valeurs intermédiaires $\\mathbf{n}$ et $\\mathbf{z}$.", "name": "fig-decoupage"}, "image": {"alt": "Six cases empilées reliées par des flèches noires vers le bas : m = (b₂, θ, b₁, x), f (tout ce qui précède g), n = f(m), g (la fonction linéaire, encadrée en rouge), z = g(n) = x̂, L (le coût). À gauche, une flèche noire relie m directement à L (le terme direct), et une flèche rouge pointillée remonte de L à m (∂L/∂m). À droite, des flèches rouges pointillées remontent de L à g (∂ℓ/∂z), de g à f (∂ℓ/∂n), puis de f à m."}}
 fig = function_split_figure()
 
 # %% [markdown]
+# (sec-regle-chaine)=
 # ## La règle de dérivation en chaîne, démontrée pas à pas
 #
 # ### Le rappel
@@ -627,7 +646,7 @@ fig = function_split_figure()
 # résultat, $\partial (L_{\mathbf{m}}\circ g) / \partial \mathbf{n}$, est transmis à
 # l'amont $f$, qui fait de même ; la première ajoute le terme direct. C'est ce que montrent
 # les flèches rouges de la {numref}`fig-decoupage`, et ce qu'autograd a fait à chaque étape
-# de la section 1.3.
+# de la {numref}`section %s <sec-passe-arriere>`.
 #
 # ### Sous forme matricielle : des matrices jacobiennes
 #
@@ -637,7 +656,8 @@ fig = function_split_figure()
 # par entrée). La règle de chaîne d'une composée est un **produit de jacobiennes**, dans
 # l'ordre de la composition : $J_{g\circ f}(\mathbf{m}) = J_g(\mathbf{n})\,J_f(\mathbf{m})$,
 # de formes $(\dim\mathbf{z} \times \dim\mathbf{n})(\dim\mathbf{n} \times \dim\mathbf{m})$.
-# L'ordre compte : dans l'autre sens, le produit n'aurait même pas de formes compatibles.
+# L'ordre compte : ici, dans l'autre sens, le produit n'aurait même pas de formes
+# compatibles ($\dim\mathbf{m} \neq \dim\mathbf{z}$).
 #
 # Avec des gradients écrits en colonnes, les deux équations deviennent
 #
@@ -704,6 +724,7 @@ fig = function_split_figure()
 # \end{aligned}
 # $$
 #
+# (sec-trois-calculs)=
 # ## Trois calculs du même gradient
 #
 # Appliquons ces formules avec de la simple algèbre de tenseurs, sans autograd : on
@@ -725,7 +746,7 @@ by_hand = {
 # %% [markdown]
 # Comparons cette dérivation à la main avec :
 #
-# - **autograd** : le `loss.backward()` de la section 1.3 a rempli `.grad` des quatre
+# - **autograd** : le `loss.backward()` de la {numref}`section %s <sec-passe-arriere>` a rempli `.grad` des quatre
 #   feuilles ;
 # - les {term}`différences finies` centrées
 #   $\big(L_f(\mathbf{m} + \varepsilon\,\mathbf{e}_k) - L_f(\mathbf{m} - \varepsilon\,\mathbf{e}_k)\big) / 2\varepsilon$,
@@ -751,8 +772,7 @@ for name, leaf in leaves.items():
     shape = "×".join(map(str, leaf.shape))
     print(f"{name:>7} | {shape:>5} | {gap_auto:>21.2e} | {gap_num:>23.2e}")
     # Tolérances : l'arrondi du float64 pour autograd ; pour les
-    # différences finies, l'erreur d'arrondi u·|ℓ|/ε (voir plus bas),
-    # environ 2e-9 ici.
+    # différences finies, l'erreur d'arrondi en u·|ℓ|/ε (voir plus bas).
     torch.testing.assert_close(by_hand[name], leaf.grad,
                                rtol=1e-10, atol=0)
     torch.testing.assert_close(by_hand[name], numeric,
@@ -761,9 +781,9 @@ print("\n∂ℓ/∂θ (à la main) =\n", by_hand["θ"].numpy().round(4))
 print("∂ℓ/∂θ (autograd)   =\n", theta.grad.numpy().round(4))
 
 # %% [markdown]
-# Les trois calculs concordent, chacun vérifié par la cellule (elle échouerait, et le livre
-# avec elle, au moindre désaccord). L'écart avec autograd ne dépasse pas l'arrondi du
-# float64. L'écart avec les différences finies est plus grand, et il vaut la peine de
+# Les trois calculs concordent, aux tolérances qu'impose `torch.testing.assert_close` dans
+# la cellule (qui lèverait une erreur au moindre désaccord). L'écart avec autograd ne
+# dépasse pas l'arrondi du float64. L'écart avec les différences finies est plus grand, et il vaut la peine de
 # comprendre d'où il vient.
 #
 # ### Ce qui limite les différences finies
@@ -788,7 +808,7 @@ for e in eps_values:
 for e, gap, rounding in zip(eps_values, fd_gaps, roundoff, strict=True):
     print(f"ε = {e:.0e} : écart {gap:.1e}, arrondi estimé {rounding:.1e}")
 
-# %% tags=["remove-input"] mystnb={"figure": {"caption": "Écart maximal entre différences finies centrées et gradient exact, en fonction du pas $\\varepsilon$ (échelles logarithmiques). À droite, l'erreur de troncature décroît comme $\\varepsilon^2$ ; à gauche, l'erreur d'arrondi croît comme $u\\,|\\ell|/\\varepsilon$.", "name": "fig-pas-fd"}, "image": {"alt": "Courbe en V, en échelles logarithmiques : l'écart mesuré vaut environ 0,15 pour ε = 0,1, descend jusqu'à un minimum d'environ 10⁻⁹ vers ε = 10⁻⁵, puis remonte vers 10⁻⁵ pour ε = 10⁻¹⁰. Une droite tiretée de pente −1, l'arrondi estimé u·|ℓ|/ε, suit la branche de gauche ; une droite pointillée de pente 2, la troncature, suit la branche de droite."}}
+# %% tags=["remove-input"] mystnb={"figure": {"caption": "Écart maximal entre différences finies centrées et gradient exact, en fonction du pas $\\varepsilon$ (échelles logarithmiques). À droite, l'erreur de troncature décroît comme $\\varepsilon^2$ ; à gauche, l'erreur d'arrondi croît comme $u\\,|\\ell|/\\varepsilon$.", "name": "fig-pas-fd"}, "image": {"alt": "Courbe en V, en échelles logarithmiques : l'écart mesuré est le plus grand pour le plus grand pas ε, descend jusqu'à un minimum pour un pas intermédiaire, puis remonte à mesure que ε devient minuscule. Une droite tiretée de pente −1, l'arrondi estimé u·|ℓ|/ε, suit la branche de gauche ; une droite pointillée de pente 2, la troncature, suit la branche de droite."}}
 truncation = [fd_gaps[0] * (e / eps_values[0]) ** 2 for e in eps_values]
 fig, ax = plt.subplots(figsize=(7, 3.6))
 ax.loglog(eps_values, truncation, ":", color="C2", linewidth=2.5,
@@ -842,7 +862,7 @@ glue("fd_roundoff", roundoff[eps_values.index(eps)], ".1e")
 glue("fd_truncation", truncation[eps_values.index(eps)], ".0e")
 glue("fd_best_eps", eps_values[best := fd_gaps.index(min(fd_gaps))], ".0e")
 glue("fd_best_gap", fd_gaps[best], ".1e")
-glue("fd_best_gap32", min(fd_gaps32), ".0e")
+glue("fd_best_gap32", min(fd_gaps32), ".1e")
 glue("fd_best_eps32", eps_values[fd_gaps32.index(min(fd_gaps32))], ".0e")
 glue("fd_evaluations", 2 * sum(leaf.numel() for leaf in leaves.values()), "d")
 # Ce que dit la prose : à ε = 1e-6, l'arrondi domine la troncature, et l'écart mesuré est
@@ -854,7 +874,7 @@ assert 0 < best < len(eps_values) - 1
 assert min(fd_gaps32) > 1e4 * min(fd_gaps)
 
 # %% [markdown]
-# En float32, le meilleur écart mesuré n'est plus que de {glue:md}`fd_best_gap32` (pour
+# En float32, le meilleur écart mesuré atteint encore {glue:md}`fd_best_gap32` (pour
 # $\varepsilon =$ {glue:md}`fd_best_eps32`), contre {glue:md}`fd_best_gap` en float64. D'où
 # deux règles pratiques : vérifier un gradient en float64, et ne jamais attendre des
 # différences finies plus d'une dizaine de chiffres exacts.
@@ -937,7 +957,7 @@ assert min(fd_gaps32) > 1e4 * min(fd_gaps)
 # ```{exercise} Question 1.d — l'ordre de la passe arrière
 # :label: ex-1d
 # :nonumber:
-# Dans la passe arrière de la section 1.3, pourquoi le nœud `AccumulateGrad` de
+# Dans la passe arrière de la {numref}`section %s <sec-passe-arriere>`, pourquoi le nœud `AccumulateGrad` de
 # $\mathbf{x}$ s'exécute-t-il en dernier, alors que la soustraction lui a envoyé un message
 # dès l'étape 3 ?
 # ```
@@ -945,7 +965,7 @@ assert min(fd_gaps32) > 1e4 * min(fd_gaps)
 # ```{solution} ex-1d
 # :class: dropdown
 # Un nœud ne s'exécute qu'une fois **tous** ses messages arrivés : $\mathbf{x}$ attend
-# aussi celui du produit $\theta\mathbf{x}$. Ce produit, créé le premier, a le plus petit
+# aussi celui du produit $\theta\mathbf{x}$. Ce produit, créé le premier dans ce graphe, a le plus petit
 # numéro de création : parmi les nœuds prêts, il passe toujours après les autres, à
 # l'étape 10, après toute la remontée du décodeur. Autograd additionne alors les deux
 # messages de $\mathbf{x}$ et n'écrit `x.grad` qu'une fois.

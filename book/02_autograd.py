@@ -37,26 +37,33 @@ import inspect
 import warnings
 
 import torch
+from torch.autograd.function import FunctionCtx
 from torch.autograd.functional import jacobian
 
 # %% tags=["remove-cell", "setup"]
 # Plomberie du livre (exécutée, masquée dans les pages).
 from tp2_src.figures import use_book_style
-from tp2_src.functions import LinearFunction, MSEFunction, linear, mse
-from tp2_src.report import error_summary, glue, glue_environment, warning_summary
+from tp2_src.report import glue, glue_environment
 
 use_book_style()
 glue_environment()  # citée par la note « Exécution de ce chapitre », en fin de page
+
+# %%
+from tp2_src.functions import LinearFunction, MSEFunction, linear, mse
+
+# Affichent le message d'une erreur ou d'un avertissement de PyTorch,
+# sans la pile d'appels (C++ compris) qui l'accompagne.
+from tp2_src.report import error_summary, warning_summary
 
 # %% [markdown]
 # ## Une opération = une passe avant + une passe arrière
 #
 # Au chapitre 1, chaque opération du graphe était un **nœud d'autograd** capable de faire
 # sa part de la passe arrière : `MvBackward0`, `AddBackward0`… Pour les opérations de
-# PyTorch, ces nœuds sont des classes écrites en C++, que `torch.autograd.graph.Node`
-# reconnaît comme les siennes (`isinstance(noeud, Node)` répond vrai). Pour définir **sa
-# propre** opération différentiable, on
-# écrit en Python une sous-classe de `torch.autograd.Function` (l'énoncé écrit
+# PyTorch, ces nœuds sont des objets de classes écrites en C++, toutes enregistrées comme
+# sous-classes de `torch.autograd.graph.Node` (`isinstance(noeud, Node)` vaut `True`, vérifié
+# plus bas). Pour définir **sa propre** opération différentiable, on écrit en Python une
+# sous-classe de `torch.autograd.Function` (l'énoncé écrit
 # `torch.nn.Function`, qui n'existe pas), avec deux méthodes statiques :
 #
 # - `forward(ctx, *entrées)` calcule le résultat et range dans le **contexte** `ctx` ce
@@ -109,10 +116,10 @@ print(inspect.getsource(MSEFunction))
 #
 # ### Vérifier une passe arrière : `gradcheck`
 #
-# `torch.autograd.gradcheck` compare la matrice jacobienne (chapitre 1, section 1.5) que
+# `torch.autograd.gradcheck` compare la matrice jacobienne (chapitre 1, {numref}`section %s <sec-regle-chaine>`) que
 # donne `backward` à celle des différences finies, en double précision : en simple
 # précision, l'erreur d'arrondi des différences finies dépasse ses tolérances (chapitre 1,
-# section 1.6 ; essayé plus bas). On vérifie aussi que le `grad_fn` d'un résultat de
+# {numref}`section %s <sec-trois-calculs>` ; essayé plus bas). On vérifie aussi que le `grad_fn` d'un résultat de
 # `linear` est bien un nœud `LinearFunctionBackward`, qui a gardé ce que `forward` a
 # rangé dans le contexte.
 
@@ -131,6 +138,8 @@ print("gradcheck(mse)    :",
 ours = linear(X, W, bias).grad_fn
 print("contexte rangé par forward :",
       [tuple(t.shape) for t in ours.saved_tensors], "(X et W)")
+print("le grad_fn est le contexte, un FunctionCtx :",
+      isinstance(ours, FunctionCtx))
 Node, Function = torch.autograd.graph.Node, torch.autograd.Function
 for label, node in (("linear(X, W, b)", ours), ("X @ W", (X @ W).grad_fn)):
     print(f"grad_fn de {label} : {type(node).__name__}")
@@ -140,7 +149,20 @@ for label, node in (("linear(X, W, b)", ours), ("X @ W", (X @ W).grad_fn)):
 # %% [markdown]
 # Les deux passes arrière sont justes. Les deux `grad_fn` sont des nœuds d'autograd
 # (`Node`), mais aucun n'est une `Function` : la `Function` est la classe que l'on écrit ;
-# le nœud est ce que chacun de ses appels ajoute au graphe. Et en simple précision ?
+# le nœud est ce que chacun de ses appels ajoute au graphe.
+#
+# `linear` vérifie les formes avant d'appeler `LinearFunction.apply` : une erreur de forme
+# est signalée dans nos termes, avant d'entrer dans le graphe. Par exemple avec $W$
+# transposée par mégarde :
+
+# %%
+try:
+    linear(X, W.T, bias)
+except ValueError as err:
+    print(error_summary(err))
+
+# %% [markdown]
+# Et en simple précision ?
 
 # %%
 X32, W32, bias32 = (t.detach().float().requires_grad_()
@@ -151,11 +173,53 @@ with warnings.catch_warnings(record=True) as caught:
                                     raise_exception=False)
 print("gradcheck(linear) en float32 :", ok32)
 print(warning_summary(caught[0]))
+
+# %% tags=["remove-cell"]
 assert not ok32
 
 # %% [markdown]
-# La même passe arrière, juste, échoue en float32 : l'arrondi des différences finies
-# dépasse les tolérances de `gradcheck`, qui prévient d'ailleurs qu'il attend du float64.
+# La même passe arrière, pourtant juste, échoue en float32, et `gradcheck` prévient qu'il
+# attend du float64. Pour voir pourquoi, refaisons ce qu'il compare, pour l'entrée $W$ :
+# la jacobienne que donne notre `backward` et celle des différences finies, de pas
+# $\varepsilon = 10^{-6}$ (le pas de `gradcheck`), colonne par colonne ($\mathbf{e}_k$
+# vaut 1 en $k$, 0 ailleurs). `gradcheck` accepte un coefficient si l'écart est au plus
+# $10^{-5} + 10^{-3} \times |J_{ik}|$.
+
+# %%
+eps = 1e-6  # le pas de différences finies de gradcheck
+W_flat = W32.detach().reshape(-1)
+
+
+def output(w_flat: torch.Tensor) -> torch.Tensor:
+    """La sortie de linear, aplatie, en fonction de W aplatie (float32)."""
+    return linear(X32.detach(), w_flat.reshape(W32.shape),
+                  bias32.detach()).reshape(-1)
+
+
+J_backward = jacobian(output, W_flat)  # par notre backward
+columns = []
+for k in range(W_flat.numel()):
+    e_k = torch.zeros_like(W_flat)
+    e_k[k] = eps
+    columns.append((output(W_flat + e_k) - output(W_flat - e_k)) / (2 * eps))
+J_numeric = torch.stack(columns, dim=1)
+gap = (J_numeric - J_backward).abs()
+tolerance = 1e-5 + 1e-3 * J_backward.abs()
+outside = (gap > tolerance).sum()
+print("jacobiennes :", tuple(J_backward.shape),
+      "(sorties × coordonnées de W)")
+print(f"écart max : {gap.max():.1e}")
+print(f"coefficients hors tolérance : {outside} sur {gap.numel()}")
+
+# %% tags=["remove-cell"]
+assert (gap > tolerance).any() and gap.max() > 10 * tolerance.max()
+glue("fp32_gap", gap.max().item(), ".0e")
+
+# %% [markdown]
+# Les écarts, de l'ordre de {glue:md}`fp32_gap`, dépassent de loin la tolérance : en
+# float32, une sortie d'ordre 1 est arrondie à $6\times10^{-8}$ près environ, et la
+# division par $2\varepsilon$ amplifie cette erreur d'arrondi jusqu'à ce niveau
+# (chapitre 1, {numref}`section %s <sec-trois-calculs>`). La faute n'est pas dans `backward`, mais dans la référence.
 #
 # `gradcheck` attrape bien les erreurs : voici une MSE dont la passe arrière a « oublié »
 # le facteur 2. On lui demande de répondre `False` plutôt que de lever une exception.
@@ -180,6 +244,8 @@ class ForgetfulMSE(torch.autograd.Function):
 ok = torch.autograd.gradcheck(ForgetfulMSE.apply, (X @ W + bias, Y),
                               raise_exception=False)
 print("gradcheck(ForgetfulMSE) :", ok)
+
+# %% tags=["remove-cell"]
 assert not ok
 
 # %% [markdown]
@@ -235,14 +301,14 @@ for name, t in {"a": a, "b": b, "c": c, "d": d}.items():
 # gradient :
 
 # %%
-def parents(t: torch.Tensor) -> list[str | None]:
+def parent_classes(t: torch.Tensor) -> list[str | None]:
     """Classes des parents du grad_fn de t (None : pas de gradient)."""
     return [type(fn).__name__ if fn is not None else None
             for fn, _ in t.grad_fn.next_functions]
 
 
-print("d :", type(d.grad_fn).__name__, "→", parents(d))
-print("c :", type(c.grad_fn).__name__, "→", parents(c))
+print("d :", type(d.grad_fn).__name__, "→", parent_classes(d))
+print("c :", type(c.grad_fn).__name__, "→", parent_classes(c))
 
 # %% [markdown]
 # ## `backward` et `.grad`
@@ -310,7 +376,7 @@ print("a.grad vaut bien 2 fois le gradient précédent.")
 # On remet le gradient à zéro avant un nouveau calcul. L'énoncé écrit
 # `a.grad.data.zero_()` ; `.data` contourne le suivi d'autograd et n'est plus conseillé :
 # `a.grad.zero_()` suffit (ou `a.grad = None`, ce que fait `optimizer.zero_grad()` par
-# défaut, voir le chapitre sur les optimiseurs).
+# défaut, voir le {ref}`chapitre 4 <chap-optim>`).
 
 # %%
 a.grad.zero_()
@@ -331,8 +397,8 @@ torch.testing.assert_close(b.grad, 3 * (2 * a.detach()))
 #
 # Dans un bloc `with torch.no_grad():`, PyTorch n'enregistre aucun graphe : les résultats
 # n'ont ni `grad_fn` ni `requires_grad`. C'est ce qu'on veut pour évaluer un modèle ou
-# mettre à jour des paramètres « à la main » (chapitre 3). Rétropropager depuis un tel
-# résultat n'a pas de sens, et PyTorch le refuse :
+# mettre à jour des paramètres « à la main » ({ref}`chapitre 3 <chap-regression>`).
+# Rétropropager depuis un tel résultat n'a pas de sens, et PyTorch le refuse :
 
 # %%
 with torch.no_grad():
@@ -343,6 +409,8 @@ try:
 except RuntimeError as err:
     message = str(err)
     print(error_summary(err))
+
+# %% tags=["remove-cell"]
 assert "does not require grad" in message
 
 # %% [markdown]
@@ -425,6 +493,8 @@ d = 2 * a.mm(b.t())
 d.backward(gradient=torch.ones_like(d))  # la même chose, explicitement
 print("même gradient qu'avec gradient=torch.ones_like(d) :",
       torch.equal(grad_implicit, a.grad))
+
+# %% tags=["remove-cell"]
 assert torch.equal(grad_implicit, a.grad)
 
 # %% [markdown]
@@ -474,7 +544,7 @@ assert torch.equal(grad_implicit, a.grad)
 # :class: dropdown
 # Un paramètre partagé par plusieurs chemins du graphe (le $\theta$ de l'auto-encodeur) ;
 # ou l'accumulation sur plusieurs mini-lots avant un seul `step()`, quand un grand lot ne
-# tient pas en mémoire (voir le chapitre sur les optimiseurs).
+# tient pas en mémoire (voir le {ref}`chapitre 4 <chap-optim>`).
 # ```
 #
 # ```{exercise} Question 2.c — dériver coordonnée par coordonnée
@@ -482,7 +552,7 @@ assert torch.equal(grad_implicit, a.grad)
 # :nonumber:
 # Soit $\mathbf{x} \in \mathbb{R}^n$ et $\mathbf{y} = \sin(\mathbf{x})$, appliqué
 # coordonnée par coordonnée. Quelle est la jacobienne de $\mathbf{x} \mapsto \mathbf{y}$ ?
-# En déduire quel vecteur passer à `y.backward(gradient=...)` pour que `x.grad` contienne
+# Déduisez-en quel vecteur passer à `y.backward(gradient=...)` pour que `x.grad` contienne
 # la dérivée $\cos(x_i)$ de chaque coordonnée, et vérifiez-le avec `jacobian`.
 # ```
 #

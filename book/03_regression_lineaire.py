@@ -117,7 +117,7 @@ print(f"MEDV : de {data.y.min():.1f} à {data.y.max():.1f} k$, "
 # écart-type 1, `StandardScaler` de scikit-learn) avec les statistiques de la partie
 # apprentissage seulement : calculées sur tout le jeu, elles laisseraient fuir de
 # l'information du test. `boston_split` de `tp2_src` fait les deux ; il sait aussi
-# découper sans standardiser, ce qui servira à voir, à la section 3.4, ce que la
+# découper sans standardiser, ce qui servira à voir, à la {numref}`section %s <sec-taux>`, ce que la
 # standardisation évite.
 
 # %%
@@ -156,7 +156,7 @@ print(f"brutes : écarts-types de {raw_stds[low]:.3f} ({names[low]}) "
 #
 # On compte les itérations en {term}`époques <époque>` : une époque est un passage complet
 # sur les données d'apprentissage. En descente batch, chaque itération voit toutes les
-# données : une époque est donc un seul pas de gradient (la section 3.5 change cela).
+# données : une époque est donc un seul pas de gradient (la {numref}`section %s <sec-stochastique>` change cela).
 #
 # Pour la question 1.2, on journalise à chaque époque les coûts d'apprentissage et de test
 # avec `writer.add_scalar(tag, valeur, époque)`. `logged_run(nom)` (de `tp2_src.logs`)
@@ -323,6 +323,7 @@ fig.tight_layout()
 # d'apprentissage : le modèle a été ajusté aux quartiers d'apprentissage, et ceux du test
 # sont d'autres quartiers.
 #
+# (sec-taux)=
 # ## Choisir le taux d'apprentissage
 #
 # Écrivons $\boldsymbol{\beta} = (\mathbf{w}, b)$ et $A = [X, \mathbf{1}]$, la matrice
@@ -357,7 +358,7 @@ fig.tight_layout()
 #
 # Calculons $H$ (`mse_hessian` de `tp2_src.linreg`), ses valeurs propres, et l'optimum
 # $\boldsymbol{\beta}^\star$ lui-même : c'est la solution exacte des moindres carrés,
-# que `least_squares` calcule directement (la section 3.5 y revient).
+# que `least_squares` calcule directement (la {numref}`section %s <sec-stochastique>` y revient).
 
 # %%
 from tp2_src.linreg import mse_hessian  # la hessienne (2/N) AᵀA
@@ -486,6 +487,7 @@ assert raw_hist.train_mse[-1] > 2 * optimum > sweep["bon"].train_mse[100]
 # versions des données). Aucun taux unique ne convient à toutes les directions. Sur les
 # variables standardisées, le même calcul arrive à {glue:md}`std_mse`.
 #
+# (sec-stochastique)=
 # ## Stochastique, mini-batch et batch (question 1.3)
 #
 # La descente batch calcule le gradient exact du coût, mais sur **tous** les exemples à
@@ -609,7 +611,7 @@ for label, (w_loop, b_loop) in loops.items():
 # %% [markdown]
 # **Face à l'optimum exact.** La régression linéaire a une solution exacte : les moindres
 # carrés, que `torch.linalg.lstsq` calcule sur la matrice $A = [X, \mathbf{1}]$
-# (`least_squares`, déjà utilisé à la section 3.4). scikit-learn (`LinearRegression`)
+# (`least_squares`, déjà utilisé à la {numref}`section %s <sec-taux>`). scikit-learn (`LinearRegression`)
 # donne la même solution :
 
 # %%
@@ -721,7 +723,7 @@ except TrainingDivergedError as err:
     print(error_summary(err))
 
 # %% [markdown]
-# Elle diverge dès la première époque. La section 3.4 l'explique, exemple par exemple : le
+# Elle diverge dès la première époque. La {numref}`section %s <sec-taux>` l'explique, exemple par exemple : le
 # coût d'un seul exemple, $(\mathbf{a}_i^\top\boldsymbol{\beta} - y_i)^2$, a pour hessienne
 # $2\,\mathbf{a}_i\mathbf{a}_i^\top$, dont la plus grande valeur propre est
 # $2\lVert\mathbf{a}_i\rVert^2$. Un pas sur cet exemple n'est stable que si

@@ -93,6 +93,7 @@ optimizer.zero_grad()
 print("après zero_grad : w.grad =", w.grad)
 
 # %% [markdown]
+# (sec-boucle-enonce)=
 # ## La boucle de l'énoncé
 #
 # L'énoncé propose une boucle qui ne met à jour les paramètres qu'une fois toutes les 100
@@ -541,7 +542,7 @@ assert ranked[:2] == ["moment, même η", "RMSprop"]
 # Pour la passe arrière, aucune : le prochain `.grad` sera le gradient de la nouvelle
 # passe seule (avec `None`, `backward` l'écrit directement, sans ajouter à des zéros). Pour
 # `step()`, oui : un paramètre dont `.grad` vaut `None` est sauté, alors qu'un gradient
-# nul laisse encore agir le moment et `weight_decay` (mesuré à la section 4.2).
+# nul laisse encore agir le moment et `weight_decay` (mesuré à la {numref}`section %s <sec-boucle-enonce>`).
 # ```
 #
 # ```{exercise} Question 4.b — accumulation et moyenne
@@ -555,7 +556,7 @@ assert ranked[:2] == ["moment, même η", "RMSprop"]
 # :class: dropdown
 # Le gradient accumulé vaut $k$ fois celui de l'union : avec SGD, c'est comme multiplier
 # le taux d'apprentissage par $k$, ce qui peut faire diverger la descente (chapitre 3,
-# section 3.4).
+# {numref}`section %s <sec-taux>`).
 # ```
 
 # %% [markdown]

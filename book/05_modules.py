@@ -73,6 +73,7 @@ print("apprentissage :", tuple(X_train.shape), "; validation :",
       tuple(X_val.shape), "; test :", tuple(X_test.shape))
 
 # %% [markdown]
+# (sec-module-parametres)=
 # ## Un module enregistre ses paramètres
 #
 # Un {term}`module` est la brique de base d'un réseau : une couche (`nn.Linear`), une
@@ -178,6 +179,7 @@ with torch.no_grad():
               f"deux appels identiques ? {same}")
 
 # %% [markdown]
+# (sec-reseau)=
 # ## Le réseau à deux couches (question 2)
 #
 # Le réseau demandé enchaîne une couche linéaire $\mathbb{R}^{13} \to \mathbb{R}^{h}$, une
@@ -524,7 +526,7 @@ assert trap_losses[-1] < trap_losses[0]
 # Le symptôme est sournois : l'entraînement tourne, le coût baisse un peu (grâce au seul
 # décalage `shift`), et rien ne signale que les deux couches sont restées figées à leur
 # initialisation. `nn.ModuleList` aurait suffi. (Pour un tenseur qui n'est pas un
-# paramètre mais doit suivre le module, comme le `scale` de la section 5.1, on utilise
+# paramètre mais doit suivre le module, comme le `scale` de la {numref}`section %s <sec-module-parametres>`, on utilise
 # `self.register_buffer("scale", ...)` : il est déplacé par `.to(device)` et sauvé dans
 # `state_dict()`, sans être optimisé.)
 #
@@ -701,7 +703,7 @@ assert lin["validation"] < lstsq_val and lin["test"] < lstsq_test
 # :class: dropdown
 # Première couche : $13 \times 32$ poids et $32$ biais, soit $448$ ; seconde couche :
 # $32$ poids et $1$ biais, soit $33$ ; total {glue:md}`mlp_params`, ce qu'affiche la
-# section 5.2.
+# {numref}`section %s <sec-reseau>`.
 # ```
 #
 # ```{exercise} Question 5.b — liste de modules ou séquence ?

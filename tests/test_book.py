@@ -73,9 +73,32 @@ def test_exercise_titles_are_french(built_book: Path) -> None:
     soup = page(built_book, next(c for c in CHAPTERS if c.stem.startswith("03")))
     titles = [t.get_text(" ", strip=True) for t in soup.select(".admonition-title")]
     exercises = [t for t in titles if t.startswith("Exercice (Question 1.")]
-    solutions = [t for t in titles if t.startswith("Solution : Exercice (Question 1.")]
+    # Titre court (french_exercises) : il ne bute pas sur « Cliquez pour afficher ».
+    solutions = [t for t in titles if re.fullmatch(r"Solution de la question 1\.\d", t)]
     assert len(exercises) == 3 and len(solutions) == 3, titles
-    assert not [t for t in titles if "Solution de" in t or "Exercise" in t or "Solution to" in t]
+    assert not [t for t in titles if "Solution de Exercice" in t or "Exercise" in t or "Solution to" in t]
+    assert not [t for t in titles if t.startswith("Solution :")], titles
+
+
+def test_french_typography_and_section_numbers(built_book: Path) -> None:
+    """Pas de « ; » ni de « : » seul en début de ligne (espace fine insécable), les formules
+    soudées à leur ponctuation, et les renvois « section N.M » calculés par Sphinx."""
+    soup = page(built_book, CHAPTERS[0])
+    article = soup.select_one("article")
+    links = [a.get_text() for a in article.select("a.reference.internal") if "section" in a.get_text()]
+    assert "section 1.3" in links and "section 1.1" in links, links
+    glued = article.select("span.tp2-insecable")
+    assert len(glued) > 50 and all(g.select_one("span.math") for g in glued)
+    for math in article.select("p span.math, figcaption span.math"):
+        after = math.next_sibling
+        if "tp2-insecable" in math.parent.get("class", []):
+            continue
+        if isinstance(after, str) and after[:1] in ".,;:":
+            raise AssertionError(f"formule séparée de sa ponctuation : {math.get_text()}{after[:10]!r}")
+    for code in article.select("pre, code, .cell_output, script, style, .math"):
+        code.decompose()
+    loose = re.findall(r".{20}[ \u00a0][;:?!»]", article.get_text())
+    assert not loose, loose[:5]
 
 
 def test_build_leaves_tensorboard_runs_with_train_and_test_tags(built_book: Path) -> None:

@@ -104,7 +104,7 @@ SAMPLE = """# %% [markdown]
 # # Essai
 #
 # Voir le {term}`graphe <graphe de calcul>`, la {numref}`fig-a` et le {ref}`chapitre 2 <chap-autograd>` ;
-# le coût vaut {glue:md}`cout`.
+# le coût vaut {glue:md}`cout` (voir la {numref}`section %s <sec-b>`).
 #
 # ```{exercise} Question 9.1 — un essai
 # :label: q9
@@ -156,11 +156,12 @@ glue("cout", 3.5, ".1f")
 
 def test_markdown_becomes_plain_markdown(tmp_path: Path) -> None:
     chapter = write_chapter(tmp_path, SAMPLE)
-    student = edition(chapter, student=True, glue={"cout": "3,5"}, figures={"fig-a": "Fig. 7"})
+    numbers = {"fig-a": "Fig. 7", "sec-b": "9.2"}
+    student = edition(chapter, student=True, glue={"cout": "3,5"}, figures=numbers)
     prose = "\n".join(c.source for c in student.cells[1:] if c.cell_type == "markdown")
     assert prose == (
         "# 9. Essai\n\n"
-        "Voir le graphe, la Fig. 7 et le chapitre 2 ;\nle coût vaut 3,5.\n\n"
+        "Voir le graphe, la Fig. 7 et le chapitre 2 ;\nle coût vaut 3,5 (voir la section 9.2).\n\n"
         "> **Exercice — Question 9.1 — un essai**\n>\n> Écrivez `x`.\n>\n> ```python\n> x = ...\n> ```\n"
         "Après la solution.\n\n## 9.1. Questions\n\n"
         "> **Exercice — Question 9.2**\n>\n> Pourquoi ?"
@@ -170,7 +171,7 @@ def test_markdown_becomes_plain_markdown(tmp_path: Path) -> None:
     full = edition(chapter, student=False)
     prose = "\n".join(c.source for c in full.cells[1:] if c.cell_type == "markdown")
     assert "> **Solution**\n\nLa prose de la solution" in prose and "> **Solution**\n>\n> Parce que." in prose
-    assert "le coût vaut …" in prose and "Voir le graphe, la figure et" in prose
+    assert "le coût vaut … (voir la section …)" in prose and "Voir le graphe, la figure et" in prose
     assert [c.source for c in full.cells if c.cell_type == "code"] == [
         "x = 42",
         "assert x == 42",

@@ -156,7 +156,8 @@ def test_exercises_come_with_their_solutions(built_pdf: BuiltPdf) -> None:
     for title in titles.values():
         assert f"Exercice ({title})" in built_pdf.text, f"exercice « {title} » absent"
     for label in solved:
-        assert f"Solution : Exercice ({titles[label]})" in built_pdf.text, f"pas de solution pour {label}"
+        number = re.match(r"Question (.+?) —", titles[label]).group(1)
+        assert f"Solution de la question {number}" in built_pdf.text, f"pas de solution pour {label}"
 
 
 def test_execution_note_and_glue_values_are_rendered(built_pdf: BuiltPdf) -> None:

@@ -95,5 +95,5 @@ def test_the_environment_note_names_what_ran_the_code(
     monkeypatch.setenv("TP2_DEVICE", "cpu")
     text = glue_environment()
     assert text.startswith(f"Python {platform.python_version()} et PyTorch {torch.__version__}, sur ")
-    assert f"CPU {platform.machine()}, {torch.get_num_threads()} fil" in text
+    assert f"processeur {platform.machine()} ({torch.get_num_threads()} fil" in text
     assert capsys.readouterr().out == f"environnement = {text}\n"

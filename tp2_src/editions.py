@@ -122,6 +122,9 @@ def _roles(text: str, state: _MarkdownState) -> str:
         if role == "glue:md":
             return state.glue.get(content, "…")
         if role == "numref":
+            if label:  # « section %s <sec-…> » : %s prend le numéro, sans « Fig. »
+                number = state.figures.get(label.group(2), "…").removeprefix("Fig. ")
+                return label.group(1).replace("%s", number)
             return state.figures.get(content, "figure")
         if role in ("term", "ref", "doc"):
             return label.group(1) if label else content
@@ -238,7 +241,8 @@ def edition(
     """Le notebook d'un chapitre ``.py`` (Jupytext) : complet, ou étudiant si ``student``.
 
     ``glue`` donne le texte des valeurs collées (``{glue:md}``) et ``figures`` le numéro
-    des figures citées (``{numref}``), tels que la construction du livre les a calculés ;
+    des figures et des sections citées (``{numref}``), tels que la construction du livre
+    les a calculés ;
     sans eux, la prose les remplace par « … » et « figure ». ``substitutions`` : les
     substitutions MyST (``{{ date_construction }}``), « … » à défaut.
 

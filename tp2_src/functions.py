@@ -2,7 +2,7 @@
 
 Chaque classe hérite de ``torch.autograd.Function`` : ``forward`` calcule le résultat et
 range dans le contexte ``ctx`` ce dont la passe arrière aura besoin ; ``backward`` reçoit
-le gradient de la perte par rapport à chaque sortie et renvoie un gradient par entrée
+le gradient du coût par rapport à chaque sortie et renvoie un gradient par entrée
 (``None`` pour une entrée qui n'en demande pas). Les formules sont celles du chapitre 2.
 """
 
@@ -29,7 +29,7 @@ class LinearFunction(torch.autograd.Function):
         ctx: FunctionCtx, grad_output: Tensor
     ) -> tuple[Tensor | None, ...]:
         X, W = ctx.saved_tensors
-        # grad_output : (n, p), gradient de la perte par rapport à la sortie.
+        # grad_output : (n, p), gradient du coût par rapport à la sortie.
         need_X, need_W, need_b = ctx.needs_input_grad
         grad_X = grad_output @ W.T if need_X else None
         grad_W = X.T @ grad_output if need_W else None
@@ -85,7 +85,7 @@ def mse(yhat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Erreur quadratique moyenne par ``MSEFunction`` ; ``yhat`` et ``y`` de même forme.
 
     Refuser des formes différentes évite la diffusion silencieuse (n, 1) contre (n,),
-    qui donnerait une matrice (n, n) et une perte fausse.
+    qui donnerait une matrice (n, n) et un coût faux.
     """
     if yhat.shape != y.shape:
         raise ValueError(

@@ -68,8 +68,8 @@ def _glue_text(name: str, text: str) -> None:
 
 
 def execution_environment() -> str:
-    """Ce qui exécute ce code, en une phrase : « Python 3.11.2 et PyTorch 2.13.0, sur le
-    processeur (CPU x86_64, 2 fils de calcul) », ou le GPU que ``get_device()`` choisit."""
+    """Ce qui exécute ce code, en une phrase : « Python 3.11.2 et PyTorch 2.13.0, sur un
+    processeur x86_64 (2 fils de calcul) », ou le GPU que ``get_device()`` choisit."""
     import platform
 
     import torch
@@ -82,7 +82,7 @@ def execution_environment() -> str:
     else:
         threads = torch.get_num_threads()
         plural = "s" if threads > 1 else ""
-        where = f"le processeur (CPU {platform.machine()}, {threads} fil{plural} de calcul)"
+        where = f"un processeur {platform.machine()} ({threads} fil{plural} de calcul)"
     return f"Python {platform.python_version()} et PyTorch {torch.__version__}, sur {where}"
 
 

@@ -11,6 +11,8 @@ régler se règle ici :
 - ``tp2-accessibilite.js`` (dans ``static/``) rend chaque bloc de code ou de sortie qui
   déborde atteignable au clavier, y compris dans une solution dépliée après le chargement,
   et donne des noms français aux boutons de thème et de solution (voir ce fichier).
+- ``tp2-lisibilite.css`` : le haut des formules n'est plus rogné, et une formule reste sur
+  la ligne de sa ponctuation (voir l'extension ``typography``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sphinx.application import Sphinx
 
 STATIC = Path(__file__).parent / "static"
 SCRIPT = "tp2-accessibilite.js"
+STYLESHEET = "tp2-lisibilite.css"
 #: Le résumé d'une cellule repliée tel que l'écrit MyST-NB (myst_nb.sphinx_.visit_HideCellInput).
 MYST_NB_SUMMARY = '<summary aria-label="Toggle hidden content">'
 
@@ -43,5 +46,6 @@ def add_static_path(app: Sphinx, config: Any) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", add_static_path)
     app.add_js_file(SCRIPT, loading_method="defer")
+    app.add_css_file(STYLESHEET)
     app.connect("html-page-context", french_summaries)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

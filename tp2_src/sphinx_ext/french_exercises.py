@@ -1,6 +1,8 @@
 """Extension Sphinx locale : sphinx-exercise avec des titres en bon français.
 
-La traduction française livrée avec sphinx-exercise produit « Solution de Exercice (…) ».
+La traduction française livrée avec sphinx-exercise produit « Solution de Exercice (…) »,
+titre long qui bute sur « Cliquez pour afficher » ; les solutions s'intitulent ici
+« Solution de la question 2.a », avec un lien vers l'exercice.
 Sphinx fusionne les catalogues de traduction d'un même domaine en gardant le premier
 chargé comme prioritaire : on enregistre donc notre catalogue (``locales/``) *avant* de
 charger sphinx-exercise, qui est chargé par cette extension (et non par
@@ -9,14 +11,49 @@ charger sphinx-exercise, qui est chargé par cette extension (et non par
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 CATALOG = "exercise"  # domaine de traduction de sphinx-exercise
+#: Le numéro d'une question dans le titre d'un exercice : « Question 2.a — quels gradients ? »,
+#: « Question 2 (suite) — le même réseau… ».
+QUESTION = re.compile(r"\(Question (.+?) —")
+
+
+class ShortSolutionTitles(SphinxPostTransform):
+    """« Solution : Exercice (Question 2.a — …) » devient « Solution de la question 2.a ».
+
+    Passe juste après ``ResolveTitlesInSolutions`` de sphinx-exercise (priorité 21), qui a
+    construit le titre : texte « Solution : » puis lien vers l'exercice.
+    """
+
+    default_priority = 22
+
+    def run(self, **kwargs: Any) -> None:
+        from sphinx_exercise.nodes import solution_node
+
+        for node in self.document.findall(solution_node):
+            title = node.children[0] if node.children else None
+            if not isinstance(title, nodes.title):
+                continue
+            reference = next(iter(title.findall(nodes.reference)), None)
+            number = QUESTION.search(reference.astext()) if reference is not None else None
+            if number is None:
+                continue  # exercice sans « Question … » : titre de sphinx-exercise gardé
+            link = reference.copy()  # même cible, nouveau texte
+            link.children = []
+            link += nodes.Text(f"question {number.group(1)}")
+            title.children = []
+            title += nodes.Text("Solution de la ")
+            title += link
+            node["title"] = f"Solution de la question {number.group(1)}"
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -29,4 +66,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
             write_mo(f_out, read_po(f_in))
     app.add_message_catalog(CATALOG, str(compiled))
     app.setup_extension("sphinx_exercise")
+    app.add_post_transform(ShortSolutionTitles)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -95,13 +95,28 @@ def _glue_values(app: Sphinx, docname: str) -> dict[str, str]:
 
 
 def _figure_numbers(app: Sphinx) -> dict[str, str]:
-    """« Fig. N » pour chaque figure nommée du livre, comme dans les pages."""
+    """« Fig. N » pour chaque figure nommée du livre, et « N.M » pour chaque section nommée
+    (citée par ``{numref}`section %s <label>```), comme dans les pages."""
+    from docutils import nodes
+
     std = app.env.get_domain("std")
     numbers = {}
+    doctrees: dict[str, Any] = {}
     for label, (docname, labelid, _title) in std.labels.items():
         number = app.env.toc_fignumbers.get(docname, {}).get("figure", {}).get(labelid)
         if number:
             numbers[label] = "Fig. " + ".".join(map(str, number))
+            continue
+        if not label.startswith("sec-"):
+            continue
+        if docname not in doctrees:
+            doctrees[docname] = app.env.get_doctree(docname)
+        section = doctrees[docname].ids.get(labelid)
+        if isinstance(section, nodes.section):
+            # Sphinx numérote une section sous l'ancre de son premier identifiant.
+            number = app.env.toc_secnumbers.get(docname, {}).get("#" + section["ids"][0])
+            if number:
+                numbers[label] = ".".join(map(str, number))
     return numbers
 
 
