@@ -201,7 +201,8 @@ columns = []
 for k in range(W_flat.numel()):
     e_k = torch.zeros_like(W_flat)
     e_k[k] = eps
-    columns.append((output(W_flat + e_k) - output(W_flat - e_k)) / (2 * eps))
+    up, down = output(W_flat + e_k), output(W_flat - e_k)
+    columns.append((up - down) / (2 * eps))
 J_numeric = torch.stack(columns, dim=1)
 gap = (J_numeric - J_backward).abs()
 tolerance = 1e-5 + 1e-3 * J_backward.abs()
