@@ -90,7 +90,7 @@ print(inspect.getsource(MSEFunction))
 # Deux détails de ce code :
 #
 # - `ctx` (annoté `FunctionCtx`) est l'objet où `forward` dépose ce qu'il faut garder
-#   (`save_for_backward`, relu par `ctx.saved_tensors`). PyTorch passe en fait comme
+#   (`save_for_backward`), que `backward` relit dans `ctx.saved_tensors`. PyTorch passe comme
 #   contexte le nœud `LinearFunctionBackward` lui-même, dont la classe hérite de
 #   `FunctionCtx` : le contexte devient le `grad_fn` du résultat (vérifié plus bas) ;
 # - `ctx.needs_input_grad` est un tuple de booléens, un par entrée de `forward` : vrai si
