@@ -14,7 +14,9 @@ def finite_difference_grad(
 
     ``f`` ne prend pas d'argument : elle relit ``param``, que l'on perturbe sur place, une
     coordonnée à la fois, puis que l'on remet à sa valeur. Renvoie un tenseur de la forme
-    de ``param``. L'erreur est en O(eps²) : travailler en float64 pour un résultat fiable.
+    de ``param``. Deux erreurs : la troncature, en O(eps²), et l'arrondi, en O(u·|f|/eps)
+    (u : unité d'arrondi du type), qui domine aux petits pas (chapitre 1, « Ce qui limite
+    les différences finies ») : travailler en float64 pour un résultat fiable.
     """
     if eps <= 0:
         raise ValueError(f"eps doit être strictement positif ; reçu {eps}")
