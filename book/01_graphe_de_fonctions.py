@@ -132,7 +132,7 @@ print(by_hand)
 # dans l'attribut `a.grad`, et de même pour `b` et `c`. Pour voir aussi ce qui passe par
 # les nœuds internes, on relève d'abord le graphe avec `autograd_graph` (de
 # `tp2_src.graph` ; la {numref}`section %s <sec-autoencodeur>` montre comment il est lu dans PyTorch), puis on entoure
-# l'appel de `record_backward` : il pose un {term}`crochet` (*hook*) sur chaque nœud du
+# l'appel de `record_backward` (du même module) : il pose un {term}`crochet` (*hook*) sur chaque nœud du
 # graphe, et quand autograd exécute un nœud, le crochet note le gradient que ce nœud
 # reçoit. On obtient la liste des étapes, dans l'ordre d'exécution : pour chacune, le nom
 # du nœud (`step.node`), sa classe (`step.op`) et le gradient reçu (`step.received`).
@@ -343,11 +343,13 @@ print("θ est utilisé par", graph.out_degree("θ"), "opérations ;",
 # méthode `_sequence_nr()` (le tiret bas signale une méthode interne de PyTorch, sans
 # garantie de stabilité : on la lit pour comprendre, on ne s'en sert pas dans un
 # programme). Le compteur avance à chaque opération enregistrée du
-# programme : les plus petits numéros sont ceux des trois opérations de la {numref}`section %s <sec-scalaires>`.
+# programme : les plus petits numéros sont ceux des trois opérations de la
+# {numref}`section %s <sec-scalaires>`, d'où des numéros qui ne commencent pas à 0
+# dans le tableau ci-dessous.
 # Les nœuds `AccumulateGrad` ont le plus grand numéro possible, $2^{64} - 1$, si bien
 # qu'une feuille prête reçoit son gradient tout de suite. Comme pour l'exemple scalaire,
-# `record_backward` relève chaque exécution, dans l'ordre même d'autograd (`format_tensor`
-# abrège un tenseur à ses premières coordonnées) :
+# `record_backward` relève chaque exécution, dans l'ordre même d'autograd (`format_tensor`,
+# de `tp2_src.graph`, abrège un tenseur à ses premières coordonnées) :
 
 # %% tags=["remove-cell"]
 # Référence prise avant backward, qui libère le graphe.
@@ -376,9 +378,12 @@ for k in range(1, len(steps) + 1):
     glue_figure(f"backward_{k}", frame)
 
 # %% [markdown]
-# Le bloc « Vérifié » compare chaque nombre relevé à ce que renvoie `torch.autograd.grad`,
-# une autre fonction d'autograd qui calcule les mêmes gradients sans toucher à `.grad`
-# (chapitre 2) : les figures ci-dessous montrent bien ce qu'autograd a calculé.
+# Le bloc « Vérifié » compare chaque nombre relevé aux gradients que renvoie
+# `torch.autograd.grad`, une autre fonction d'autograd qui calcule les mêmes gradients
+# sans toucher à `.grad` ({ref}`chapitre 2 <chap-autograd>`) ; ils ont été calculés dans
+# une cellule masquée, *avant* `backward()`, qui libère le graphe. Il vérifie aussi que
+# chaque gradient est la somme des messages reçus, et que le `.grad` des feuilles le
+# contient : les figures ci-dessous montrent donc bien ce qu'autograd a calculé.
 #
 # Chaque onglet ci-dessous ({numref}`fig-backward-1` à {numref}`fig-backward-12`) montre
 # le graphe après une étape. En rouge, le gradient qu'a reçu un nœud déjà exécuté ; en
@@ -445,8 +450,8 @@ for k in range(1, len(steps) + 1):
 #
 # **Étape 6.** Le produit $M\mathbf{y}$, avec $M = \theta^\top$, envoie
 # $\boldsymbol{\delta}\,\mathbf{y}^\top$ (forme $d\times d_y$) vers $M$ et
-# $M^\top\boldsymbol{\delta} = \theta\,\boldsymbol{\delta}$ vers $\mathbf{y}$ : la section
-# 1.5 démontre ces deux formules.
+# $M^\top\boldsymbol{\delta} = \theta\,\boldsymbol{\delta}$ vers $\mathbf{y}$ : la
+# {numref}`section %s <sec-regle-chaine>` démontre ces deux formules.
 # ```
 # :::
 # :::{tab-item} 7

@@ -77,7 +77,7 @@ from tp2_src.report import error_summary, warning_summary
 # Chaque appel `LinearFunction.apply(...)` ajoute au graphe un nœud de classe
 # `LinearFunctionBackward`, qui appellera notre `backward`. C'est l'approche du TME 1, le
 # TP précédent, où l'on écrivait chaque passe arrière à la main. Voici les deux fonctions
-# du paquet `tp2_src.functions` : la fonction linéaire $\hat{Y} = XW + b$ et l'erreur
+# du module `tp2_src.functions` : la fonction linéaire $\hat{Y} = XW + b$ et l'erreur
 # quadratique moyenne $\frac{1}{N}\sum (\hat{Y} - Y)^2$ (sur tous les éléments). Le même
 # paquet fournit `linear(X, W, b)` et `mse(Y_hat, Y)`, qui vérifient les formes (avec un
 # message d'erreur clair) puis appellent `LinearFunction.apply` et `MSEFunction.apply`.
@@ -92,7 +92,8 @@ print(inspect.getsource(MSEFunction))
 # - `ctx` (annoté `FunctionCtx`) est l'objet où `forward` dépose ce qu'il faut garder
 #   (`save_for_backward`), que `backward` relit dans `ctx.saved_tensors`. PyTorch passe comme
 #   contexte le nœud `LinearFunctionBackward` lui-même, dont la classe hérite de
-#   `FunctionCtx` : le contexte devient le `grad_fn` du résultat (vérifié plus bas) ;
+#   `FunctionCtx` : le contexte devient le `grad_fn` du résultat (vérifié plus bas : le
+#   `grad_fn` est un `FunctionCtx` et porte les tenseurs que `forward` a rangés) ;
 # - `ctx.needs_input_grad` est un tuple de booléens, un par entrée de `forward` : vrai si
 #   cette entrée demande un gradient. `backward` s'en sert pour ne calculer que les
 #   gradients utiles et renvoyer `None` pour les autres.
@@ -138,7 +139,7 @@ print("gradcheck(mse)    :",
 ours = linear(X, W, bias).grad_fn
 print("contexte rangé par forward :",
       [tuple(t.shape) for t in ours.saved_tensors], "(X et W)")
-print("le grad_fn est le contexte, un FunctionCtx :",
+print("le grad_fn est un FunctionCtx :",
       isinstance(ours, FunctionCtx))
 Node, Function = torch.autograd.graph.Node, torch.autograd.Function
 for label, node in (("linear(X, W, b)", ours), ("X @ W", (X @ W).grad_fn)):
@@ -152,8 +153,8 @@ for label, node in (("linear(X, W, b)", ours), ("X @ W", (X @ W).grad_fn)):
 # le nœud est ce que chacun de ses appels ajoute au graphe.
 #
 # `linear` vérifie les formes avant d'appeler `LinearFunction.apply` : une erreur de forme
-# est signalée dans nos termes, avant d'entrer dans le graphe. Par exemple avec $W$
-# transposée par mégarde :
+# est signalée par un message qui donne les trois formes, avant que le moindre nœud soit
+# ajouté au graphe. Par exemple avec $W$ transposée par mégarde :
 
 # %%
 try:
@@ -211,14 +212,20 @@ print("jacobiennes :", tuple(J_backward.shape),
       "(sorties × coordonnées de W)")
 print(f"écart max : {gap.max():.1e}")
 print(f"coefficients hors tolérance : {outside} sur {gap.numel()}")
+nonzero = J_backward != 0
+print("hors tolérance = non nuls de J :",
+      torch.equal(gap > tolerance, nonzero))
 
 # %% tags=["remove-cell"]
 assert (gap > tolerance).any() and gap.max() > 10 * tolerance.max()
+assert torch.equal(gap > tolerance, nonzero)
 glue("fp32_gap", gap.max().item(), ".0e")
 
 # %% [markdown]
-# Les écarts, de l'ordre de {glue:md}`fp32_gap`, dépassent de loin la tolérance : en
-# float32, une sortie d'ordre 1 est arrondie à $6\times10^{-8}$ près environ, et la
+# L'écart maximal, {glue:md}`fp32_gap`, dépasse de loin la tolérance, et les coefficients
+# hors tolérance sont exactement les coefficients non nuls de $J$ (les autres sont des
+# zéros exacts : la colonne $j$ de la sortie ne dépend que de la colonne $j$ de $W$). En
+# float32, une sortie de quelques unités est arrondie à quelques $10^{-7}$ près, et la
 # division par $2\varepsilon$ amplifie cette erreur d'arrondi jusqu'à ce niveau
 # (chapitre 1, {numref}`section %s <sec-trois-calculs>`). La faute n'est pas dans `backward`, mais dans la référence.
 #
@@ -315,9 +322,9 @@ print("c :", type(c.grad_fn).__name__, "→", parent_classes(c))
 # ## `backward` et `.grad`
 #
 # `d.backward()` rétropropage depuis `d` jusqu'aux feuilles et **ajoute** le gradient dans
-# l'attribut `.grad` de chaque feuille. Les gradients des nœuds intermédiaires sont jetés
-# dès qu'ils ont servi, pour économiser la mémoire — sauf si on a appelé `retain_grad()`
-# sur le nœud avant la passe arrière.
+# l'attribut `.grad` de chaque feuille. Les gradients des tenseurs intermédiaires sont
+# jetés dès qu'ils ont servi, pour économiser la mémoire — sauf si on a appelé
+# `retain_grad()` sur ce tenseur avant la passe arrière.
 
 # %%
 c.retain_grad()  # on veut garder ∂d/∂c
