@@ -219,7 +219,7 @@ print("hors tolérance = non nuls de J :",
 # %% tags=["remove-cell"]
 assert (gap > tolerance).any() and gap.max() > 10 * tolerance.max()
 assert torch.equal(gap > tolerance, nonzero)
-glue("fp32_gap", gap.max().item(), ".0e")
+glue("fp32_gap", gap.max().item(), ".1e")
 
 # %% [markdown]
 # L'écart maximal, {glue:md}`fp32_gap`, dépasse de loin la tolérance, et les coefficients
