@@ -4,9 +4,9 @@ Les dépendances sont déclarées une seule fois, dans ``pyproject.toml`` : cell
 ``tp2_src`` dans ``[project]``, celles des outils dans des groupes (``[dependency-groups]``,
 PEP 735) lus ici avec ``nox.project.dependency_groups``. Chaque session installe
 ``tp2_src`` en mode éditable : les chapitres l'importent de n'importe quel dossier, et une
-modification de ``tp2_src`` est vue tout de suite. Les options de construction et le nom
-des variables d'environnement viennent de ``tp2_src/settings.py``, partagé avec les tests
-et le banc d'essai.
+modification de ``tp2_src`` est vue tout de suite. Les options de construction viennent de
+``book/_ext/tp2_book/settings.py`` (la machinerie du livre), partagé avec les tests et le
+banc d'essai ; les paquets Debian, de ``.ci/debian-packages.txt``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -24,27 +25,31 @@ nox.needs_version = ">=2025.2.9"  # nox.project.dependency_groups
 
 ROOT = Path(__file__).resolve().parent
 BUILD_DIR = ROOT / "_build"
+#: La machinerie du livre (extensions Sphinx, éditions, kit), hors du paquet installé.
+MACHINERY = ROOT / "book" / "_ext"
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 
 
-def _settings():
-    """``tp2_src/settings.py`` chargé par son chemin : nox n'a pas besoin de tp2_src installé."""
-    spec = importlib.util.spec_from_file_location("tp2_settings", ROOT / "tp2_src" / "settings.py")
+def _machinery(name: str):
+    """Un module de ``tp2_book`` qui n'importe que la bibliothèque standard, chargé par son
+    chemin : nox n'installe rien pour lui."""
+    spec = importlib.util.spec_from_file_location(f"tp2_book_{name}", MACHINERY / "tp2_book" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-SETTINGS = _settings()
+SETTINGS = _machinery("settings")
+LAYOUT = _machinery("layout")
 
 #: Le PDF du livre : ``latex.latex_documents.targetname`` de ``_config.yml``, en ``.pdf``.
-PDF_NAME = "tp2-graphe-autograd-modules.pdf"
-#: Ce qu'il faut pour le PDF (xelatex, latexmk et make, que lance Jupyter Book) et les
-#: paquets Debian qui le fournissent, polices comprises (voir le README).
+_CONFIG = (ROOT / "_config.yml").read_text(encoding="utf-8")
+PDF_NAME = re.search(r"targetname:\s*(\S+)\.tex", _CONFIG)[1] + ".pdf"
+#: Ce qu'il faut pour le PDF (xelatex, latexmk et make, que lance Jupyter Book).
 TEX_TOOLS = ("xelatex", "latexmk", "make")
-TEX_PACKAGES = (
-    "texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-lang-french "
-    "fonts-freefont-otf fonts-dejavu-core fonts-lmodern latexmk xindy poppler-utils make"
+#: Les paquets Debian du projet, listés une seule fois.
+DEBIAN_PACKAGES = " ".join(
+    re.sub(r"#.*", "", (ROOT / SETTINGS.DEBIAN_PACKAGES_FILE).read_text(encoding="utf-8")).split()
 )
 #: Le dossier ``bin`` de l'environnement de ``build`` : le PDF est construit avec les mêmes
 #: versions, donc à partir du même cache d'exécution (aucun chapitre ré-exécuté).
@@ -100,7 +105,7 @@ def build(session: nox.Session) -> None:
     if missing:
         session.warn(
             f"Pas de version PDF (introuvable : {', '.join(missing)}). Pour l'avoir (Debian) : "
-            f"apt-get install {TEX_PACKAGES}, puis `nox -s pdf`."
+            f"apt-get install {DEBIAN_PACKAGES}, puis `nox -s pdf`."
         )
     elif _pdf_up_to_date():
         session.log("Version PDF à jour (aucune page relue depuis) : elle n'est pas refaite.")
@@ -131,20 +136,19 @@ def pdf(session: nox.Session) -> None:
     constructeur LaTeX de Jupyter Book dans l'environnement de ``build`` : mêmes versions,
     donc les sorties viennent du cache d'exécution. Le PDF est copié dans ``_build/pdf/`` et
     dans ``_build/html/``, d'où l'introduction du site le propose. Demande TeX Live (paquets
-    Debian dans ``TEX_PACKAGES``). Les arguments après ``--`` vont à ``jupyter-book build``.
+    Debian de ``.ci/debian-packages.txt``). Les arguments après ``--`` vont à ``jupyter-book build``.
     """
     missing = _missing_tex_tools()
     if missing:
         session.error(
             f"Le PDF demande xelatex, latexmk et make (introuvable : {', '.join(missing)}). "
-            f"Sur Debian ou Ubuntu : sudo apt-get install {TEX_PACKAGES}"
+            f"Sur Debian ou Ubuntu : sudo apt-get install {DEBIAN_PACKAGES}"
         )
     bin_dir = Path(_BUILD_BIN.get("bin") or ROOT / ".nox" / "build" / "bin")
     jupyter_book = bin_dir / "jupyter-book"
     if not jupyter_book.exists():
         session.error("Environnement de `nox -s build` introuvable : lancez `nox -s build`.")
-    # latexmk répond « Nothing to do » sur un dossier latex d'une construction précédente.
-    shutil.rmtree(BUILD_DIR / "latex", ignore_errors=True)
+    LAYOUT.clear_latex(BUILD_DIR)
     built = BUILD_DIR / "latex" / PDF_NAME
     # latexmk -quiet : une ligne par passe de xelatex ; en cas d'échec, les erreurs du .log.
     path = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
@@ -172,11 +176,11 @@ def pdf(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Lance la suite de tests (pytest) ; les arguments après ``--`` vont à pytest.
 
-    Palier rapide, sans exécuter les chapitres ni construire le livre :
-    ``nox -s tests -- -m "not book"``.
+    Deux processus de test (pytest-xdist, un par cœur) ; palier rapide, sans exécuter les
+    chapitres ni construire le livre : ``nox -s tests -- -m "not book"``.
     """
     install(session, "test")
-    session.run("pytest", *session.posargs, env=SETTINGS.BUILD_ENV)
+    session.run("pytest", "--numprocesses", "auto", *session.posargs, env=SETTINGS.BUILD_ENV)
 
 
 @nox.session
@@ -218,7 +222,7 @@ def lab(session: nox.Session) -> None:
     """
     install(session, "lab")
     target = Path(os.environ.get(SETTINGS.LAB_DIR_ENV) or BUILD_DIR / "lab").resolve()
-    session.run("python", "-m", "tp2_src.editions", str(target))
+    session.run("python", "-m", "tp2_book.lab", str(target), env={"PYTHONPATH": str(MACHINERY)})
     options = [f"--ServerApp.root_dir={target}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         options.append("--allow-root")  # dans un conteneur (CI), on est souvent root
@@ -233,4 +237,5 @@ def bench(session: nox.Session) -> None:
     arguments après ``--`` sont passés au script.
     """
     install(session, "bench")
-    session.run("python", str(ROOT / "benchmarks" / "bench_build.py"), *session.posargs)
+    script = ROOT / "benchmarks" / "bench_build.py"
+    session.run("python", str(script), *session.posargs, env={"PYTHONPATH": str(MACHINERY)})

@@ -38,13 +38,21 @@
 import matplotlib.pyplot as plt
 import torch
 
+from tp2_src.finite_diff import finite_difference_grad
+from tp2_src.glue import glue, glue_environment, glue_figure
+from tp2_src.graph import (
+    assert_backward_matches,
+    autograd_graph,
+    format_tensor,
+    record_backward,
+    reference_gradients,
+)
+
 # %% tags=["remove-cell", "setup"]
 # Plomberie du livre (exécutée, masquée dans les pages) : figures SVG lisibles, valeurs collées,
 # vérifications de ce qu'annonce la prose.
-from tp2_src.figures import french_log_axis, function_split_figure, graph_figure, use_book_style
-from tp2_src.finite_diff import finite_difference_grad
-from tp2_src.graph import autograd_graph, check_backward, format_tensor, record_backward, reference_gradients
-from tp2_src.report import glue, glue_environment, glue_figure
+from tp2_src.graph_drawing import function_split_figure, graph_figure
+from tp2_src.style import french_log_axis, use_book_style
 
 use_book_style()
 glue_environment()  # citée par la note « Exécution de ce chapitre », en fin de page
@@ -157,7 +165,7 @@ for step in scalar_steps:
           f"{step.received.item():>20g} | {grad}")
 
 # %% tags=["remove-cell"]
-check_backward(scalar_graph, scalar_steps, scalar_reference)
+assert_backward_matches(scalar_graph, scalar_steps, scalar_reference)
 assert all(by_hand[s.node] == s.received.item() for s in scalar_steps)
 assert [t.grad.item() for t in (a, b, c)] == [by_hand[k] for k in "abc"]
 # Les nombres que cite le texte alternatif (alt) de la figure ci-dessous.
@@ -287,7 +295,7 @@ print("x.grad_fn    :", x.grad_fn)
 #
 # La fonction `autograd_graph` de `tp2_src.graph` parcourt ces liens depuis `loss` et
 # range chaque nœud avec le nom et la valeur du tenseur qu'il a produit ;
-# `graph_figure` (de `tp2_src.figures`) le dessine, racines en haut, résultat en bas
+# `graph_figure` (de `tp2_src.graph_drawing`) le dessine, racines en haut, résultat en bas
 # ({numref}`fig-autoencodeur`, la figure 1 de l'énoncé).
 
 # %%
@@ -366,7 +374,7 @@ for k, step in enumerate(steps, start=1):
     print(f"{k:>2}. {step.op:<17} n° {created} {grad}")
 
 # %% tags=["remove-input"]
-worst = check_backward(graph, steps, reference)
+worst = assert_backward_matches(graph, steps, reference)
 print(f"Vérifié : les {len(steps)} gradients relevés sont ceux de\n"
       f"torch.autograd.grad (écart maximal {worst:.1e}) ; chacun est la somme des\n"
       "messages reçus, et les feuilles ont ce même gradient dans .grad.")

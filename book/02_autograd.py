@@ -42,18 +42,17 @@ from torch.autograd.functional import jacobian
 
 # %% tags=["remove-cell", "setup"]
 # Plomberie du livre (exécutée, masquée dans les pages).
-from tp2_src.figures import use_book_style
-from tp2_src.report import glue, glue_environment
+from tp2_src.glue import glue, glue_environment
+from tp2_src.style import use_book_style
 
 use_book_style()
 glue_environment()  # citée par la note « Exécution de ce chapitre », en fin de page
 
 # %%
-from tp2_src.functions import LinearFunction, MSEFunction, linear, mse
-
 # Affichent le message d'une erreur ou d'un avertissement de PyTorch,
 # sans la pile d'appels (C++ compris) qui l'accompagne.
-from tp2_src.report import error_summary, warning_summary
+from tp2_src.display import error_summary, warning_summary
+from tp2_src.functions import LinearFunction, MSEFunction, linear, mse
 
 # %% [markdown]
 # ## Une opération = une passe avant + une passe arrière

@@ -39,10 +39,11 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from tp2_src.data import BOSTON_CSV, boston_split, load_boston
 from tp2_src.device import get_device, make_deterministic
+from tp2_src.display import error_summary, show_table
+from tp2_src.french import french_number
 from tp2_src.linreg import fit_linear_regression, least_squares, linear_mse
 from tp2_src.logs import logged_run, read_scalars
 from tp2_src.plots import plot_losses
-from tp2_src.report import error_summary, french_number, show_table
 from tp2_src.training import TrainingDivergedError
 
 make_deterministic(seed=0)  # mêmes nombres à chaque exécution
@@ -51,9 +52,9 @@ device = get_device()  # CUDA s'il y en a une, sinon le processeur
 # %% tags=["remove-cell", "setup"]
 # Plomberie du livre (exécutée, masquée dans les pages) : figures SVG lisibles, valeurs collées,
 # vérification de ce qu'annonce la prose.
-from tp2_src.figures import french_log_axis, use_book_style
+from tp2_src.glue import glue, glue_environment, glue_text
 from tp2_src.plots import legend_below
-from tp2_src.report import glue, glue_environment
+from tp2_src.style import french_log_axis, use_book_style
 
 use_book_style()
 glue_environment()  # citée par la note « Exécution de ce chapitre », en fin de page
@@ -844,19 +845,22 @@ print(f"cosinus mini-lot / exact : moyenne {np.mean(cosines):.2f}, "
       f"minimum {min(cosines):.2f}, sur {len(cosines)} mini-lots")
 
 # %% tags=["timing", "remove-cell"]
-glue("batch_to_1pc", batch.seconds[reach["batch"]], ".3f")
-glue("mini_to_1pc", mini.seconds[reach["mini"]], ".3f")
-glue("sto_to_1pc", sto.seconds[reach["sto"]], ".3f")
+to_1pc = {k: h.seconds[reach[k]] for k, h in
+          (("batch", batch), ("mini", mini), ("fast", mini_fast), ("sto", sto))}
+for key, seconds in to_1pc.items():
+    glue(f"{key}_to_1pc", seconds, ".3f")
+names = {"batch": "le batch", "mini": "le mini-batch (η = 0,01)",
+         "fast": "le mini-batch à η = 0,05", "sto": "le stochastique"}
+glue_text("fastest_to_1pc", names[min(to_1pc, key=to_1pc.get)])
 glue("sto_seconds", sto.seconds[-1], ".2f")
 glue("batch_seconds", batch.seconds[-1], ".2f")
 glue("mini_seconds", mini.seconds[-1], ".2f")
 glue("cost_ratio_small", costs[404] / costs[1], ".1f")
-big_ratio = glue("cost_ratio_big", costs[404_000] / costs[32], ".0f")
+glue("cost_ratio_big", costs[404_000] / costs[32], ".0f")
 glue("cost_ratio_4040", costs[4_040] / costs[32], ".1f")
-# Comparaisons de temps annoncées (sans marge fragile : les temps varient) :
-assert sto.seconds[-1] > max(batch.seconds[-1], mini.seconds[-1])
-assert costs[404] < 5 * costs[1], "un pas sur 404 exemples coûte à peu près un pas sur 1"
-assert big_ratio > 10, "un pas sur 404 000 exemples coûte bien plus qu'un pas sur 32"
+glue("cost_ratio_tenfold", costs[404_000] / costs[40_400], ".1f")
+# Aucune assertion sur les temps : une machine chargée les fausserait. La prose ne
+# compare que ce que ces mesures affichent.
 
 # %% tags=["remove-cell"]
 glue("cos_mean", float(np.mean(cosines)), ".2f")
@@ -864,27 +868,30 @@ glue("cos_min", min(cosines), ".2f")
 assert np.mean(cosines) > 0.7
 
 # %% [markdown]
-# **Ce que montrent ces mesures, sur 404 exemples.** Un pas sur les 404 exemples coûte à
-# peu près autant qu'un pas sur un seul (rapport mesuré : {glue:md}`cost_ratio_small`) :
-# la descente batch, qui converge en peu de pas, arrive à 1 % de l'optimum en
-# {glue:md}`batch_to_1pc` s, le mini-batch en {glue:md}`mini_to_1pc` s et le stochastique
-# en {glue:md}`sto_to_1pc` s (sur la machine qui a construit ce livre). Ici, le batch est
-# le meilleur choix, et le stochastique le pire : ses 100 époques prennent
-# {glue:md}`sto_seconds` s, contre {glue:md}`batch_seconds` s pour le batch et
+# **Ce que montrent ces mesures, sur 404 exemples.** Un pas sur les 404 exemples a coûté
+# {glue:md}`cost_ratio_small` fois un pas sur un seul : bien moins que les 404 fois que
+# laisserait attendre le nombre d'exemples, car le coût d'un pas est surtout sa surcharge.
+# Ce qui compte est donc le nombre de pas. Pour arriver à 1 % de l'optimum, il a fallu
+# {glue:md}`batch_to_1pc` s au batch, {glue:md}`mini_to_1pc` s au mini-batch
+# ({glue:md}`fast_to_1pc` s à η = 0,05) et {glue:md}`sto_to_1pc` s au stochastique ; sur
+# la machine qui a construit ce livre, le plus rapide a été {glue:md}`fastest_to_1pc`.
+# Entre batch et mini-batch, l'ordre dépend des taux choisis et de la machine ; le
+# stochastique, avec ses 404 pas par époque, est de loin le plus lent : ses 100 époques
+# prennent {glue:md}`sto_seconds` s, contre {glue:md}`batch_seconds` s pour le batch et
 # {glue:md}`mini_seconds` s pour le mini-batch.
 #
-# **Pourquoi le mini-batch l'emporte sur de grands jeux.** Jusqu'à quelques milliers
-# d'exemples, le coût d'un pas reste dominé par sa surcharge (un lot de 4 040 coûte
-# {glue:md}`cost_ratio_4040` fois un lot de 32) ; au-delà de quelques dizaines de milliers,
-# il devient proportionnel à la taille du lot : un pas sur 404 000 exemples coûte
-# {glue:md}`cost_ratio_big` fois un pas sur 32. Or, loin de l'optimum, un gradient estimé
+# **Pourquoi le mini-batch l'emporte sur de grands jeux.** Tant que le lot reste petit, le
+# coût d'un pas est dominé par sa surcharge : un lot de 4 040 exemples a coûté
+# {glue:md}`cost_ratio_4040` fois un lot de 32, pour 126 fois plus d'exemples. Sur de très
+# grands lots, c'est le calcul qui domine : un pas sur 404 000 exemples a coûté
+# {glue:md}`cost_ratio_big` fois un pas sur 32, et {glue:md}`cost_ratio_tenfold` fois un
+# pas sur 40 400, pour 10 fois plus d'exemples. Or, loin de l'optimum, un gradient estimé
 # sur 32 exemples indique presque la bonne direction : son cosinus avec le gradient exact
 # vaut {glue:md}`cos_mean` en moyenne au point de départ (au pire {glue:md}`cos_min`).
 # Pour le prix d'un pas batch sur 404 000 exemples, le mini-batch fait donc
-# {glue:md}`cost_ratio_big` pas presque aussi utiles chacun ; et puisque, à cette
-# taille, le coût par exemple ne baisse plus (tableau), ce rapport grandit comme la
-# taille du jeu. C'est pourquoi le mini-batch est la règle pour entraîner les réseaux, et
-# le reste du livre l'emploie.
+# {glue:md}`cost_ratio_big` pas presque aussi utiles chacun ; sur un jeu plus grand encore,
+# le pas batch coûterait davantage, et ce rapport grandirait avec lui. C'est pourquoi le
+# mini-batch est la règle pour entraîner les réseaux, et le reste du livre l'emploie.
 #
 # ## Résumé
 #
@@ -898,8 +905,9 @@ assert np.mean(cosines) > 0.7
 #   cette hessienne est si mal conditionnée qu'aucun taux unique ne convient.
 # - Stochastique et mini-batch ne changent que la taille du lot (`DataLoader`) : plus de
 #   pas, moins chers, au gradient estimé, qui demandent un taux plus petit ; à taux
-#   constant, ils s'agitent autour de l'optimum. Sur 404 exemples, le batch est le plus
-#   rapide ; sur de grands jeux, le mini-batch l'emporte.
+#   constant, ils s'agitent autour de l'optimum. Sur 404 exemples, batch et mini-batch
+#   arrivent près de l'optimum en une fraction de seconde, le stochastique bien plus tard ;
+#   sur de grands jeux, le mini-batch l'emporte.
 #
 # Le {ref}`chapitre 4 <chap-optim>` confie la mise à jour et la remise à zéro à
 # `torch.optim`.

@@ -39,10 +39,11 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from tp2_src.data import boston_split
 from tp2_src.device import get_device, make_deterministic
+from tp2_src.display import show_table
+from tp2_src.french import french_number
 from tp2_src.linreg import least_squares
 from tp2_src.logs import logged_run, read_scalars
 from tp2_src.plots import legend_below, plot_losses
-from tp2_src.report import french_number, show_table
 from tp2_src.training import fit
 
 make_deterministic(seed=0)  # mêmes nombres à chaque exécution
@@ -53,9 +54,9 @@ X_train, y_train, X_test, y_test = boston_split(device=device).tensors()
 # %% tags=["remove-cell", "setup"]
 # Plomberie du livre (exécutée, masquée dans les pages) : figures SVG lisibles, valeurs collées,
 # vérification de ce qu'annonce la prose.
-from tp2_src.figures import use_book_style
+from tp2_src.glue import glue, glue_environment
 from tp2_src.linreg import fit_linear_regression
-from tp2_src.report import glue, glue_environment
+from tp2_src.style import use_book_style
 
 use_book_style()
 glue_environment()  # citée par la note « Exécution de ce chapitre », en fin de page

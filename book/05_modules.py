@@ -40,10 +40,11 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from tp2_src.data import boston_split
 from tp2_src.device import get_device, make_deterministic
+from tp2_src.display import error_summary, show_table
+from tp2_src.french import french_number
 from tp2_src.linreg import least_squares, linear_mse
 from tp2_src.logs import logged_run, read_scalars
 from tp2_src.plots import legend_below, plot_losses
-from tp2_src.report import error_summary, french_number, show_table
 from tp2_src.training import evaluate, fit
 
 make_deterministic(seed=0)  # mêmes nombres à chaque exécution
@@ -52,8 +53,8 @@ device = get_device()  # CUDA s'il y en a une, sinon le processeur
 # %% tags=["remove-cell", "setup"]
 # Plomberie du livre (exécutée, masquée dans les pages) : figures SVG lisibles, valeurs collées,
 # vérification de ce qu'annonce la prose.
-from tp2_src.figures import use_book_style
-from tp2_src.report import glue, glue_environment
+from tp2_src.glue import glue, glue_environment
+from tp2_src.style import use_book_style
 
 use_book_style()
 glue_environment()  # citée par la note « Exécution de ce chapitre », en fin de page
@@ -327,7 +328,7 @@ with torch.no_grad():
 # PyTorch prévient, mais ne s'arrête pas :
 
 # %%
-from tp2_src.report import warning_summary  # l'avertissement, lisible
+from tp2_src.display import warning_summary  # l'avertissement, lisible
 
 loss_fn = nn.MSELoss()
 with warnings.catch_warnings(record=True) as caught, torch.no_grad():

@@ -1,65 +1,66 @@
-"""Fixtures partagées : chemins du dépôt, livre construit une seule fois par session."""
+"""Fixtures partagées : le livre construit une seule fois pour toute la suite.
+
+La suite tourne dans deux processus (pytest-xdist, ``nox -s tests``) : ce qui coûte cher
+(le livre construit, le kit installé dans un venv neuf) est fait une fois, par le premier
+processus qui en a besoin, sous un verrou ; l'autre attend puis s'en sert. Tout est écrit
+sous le dossier temporaire de pytest, jamais dans le dépôt.
+"""
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import jupytext
 import matplotlib
 import pytest
 import torch
-
-from tp2_src.settings import BUILD_ENV, BUILD_FLAGS, LOGDIR_ENV
+from filelock import FileLock
+from helpers import copy_book, jupyter_book_build
 
 # Une seule fois pour toute la suite (avant tout import de pyplot) : aucune fenêtre.
 matplotlib.use("Agg")
 
-ROOT = Path(__file__).resolve().parents[1]
-BOOK = ROOT / "book"
-CHAPTERS = sorted(BOOK.glob("[0-9][0-9]_*.py"))
+
+def shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Le dossier temporaire commun aux processus de test (celui de la session sans xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
-def jupyter_book_build(
-    src: Path, *extra: str, env: dict[str, str] | None = None, strict: bool = True
-) -> subprocess.CompletedProcess[str]:
-    """Lance la même commande que `nox -s build` sur la copie du livre ``src``.
+def once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """``make(dossier)`` une seule fois pour toute la suite, tous processus confondus.
 
-    ``strict=False`` retire ``-W -n`` : pour un livre partiel, dont les renvois vers les
-    chapitres absents seraient des avertissements.
+    Un échec est retenu : les tests suivants échouent avec le même message, sans refaire
+    le travail.
     """
-    flags = BUILD_FLAGS if strict else ()
-    exe = Path(sys.executable).with_name("jupyter-book")
-    return subprocess.run(
-        [str(exe), "build", str(src), *flags, *extra],
-        capture_output=True,
-        text=True,
-        # Les journaux TensorBoard des chapitres restent dans la copie, pas dans le dépôt.
-        env={**os.environ, **BUILD_ENV, LOGDIR_ENV: str(src / "runs"), **(env or {})},
-        timeout=1800,
-    )
+    root = shared_dir(tmp_path_factory)
+    folder, status = root / name, root / f"{name}.status"
+    with FileLock(str(root / f"{name}.lock")):
+        if not status.exists():
+            try:
+                make(folder)
+            except BaseException as err:  # pytest.fail lève une BaseException
+                status.write_text(f"{type(err).__name__} : {err}", encoding="utf-8")
+                raise
+            status.write_text("ok", encoding="utf-8")
+    outcome = status.read_text(encoding="utf-8")
+    if outcome != "ok":
+        pytest.fail(f"{name} a échoué dans un autre test : {outcome[-6000:]}")
+    return folder
 
 
-def copy_book(dest: Path) -> Path:
-    """Copie les sources du livre (sans _build, .nox, runs) dans ``dest``."""
-    for name in ("_config.yml", "_toc.yml"):
-        shutil.copy2(ROOT / name, dest / name)
-    shutil.copytree(BOOK, dest / "book", ignore=shutil.ignore_patterns("*.ipynb", "__pycache__"))
-    return dest
+def _build_book(folder: Path) -> None:
+    src = copy_book(folder)
+    result = jupyter_book_build(src)
+    if result.returncode != 0:
+        pytest.fail("La construction du livre a échoué :\n" + result.stdout[-6000:] + result.stderr[-3000:])
 
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Le livre construit à neuf dans un dossier temporaire ; renvoie le dossier html."""
-    src = copy_book(tmp_path_factory.mktemp("book"))
-    result = jupyter_book_build(src)
-    if result.returncode != 0:
-        pytest.fail("La construction du livre a échoué :\n" + result.stdout[-6000:] + result.stderr[-3000:])
-    return src / "_build" / "html"
+    """Le livre construit à neuf (une fois) dans un dossier temporaire ; renvoie le dossier html."""
+    return once(tmp_path_factory, "livre", _build_book) / "_build" / "html"
 
 
 @pytest.fixture
@@ -75,23 +76,7 @@ def synthetic() -> tuple[torch.Tensor, ...]:
     return X[:150], y[:150], X[150:], y[150:], w_true
 
 
-def prose_lines(chapter: Path) -> Iterator[tuple[str, bool]]:
-    """Chaque ligne de prose d'un chapitre (cellules Markdown), sans les lignes de
-    directive, et si elle est dans une solution (bloc ``{solution}`` ou entre
-    ``{solution-start}`` et ``{solution-end}``)."""
-    gated = block = False
-    for cell in jupytext.read(chapter).cells:
-        if cell.cell_type != "markdown":
-            continue
-        for line in cell.source.splitlines():
-            text = line.strip()
-            if text.startswith("```{solution-start}"):
-                gated = True
-            elif text.startswith("```{solution-end}"):
-                gated = False
-            elif text.startswith("```{solution}"):
-                block = True
-            elif block and text == "```":
-                block = False
-            elif not text.startswith((":", "```")):
-                yield text, gated or block
+@pytest.fixture(scope="session")
+def run_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Callable[[Path], None]], Path]:
+    """``run_once(nom, make)`` : ``make(dossier)`` une seule fois pour toute la suite (voir ``once``)."""
+    return lambda name, make: once(tmp_path_factory, name, make)

@@ -20,14 +20,17 @@ from torch import nn
 from tp2_src import (
     data,
     device,
-    figures,
+    display,
     finite_diff,
+    french,
     functions,
+    glue,
     graph,
+    graph_drawing,
     linreg,
     logs,
     plots,
-    report,
+    style,
     training,
 )
 
@@ -134,8 +137,8 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
     ("data.load_boston", "fichier vide", lambda t: data.load_boston(corrupted_csv(t, "vide")), ValueError, "vide.*boston-vide.csv"),
     ("data.load_boston", "fichier tronqué", lambda t: data.load_boston(corrupted_csv(t, "tronqué")), ValueError, r"tronqué \(\d+ octets au lieu de \d+\).*boston-tronqué.csv"),
     ("data.load_boston", "fichier modifié", lambda t: data.load_boston(corrupted_csv(t, "modifié")), ValueError, "modifié.*boston-modifié.csv.*sha256"),
-    ("data.check_regression_data", "NaN dans X", lambda t: data.check_regression_data(with_value(X, NAN), Y), ValueError, "X contient 1 valeur"),
-    ("data.check_regression_data", "y de forme (n, 1)", lambda t: data.check_regression_data(X, Y[:, None]), ValueError, r"y de forme \(n,\)"),
+    ("data.validate_regression_data", "NaN dans X", lambda t: data.validate_regression_data(with_value(X, NAN), Y), ValueError, "X contient 1 valeur"),
+    ("data.validate_regression_data", "y de forme (n, 1)", lambda t: data.validate_regression_data(X, Y[:, None]), ValueError, r"y de forme \(n,\)"),
     ("data.standardized_split", "longueurs différentes", lambda t: data.standardized_split(X, Y[:-1]), ValueError, "même nombre d'exemples : 20 contre 19"),
     ("data.standardized_split", "X à une dimension", lambda t: data.standardized_split(Y, Y), ValueError, r"X doit être de forme \(n, d\)"),
     ("data.standardized_split", "entiers", lambda t: data.standardized_split(X.long(), Y), ValueError, "flottants"),
@@ -158,19 +161,19 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
     ("graph.reference_gradients", "rien à dériver", lambda t: graph.reference_gradients(traced_sum(), {}), ValueError, "aucun tenseur"),
     ("graph.reference_gradients", "sortie sans graphe", lambda t: graph.reference_gradients(torch.ones(()), {"a": torch.ones(2)}), ValueError, "pas de grad_fn"),
     ("graph.messages_until", "étape inconnue", lambda t: graph.messages_until(small_dag(), [fake_step("zzz")]), ValueError, "absents du graphe.*zzz"),
-    ("graph.check_backward", "étapes manquantes", lambda t: graph.check_backward(small_dag(), [fake_step("a")], {}), AssertionError, "Nœuds exécutés"),
-    ("figures.layered_layout", "graphe cyclique", lambda t: figures.layered_layout(cyclic()), ValueError, "acyclique"),
-    ("figures.layered_layout", "graphe vide", lambda t: figures.layered_layout(nx.MultiDiGraph()), ValueError, "vide"),
-    ("figures.layered_layout", "couche trop large", lambda t: figures.layered_layout(wide_dag()), ValueError, "trop large.*4 nœuds"),
-    ("figures.graph_figure", "graphe cyclique", lambda t: figures.graph_figure(cyclic()), ValueError, "acyclique"),
-    ("figures.graph_figure", "sorte de nœud inconnue", lambda t: figures.graph_figure(small_dag(kind="étrange")), ValueError, "Sorte de nœud inconnue"),
-    ("figures.graph_figure", "nœud à surligner absent", lambda t: figures.graph_figure(small_dag(), highlight=["zzz"]), ValueError, "absents du graphe.*zzz"),
-    ("figures.graph_figure", "étape sur un nœud absent", lambda t: figures.graph_figure(small_dag(), steps=[fake_step("zzz")]), ValueError, "absents du graphe.*zzz"),
-    ("figures.graph_figure", "plus large que la colonne", lambda t: figures.graph_figure(small_dag(), width=9), ValueError, "Largeur 9 pouces"),
-    ("figures.function_split_figure", "trop étroite", lambda t: figures.function_split_figure(width=4), ValueError, "Largeur 4 pouces"),
-    ("figures.french_log_axis", "axe inconnu", lambda t: figures.french_log_axis(plt.gca(), which="z"), ValueError, "which doit valoir"),
-    ("figures.text_sizes", "pas une figure", lambda t: figures.text_sizes("figure"), ValueError, "attend une figure"),
-    ("figures.check_legible", "texte trop petit", lambda t: figures.check_legible(tiny_text_figure()), ValueError, "plus petits que 8.5 pt"),
+    ("graph.assert_backward_matches", "étapes manquantes", lambda t: graph.assert_backward_matches(small_dag(), [fake_step("a")], {}), AssertionError, "Nœuds exécutés"),
+    ("graph_drawing.layered_layout", "graphe cyclique", lambda t: graph_drawing.layered_layout(cyclic()), ValueError, "acyclique"),
+    ("graph_drawing.layered_layout", "graphe vide", lambda t: graph_drawing.layered_layout(nx.MultiDiGraph()), ValueError, "vide"),
+    ("graph_drawing.layered_layout", "couche trop large", lambda t: graph_drawing.layered_layout(wide_dag()), ValueError, "trop large.*4 nœuds"),
+    ("graph_drawing.graph_figure", "graphe cyclique", lambda t: graph_drawing.graph_figure(cyclic()), ValueError, "acyclique"),
+    ("graph_drawing.graph_figure", "sorte de nœud inconnue", lambda t: graph_drawing.graph_figure(small_dag(kind="étrange")), ValueError, "Sorte de nœud inconnue"),
+    ("graph_drawing.graph_figure", "nœud à surligner absent", lambda t: graph_drawing.graph_figure(small_dag(), highlight=["zzz"]), ValueError, "absents du graphe.*zzz"),
+    ("graph_drawing.graph_figure", "étape sur un nœud absent", lambda t: graph_drawing.graph_figure(small_dag(), steps=[fake_step("zzz")]), ValueError, "absents du graphe.*zzz"),
+    ("graph_drawing.graph_figure", "plus large que la colonne", lambda t: graph_drawing.graph_figure(small_dag(), width=9), ValueError, "Largeur 9 pouces"),
+    ("graph_drawing.function_split_figure", "trop étroite", lambda t: graph_drawing.function_split_figure(width=4), ValueError, "Largeur 4 pouces"),
+    ("style.french_log_axis", "axe inconnu", lambda t: style.french_log_axis(plt.gca(), which="z"), ValueError, "which doit valoir"),
+    ("style.text_sizes", "pas une figure", lambda t: style.text_sizes("figure"), ValueError, "attend une figure"),
+    ("style.assert_legible", "texte trop petit", lambda t: style.assert_legible(tiny_text_figure()), ValueError, "plus petits que 8.5 pt"),
     ("functions.linear", "formes incompatibles", lambda t: functions.linear(X, torch.zeros(4, 2), torch.zeros(2)), ValueError, "Formes incompatibles"),
     ("functions.linear", "biais de mauvaise taille", lambda t: functions.linear(X, torch.zeros(3, 2), torch.zeros(3)), ValueError, "Formes incompatibles"),
     ("functions.linear", "X à une dimension", lambda t: functions.linear(Y, torch.zeros(3, 2), torch.zeros(2)), ValueError, r"linear attend X \(n, d\)"),
@@ -213,12 +216,13 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
     ("plots.legend_below", "aucune courbe", lambda t: plots.legend_below(*plt.subplots()), ValueError, "aucune courbe étiquetée"),
     ("plots.legend_below", "ncol nul", lambda t: plots.legend_below(*_labelled(), ncol=0), ValueError, "ncol doit valoir au moins 1, reçu 0"),
     ("plots.plot_losses", "série absente", lambda t: plots.plot_losses(plt.gca(), {"a": {}}), ValueError, "'a'.*séries absentes"),
-    ("report.french_number", "format impossible", lambda t: report.french_number("abc", ".2f"), ValueError, "Impossible de formater 'abc'"),
-    ("report.glue", "format impossible", lambda t: report.glue("x", 1.5, "d"), ValueError, "Impossible de formater 1.5 avec 'd'"),
-    ("report.glue_figure", "pas une figure", lambda t: report.glue_figure("f", [1, 2]), ValueError, "attend une figure"),
-    ("report.error_summary", "pas une exception", lambda t: report.error_summary("erreur"), ValueError, "attend une exception"),
-    ("report.warning_summary", "pas un avertissement", lambda t: report.warning_summary("attention"), ValueError, "avertissement relevé"),
-    ("report.format_table", "ligne incomplète", lambda t: report.format_table(["a", "b"], [[1]]), ValueError, "2 cellules"),
+    ("french.french_number", "format impossible", lambda t: french.french_number("abc", ".2f"), ValueError, "Impossible de formater 'abc'"),
+    ("glue.glue", "format impossible", lambda t: glue.glue("x", 1.5, "d"), ValueError, "Impossible de formater 1.5 avec 'd'"),
+    ("glue.glue_text", "texte vide", lambda t: glue.glue_text("x", ""), ValueError, "texte non vide"),
+    ("glue.glue_figure", "pas une figure", lambda t: glue.glue_figure("f", [1, 2]), ValueError, "attend une figure"),
+    ("display.error_summary", "pas une exception", lambda t: display.error_summary("erreur"), ValueError, "attend une exception"),
+    ("display.warning_summary", "pas un avertissement", lambda t: display.warning_summary("attention"), ValueError, "avertissement relevé"),
+    ("display.format_table", "ligne incomplète", lambda t: display.format_table(["a", "b"], [[1]]), ValueError, "2 cellules"),
     ("training.predict", "sortie de mauvaise forme", lambda t: training.predict(nn.Linear(3, 2), X), ValueError, r"sortie de forme \(20,\) ou \(20, 1\) ; reçu \(20, 2\)"),
     ("training.evaluate", "y de forme (n, 1)", lambda t: training.evaluate(nn.Linear(3, 1), X, Y[:, None]), ValueError, r"y de forme \(n,\)"),
     ("training.train", "zéro époque", lambda t: run_train(num_epochs=0), ValueError, "num_epochs"),
@@ -267,7 +271,8 @@ def test_every_public_function_is_in_the_table() -> None:
     import inspect
 
     covered = {name for name, *_ in CASES}
-    modules = [data, device, figures, finite_diff, functions, graph, linreg, logs, plots, report, training]
+    modules = [data, device, display, finite_diff, french, functions, glue, graph, graph_drawing, linreg, logs,
+               plots, style, training]
     missing = []
     for module in modules:
         for fname, obj in vars(module).items():
@@ -278,4 +283,4 @@ def test_every_public_function_is_in_the_table() -> None:
             if f"{module.__name__.split('.')[-1]}.{fname}" not in covered:
                 missing.append(f"{module.__name__}.{fname}")
     # show_table accepte toute valeur affichable et délègue la vérification à format_table.
-    assert sorted(missing) == ["tp2_src.report.show_table"], missing
+    assert sorted(missing) == ["tp2_src.display.show_table"], missing

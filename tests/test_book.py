@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CHAPTERS, copy_book, jupyter_book_build
+from helpers import CHAPTERS, chapter_source, jupyter_book_build, small_book
+from tp2_book.layout import site_weight
+from tp2_book.settings import JOBS_ENV
 
 pytestmark = pytest.mark.book
 
@@ -128,10 +130,9 @@ def test_math_is_served_locally(built_book: Path) -> None:
 def test_the_site_is_light(built_book: Path) -> None:
     """Tout le site, kit de l'étudiant à part, tient en 8 Mio : MathJax réduit à ce que les
     pages chargent, ni cartes de sources, ni fichiers que le navigateur ne demande jamais."""
-    files = [p for p in built_book.rglob("*") if p.is_file() and p.name != "tp2-kit.zip"]
-    weight = sum(p.stat().st_size for p in files)
+    weight = site_weight(built_book)
     assert weight <= 8 * 1024 * 1024, f"site de {weight / 1024 / 1024:.2f} Mio"
-    assert not [p for p in files if p.suffix == ".map"]
+    assert not list(built_book.rglob("*.map"))
     static = built_book / "_static"
     assert not [p for p in static.rglob("*.js") if "sourceMappingURL" in p.read_text(encoding="utf-8")]
     mathjax = sum(p.stat().st_size for p in (static / "mathjax").rglob("*") if p.is_file())
@@ -169,56 +170,24 @@ def test_each_chapter_says_what_it_ran_with(built_book: Path) -> None:
         assert re.search(r"daté du (1er|\d{1,2}) [a-zéû]+ 20\d\d", note) or "date inconnue" in note, note
 
 
-FAILING_CHAPTER = """# ---
-# jupyter:
-#   kernelspec:
-#     display_name: Python 3
-#     language: python
-#     name: python3
-# ---
+FAILING_CHAPTER = chapter_source('raise RuntimeError("erreur volontaire du test")', "Chapitre qui échoue")
 
-# %% [markdown]
-# # Chapitre qui échoue
 
-# %%
-raise RuntimeError("erreur volontaire du test")
-"""
+def ok_chapter(n: int) -> str:
+    return chapter_source(f'print("sortie du chapitre {n}")', f"Chapitre {n}")
 
 
 def test_a_failing_chapter_fails_the_build(tmp_path: Path) -> None:
-    src = copy_book(tmp_path)
-    for chapter in (src / "book").glob("[0-9][0-9]_*.py"):
-        chapter.unlink()
-    (src / "book" / "01_echec.py").write_text(FAILING_CHAPTER, encoding="utf-8")
-    (src / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nchapters:\n  - file: book/01_echec\n")
-    (src / "book" / "intro.md").write_text("# Intro\n")
+    src = small_book(tmp_path, {"01_echec": FAILING_CHAPTER})
     result = jupyter_book_build(src)
     assert result.returncode != 0
     assert "erreur volontaire du test" in result.stdout + result.stderr
 
 
-OK_CHAPTER = FAILING_CHAPTER.replace("Chapitre qui échoue", "Chapitre {n}").replace(
-    'raise RuntimeError("erreur volontaire du test")', 'print("sortie du chapitre {n}")'
-)
-
-
-def small_book(tmp_path: Path, chapters: dict[str, str]) -> Path:
-    """Un livre réduit à ``chapters`` (nom → source), avec la configuration du vrai livre."""
-    src = copy_book(tmp_path)
-    for chapter in (src / "book").glob("[0-9][0-9]_*.py"):
-        chapter.unlink()
-    for name, text in chapters.items():
-        (src / "book" / f"{name}.py").write_text(text, encoding="utf-8")
-    toc = "".join(f"  - file: book/{name}\n" for name in chapters)
-    (src / "_toc.yml").write_text(f"format: jb-book\nroot: book/intro\nchapters:\n{toc}")
-    (src / "book" / "intro.md").write_text("# Intro\n")
-    return src
-
-
 def test_chapters_run_in_parallel_then_come_from_the_cache(tmp_path: Path) -> None:
     """Deux chapitres exécutés en même temps avant la lecture ; MyST-NB les trouve en cache."""
-    src = small_book(tmp_path, {f"0{n}_ok": OK_CHAPTER.replace("{n}", str(n)) for n in (1, 2)})
-    result = jupyter_book_build(src, env={"TP2_BUILD_JOBS": "2"})
+    src = small_book(tmp_path, {f"0{n}_ok": ok_chapter(n) for n in (1, 2)})
+    result = jupyter_book_build(src, env={JOBS_ENV: "2"})
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-3000:]
     assert "[parallel_execute] 2 chapitres, 2 à la fois" in log, log[-3000:]
@@ -229,8 +198,8 @@ def test_chapters_run_in_parallel_then_come_from_the_cache(tmp_path: Path) -> No
 
 
 def test_a_chapter_failing_in_parallel_still_fails_the_build(tmp_path: Path) -> None:
-    src = small_book(tmp_path, {"01_echec": FAILING_CHAPTER, "02_ok": OK_CHAPTER.replace("{n}", "2")})
-    result = jupyter_book_build(src, env={"TP2_BUILD_JOBS": "2"})
+    src = small_book(tmp_path, {"01_echec": FAILING_CHAPTER, "02_ok": ok_chapter(2)})
+    result = jupyter_book_build(src, env={JOBS_ENV: "2"})
     log = result.stdout + result.stderr
     assert result.returncode != 0
     assert "01_echec.py a échoué" in log and "erreur volontaire du test" in log

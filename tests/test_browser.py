@@ -3,8 +3,8 @@
 Chaque page est servie sur 127.0.0.1 ; toute requête vers un autre hôte est bloquée et
 comptée comme un échec. On vérifie que les formules sont rendues, que chaque image est
 chargée, qu'aucune requête n'échoue et que la console ne signale aucune erreur. Des
-captures d'écran (ordinateur et téléphone) sont écrites dans ``_build/screenshots`` pour
-relecture.
+captures d'écran (ordinateur et téléphone) sont écrites dans le dossier temporaire de
+pytest (``screenshots/``, à côté de la copie du livre) pour relecture.
 """
 
 from __future__ import annotations
@@ -19,10 +19,9 @@ from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
-from conftest import CHAPTERS, ROOT
+from helpers import CHAPTERS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SCREENSHOTS = ROOT / "_build" / "screenshots"
 PAGES = ["index.html", *(f"book/{c.stem}.html" for c in CHAPTERS), "book/glossaire.html"]
 WIDTHS = {"ordinateur": (1280, 900), "telephone": (390, 844)}
 
@@ -234,14 +233,17 @@ def test_chapter_figures_are_loaded(browser, server: str) -> None:
 
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("path", ["index.html", "book/03_regression_lineaire.html"])
-def test_screenshots_and_no_horizontal_overflow(browser, server: str, path: str, width: str) -> None:
+def test_screenshots_and_no_horizontal_overflow(
+    browser, server: str, built_book: Path, path: str, width: str
+) -> None:
     context, page, problems = open_page(browser, server + path, WIDTHS[width])
     try:
         page.evaluate(MATH_STATE)
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        screenshots = built_book.parents[2] / "screenshots"
+        screenshots.mkdir(parents=True, exist_ok=True)
         name = f"{Path(path).stem}-{width}.png"
-        page.screenshot(path=str(SCREENSHOTS / name), full_page=False)
-        assert (SCREENSHOTS / name).stat().st_size > 10_000
+        page.screenshot(path=str(screenshots / name), full_page=False)
+        assert (screenshots / name).stat().st_size > 10_000
         overflow = page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
@@ -307,7 +309,7 @@ WORDS = ["Dérivée", "dérivées", "derivee", "rétropropagation", "Époque", "
 def test_index_and_query_fold_words_the_same_way(browser, server: str) -> None:
     """Le raciniseur JavaScript de la page de recherche et celui de l'index (Python) donnent
     la même racine à chaque mot, avec ou sans accents."""
-    from tp2_src.sphinx_ext.french_search import SearchFrenchFolded
+    from tp2_book.french_search import SearchFrenchFolded
 
     python = SearchFrenchFolded({})
     context, page, problems = open_page(browser, server + "search.html", (1280, 900))

@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from tp2_src.sphinx_ext.build_date import UNKNOWN, book_date, commit_date, french_date
+from tp2_book.build_date import UNKNOWN, book_date, commit_date, french_date
 
 
 @pytest.mark.parametrize(
@@ -25,16 +24,22 @@ def test_dates_are_written_in_french(date: datetime, text: str) -> None:
 def test_the_date_is_the_last_commit_of_the_repository(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """La date suit les commits, pas l'horloge : un second commit, antidaté, la change."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    env = {"GIT_AUTHOR_DATE": "2026-03-01T12:00:00Z", "GIT_COMMITTER_DATE": "2026-03-01T12:00:00Z"}
     git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t"]
     subprocess.run([*git, "init", "-q"], check=True)
-    (tmp_path / "a.txt").write_text("a")
-    subprocess.run([*git, "add", "a.txt"], check=True)
-    subprocess.run([*git, "commit", "-q", "-m", "a"], check=True, env={**env, "PATH": "/usr/bin:/bin"})
+
+    def commit(name: str, date: str) -> None:
+        env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "PATH": "/usr/bin:/bin"}
+        (tmp_path / name).write_text(name)
+        subprocess.run([*git, "add", name], check=True)
+        subprocess.run([*git, "commit", "-q", "-m", name], check=True, env=env)
+
+    commit("a.txt", "2026-03-01T12:00:00Z")
     assert commit_date([tmp_path]) == datetime(2026, 3, 1, 12, tzinfo=UTC)
     assert book_date(tmp_path) == "1er mars 2026"
-    assert book_date(tmp_path) == book_date(tmp_path)  # pas l'heure de la construction
+    commit("b.txt", "2025-07-14T08:00:00Z")
+    assert book_date(tmp_path) == "14 juillet 2025"
 
 
 def test_source_date_epoch_wins_and_no_repository_is_said(

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import jupytext
 import pytest
-from conftest import CHAPTERS, prose_lines
+from helpers import CHAPTERS
+from tp2_book import conventions
 
-from tp2_src.settings import LOGDIR_ENV
+from tp2_src.logs import LOGDIR_ENV
 
 #: Au-delà, une ligne de code défile horizontalement dans une fenêtre de 1280 px
 #: (mesuré dans Chromium par tests/test_browser.py) ; moins dans le cadre d'une solution.
@@ -26,29 +27,12 @@ MAX_CODE_LINE = 75
 MAX_SOLUTION_CODE_LINE = 68
 #: Part maximale de la prose d'un chapitre rangée dans les solutions repliées.
 MAX_SOLUTION_SHARE = 0.12
-HIDDEN = {"remove-cell", "remove-input"}
-
-
-def visible_code(chapter: Path) -> list[tuple[str, bool]]:
-    """Les cellules de code dont le lecteur voit le source, et si elles sont dans une solution."""
-    cells = []
-    gated = False
-    for cell in jupytext.read(chapter).cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.strip().startswith("```{solution-start}"):
-                    gated = True
-                elif line.strip().startswith("```{solution-end}"):
-                    gated = False
-        elif cell.cell_type == "code" and not HIDDEN & set(cell.metadata.get("tags", [])):
-            cells.append((cell.source, gated))
-    return cells
 
 
 def prose_words(chapter: Path) -> tuple[int, int]:
     """Mots de prose (cellules Markdown) : au total, et dans les solutions."""
     total = in_solutions = 0
-    for text, in_solution in prose_lines(chapter):
+    for text, in_solution in conventions.prose(chapter):
         words = len(re.findall(r"\w+", text))
         total += words
         in_solutions += words if in_solution else 0
@@ -98,23 +82,8 @@ def test_the_lesson_is_in_the_body_not_in_the_solutions(chapter: Path) -> None:
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_visible_code_fits_the_column_and_hides_the_plumbing(chapter: Path) -> None:
-    for source, in_solution in visible_code(chapter):
+    for source, in_solution in conventions.visible_code(chapter):
         assert not re.search(r"\bglue\(", source), f"{chapter.name} : glue() visible\n{source[:200]}"
         limit = MAX_SOLUTION_CODE_LINE if in_solution else MAX_CODE_LINE
         for line in source.splitlines():
             assert len(line) <= limit, f"{chapter.name} : ligne de {len(line)} car. (max {limit})\n{line}"
-
-
-def test_the_rules_can_fail(tmp_path: Path) -> None:
-    """Garde-fou : les mesures ci-dessus voient bien la prose d'une solution et le code visible."""
-    sample = tmp_path / "essai.py"
-    sample.write_text(
-        "# %% [markdown]\n# Une phrase de corps.\n#\n# ```{solution} x\n# :class: dropdown\n"
-        "# Trois mots cachés.\n# ```\n\n# %%\nglue('a', 1, 'd')\n\n"
-        "# %% tags=[\"remove-cell\"]\nglue('b', 2, 'd')\n\n"
-        "# %% [markdown]\n# ```{solution-start} q\n# ```\n\n# %%\nx = 1\n\n"
-        "# %% [markdown]\n# ```{solution-end}\n# ```\n",
-        encoding="utf-8",
-    )
-    assert prose_words(sample) == (7, 3)
-    assert visible_code(sample) == [("glue('a', 1, 'd')", False), ("x = 1", True)]

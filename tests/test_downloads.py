@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CHAPTERS
+from helpers import CHAPTERS
 
 pytestmark = pytest.mark.book
 

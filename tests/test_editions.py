@@ -7,18 +7,14 @@ question y a un squelette suivi de sa vérification. L'édition complète garde 
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 import jupytext
 import nbformat
 import pytest
-from conftest import CHAPTERS, prose_lines
-
-from tp2_src import editions
-from tp2_src.editions import EditionError, edition
-
-WITH_QUESTIONS = [c for c in CHAPTERS if not c.stem.startswith("01")]
+from helpers import CHAPTERS, WITH_QUESTIONS
+from tp2_book import conventions, lab
+from tp2_book.editions import EditionError, edition, write_editions
 
 
 def tagged(notebook: nbformat.NotebookNode, tag: str) -> list[nbformat.NotebookNode]:
@@ -27,7 +23,7 @@ def tagged(notebook: nbformat.NotebookNode, tag: str) -> list[nbformat.NotebookN
 
 def solution_prose(chapter: Path) -> list[str]:
     """Les lignes de prose des solutions dans la source (assez longues pour être uniques)."""
-    return [text for text, in_solution in prose_lines(chapter) if in_solution and len(text) > 40]
+    return [text for text, in_solution in conventions.prose(chapter) if in_solution and len(text) > 40]
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
@@ -204,36 +200,11 @@ def test_a_malformed_chapter_is_refused(tmp_path: Path, change, message: str) ->
 
 def test_write_editions_never_overwrites_the_students_work(tmp_path: Path) -> None:
     chapters = CHAPTERS[:2]
-    written = editions.write_editions(chapters, tmp_path, overwrite=False)
+    written = write_editions(chapters, tmp_path, overwrite=False)
     assert len(written) == 4
     mine = tmp_path / "etudiant" / f"{chapters[0].stem}.ipynb"
     mine.write_text("mon travail", encoding="utf-8")
-    assert editions.write_editions(chapters, tmp_path, overwrite=False) == []
+    assert write_editions(chapters, tmp_path, overwrite=False) == []
     assert mine.read_text(encoding="utf-8") == "mon travail"
-    editions.main([str(tmp_path)])  # la commande de `nox -s lab` : pareil
+    lab.main([str(tmp_path)])  # la commande de `nox -s lab` : pareil
     assert mine.read_text(encoding="utf-8") == "mon travail"
-
-
-def test_kit_zip_is_complete_and_reproducible(tmp_path: Path) -> None:
-    wheel = tmp_path / "tp2_src-0.1.0-py3-none-any.whl"
-    wheel.write_bytes(b"roue")
-    notebooks = {
-        f"{folder}/{c.stem}.ipynb": edition(c, student=folder == "etudiant")
-        for c in CHAPTERS[:2]
-        for folder in ("complet", "etudiant")
-    }
-    first = editions.write_kit(notebooks, wheel, tmp_path / "a" / "tp2-kit.zip").read_bytes()
-    second = editions.write_kit(notebooks, wheel, tmp_path / "b" / "tp2-kit.zip").read_bytes()
-    assert first == second
-    with zipfile.ZipFile(tmp_path / "a" / "tp2-kit.zip") as kit:
-        names = kit.namelist()
-        requirements = kit.read("tp2-kit/requirements.txt").decode()
-        readme = kit.read("tp2-kit/LISEZMOI.txt").decode()
-    assert sorted(names) == sorted(
-        ["tp2-kit/LISEZMOI.txt", "tp2-kit/requirements.txt", f"tp2-kit/{wheel.name}"]
-        + [f"tp2-kit/notebooks/{name}" for name in notebooks]
-    )
-    pins = [line for line in requirements.splitlines() if line and not line.startswith("#")]
-    assert "torch==2.13.0" in pins and any(p.startswith("ipykernel==") for p in pins)
-    assert pins[-1] == f"./{wheel.name}" and all("==" in p for p in pins[:-1])
-    assert "pip install -r requirements.txt" in readme and wheel.name in readme

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from tp2_src.sphinx_ext.french_search import SearchFrenchFolded, fold
+from tp2_book.french_search import SearchFrenchFolded, fold
 
 
 def test_fold_removes_accents_and_case() -> None:
@@ -27,10 +26,3 @@ def test_stop_words_typed_without_accents_stay_stop_words() -> None:
     lang = SearchFrenchFolded({})
     assert "été" in lang.stopwords and "ete" in lang.stopwords
     assert not lang.word_filter("ete")
-
-
-def test_the_javascript_stemmer_folds_like_python() -> None:
-    # Le même repli côté navigateur (vérifié en vrai dans tests/test_browser.py).
-    code = SearchFrenchFolded.js_stemmer_code
-    assert 'normalize("NFD")' in code and "FrenchStemmer" in code and "var Stemmer" in code
-    assert SearchFrenchFolded.js_stemmer_rawcode == ""

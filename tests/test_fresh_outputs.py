@@ -1,9 +1,10 @@
-"""Le cache d'exécution ne ment jamais : un changement de tp2_src ré-exécute les chapitres.
+"""Le cache d'exécution ne ment jamais, et ne coûte rien de trop (``tp2_book.fresh_outputs``).
 
-On construit une copie du livre (intro et chapitre 3) avec une copie de ``tp2_src``
-placée en tête de ``PYTHONPATH`` ; on change ce que renvoie ``load_boston`` (les noms des
-variables), on reconstruit, et la page doit montrer la nouvelle sortie. Une troisième
-construction, sans aucun changement, ne doit rien ré-exécuter.
+Un petit chapitre écrit pour ce test imprime ce que renvoie ``load_boston`` (les noms des
+variables) ; une copie de ``tp2_src`` est placée en tête de ``PYTHONPATH``. On construit,
+on change ``tp2_src``, on reconstruit : la page doit montrer la nouvelle sortie. Une
+construction sans changement n'exécute rien ; une construction après une modification de
+la machinerie du livre (feuille de style, gabarit, extension) non plus.
 """
 
 from __future__ import annotations
@@ -12,31 +13,39 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_book, jupyter_book_build
+from helpers import ROOT, chapter_source, jupyter_book_build, small_book
 
 pytestmark = pytest.mark.book
 
+CHAPTER = chapter_source(
+    'from tp2_src.data import load_boston\n\nprint("variables :", " ".join(load_boston().feature_names[:3]))'
+)
+
+
+def build(src: Path, package: Path) -> str:
+    result = jupyter_book_build(src, env={"PYTHONPATH": str(package)}, strict=False)
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-4000:]
+    return log
+
 
 def page_text(src: Path) -> str:
-    return (src / "_build" / "html" / "book" / "03_regression_lineaire.html").read_text(encoding="utf-8")
+    return (src / "_build" / "html" / "book" / "01_essai.html").read_text(encoding="utf-8")
 
 
-def test_changing_tp2_src_reexecutes_and_no_change_executes_nothing(tmp_path: Path) -> None:
-    (tmp_path / "livre").mkdir()
-    src = copy_book(tmp_path / "livre")
-    (src / "_toc.yml").write_text(
-        "format: jb-book\nroot: book/intro\nchapters:\n  - file: book/03_regression_lineaire\n"
-    )
-    (src / "book" / "intro.md").write_text("# Intro\n\n{ref}`chap-regression`\n")
+def executed(log: str) -> bool:
+    return "Executing notebook" in log or "[parallel_execute]" in log
+
+
+def test_tp2_src_changes_reexecute_and_machinery_changes_do_not(tmp_path: Path) -> None:
+    src = small_book(tmp_path / "livre", {"01_essai": CHAPTER})
     package = tmp_path / "paquet"
     shutil.copytree(ROOT / "tp2_src", package / "tp2_src", ignore=shutil.ignore_patterns("__pycache__"))
     # Un projet complet, comme un dépôt installé en mode éditable : le kit en fait sa roue.
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, package / name)
-    env = {"PYTHONPATH": str(package)}
 
-    first = jupyter_book_build(src, env=env, strict=False)
-    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert executed(build(src, package))
     assert "variables : CRIM ZN INDUS" in page_text(src)
 
     data_py = package / "tp2_src" / "data.py"
@@ -46,15 +55,25 @@ def test_changing_tp2_src_reexecutes_and_no_change_executes_nothing(tmp_path: Pa
     )
     assert changed != code
     data_py.write_text(changed, encoding="utf-8")
-
-    second = jupyter_book_build(src, env=env, strict=False)
-    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
-    assert "cache vidé" in second.stdout
+    log = build(src, package)
+    assert "cache vidé" in log and executed(log)
     html = page_text(src)
     assert "variables : crim zn indus" in html and "variables : CRIM" not in html
 
-    third = jupyter_book_build(src, env=env, strict=False)
-    assert third.returncode == 0
-    assert "Executing notebook" not in third.stdout + third.stderr
-    assert "cache vidé" not in third.stdout
+    log = build(src, package)
+    assert not executed(log) and "cache vidé" not in log
+    assert "variables : crim zn indus" in page_text(src)
+
+    # La machinerie : une feuille de style, un gabarit du thème, une extension.
+    machinery = src / "book" / "_ext" / "tp2_book"
+    with (machinery / "static" / "tp2-lisibilite.css").open("a", encoding="utf-8") as css:
+        css.write("\n/* essai du test */ .tp2-essai { color: red; }\n")
+    with (src / "book" / "_templates" / "theme-switcher.html").open("a", encoding="utf-8") as template:
+        template.write("\n{# essai du test #}\n")
+    with (machinery / "typography.py").open("a", encoding="utf-8") as extension:
+        extension.write("\n# essai du test\n")
+    log = build(src, package)
+    assert not executed(log) and "cache vidé" not in log, log[-3000:]
+    css = (src / "_build" / "html" / "_static" / "tp2-lisibilite.css").read_text(encoding="utf-8")
+    assert ".tp2-essai" in css
     assert "variables : crim zn indus" in page_text(src)

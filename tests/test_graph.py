@@ -10,44 +10,18 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 import torch
+from helpers import autoencoder, scalar_example
 
 from tp2_src.graph import (
     BackwardStep,
+    assert_backward_matches,
     autograd_graph,
-    check_backward,
     format_tensor,
     messages_until,
     record_backward,
     reference_gradients,
     shape_text,
 )
-
-
-def scalar_example() -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-    """ℓ = (a·b + c)², écrit q·q comme au chapitre 1 : a=2, b=−3, c=10."""
-    a = torch.tensor(2.0, requires_grad=True)
-    b = torch.tensor(-3.0, requires_grad=True)
-    c = torch.tensor(10.0, requires_grad=True)
-    p = a * b
-    q = p + c
-    return q * q, {"a": a, "b": b, "c": c, "p": p, "q": q}
-
-
-def autoencoder() -> tuple[torch.Tensor, dict[str, torch.Tensor], dict[str, torch.Tensor]]:
-    """L'auto-encodeur du chapitre 1, une opération par ligne, en float64."""
-    g = torch.Generator().manual_seed(0)
-    x, theta, b1, b2 = (torch.randn(*shape, generator=g, dtype=torch.float64, requires_grad=True)
-                        for shape in ((4,), (2, 4), (2,), (4,)))
-    theta_x = theta @ x
-    y = theta_x + b1
-    theta_T = theta.T
-    theta_T_y = theta_T @ y
-    x_hat = theta_T_y + b2
-    r = x - x_hat
-    s = r**2
-    leaves = {"x": x, "θ": theta, "b₁": b1, "b₂": b2}
-    values = {"θx": theta_x, "y": y, "θᵀ": theta_T, "θᵀy": theta_T_y, "x̂": x_hat, "r": r, "s": s}
-    return s.sum(), leaves, values
 
 
 def test_scalar_graph_has_two_edges_for_a_value_used_twice() -> None:
@@ -73,7 +47,7 @@ def test_scalar_backward_matches_the_hand_computation() -> None:
         loss.backward()
     received = {s.node: s.received.item() for s in steps}
     assert received == {"ℓ": 1.0, "q": 8.0, "p": 8.0, "c": 8.0, "a": -24.0, "b": 16.0}
-    assert check_backward(graph, steps, reference) == 0.0
+    assert assert_backward_matches(graph, steps, reference) == 0.0
     # Le nœud ℓ = q·q envoie deux messages (q et q) qui s'additionnent en 2q.
     (first,) = [s for s in steps if s.node == "ℓ"]
     assert [g.item() for g in first.grad_inputs] == [4.0, 4.0]
@@ -87,7 +61,7 @@ def test_autoencoder_backward_order_and_numbers_are_autograds() -> None:
         loss.backward()
     # L'ordre d'exécution que décrivent les onglets du chapitre 1.
     assert [s.node for s in steps] == ["ℓ", "s", "r", "x̂", "b₂", "θᵀy", "θᵀ", "y", "b₁", "θx", "θ", "x"]
-    assert check_backward(graph, steps, reference) <= 1e-12
+    assert assert_backward_matches(graph, steps, reference) <= 1e-12
     for name, leaf in leaves.items():
         (step,) = [s for s in steps if s.node == name]
         assert step.op == "AccumulateGrad"
@@ -107,7 +81,7 @@ def test_hooks_are_removed_after_the_block() -> None:
     assert steps == []
 
 
-def test_check_backward_catches_a_wrong_number() -> None:
+def test_assert_backward_matches_catches_a_wrong_number() -> None:
     """Garde-fou : un gradient relevé modifié, ou une étape manquante, est refusé."""
     loss, leaves, values = autoencoder()
     graph = autograd_graph(loss, leaves=leaves, intermediates=values)
@@ -119,12 +93,12 @@ def test_check_backward_catches_a_wrong_number() -> None:
     wrong = steps[k].received * 1.001
     tampered[k] = BackwardStep(steps[k].node, steps[k].op, (wrong,), steps[k].grad_inputs)
     with pytest.raises(AssertionError, match="y"):
-        check_backward(graph, tampered, reference)
+        assert_backward_matches(graph, tampered, reference)
     with pytest.raises(AssertionError, match="Nœuds exécutés"):
-        check_backward(graph, steps[:-1], reference)
+        assert_backward_matches(graph, steps[:-1], reference)
     swapped = [steps[1], steps[0], *steps[2:]]
     with pytest.raises(AssertionError, match="avant ses enfants"):
-        check_backward(graph, swapped, reference)
+        assert_backward_matches(graph, swapped, reference)
 
 
 def test_graph_is_acyclic_and_every_root_reaches_the_loss() -> None:

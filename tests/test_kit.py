@@ -1,14 +1,16 @@
-"""Le kit de l'étudiant, tel que le site l'offre, dans un environnement neuf hors du dépôt.
+"""Le kit de l'étudiant (``tp2_book.kit``) : son zip, puis le kit tel que le site l'offre,
+installé dans un environnement neuf hors du dépôt.
 
 On installe le kit seul (``pip install -r requirements.txt`` dans un venv neuf), puis on
-exécute ses notebooks avec nbclient dans un noyau de ce venv : l'édition complète passe ;
-l'édition étudiant, telle que livrée, fait échouer chaque vérification avec son message
-en français ; une fois les solutions remises à la place des squelettes, tout passe.
-Enfin, ``nox -s lab`` sert bien les notebooks.
+exécute ses notebooks avec nbclient dans un noyau de ce venv : chaque module de
+``tp2_src`` s'y importe ; l'édition étudiant, telle que livrée, s'arrête à sa première
+vérification avec un message en français ; une fois les solutions remises à la place des
+squelettes, tout passe. Enfin, ``nox -s lab`` sert bien les notebooks (palier lent).
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import secrets
@@ -20,20 +22,22 @@ import time
 import urllib.request
 import venv
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CHAPTERS, ROOT
+from helpers import CHAPTERS, ROOT, WITH_QUESTIONS
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+from packaging.version import Version
+from tp2_book.editions import edition
+from tp2_book.kit import write_kit
+from tp2_book.settings import LAB_DIR_ENV
 
-from tp2_src.settings import LAB_DIR_ENV, LOGDIR_ENV
+from tp2_src.logs import LOGDIR_ENV
 
-pytestmark = pytest.mark.book
-
-WITH_QUESTIONS = [c for c in CHAPTERS if not c.stem.startswith("01")]
 KERNEL = "tp2-kit"
 
 
@@ -41,6 +45,34 @@ def tags(cell: nbformat.NotebookNode) -> list[str]:
     return cell.metadata.get("tags", [])
 
 
+def test_kit_zip_is_complete_and_reproducible(tmp_path: Path) -> None:
+    wheel = tmp_path / "tp2_src-0.1.0-py3-none-any.whl"
+    wheel.write_bytes(b"roue")
+    notebooks = {
+        f"{folder}/{c.stem}.ipynb": edition(c, student=folder == "etudiant")
+        for c in CHAPTERS[:2]
+        for folder in ("complet", "etudiant")
+    }
+    first = write_kit(notebooks, wheel, tmp_path / "a" / "tp2-kit.zip").read_bytes()
+    second = write_kit(notebooks, wheel, tmp_path / "b" / "tp2-kit.zip").read_bytes()
+    assert first == second
+    with zipfile.ZipFile(tmp_path / "a" / "tp2-kit.zip") as kit:
+        names = kit.namelist()
+        requirements = kit.read("tp2-kit/requirements.txt").decode()
+        readme = kit.read("tp2-kit/LISEZMOI.txt").decode()
+    assert sorted(names) == sorted(
+        ["tp2-kit/LISEZMOI.txt", "tp2-kit/requirements.txt", f"tp2-kit/{wheel.name}"]
+        + [f"tp2-kit/notebooks/{name}" for name in notebooks]
+    )
+    torch = Version(importlib.metadata.version("torch")).public
+    pins = [line for line in requirements.splitlines() if line and not line.startswith("#")]
+    assert f"torch=={torch}" in pins and any(p.startswith("ipykernel==") for p in pins)
+    assert pins[-1] == f"./{wheel.name}" and all("==" in p for p in pins[:-1])
+    assert "pip install -r requirements.txt" in readme and wheel.name in readme
+    assert f"pip install torch=={torch} --index-url" in readme
+
+
+@pytest.mark.book
 def test_site_offers_the_kit_and_both_editions(built_book: Path) -> None:
     kit = built_book / "tp2-kit.zip"
     assert kit.is_file() and kit.stat().st_size < 1024 * 1024
@@ -66,53 +98,60 @@ def test_site_offers_the_kit_and_both_editions(built_book: Path) -> None:
         assert "{glue:md}" not in prose and "{numref}" not in prose
 
 
-@pytest.fixture(scope="module")
-def kit(built_book: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Le kit décompressé, installé dans un venv neuf, et un noyau Jupyter de ce venv."""
-    base = tmp_path_factory.mktemp("kit")
+@pytest.mark.book
+def test_the_wheel_holds_the_lesson_package_only(built_book: Path) -> None:
     with zipfile.ZipFile(built_book / "tp2-kit.zip") as archive:
-        archive.extractall(base)
-    folder = base / "tp2-kit"
-    env_dir = base / "venv"
+        wheel_name = next(n for n in archive.namelist() if n.endswith(".whl"))
+        wheel = built_book.parent / "roue.whl"
+        wheel.write_bytes(archive.read(wheel_name))
+    with zipfile.ZipFile(wheel) as archive:
+        packages = {name.split("/")[0] for name in archive.namelist()}
+        modules = {n for n in archive.namelist() if n.endswith(".py")}
+    assert packages == {"tp2_src", wheel_name.split("/")[-1].split("-py3")[0] + ".dist-info"}, packages
+    expected = {f"tp2_src/{p.name}" for p in (ROOT / "tp2_src").glob("*.py")}
+    assert modules == expected
+    assert "tp2_src/data/boston_house_prices.csv" in archive.namelist()
+
+
+def _install_kit(folder: Path, built_book: Path) -> None:
+    """Le kit décompressé et installé dans un venv neuf, et un noyau Jupyter de ce venv."""
+    with zipfile.ZipFile(built_book / "tp2-kit.zip") as archive:
+        archive.extractall(folder)
+    env_dir = folder / "venv"
     venv.create(env_dir, with_pip=True)
-    python = env_dir / "bin" / "python"
     result = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "-r", "requirements.txt"],
-        cwd=folder,
+        [str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet", "-r", "requirements.txt"],
+        cwd=folder / "tp2-kit",
         capture_output=True,
         text=True,
         timeout=1800,
     )
     assert result.returncode == 0, result.stderr[-4000:]
-    kernels = base / "jupyter" / "kernels" / KERNEL
+    kernels = folder / "jupyter" / "kernels" / KERNEL
     kernels.mkdir(parents=True)
     spec = {
-        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "argv": [str(env_dir / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "kit",
         "language": "python",
     }
     (kernels / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
-    saved = {k: os.environ.get(k) for k in ("JUPYTER_PATH", LOGDIR_ENV)}
-    os.environ["JUPYTER_PATH"] = str(base / "jupyter")
-    os.environ[LOGDIR_ENV] = str(base / "runs")
-    try:
-        yield folder
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
-def execute(notebook: nbformat.NotebookNode, cwd: Path, *, allow_errors: bool = False) -> None:
+@pytest.fixture
+def kit(
+    built_book: Path, run_once: Callable, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Path:
+    """Le dossier du kit installé (une fois pour la suite), son noyau, des journaux à part."""
+    folder = run_once("kit", lambda f: _install_kit(f, built_book))
+    monkeypatch.setenv("JUPYTER_PATH", str(folder / "jupyter"))
+    monkeypatch.setenv(LOGDIR_ENV, str(tmp_path / "runs"))
+    return folder / "tp2-kit"
+
+
+def execute(notebook: nbformat.NotebookNode, cwd: Path) -> None:
     """Exécute le notebook dans le noyau du venv du kit, depuis ``cwd`` (hors du dépôt)."""
     NotebookClient(
-        notebook,
-        timeout=900,
-        kernel_name=KERNEL,
-        allow_errors=allow_errors,
-        resources={"metadata": {"path": str(cwd)}},
+        notebook, timeout=900, kernel_name=KERNEL, resources={"metadata": {"path": str(cwd)}}
     ).execute()
 
 
@@ -120,41 +159,44 @@ def text_of(cell: nbformat.NotebookNode) -> str:
     return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream")
 
 
-def test_full_notebook_runs_from_the_kit_alone(kit: Path, tmp_path: Path) -> None:
-    notebook = nbformat.read(kit / "notebooks" / "complet" / "03_regression_lineaire.ipynb", as_version=4)
-    notebook.cells.append(nbformat.v4.new_code_cell("import tp2_src\nprint(tp2_src.__file__)"))
-    execute(notebook, tmp_path)
-    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]
-    assert not errors, errors[:1]
-    assert "/venv/lib/" in text_of(notebook.cells[-1]), "tp2_src ne vient pas de la roue du kit"
-    assert all(text_of(c).startswith("✅") for c in notebook.cells if "check" in tags(c))
-    # Les figures sortent en SVG (texte réel) et en PDF (version imprimable).
-    outputs = [o for c in notebook.cells for o in c.get("outputs", [])]
-    figures = [o for o in outputs if o.output_type == "display_data" and "image/svg+xml" in o.data]
-    assert figures and all("application/pdf" in o.data for o in figures)
-    assert os.listdir(os.environ[LOGDIR_ENV]), "aucun journal TensorBoard écrit"
+@pytest.mark.book
+def test_every_module_imports_in_the_kit_environment(kit: Path) -> None:
+    python = kit.parent / "venv" / "bin" / "python"
+    code = (
+        "import importlib, pkgutil, tp2_src\n"
+        "names = [m.name for m in pkgutil.iter_modules(tp2_src.__path__)]\n"
+        "for name in names: importlib.import_module('tp2_src.' + name)\n"
+        "print(tp2_src.__file__, len(names))\n"
+        "print(importlib.util.find_spec('tp2_book'), importlib.util.find_spec('sphinx'))\n"
+    )
+    result = subprocess.run([str(python), "-c", code], cwd=kit, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-4000:]
+    where, count = result.stdout.splitlines()[0].rsplit(" ", 1)
+    assert "/venv/lib/" in where and int(count) == len(list((ROOT / "tp2_src").glob("[a-z]*.py")))
+    assert result.stdout.splitlines()[1] == "None None", "la machinerie du livre n'est pas dans le kit"
 
 
+@pytest.mark.book
 @pytest.mark.parametrize("chapter", WITH_QUESTIONS, ids=lambda p: p.stem)
-def test_student_notebook_as_shipped_fails_its_checks(kit: Path, tmp_path: Path, chapter: Path) -> None:
+def test_student_notebook_as_shipped_stops_at_its_first_check(
+    kit: Path, tmp_path: Path, chapter: Path
+) -> None:
     notebook = nbformat.read(kit / "notebooks" / "etudiant" / f"{chapter.stem}.ipynb", as_version=4)
-    execute(notebook, tmp_path, allow_errors=True)
-    checks = [c for c in notebook.cells if "check" in tags(c)]
-    assert checks
-    for cell in checks:
-        errors = [o for o in cell.outputs if o.output_type == "error"]
-        assert errors, f"{chapter.name} : une vérification passe sur le squelette\n{cell.source}"
-        assert errors[0].ename == "CheckError", (errors[0].ename, errors[0].evalue)
-        assert errors[0].evalue.startswith("Question ") and " : " in errors[0].evalue
-        # IPython affiche le message seul, sans pile d'appels.
-        assert errors[0].traceback == [f"❌ {errors[0].evalue}"]
-    first_skeleton = next(i for i, c in enumerate(notebook.cells) if "skeleton" in tags(c))
-    before = [
-        o for c in notebook.cells[:first_skeleton] for o in c.get("outputs", []) if o.output_type == "error"
-    ]
-    assert not before, f"{chapter.name} : erreur avant la première question"
+    with pytest.raises(CellExecutionError):
+        execute(notebook, tmp_path)
+    ran = [c for c in notebook.cells if c.cell_type == "code" and c.get("outputs")]
+    errors = [(i, o) for i, c in enumerate(ran) for o in c.outputs if o.output_type == "error"]
+    assert len(errors) == 1, errors
+    index, error = errors[0]
+    where = f"{chapter.name} : erreur hors d'une vérification\n{ran[index].source}"
+    assert "check" in tags(ran[index]), where
+    assert error.ename == "CheckError", (error.ename, error.evalue)
+    assert error.evalue.startswith("Question ") and " : " in error.evalue
+    # IPython affiche le message seul, sans pile d'appels.
+    assert error.traceback == [f"❌ {error.evalue}"]
 
 
+@pytest.mark.book
 @pytest.mark.parametrize("chapter", WITH_QUESTIONS, ids=lambda p: p.stem)
 def test_student_notebook_passes_with_the_solutions_put_back(
     kit: Path, tmp_path: Path, chapter: Path
@@ -166,9 +208,17 @@ def test_student_notebook_passes_with_the_solutions_put_back(
         if "skeleton" in tags(cell):
             cell.source = next(solutions)
     assert next(solutions, None) is None
+    student.cells.append(nbformat.v4.new_code_cell("import tp2_src\nprint(tp2_src.__file__)"))
     execute(student, tmp_path)
     passed = [text_of(c) for c in student.cells if "check" in tags(c)]
     assert passed and all(t.startswith("✅ Question ") for t in passed), passed
+    assert "/venv/lib/" in text_of(student.cells[-1]), "tp2_src ne vient pas de la roue du kit"
+    if "logged_run(" in chapter.read_text(encoding="utf-8"):
+        assert os.listdir(os.environ[LOGDIR_ENV]), "aucun journal TensorBoard écrit"
+    # Les figures sortent en SVG (texte réel) et en PDF (version imprimable).
+    outputs = [o for c in student.cells for o in c.get("outputs", [])]
+    figures = [o for o in outputs if o.output_type == "display_data" and "image/svg+xml" in o.data]
+    assert figures and all("application/pdf" in o.data for o in figures)
 
 
 def free_port() -> int:
@@ -177,32 +227,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.book
+@pytest.mark.slow
 def test_lab_session_serves_both_editions(tmp_path: Path) -> None:
+    """``nox -s lab`` lancé à neuf (son venv dans un dossier temporaire) sert les deux éditions."""
     port, token = free_port(), secrets.token_hex(8)
     process = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "nox",
-            "-f",
-            str(ROOT / "noxfile.py"),
-            "-s",
-            "lab",
-            "--",
-            "--no-browser",
-            "--ip=127.0.0.1",
-            f"--port={port}",
+            sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "--envdir", str(tmp_path / "nox"),
+            "-s", "lab", "--", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
             f"--IdentityProvider.token={token}",
         ],
-        cwd=ROOT,
+        cwd=tmp_path,
         env={**os.environ, LAB_DIR_ENV: str(tmp_path / "lab")},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
-    )
+    )  # fmt: skip
     listed: dict[str, list[str]] = {}
     try:
-        deadline = time.monotonic() + 900  # la première fois, nox installe JupyterLab
+        deadline = time.monotonic() + 900  # nox installe d'abord torch et JupyterLab
         while time.monotonic() < deadline and process.poll() is None and len(listed) < 2:
             for folder in ("etudiant", "complet"):
                 url = f"http://127.0.0.1:{port}/api/contents/{folder}?token={token}"

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from torch.utils.tensorboard import SummaryWriter
 
-from tp2_src.logs import default_logdir, fresh_run_dir, logged_run, read_scalars
-from tp2_src.settings import LOGDIR_ENV
+from tp2_src.logs import LOGDIR_ENV, default_logdir, fresh_run_dir, logged_run, read_scalars
 
 
 def test_default_logdir_follows_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,12 +14,15 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CHAPTERS, ROOT, jupyter_book_build
+from helpers import CHAPTERS, ROOT, jupyter_book_build
+from tp2_book import conventions
+from tp2_book.layout import clear_latex, site_weight
 
 TOOLS = ("xelatex", "latexmk", "make", "pdftotext", "pdfinfo", "pdfimages", "pdffonts")
 MISSING = [tool for tool in TOOLS if shutil.which(tool) is None]
@@ -76,16 +79,20 @@ class BuiltPdf:
         return normalize(" ".join(self.pages))
 
 
-@pytest.fixture(scope="module")
-def built_pdf(built_book: Path) -> BuiltPdf:
-    src = built_book.parent.parent
-    latex = src / "_build" / "latex"
-    shutil.rmtree(latex, ignore_errors=True)  # latexmk ne refait rien sur un dossier existant
+def _build_pdf(src: Path) -> None:
+    clear_latex(src / "_build")
     result = jupyter_book_build(src, "--builder", "pdflatex")
     if result.returncode != 0:
         pytest.fail("La construction du PDF a échoué :\n" + result.stdout[-6000:] + result.stderr[-3000:])
-    pdf = latex / pdf_name()
-    assert pdf.is_file(), f"{pdf.name} absent de {latex}"
+
+
+@pytest.fixture(scope="module")
+def built_pdf(built_book: Path, run_once: Callable) -> BuiltPdf:
+    """Le PDF construit une fois, dans la copie du livre déjà construite en HTML."""
+    src = built_book.parent.parent
+    run_once("pdf", lambda _folder: _build_pdf(src))
+    pdf = src / "_build" / "latex" / pdf_name()
+    assert pdf.is_file(), f"{pdf.name} absent de {pdf.parent}"
     log = pdf.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
     pages = text.stdout.split("\f")
@@ -148,16 +155,13 @@ def test_no_run_of_blank_pages(built_pdf: BuiltPdf) -> None:
 
 
 def test_exercises_come_with_their_solutions(built_pdf: BuiltPdf) -> None:
-    sources = "\n".join(chapter.read_text(encoding="utf-8") for chapter in CHAPTERS)
-    titles = dict(re.findall(r"^# ```\{exercise\} (.+)\n# :label: (\S+)$", sources, re.MULTILINE))
-    titles = {label: normalize(title) for title, label in titles.items()}
-    solved = re.findall(r"^# ```\{solution\} (\S+)$", sources, re.MULTILINE)
-    assert len(titles) >= 10 and len(solved) >= 10
-    for title in titles.values():
+    exercises = [e for chapter in CHAPTERS for e in conventions.exercises(chapter)]
+    assert len(exercises) >= 10
+    for exercise in exercises:
+        title = normalize(exercise.title)
         assert f"Exercice ({title})" in built_pdf.text, f"exercice « {title} » absent"
-    for label in solved:
-        number = re.match(r"Question (.+?) —", titles[label]).group(1)
-        assert f"Solution de la question {number}" in built_pdf.text, f"pas de solution pour {label}"
+        number = re.match(r"Question (.+?) —", exercise.title).group(1)
+        assert f"Solution de la question {number}" in built_pdf.text, f"pas de solution pour {exercise.label}"
 
 
 def test_execution_note_and_glue_values_are_rendered(built_pdf: BuiltPdf) -> None:
@@ -171,7 +175,7 @@ def test_execution_note_and_glue_values_are_rendered(built_pdf: BuiltPdf) -> Non
 
 
 def test_site_with_pdf_stays_light(built_pdf: BuiltPdf) -> None:
-    site = sum(p.stat().st_size for p in built_pdf.html.rglob("*") if p.is_file() and p.name != "tp2-kit.zip")
+    site = site_weight(built_pdf.html)
     pdf = built_pdf.path.stat().st_size
     assert pdf <= 3 * 2**20, f"PDF de {pdf / 2**20:.1f} Mio"
     assert site + pdf <= SITE_BUDGET, f"site {site / 2**20:.2f} Mio + PDF {pdf / 2**20:.2f} Mio > 8 Mio"

@@ -1,9 +1,10 @@
 """Deux exécutions d'un chapitre affichent les mêmes nombres, hors temps mesurés.
 
-Chaque chapitre est converti en notebook (Jupytext) et exécuté deux fois par nbclient.
-Les sorties de chaque cellule doivent être identiques (texte, tableaux, images SVG et
-PDF octet pour octet), sauf dans les cellules marquées ``tags=["timing"]``, qui
-affichent des temps mesurés.
+Chaque chapitre est exécuté une fois de plus, à neuf (nbclient, dans un dossier
+temporaire), et ses sorties sont comparées à celles que la construction du livre a
+rangées dans son cache d'exécution (celles que montrent les pages) : texte, tableaux,
+images SVG et PDF octet pour octet, sauf
+dans les cellules marquées ``tags=["timing"]``, qui affichent des temps mesurés.
 
 Un même texte imprimé peut arriver découpé en un nombre variable de messages ``stream``
 selon la charge de la machine (le noyau envoie ce qu'il a quand il le peut) : on compare
@@ -16,28 +17,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import jupytext
+import nbformat
 import pytest
-from conftest import CHAPTERS
+from helpers import CHAPTERS
+from jupyter_cache import get_cache
 from nbclient import NotebookClient
+from tp2_book.conventions import TIMING
 
-from tp2_src.settings import LOGDIR_ENV
-
-pytestmark = pytest.mark.book
-
-
-def run(chapter: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, list]]:
-    monkeypatch.setenv(LOGDIR_ENV, str(workdir / "runs"))
-    notebook = jupytext.read(chapter)
-    workdir.mkdir()
-    NotebookClient(
-        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
-    ).execute()
-    cells = []
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        cells.append(("timing" in cell.metadata.get("tags", []), merged_outputs(cell.outputs)))
-    return cells
+from tp2_src.logs import LOGDIR_ENV
 
 
 def merged_outputs(outputs: list) -> list[dict]:
@@ -52,6 +39,15 @@ def merged_outputs(outputs: list) -> list[dict]:
     return [{"stream": name, "text": text} for name, text in sorted(streams.items())] + others
 
 
+def code_outputs(notebook: nbformat.NotebookNode) -> list[tuple[bool, str, list[dict]]]:
+    """(cellule de temps mesurés ?, source, sorties réunies) de chaque cellule de code."""
+    return [
+        (TIMING in cell.metadata.get("tags", []), cell.source, merged_outputs(cell.outputs))
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+    ]
+
+
 def test_split_streams_compare_equal_once_merged() -> None:
     """Garde-fou : le même texte découpé autrement est égal ; un autre texte ne l'est pas."""
     one = [{"output_type": "stream", "name": "stdout", "text": "a = 1\nb = 2\n"}]
@@ -61,15 +57,23 @@ def test_split_streams_compare_equal_once_merged() -> None:
     assert merged_outputs(one) == merged_outputs(two) != merged_outputs(other)
 
 
+@pytest.mark.book
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
-def test_two_runs_print_the_same_numbers(
-    chapter: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_fresh_run_prints_the_same_numbers_as_the_build(
+    chapter: Path, built_book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = run(chapter, tmp_path / "a", monkeypatch)
-    second = run(chapter, tmp_path / "b", monkeypatch)
-    assert len(first) == len(second)
+    cache = get_cache(str(built_book.parent / ".jupyter_cache"))
+    _, executed = cache.merge_match_into_notebook(jupytext.read(chapter))
+    built = code_outputs(executed)
+    monkeypatch.setenv(LOGDIR_ENV, str(tmp_path / "runs"))
+    notebook = jupytext.read(chapter)
+    NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    fresh = code_outputs(notebook)
+    assert [source for _, source, _ in fresh] == [source for _, source, _ in built]
     compared = 0
-    for index, ((timing, out1), (_, out2)) in enumerate(zip(first, second, strict=True)):
+    for index, ((timing, _, out1), (_, _, out2)) in enumerate(zip(built, fresh, strict=True)):
         if timing:
             continue
         assert out1 == out2, f"{chapter.name}, cellule de code n° {index} : sorties différentes"

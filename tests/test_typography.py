@@ -1,4 +1,4 @@
-"""tp2_src/sphinx_ext/typography.py : espaces fines insécables et formules soudées."""
+"""tp2_book/typography.py : espaces fines insécables et formules soudées."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from docutils import nodes
 from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Parser
 from docutils.utils import new_document
-
-from tp2_src.sphinx_ext.typography import NARROW_NBSP, NOWRAP, FrenchTypography, french_spaces
+from tp2_book.typography import NARROW_NBSP, NOWRAP, FrenchTypography, french_spaces
 
 
 def test_french_spaces_before_high_punctuation_and_inside_quotes() -> None:

@@ -22,8 +22,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from tp2_src.french import french_number
 from tp2_src.linreg import least_squares, linear_mse
-from tp2_src.report import french_number
 from tp2_src.training import evaluate, predict
 
 #: Écart relatif toléré à l'optimum des moindres carrés (questions 1.1, 1.3 et 4.1).

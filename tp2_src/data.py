@@ -78,7 +78,7 @@ def load_boston(path: str | Path | None = None) -> BostonData:
     return BostonData(X=X, y=y, feature_names=names[:n_features])
 
 
-def check_regression_data(X: torch.Tensor, y: torch.Tensor, name: str = "") -> None:
+def validate_regression_data(X: torch.Tensor, y: torch.Tensor, name: str = "") -> None:
     """Vérifie ``X`` (n, d) et ``y`` (n,) : formes, types flottants, valeurs finies, n > 0."""
     tag = f" ({name})" if name else ""
     if X.ndim != 2 or y.ndim != 1:
@@ -167,7 +167,7 @@ def standardized_split(
     cible n'est pas transformée, si bien que les MSE restent en k$². ``standardize=False``
     découpe de la même façon sans transformer les variables.
     """
-    check_regression_data(X, y)
+    validate_regression_data(X, y)
     if X.shape[0] < 2:
         raise ValueError(f"Il faut au moins 2 exemples pour découper ; reçu {X.shape[0]}")
     if not 0.0 < test_size < 1.0:

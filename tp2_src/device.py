@@ -1,4 +1,4 @@
-"""Choix du matériel de calcul (chapitres 3 à 5).
+"""Choix du matériel de calcul, et ce qui exécute le code (chapitres 1 à 5).
 
 Les chapitres et les tests appellent ``get_device()`` au lieu d'écrire ``"cuda"`` ou
 ``"cpu"`` : le même code tourne sur une carte graphique quand il y en a une, sur le
@@ -11,7 +11,8 @@ import os
 
 import torch
 
-from tp2_src.settings import DEVICE_ENV
+#: Variable d'environnement qui impose le matériel de calcul (``cpu`` ou ``cuda``).
+DEVICE_ENV = "TP2_DEVICE"
 
 
 def get_device(name: str | None = None) -> torch.device:
@@ -40,3 +41,18 @@ def make_deterministic(seed: int = 0) -> None:
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     torch.manual_seed(seed)
     torch.use_deterministic_algorithms(True)
+
+
+def execution_environment() -> str:
+    """Ce qui exécute ce code, en une phrase : « Python 3.11.2 et PyTorch 2.13.0, sur un
+    processeur x86_64 (2 fils de calcul) », ou le GPU que ``get_device()`` choisit."""
+    import platform
+
+    device = get_device()
+    if device.type == "cuda":
+        where = f"le GPU {torch.cuda.get_device_name(device)}"
+    else:
+        threads = torch.get_num_threads()
+        plural = "s" if threads > 1 else ""
+        where = f"un processeur {platform.machine()} ({threads} fil{plural} de calcul)"
+    return f"Python {platform.python_version()} et PyTorch {torch.__version__}, sur {where}"

@@ -7,7 +7,7 @@ résultat) ; ``next_functions``, lui, pointe à rebours, du résultat vers les e
 ``record_backward`` pose un crochet (*hook*) sur chaque nœud de ce graphe : pendant
 ``backward()``, autograd lui-même note, dans l'ordre où il les exécute, le gradient que
 chaque nœud reçoit et ceux qu'il envoie à ses parents. Rien n'est recalculé à la main.
-Le dessin de ces graphes est dans ``tp2_src.figures``.
+Le dessin de ces graphes est dans ``tp2_src.graph_drawing``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import networkx as nx
 import torch
 
-from tp2_src.report import french_number
+from tp2_src.french import french_number
 
 #: Sortes de nœuds : racine (feuille, nœud ``AccumulateGrad``), opération, résultat.
 KINDS = ("leaf", "op", "output")
@@ -226,7 +226,7 @@ def messages_until(graph: nx.MultiDiGraph, steps: Sequence[BackwardStep]) -> dic
     return received
 
 
-def check_backward(
+def assert_backward_matches(
     graph: nx.MultiDiGraph,
     steps: Sequence[BackwardStep],
     reference: Mapping[str, torch.Tensor],

@@ -12,7 +12,7 @@ import math
 import torch
 from torch.utils.tensorboard import SummaryWriter
 
-from tp2_src.data import check_regression_data
+from tp2_src.data import validate_regression_data
 from tp2_src.training import History, train
 
 METHODS = ("batch", "mini-batch", "stochastic")
@@ -24,7 +24,7 @@ def linear_mse(X: torch.Tensor, y: torch.Tensor, w: torch.Tensor, b: torch.Tenso
     Calculée sans graphe ; refuse des formes qui se diffuseraient en silence en une perte
     fausse.
     """
-    check_regression_data(X, y)
+    validate_regression_data(X, y)
     if w.shape != (X.shape[1],) or b.numel() != 1:
         raise ValueError(
             f"w doit être de forme ({X.shape[1]},) et b scalaire ; reçu w {tuple(w.shape)}, "
@@ -40,7 +40,7 @@ def least_squares(X: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch
     Résout ``[X, 1] @ [w; b] ≈ y`` par ``torch.linalg.lstsq`` (la colonne de 1 porte le
     biais) ; ``X`` (n, d), ``y`` (n,). Référence des chapitres 3 et 5.
     """
-    check_regression_data(X, y)
+    validate_regression_data(X, y)
     A = torch.cat([X, torch.ones(len(X), 1, dtype=X.dtype, device=X.device)], dim=1)
     solution = torch.linalg.lstsq(A, y.unsqueeze(1)).solution[:, 0]
     return solution[:-1], solution[-1]
@@ -91,7 +91,7 @@ def fit_linear_regression(
         raise ValueError(f"Méthode inconnue {method!r} ; choisir parmi {METHODS}")
     if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
         raise ValueError(f"Le taux d'apprentissage lr doit être un réel > 0 ; reçu {lr!r}")
-    check_regression_data(X_train, y_train, "apprentissage")
+    validate_regression_data(X_train, y_train, "apprentissage")
     n, d = X_train.shape
     default = {"batch": n, "stochastic": 1, "mini-batch": 32}[method]
     batch_size = default if batch_size is None else batch_size

@@ -18,7 +18,8 @@ from pathlib import Path
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 from torch.utils.tensorboard import SummaryWriter
 
-from tp2_src.settings import LOGDIR_ENV
+#: Variable d'environnement qui choisit le dossier des journaux (sinon ``runs/``).
+LOGDIR_ENV = "TP2_LOGDIR"
 
 Scalars = dict[str, tuple[list[int], list[float]]]
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from tp2_src.figures import french_log_axis
+from tp2_src.style import french_log_axis
 
 Series = Mapping[str, tuple[list[int], list[float]]]
 

@@ -24,7 +24,7 @@ from torch.optim import Optimizer
 from torch.utils.data import BatchSampler, DataLoader, RandomSampler, SequentialSampler, TensorDataset
 from torch.utils.tensorboard import SummaryWriter
 
-from tp2_src.data import check_regression_data
+from tp2_src.data import validate_regression_data
 
 Pair = tuple[torch.Tensor, torch.Tensor]
 
@@ -77,7 +77,7 @@ def seeded_loader(
 
     Lève ``ValueError`` pour des données mal formées ou une taille de lot hors de [1, n].
     """
-    check_regression_data(X, y)
+    validate_regression_data(X, y)
     if not (isinstance(batch_size, int) and 1 <= batch_size <= X.shape[0]):
         raise ValueError(
             f"batch_size doit être un entier entre 1 et la taille du jeu ({X.shape[0]}) ; reçu {batch_size!r}"
@@ -118,9 +118,9 @@ def train(
     une taille de lot hors de [1, n] ; ``TrainingDivergedError`` dès qu'une perte de lot
     est NaN ou infinie.
     """
-    check_regression_data(X_train, y_train, "apprentissage")
+    validate_regression_data(X_train, y_train, "apprentissage")
     for name, (X, y) in evals.items():
-        check_regression_data(X, y, name)
+        validate_regression_data(X, y, name)
         if X.shape[1] != X_train.shape[1]:
             raise ValueError(f"X ({name}) a {X.shape[1]} variables, X_train en a {X_train.shape[1]}")
     if "train" in evals:
@@ -192,7 +192,7 @@ def predict(model: nn.Module, X: torch.Tensor) -> torch.Tensor:
 
 def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
     """MSE du modèle sur ``X`` (n, d), ``y`` (n,), en mode évaluation et sans graphe."""
-    check_regression_data(X, y)
+    validate_regression_data(X, y)
     was_training = model.training
     model.eval()  # Dropout, BatchNorm… se comportent en mode évaluation
     try:

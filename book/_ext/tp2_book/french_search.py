@@ -2,9 +2,9 @@
 
 La recherche française de Sphinx racinise les mots (« dérivées » → « dériv ») mais garde
 leurs accents, dans l'index (Python) comme dans la requête (JavaScript) : « derivee » ne
-trouvait rien. On enregistre à la place de la langue ``fr`` une variante qui retire les
-accents *avant* la racinisation, des deux côtés, avec la même règle : décomposition
-Unicode (NFD) puis suppression des diacritiques. La casse était déjà ignorée.
+trouverait pas « dérivée ». On enregistre à la place de la langue ``fr`` une variante qui
+retire les accents *avant* la racinisation, des deux côtés, avec la même règle :
+décomposition Unicode (NFD) puis suppression des diacritiques. Sphinx ignore déjà la casse.
 """
 
 from __future__ import annotations

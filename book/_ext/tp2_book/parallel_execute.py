@@ -26,10 +26,10 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from tp2_book.settings import JOBS_ENV
+
 logger = logging.getLogger(__name__)
 
-#: Nombre de chapitres exécutés en même temps (par défaut, le nombre de cœurs).
-JOBS_ENV = "TP2_BUILD_JOBS"
 
 
 def _read(app: Sphinx, env: BuildEnvironment, path: Path) -> Any:

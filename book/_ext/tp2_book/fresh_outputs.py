@@ -25,7 +25,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from tp2_src.settings import PAGES_READ_STAMP
+from tp2_book.settings import PAGES_READ_STAMP
 
 logger = logging.getLogger(__name__)
 

@@ -21,8 +21,6 @@ if TYPE_CHECKING:
     from sphinx.config import Config
 
 SUBSTITUTION = "date_construction"
-#: Le dossier du projet (celui de pyproject.toml), où chercher le dépôt git.
-PROJECT = Path(__file__).resolve().parents[2]
 MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
@@ -58,8 +56,11 @@ def french_date(date: datetime | None) -> str:
 
 
 def book_date(srcdir: Path | None = None) -> str:
-    """La date du livre en toutes lettres : dépôt des sources, sinon celui du projet."""
-    folders = [srcdir, PROJECT] if srcdir is not None else [PROJECT]
+    """La date du livre en toutes lettres : dépôt des sources, sinon celui d'où ``tp2_src``
+    est installé (le livre copié ailleurs, par les tests ou le banc d'essai)."""
+    from tp2_book.kit import project_dir
+
+    folders = [srcdir, project_dir()] if srcdir is not None else [project_dir()]
     return french_date(commit_date(folders))
 
 

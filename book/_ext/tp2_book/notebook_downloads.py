@@ -3,7 +3,7 @@
 Le thème (sphinx-book-theme) propose déjà le ``.py`` source ; il n'offre le notebook que
 pour les chapitres écrits en Markdown. Pour nos chapitres ``.py`` (Jupytext), on écrit à
 la fin de la construction, à partir du ``.py`` — la seule source — les deux éditions de
-chaque notebook (``tp2_src.editions``) dans ``_sources/``, et le kit ``tp2-kit.zip`` à la
+chaque notebook (``editions``) dans ``_sources/``, et le kit ``tp2-kit.zip`` à la
 racine du site. Le menu de téléchargement de chaque page reçoit trois entrées :
 « .ipynb » (édition complète), « .ipynb (étudiant) » et « kit (.zip) ».
 
@@ -20,20 +20,10 @@ import nbformat
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from tp2_src.editions import (
-    FULL_DIR,
-    KIT_NAME,
-    STUDENT_DIR,
-    STUDENT_SUFFIX,
-    build_wheel,
-    edition,
-    glue_values,
-    write_kit,
-)
+from tp2_book.editions import FULL_DIR, KIT_NAME, STUDENT_DIR, STUDENT_SUFFIX, edition, glue_values
+from tp2_book.kit import build_wheel, project_dir, write_kit
 
 logger = logging.getLogger(__name__)
-#: Le projet dont vient tp2_src (pyproject.toml, README.md, tp2_src/).
-PROJECT = Path(__file__).resolve().parents[2]
 
 
 def _chapters(app: Sphinx) -> dict[str, Path]:
@@ -126,7 +116,7 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
         return
     chapters = _chapters(app)
     # La roue du tp2_src qui a servi à la construction (installé en mode éditable par nox).
-    wheel = build_wheel(PROJECT, Path(app.outdir).parent / ".tp2-wheel")
+    wheel = build_wheel(project_dir(), Path(app.outdir).parent / ".tp2-wheel")
     kit_path = Path(app.outdir, f"{KIT_NAME}.zip")
     written = [Path(app.outdir, "_sources", f"{d}{s}.ipynb") for d in chapters for s in ("", STUDENT_SUFFIX)]
     if (

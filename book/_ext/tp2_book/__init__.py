@@ -1,0 +1,48 @@
+"""La machinerie du livre : extensions Sphinx, éditions des notebooks, kit de l'étudiant.
+
+Ce paquet sert à construire le livre ; il n'est jamais livré aux étudiants (le kit ne
+contient que ``tp2_src``). Jupyter Book le charge depuis ``book/_ext`` (``sphinx:
+local_extensions`` de ``_config.yml``) et appelle ``setup`` ci-dessous, qui charge les
+extensions de ``EXTENSIONS`` dans cet ordre :
+
+- ``french_exercises`` : sphinx-exercise, avec des titres de solution en bon français ;
+- ``french_search`` : une recherche insensible aux accents et à la casse ;
+- ``notebook_downloads`` : les deux éditions de chaque chapitre et le kit, dans le site ;
+- ``offline`` : un site léger, sans aucune requête vers un autre serveur ;
+- ``fresh_outputs`` : le cache d'exécution vidé quand ``tp2_src``, ses données ou les
+  versions installées changent — un livre construit n'est jamais périmé ;
+- ``parallel_execute`` : les chapitres à exécuter le sont en parallèle, un par cœur ;
+- ``build_date`` : la date du livre est celle du dernier commit ;
+- ``accessibility`` : noms accessibles en français, blocs qui défilent atteignables au
+  clavier (vérifié par axe-core) ;
+- ``typography`` : espaces fines insécables, formules soudées à leur ponctuation.
+
+Les autres modules ne sont pas des extensions : ``settings`` (réglages de la construction,
+lus aussi par nox et les tests), ``conventions`` (la lecture des chapitres : solutions,
+squelettes, vérifications), ``markdown`` (la prose MyST rendue lisible dans Jupyter),
+``editions`` (les notebooks des deux éditions), ``kit`` (le zip de l'étudiant), ``lab``
+(les notebooks de ``nox -s lab``) et ``layout`` (copie du livre, poids du site, dossier LaTeX).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Les extensions Sphinx du livre, dans leur ordre de chargement.
+EXTENSIONS = (
+    "french_exercises",
+    "french_search",
+    "notebook_downloads",
+    "offline",
+    "fresh_outputs",
+    "parallel_execute",
+    "build_date",
+    "accessibility",
+    "typography",
+)
+
+
+def setup(app: Any) -> dict[str, Any]:
+    for name in EXTENSIONS:
+        app.setup_extension(f"{__name__}.{name}")
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,195 @@
+"""Le kit de l'étudiant ``tp2-kit.zip`` : les deux éditions, ``tp2_src`` en roue, ses
+dépendances aux versions du livre, et un ``LISEZMOI.txt``.
+
+La roue ne contient que le paquet de la leçon, ``tp2_src`` (données comprises) ; les
+versions de ``requirements.txt`` sont celles installées pendant la construction du livre.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import nbformat
+from packaging.requirements import Requirement
+from packaging.version import Version
+
+from tp2_book.editions import KIT_NAME
+
+#: Ce dont les notebooks ont besoin en plus de tp2_src : un noyau Jupyter.
+NOTEBOOK_EXTRAS = ("ipykernel",)
+#: Date fixe des fichiers du zip : deux constructions donnent le même kit.
+ZIP_DATE = (2026, 1, 1, 0, 0, 0)
+
+
+def _fingerprint(paths: Sequence[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def project_dir() -> Path:
+    """Le projet d'où vient le ``tp2_src`` importé (``pyproject.toml``, ``README.md``,
+    ``tp2_src/``) : celui que ``pip install -e .`` a installé."""
+    import tp2_src
+
+    return Path(tp2_src.__file__).resolve().parents[1]
+
+
+def build_wheel(project: Path, cache: Path) -> Path:
+    """La roue de ``tp2_src`` (données comprises), reconstruite seulement si le code a changé.
+
+    La construction a lieu dans une copie temporaire du projet : ``pip wheel`` n'écrit
+    rien dans le dépôt (ni ``build/`` ni ``*.egg-info``).
+    """
+    if not (project / "pyproject.toml").is_file():
+        raise RuntimeError(
+            f"pas de pyproject.toml dans {project} : la roue du kit se construit depuis le dépôt, "
+            "où tp2_src doit être installé en mode éditable (pip install -e .)"
+        )
+    sources = sorted(
+        p for p in (project / "tp2_src").rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    )
+    key = _fingerprint([project / "pyproject.toml", project / "README.md", *sources])
+    folder = cache / key
+    wheels = sorted(folder.glob("tp2_src-*.whl"))
+    if wheels:
+        return wheels[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "project"
+        copy.mkdir()
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copy2(project / name, copy / name)
+        shutil.copytree(
+            project / "tp2_src", copy / "tp2_src", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--no-deps",
+                "--no-build-isolation",
+                "--quiet",
+                "--wheel-dir",
+                str(Path(tmp) / "dist"),
+                str(copy),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"construction de la roue de tp2_src impossible :\n{result.stderr[-3000:]}")
+        if cache.exists():
+            shutil.rmtree(cache)  # les roues des versions précédentes du code
+        folder.mkdir(parents=True)
+        for wheel in (Path(tmp) / "dist").glob("tp2_src-*.whl"):
+            shutil.copy2(wheel, folder / wheel.name)
+    return next(folder.glob("tp2_src-*.whl"))
+
+
+def pinned_versions() -> dict[str, str]:
+    """Les dépendances de tp2_src et un noyau Jupyter, aux versions installées pendant la
+    construction du livre (``pyproject.toml`` reste la seule source de ces dépendances)."""
+    names = [Requirement(r).name for r in importlib.metadata.requires("tp2-src") or [] if "extra ==" not in r]
+    # La version publique, sans suffixe local (« +cpu ») : celle que PyPI connaît.
+    return {name: Version(importlib.metadata.version(name)).public for name in [*names, *NOTEBOOK_EXTRAS]}
+
+
+def requirements(wheel_name: str) -> str:
+    """``requirements.txt`` du kit : ``pinned_versions()``, puis la roue elle-même."""
+    pins = pinned_versions()
+    lines = [
+        "# Les versions avec lesquelles le livre a été construit et ses notebooks exécutés.",
+        "# Sous Linux sans carte NVIDIA, installez d'abord la version processeur de PyTorch :",
+        f"#   {cpu_torch_command(pins)}",
+    ]
+    lines += [f"{name}=={version}" for name, version in pins.items()]
+    lines.append(f"./{wheel_name}")
+    return "\n".join(lines) + "\n"
+
+
+def cpu_torch_command(pins: Mapping[str, str]) -> str:
+    """La commande qui installe la version processeur de PyTorch, à la version du livre."""
+    return f"pip install torch=={pins['torch']} --index-url https://download.pytorch.org/whl/cpu"
+
+
+README = """\
+TP 2 — Graphe de calcul, autograd et modules : le kit de l'étudiant
+===================================================================
+
+Ce kit permet de faire le TP sur votre machine, hors du dépôt du livre.
+
+Contenu
+-------
+  notebooks/etudiant/  les chapitres sans les solutions : à chaque question, un
+                       squelette (lignes « # À vous : ») suivi d'une cellule de
+                       vérification
+  notebooks/complet/   les mêmes chapitres, solutions comprises (le corrigé)
+  {wheel}
+                       le paquet tp2_src que les notebooks importent, données
+                       Boston Housing comprises
+  requirements.txt     les versions avec lesquelles le livre a été construit
+
+Installation (Python 3.11 ou plus récent)
+-----------------------------------------
+  python -m venv .venv
+  source .venv/bin/activate        (Windows : .venv\\Scripts\\activate)
+  pip install -r requirements.txt
+
+  Sous Linux, pip installe par défaut la version CUDA de PyTorch (plusieurs Go).
+  Sans carte graphique NVIDIA, installez d'abord la version processeur :
+  {cpu_torch}
+
+Travailler
+----------
+  Ouvrez un notebook de notebooks/etudiant/ dans VS Code, PyCharm ou Jupyter
+  (pip install jupyterlab, puis jupyter lab), avec le noyau Python de ce .venv.
+  Exécutez les cellules dans l'ordre. Après chaque squelette, la cellule de
+  vérification affiche ✅ si votre code fait ce qui est demandé ; sinon, elle dit
+  ce qui ne va pas et où regarder, et l'exécution s'arrête là. Le corrigé est
+  dans notebooks/complet/.
+
+  Les journaux TensorBoard sont écrits dans runs/, à côté du notebook (ou dans le
+  dossier de la variable d'environnement TP2_LOGDIR) : tensorboard --logdir runs
+"""
+
+
+def lisezmoi(wheel_name: str) -> str:
+    """Le ``LISEZMOI.txt`` du kit."""
+    return README.format(wheel=wheel_name, cpu_torch=cpu_torch_command(pinned_versions()))
+
+
+def write_kit(notebooks: Mapping[str, nbformat.NotebookNode], wheel: Path, target: Path) -> Path:
+    """Écrit ``target`` (``tp2-kit.zip``) : les notebooks, la roue, requirements, LISEZMOI.
+
+    ``notebooks`` associe à chaque chemin dans le kit (``etudiant/03_….ipynb``) son notebook.
+    """
+    files: dict[str, bytes] = {
+        "LISEZMOI.txt": lisezmoi(wheel.name).encode(),
+        "requirements.txt": requirements(wheel.name).encode(),
+        wheel.name: wheel.read_bytes(),
+    }
+    for name, notebook in notebooks.items():
+        files[f"notebooks/{name}"] = (nbformat.writes(notebook) + "\n").encode()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".zip.tmp")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as kit:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(f"{KIT_NAME}/{name}", date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            kit.writestr(info, files[name])
+    partial.replace(target)  # jamais de zip à moitié écrit dans le site
+    return target
+
+

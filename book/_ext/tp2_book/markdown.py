@@ -1,0 +1,145 @@
+"""La prose MyST d'un chapitre rendue lisible dans Jupyter ou un éditeur (notebooks des éditions).
+
+Jupyter n'interprète pas MyST : les blocs ``{exercise}``, ``{solution}`` et les encadrés
+deviennent des citations Markdown, les rôles (``{term}``, ``{numref}``, ``{glue:md}``…)
+leur texte, les titres prennent le numéro que Sphinx leur donne dans le livre. Dans
+l'édition étudiant, la prose des solutions est retirée (``conventions.SolutionGate``
+dit laquelle).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from tp2_book.conventions import DIRECTIVE, SolutionGate
+
+_FENCE = re.compile(r"^(`{3,}|:{3,})")
+_ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
+_SUBSTITUTION = re.compile(r"\{\{\s*(\w+)\s*\}\}")  # {{ date_construction }}
+#: Directives rendues en citation, et leur titre par défaut.
+_QUOTED = {
+    "exercise": "Exercice",
+    "admonition": "",
+    "important": "Important",
+    "note": "Remarque",
+    "warning": "Attention",
+    "tip": "Astuce",
+}
+
+
+@dataclass
+class _Block:
+    """Un bloc délimité ouvert dans la prose : sa clôture et ce qu'on en fait."""
+
+    fence: str
+    kind: str  # "quote" (citation), "drop" (retiré), "plain" (clôtures retirées) ou "other"
+    options: bool = True  # les lignes « :clé: valeur » du début de la directive
+
+
+@dataclass
+class MarkdownState:
+    """L'état de la lecture de la prose d'un chapitre, d'une cellule à la suivante.
+
+    ``glue`` : le texte des valeurs collées ; ``figures`` : « Fig. N » ou « N.M » des
+    figures et sections citées ; ``substitutions`` : les substitutions MyST. Ce qui manque
+    s'écrit « … ».
+    """
+
+    student: bool
+    glue: Mapping[str, str] = field(default_factory=dict)
+    figures: Mapping[str, str] = field(default_factory=dict)
+    substitutions: Mapping[str, str] = field(default_factory=dict)
+    chapter_number: int | None = None  # numéro du chapitre, que le livre donne au titre
+    blocks: list[_Block] = field(default_factory=list)
+    gate: SolutionGate = field(default_factory=SolutionGate)
+    section: int = 0  # dernière section numérotée
+
+    def heading(self, line: str) -> str:
+        """Les titres numérotés comme dans le livre (Sphinx les numérote, pas la source)."""
+        if self.chapter_number is None or self.blocks:
+            return line
+        if line.startswith("# "):
+            return f"# {self.chapter_number}. {line[2:]}"
+        if line.startswith("## "):
+            self.section += 1
+            return f"## {self.chapter_number}.{self.section}. {line[3:]}"
+        return line
+
+    def quote_depth(self) -> int:
+        return sum(b.kind == "quote" for b in self.blocks)
+
+
+def _roles(text: str, state: MarkdownState) -> str:
+    """Les rôles MyST, que Jupyter n'interprète pas, remplacés par leur texte."""
+
+    def replace(match: re.Match[str]) -> str:
+        role, content = match.groups()
+        label = re.match(r"^(.*?)\s*<([^>]+)>$", content)
+        if role == "glue:md":
+            return state.glue.get(content, "…")
+        if role == "numref":
+            if label:  # « section %s <sec-…> » : %s prend le numéro, sans « Fig. »
+                number = state.figures.get(label.group(2), "…").removeprefix("Fig. ")
+                return label.group(1).replace("%s", number)
+            return state.figures.get(content, "figure")
+        if role in ("term", "ref", "doc"):
+            return label.group(1) if label else content
+        return match.group(0)
+
+    text = _ROLE.sub(replace, text)
+    return _SUBSTITUTION.sub(lambda m: state.substitutions.get(m.group(1), "…"), text)
+
+
+def to_markdown(text: str, state: MarkdownState) -> str:
+    """La prose d'une cellule pour un notebook ; ``state`` passe d'une cellule à la suivante."""
+    out: list[str] = []
+
+    def keep(line: str) -> None:
+        depth = state.quote_depth()
+        out.append(("> " * depth + line).rstrip() if depth else line)
+
+    for line, in_solution in state.gate.lines(text):
+        if state.student and in_solution:
+            continue  # la prose d'une solution
+        stripped = line.strip()
+        top = state.blocks[-1] if state.blocks else None
+        if top is not None and top.options and re.match(r"^:[\w-]+:", stripped):
+            continue  # options de la directive (:label:, :class:, :alt:…)
+        if top is not None:
+            top.options = False
+        if top is not None and stripped == top.fence:
+            closed = state.blocks.pop()
+            if closed.kind == "other":
+                keep(line)
+            continue
+        directive = DIRECTIVE.match(stripped)
+        fence, name, argument = directive.groups() if directive else ("", "", "")
+        if name in ("solution-start", "solution-end"):
+            state.blocks.append(_Block(fence, "drop"))
+            if name == "solution-start":
+                out.append("> **Solution**")
+        elif any(b.kind == "drop" for b in state.blocks):
+            continue
+        elif name == "solution":
+            keep("> **Solution**")
+            keep(">")
+            state.blocks.append(_Block(fence, "quote"))
+        elif name in _QUOTED:
+            title = " — ".join(t for t in (_QUOTED[name], argument) if t)
+            keep(f"> **{title}**")
+            keep(">")
+            state.blocks.append(_Block(fence, "quote"))
+        elif name in ("tab-set", "tab-item", "glue:figure"):
+            # Les figures en onglets du livre : leur légende, sans les onglets ni l'image.
+            state.blocks.append(_Block(fence, "plain"))
+        elif re.match(r"^\([\w-]+\)=$", stripped) and not state.blocks:
+            continue  # une cible de renvoi MyST, « (chap-optim)= »
+        elif _FENCE.match(stripped):
+            # Un bloc de code ou de formule : gardé tel quel.
+            keep(line)
+            state.blocks.append(_Block(_FENCE.match(stripped).group(1), "other", options=False))
+        else:
+            keep(state.heading(line))
+    return _roles("\n".join(out).strip("\n"), state)

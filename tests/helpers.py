@@ -1,0 +1,97 @@
+"""Ce que plusieurs fichiers de tests partagent : chemins, copies du livre, exemples.
+
+Un module ordinaire (les fixtures sont dans ``conftest.py``) : ``from helpers import …``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import torch
+from tp2_book import layout
+from tp2_book.conventions import SKELETON, chapters, read
+from tp2_book.settings import BUILD_ENV, BUILD_FLAGS
+
+from tp2_src.logs import LOGDIR_ENV
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+CHAPTERS = chapters(BOOK)
+#: Les chapitres qui ont des questions à coder (squelette, solution, vérification).
+WITH_QUESTIONS = [c for c in CHAPTERS if any(cell.has(SKELETON) for cell in read(c))]
+
+
+def jupyter_book_build(
+    src: Path, *extra: str, env: dict[str, str] | None = None, strict: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Lance la même commande que `nox -s build` sur la copie du livre ``src``.
+
+    ``strict=False`` retire ``-W -n`` : pour un livre partiel, dont les renvois vers les
+    chapitres absents seraient des avertissements.
+    """
+    flags = BUILD_FLAGS if strict else ()
+    exe = Path(sys.executable).with_name("jupyter-book")
+    return subprocess.run(
+        [str(exe), "build", str(src), *flags, *extra],
+        capture_output=True,
+        text=True,
+        # Les journaux TensorBoard des chapitres restent dans la copie, pas dans le dépôt.
+        env={**os.environ, **BUILD_ENV, LOGDIR_ENV: str(src / "runs"), **(env or {})},
+        timeout=1800,
+    )
+
+
+def copy_book(dest: Path) -> Path:
+    """Copie les sources du livre (configuration, chapitres, machinerie) dans ``dest``."""
+    return layout.copy_book(ROOT, dest)
+
+
+def small_book(dest: Path, chapters: dict[str, str]) -> Path:
+    """Un livre réduit à ``chapters`` (nom → source), avec la configuration du vrai livre."""
+    src = copy_book(dest)
+    for chapter in (src / "book").glob("[0-9][0-9]_*.py"):
+        chapter.unlink()
+    for name, text in chapters.items():
+        (src / "book" / f"{name}.py").write_text(text, encoding="utf-8")
+    toc = "".join(f"  - file: book/{name}\n" for name in chapters)
+    (src / "_toc.yml").write_text(f"format: jb-book\nroot: book/intro\nchapters:\n{toc}")
+    (src / "book" / "intro.md").write_text("# Intro\n")
+    return src
+
+
+def chapter_source(code: str, title: str = "Un chapitre d'essai") -> str:
+    """Un petit chapitre Jupytext : un titre, puis ``code`` dans une cellule."""
+    return (
+        "# ---\n# jupyter:\n#   kernelspec:\n#     display_name: Python 3\n#     language: python\n"
+        f"#     name: python3\n# ---\n\n# %% [markdown]\n# # {title}\n\n# %%\n{code}\n"
+    )
+
+
+def scalar_example() -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+    """ℓ = (a·b + c)², écrit q·q comme au chapitre 1 : a=2, b=−3, c=10."""
+    a = torch.tensor(2.0, requires_grad=True)
+    b = torch.tensor(-3.0, requires_grad=True)
+    c = torch.tensor(10.0, requires_grad=True)
+    p = a * b
+    q = p + c
+    return q * q, {"a": a, "b": b, "c": c, "p": p, "q": q}
+
+
+def autoencoder() -> tuple[torch.Tensor, dict[str, torch.Tensor], dict[str, torch.Tensor]]:
+    """L'auto-encodeur du chapitre 1, une opération par ligne, en float64."""
+    g = torch.Generator().manual_seed(0)
+    x, theta, b1, b2 = (torch.randn(*shape, generator=g, dtype=torch.float64, requires_grad=True)
+                        for shape in ((4,), (2, 4), (2,), (4,)))
+    theta_x = theta @ x
+    y = theta_x + b1
+    theta_T = theta.T
+    theta_T_y = theta_T @ y
+    x_hat = theta_T_y + b2
+    r = x - x_hat
+    s = r**2
+    leaves = {"x": x, "θ": theta, "b₁": b1, "b₂": b2}
+    values = {"θx": theta_x, "y": y, "θᵀ": theta_T, "θᵀy": theta_T_y, "x̂": x_hat, "r": r, "s": s}
+    return s.sum(), leaves, values

@@ -1,0 +1,47 @@
+"""Tests de tp2_book.conventions : la lecture des chapitres (solutions, squelettes, vérifications)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import CHAPTERS
+from tp2_book import conventions
+
+SAMPLE = (
+    "# %% [markdown]\n# Une phrase de corps.\n#\n# ```{exercise} Question 9.1 — essai\n# :label: q9\n"
+    "# Écrivez x.\n# ```\n#\n# ```{solution} q9\n# :class: dropdown\n"
+    "# Trois mots cachés.\n# ```\n\n# %%\nglue('a', 1, 'd')\n\n"
+    "# %% tags=[\"remove-cell\"]\nglue('b', 2, 'd')\n\n"
+    "# %% [markdown]\n# ```{exercise} Question 9.2\n# :label: q10\n# Et y ?\n# ```\n#\n"
+    "# ```{solution-start} q10\n# ```\n\n# %%\nx = 1\n\n"
+    "# %% [markdown]\n# ```{solution-end}\n# ```\n# Fin.\n"
+)
+
+
+def test_prose_and_code_are_told_apart_from_the_solutions(tmp_path: Path) -> None:
+    chapter = tmp_path / "09_essai.py"
+    chapter.write_text(SAMPLE, encoding="utf-8")
+    prose = list(conventions.prose(chapter))
+    assert ("Trois mots cachés.", True) in prose and ("Une phrase de corps.", False) in prose
+    assert ("Écrivez x.", False) in prose and ("Fin.", False) in prose
+    assert conventions.visible_code(chapter) == [("glue('a', 1, 'd')", False), ("x = 1", True)]
+    cells = conventions.read(chapter)
+    assert [c.in_solution for c in cells] == [False, False, False, False, True, True]
+    assert cells[2].hidden and not cells[1].hidden
+    assert conventions.exercises(chapter) == [
+        conventions.Exercise("q9", "Question 9.1 — essai", solved=True),
+        conventions.Exercise("q10", "Question 9.2", solved=True),
+    ]
+
+
+def test_a_solution_block_ends_at_its_own_fence() -> None:
+    gate = conventions.SolutionGate()
+    lines = gate.lines("````{solution} q\n```python\nx = 1\n```\nencore\n````\naprès")
+    assert [inside for _, inside in lines] == [True] * 6 + [False]
+    assert not gate.gated
+
+
+def test_every_chapter_question_is_answered() -> None:
+    found = [e for chapter in CHAPTERS for e in conventions.exercises(chapter)]
+    assert len(found) >= 10
+    assert all(e.solved for e in found), [e.label for e in found if not e.solved]

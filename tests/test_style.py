@@ -1,0 +1,65 @@
+"""Tests de tp2_src.style : des figures SVG à texte réel, lisibles à la largeur de la colonne."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import pytest
+
+from tp2_src.style import MIN_FONT_PT, assert_legible, french_log_axis, use_book_style
+
+
+def test_assert_legible_refuses_small_text_and_wide_figures() -> None:
+    """Garde-fou : la vérification échoue bien sur une figure illisible."""
+    fig, ax = plt.subplots(figsize=(7, 3))
+    ax.set_title("titre", fontsize=6)
+    with pytest.raises(ValueError, match="plus petits que"):
+        assert_legible(fig)
+    fig.set_figwidth(10)
+    with pytest.raises(ValueError, match="10.00 pouces"):
+        assert_legible(fig)
+    plt.close(fig)
+
+
+def test_book_style_writes_svg_with_real_text_and_stable_bytes() -> None:
+    with mpl.rc_context():
+        use_book_style()
+        svgs = []
+        for _ in range(2):
+            fig, ax = plt.subplots()
+            ax.plot([1, 2, 3])
+            ax.set_title("∂ℓ/∂θ")
+            buffer = io.StringIO()
+            fig.savefig(buffer, format="svg")
+            plt.close(fig)
+            svgs.append(buffer.getvalue())
+    assert svgs[0] == svgs[1], "deux tracés identiques doivent donner le même SVG"
+    assert "<text" in svgs[0] and "∂ℓ/∂θ" in svgs[0]
+    sizes = [float(s) for s in re.findall(r"font-size: ([\d.]+)px", svgs[0])]
+    assert sizes and min(sizes) >= MIN_FONT_PT
+
+
+def test_log_ticks_are_text_at_full_size() -> None:
+    """Les puissances de dix s'écrivent « 10⁻⁶ » en texte, pas en mathtext réduit à 70 %."""
+    fig, ax = plt.subplots(figsize=(7, 3))
+    ax.loglog([1e-10, 1e-1], [1e-9, 1.0])
+    french_log_axis(ax)
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert "10⁻⁴" in labels and not any("$" in label for label in labels)
+    buffer = io.StringIO()
+    with mpl.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buffer, format="svg")
+    sizes = [float(s) for s in re.findall(r"font-size: ([\d.]+)px", buffer.getvalue())]
+    assert sizes and min(sizes) >= 9  # la taille des graduations, sans exposant réduit
+    ax.set_yscale("linear")
+    ax.set_ylim(18, 40)
+    ax.set_yscale("log")
+    french_log_axis(ax, which="y")
+    fig.canvas.draw()
+    minor = [t.get_text() for t in ax.get_yminorticklabels() if t.get_text()]
+    assert "20" in minor and "30" in minor
+    plt.close(fig)
