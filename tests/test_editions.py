@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import jupytext
 import nbformat
 import pytest
 from helpers import CHAPTERS, WITH_QUESTIONS
 from tp2_book import conventions, lab
+from tp2_book.conventions import SOLUTION
 from tp2_book.editions import EditionError, edition, write_editions
 
 
@@ -28,16 +28,14 @@ def solution_prose(chapter: Path) -> list[str]:
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_student_edition_holds_no_solution(chapter: Path) -> None:
-    source = jupytext.read(chapter)
+    source = conventions.read(chapter)
     student = edition(chapter, student=True)
     text = "\n".join(c.source for c in student.cells)
     # Ce que le squelette donne, et ce que le corps du chapitre montre à tous, n'est pas secret.
     shown = "\n".join(
-        c.source
-        for c in source.cells
-        if c.cell_type == "raw" or (c.cell_type == "code" and "solution" not in c.metadata.get("tags", []))
+        c.source for c in source if c.cell_type == "raw" or (c.cell_type == "code" and not c.has(SOLUTION))
     )
-    for cell in tagged(source, "solution"):
+    for cell in (c for c in source if c.has(SOLUTION)):
         for line in cell.source.splitlines():
             line = line.strip()
             if len(line) > 20 and line not in shown:
@@ -50,9 +48,8 @@ def test_student_edition_holds_no_solution(chapter: Path) -> None:
 
 @pytest.mark.parametrize("chapter", WITH_QUESTIONS, ids=lambda p: p.stem)
 def test_each_question_has_a_skeleton_then_its_check(chapter: Path) -> None:
-    source = jupytext.read(chapter)
     student = edition(chapter, student=True)
-    solutions = tagged(source, "solution")
+    solutions = [c for c in conventions.read(chapter) if c.has(SOLUTION)]
     assert solutions, f"{chapter.name} : aucune cellule de solution"
     skeletons = [i for i, c in enumerate(student.cells) if "skeleton" in c.metadata.get("tags", [])]
     assert len(skeletons) == len(solutions)
@@ -70,10 +67,9 @@ def test_each_question_has_a_skeleton_then_its_check(chapter: Path) -> None:
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_full_edition_keeps_every_cell_and_reads_without_myst(chapter: Path) -> None:
-    source = jupytext.read(chapter)
     full = edition(chapter, student=False, glue={}, figures={})
     codes = [c.source for c in full.cells if c.cell_type == "code"]
-    expected = [c.source for c in source.cells if c.cell_type == "code"]
+    expected = [c.source for c in conventions.read(chapter) if c.cell_type == "code"]
     assert codes == expected
     assert not tagged(full, "skeleton")
     first = full.cells[0].source
