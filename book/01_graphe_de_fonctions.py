@@ -919,7 +919,7 @@ assert min(fd_gaps32) > 1e4 * min(fd_gaps)
 #
 # ## Questions
 #
-# ```{exercise} Question 1.a — un paramètre utilisé deux fois
+# ```{exercise} Exercice 1.a — un paramètre utilisé deux fois
 # :label: ex-1a
 # :nonumber:
 # Pourquoi $\partial\ell/\partial\theta$ est-il une somme de deux termes ? Que
@@ -936,7 +936,7 @@ assert min(fd_gaps32) > 1e4 * min(fd_gaps)
 # $\partial\ell/\partial\theta' = \boldsymbol{\delta}\,\mathbf{y}^\top$.
 # ```
 #
-# ```{exercise} Question 1.b — le terme direct
+# ```{exercise} Exercice 1.b — le terme direct
 # :label: ex-1b
 # :nonumber:
 # Dans la première équation, quel est le terme $\partial L/\partial \mathbf{m}_k$ pour
@@ -952,7 +952,7 @@ assert min(fd_gaps32) > 1e4 * min(fd_gaps)
 # `x` directement à `SubBackward0`.
 # ```
 #
-# ```{exercise} Question 1.c — coût des différences finies
+# ```{exercise} Exercice 1.c — coût des différences finies
 # :label: ex-1c
 # :nonumber:
 # Combien d'évaluations du coût demandent les différences finies centrées pour les quatre
@@ -967,7 +967,7 @@ assert min(fd_gaps32) > 1e4 * min(fd_gaps)
 # pourquoi on ne se sert des différences finies que pour **vérifier** un gradient.
 # ```
 #
-# ```{exercise} Question 1.d — l'ordre de la passe arrière
+# ```{exercise} Exercice 1.d — l'ordre de la passe arrière
 # :label: ex-1d
 # :nonumber:
 # Dans la passe arrière de la {numref}`section %s <sec-passe-arriere>`, pourquoi le nœud `AccumulateGrad` de
@@ -987,6 +987,6 @@ assert min(fd_gaps32) > 1e4 * min(fd_gaps)
 # %% [markdown]
 # ```{admonition} Exécution de ce chapitre
 # :class: note
-# Les sorties de cette page ont été calculées avec {glue:md}`environnement`. Livre construit
+# Les sorties de ce chapitre ont été calculées avec {glue:md}`environnement`. Livre construit
 # à partir du dernier commit, daté du {{ date_construction }}.
 # ```

@@ -527,7 +527,7 @@ assert torch.equal(grad_implicit, a.grad)
 #
 # ## Questions
 #
-# ```{exercise} Question 2.a — quels gradients ?
+# ```{exercise} Exercice 2.a — quels gradients ?
 # :label: ex-2a
 # :nonumber:
 # Après `e = (a * b).sum(); e.backward()`, avec `a` feuille (`requires_grad=True`) et
@@ -541,7 +541,7 @@ assert torch.equal(grad_implicit, a.grad)
 # (comme notre `backward`, qui renvoie `None` quand `ctx.needs_input_grad` est faux).
 # ```
 #
-# ```{exercise} Question 2.b — accumulation voulue
+# ```{exercise} Exercice 2.b — accumulation voulue
 # :label: ex-2b
 # :nonumber:
 # Citez un cas où l'accumulation des gradients est **souhaitée**.
@@ -554,14 +554,26 @@ assert torch.equal(grad_implicit, a.grad)
 # tient pas en mémoire (voir le {ref}`chapitre 4 <chap-optim>`).
 # ```
 #
-# ```{exercise} Question 2.c — dériver coordonnée par coordonnée
+# ````{exercise} Exercice 2.c — dériver coordonnée par coordonnée
 # :label: ex-2c
 # :nonumber:
 # Soit $\mathbf{x} \in \mathbb{R}^n$ et $\mathbf{y} = \sin(\mathbf{x})$, appliqué
 # coordonnée par coordonnée. Quelle est la jacobienne de $\mathbf{x} \mapsto \mathbf{y}$ ?
 # Déduisez-en quel vecteur passer à `y.backward(gradient=...)` pour que `x.grad` contienne
 # la dérivée $\cos(x_i)$ de chaque coordonnée, et vérifiez-le avec `jacobian`.
+# Complétez `sin_derivatives` :
+#
+# ```python
+# def sin_derivatives(x):
+#     """x (n,), feuille qui demande un gradient ; rend (x.grad,
+#     obtenu par torch.sin(x).backward(gradient=…), et J (n, n),
+#     la jacobienne de torch.sin au point x)."""
+#     y = torch.sin(x)
+#     ...  # À vous : y.backward(gradient=...), puis
+#     J = ...  # jacobian(torch.sin, x.detach())
+#     return x.grad, J
 # ```
+# ````
 #
 # ```{solution-start} ex-2c
 # :class: dropdown
@@ -572,44 +584,47 @@ assert torch.equal(grad_implicit, a.grad)
 # $\mathbf{v} = (1, \dots, 1)$, $\mathbf{v}^\top J$ est la ligne
 # $(\cos x_1, \dots, \cos x_n)$ : `y.backward(gradient=torch.ones_like(y))`.
 
-# %% [raw] tags=["skeleton", "remove-cell"]
-# x = torch.linspace(0, 3, 5, dtype=torch.float64, requires_grad=True)
-# y = torch.sin(x)
-# # À vous : appelez y.backward(gradient=...) avec le vecteur qui donne
-# # x.grad = cos(x), puis calculez J, la jacobienne de torch.sin au point
-# # x.detach(), avec jacobian.
-# J = None
-
 # %% tags=["solution"]
-x = torch.linspace(0, 3, 5, dtype=torch.float64, requires_grad=True)
-y = torch.sin(x)
-y.backward(gradient=torch.ones_like(y))
-J = jacobian(torch.sin, x.detach())
-print("jacobienne diagonale :",
-      torch.equal(J, torch.diag(torch.diagonal(J))))
-print("x.grad      =", x.grad.numpy().round(4))
-print("cos(x)      =", torch.cos(x.detach()).numpy().round(4))
-torch.testing.assert_close(x.grad, torch.cos(x.detach()))
-ones = torch.ones(5, dtype=torch.float64)
-torch.testing.assert_close(x.grad, ones @ J)
+def sin_derivatives(x):
+    """x (n,), feuille qui demande un gradient ; rend (x.grad,
+    obtenu par torch.sin(x).backward(gradient=…), et J (n, n),
+    la jacobienne de torch.sin au point x)."""
+    y = torch.sin(x)
+    y.backward(gradient=torch.ones_like(y))
+    J = jacobian(torch.sin, x.detach())
+    return x.grad, J
+
 
 # %% tags=["check", "remove-cell"]
-from tp2_src.checks import check_sin_backward
+from tp2_src.checks import check_sin_derivatives
 
-check_sin_backward(x, J)
+check_sin_derivatives(globals())
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
+# Sur cinq points de $[0, 3]$ :
+
+# %%
+x = torch.linspace(0, 3, 5, dtype=torch.float64, requires_grad=True)
+grad, J = sin_derivatives(x)
+print("jacobienne diagonale :",
+      torch.equal(J, torch.diag(torch.diagonal(J))))
+print("x.grad      =", grad.numpy().round(4))
+print("cos(x)      =", torch.cos(x.detach()).numpy().round(4))
+ones = torch.ones(5, dtype=torch.float64)
+print("x.grad = 1ᵀJ :", torch.allclose(grad, ones @ J))
 
 # %% [markdown]
 # Ce raccourci ne vaut que parce que la jacobienne est diagonale : si $y_i$ dépendait de
 # plusieurs $x_j$, `x.grad` contiendrait $\mathbf{1}^\top J$, la somme des lignes de $J$
 # (chaque coordonnée $j$ est la somme de la colonne $j$), et non des dérivées coordonnée
 # par coordonnée.
-#
-# ```{solution-end}
-# ```
 
 # %% [markdown]
 # ```{admonition} Exécution de ce chapitre
 # :class: note
-# Les sorties de cette page ont été calculées avec {glue:md}`environnement`. Livre construit
+# Les sorties de ce chapitre ont été calculées avec {glue:md}`environnement`. Livre construit
 # à partir du dernier commit, daté du {{ date_construction }}.
 # ```

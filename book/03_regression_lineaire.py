@@ -159,161 +159,177 @@ print(f"brutes : écarts-types de {raw_stds[low]:.3f} ({names[low]}) "
 # sur les données d'apprentissage. En descente batch, chaque itération voit toutes les
 # données : une époque est donc un seul pas de gradient (la {numref}`section %s <sec-stochastique>` change cela).
 #
-# Pour la question 1.2, on journalise à chaque époque les coûts d'apprentissage et de test
-# avec `writer.add_scalar(tag, valeur, époque)`. `logged_run(nom)` (de `tp2_src.logs`)
-# ouvre un `SummaryWriter` dans un dossier neuf `runs/<nom>` (à la racine du dépôt, ou dans
-# le dossier désigné par la variable d'environnement `TP2_LOGDIR`) et le ferme à la fin du
-# bloc `with`.
+# ### Journaliser avec TensorBoard
 #
-# ```{exercise} Question 1.1 — descente batch avec autograd
+# Pour suivre un apprentissage, on écrit à chaque époque les coûts dans un **journal**
+# que TensorBoard affiche. PyTorch l'écrit avec un `SummaryWriter(dossier)` : chaque
+# `writer.add_scalar(étiquette, valeur, pas)` ajoute un point à la courbe de cette
+# étiquette, et `writer.close()` écrit tout sur le disque. Un essai sur trois points :
+
+# %%
+from torch.utils.tensorboard import SummaryWriter
+
+from tp2_src.logs import fresh_run_dir  # un dossier d'expérience vide
+
+run_dir = fresh_run_dir("essai")  # runs/essai, vidé s'il existait
+writer = SummaryWriter(run_dir)
+for step in range(3):
+    writer.add_scalar("essai/carré", step**2, step)
+writer.close()
+print([path.name[:20] + "…" for path in run_dir.iterdir()])
+print(read_scalars(run_dir))
+
+# %% [markdown]
+# Le dossier contient un fichier d'événements ; `read_scalars` (de `tp2_src.logs`) le
+# relit avec le lecteur de TensorBoard lui-même (`EventAccumulator`) et rend, pour chaque
+# étiquette, les pas et les valeurs. `fresh_run_dir(nom)` rend le dossier `runs/<nom>`
+# (ou `<nom>` dans le dossier de la variable d'environnement `TP2_LOGDIR`), vidé : sans
+# cela, un second essai ajouterait un second fichier au même dossier, et TensorBoard
+# mêlerait leurs courbes. On le ferait à la main avec `shutil.rmtree`, puis `mkdir`.
+#
+# ````{exercise} Question 1.1 — descente batch avec autograd
 # :label: q1-1
 # :nonumber:
-# Reprenez la régression linéaire du TME 1, mais sans contexte ni passe arrière écrite à
-# la main : les paramètres sont des tenseurs feuilles, et c'est autograd qui calcule leur
-# gradient. Écrivez la boucle de descente de gradient **batch** sur les données
-# d'apprentissage de Boston Housing.
+# Reprenez la régression linéaire du TME 1, sans contexte ni passe arrière écrite à la
+# main : les paramètres sont des tenseurs feuilles, et autograd calcule leur gradient.
+# Complétez la fonction `batch_descent`, qui fait `num_epochs` pas de descente **batch**
+# de taux `lr` sur `(X_train, y_train)` et journalise les deux coûts à chaque époque :
+#
+# ```python
+# def batch_descent(X_train, y_train, X_test, y_test,
+#                   lr, num_epochs, writer):
+#     """Descente batch depuis w = 0, b = 0 ; journalise loss/train
+#     et loss/test dans writer à chaque époque ; rend (w, b)."""
+#     w = torch.zeros(X_train.shape[1], device=X_train.device,
+#                     requires_grad=True)
+#     b = torch.zeros((), device=X_train.device, requires_grad=True)
+#     for epoch in range(num_epochs + 1):
+#         if epoch > 0:  # l'époque 0 : le point de départ
+#             ...  # À vous : passe avant, backward(), mise à jour
+#             #      sous torch.no_grad(), remise à zéro
+#         writer.add_scalar("loss/train",
+#                           linear_mse(X_train, y_train, w, b), epoch)
+#         writer.add_scalar("loss/test",
+#                           linear_mse(X_test, y_test, w, b), epoch)
+#     return w, b
 # ```
+#
+# `linear_mse` (de `tp2_src.linreg`) mesure le coût sans enregistrer de graphe (sous
+# `torch.no_grad()`) : mesurer ne doit pas changer la passe arrière.
+# ````
 #
 # ```{solution-start} q1-1
 # :class: dropdown
 # ```
 #
-# Les quatre étapes, 100 fois, avec $\eta = 0{,}1$ ; les deux `writer.add_scalar` de la
-# boucle préparent la question 1.2.
-
-# %% [raw] tags=["skeleton", "remove-cell"]
-# lr, num_epochs = 0.1, 100
-# w = torch.zeros(X_train.shape[1], device=device, requires_grad=True)
-# b = torch.zeros((), device=device, requires_grad=True)
-#
-# with logged_run("q1-batch") as writer:
-#     train_mse = linear_mse(X_train, y_train, w, b)  # coût de départ
-#     test_mse = linear_mse(X_test, y_test, w, b)
-#     writer.add_scalar("loss/train", train_mse, 0)
-#     writer.add_scalar("loss/test", test_mse, 0)
-#     for epoch in range(1, num_epochs + 1):
-#         # À vous : 1. passe avant (la MSE sur X_train, y_train) ;
-#         # 2. passe arrière ; 3. mise à jour de w et b, hors du graphe ;
-#         # 4. remise à zéro des gradients ; puis journalisez train_mse
-#         # et test_mse de l'époque, comme ci-dessus.
-#         ...
+# Les quatre étapes, une fois par époque :
 
 # %% tags=["solution"]
-lr, num_epochs = 0.1, 100
-w = torch.zeros(X_train.shape[1], device=device, requires_grad=True)
-b = torch.zeros((), device=device, requires_grad=True)
+def batch_descent(X_train, y_train, X_test, y_test,
+                  lr, num_epochs, writer):
+    """Descente batch depuis w = 0, b = 0 ; journalise loss/train
+    et loss/test dans writer à chaque époque ; rend (w, b)."""
+    w = torch.zeros(X_train.shape[1], device=X_train.device,
+                    requires_grad=True)
+    b = torch.zeros((), device=X_train.device, requires_grad=True)
+    for epoch in range(num_epochs + 1):
+        if epoch > 0:  # l'époque 0 : le point de départ
+            # 1. passe avant
+            loss = ((X_train @ w + b - y_train) ** 2).mean()
+            loss.backward()  # 2. passe arrière : w.grad, b.grad
+            with torch.no_grad():  # 3. mise à jour, hors du graphe
+                w -= lr * w.grad
+                b -= lr * b.grad
+            w.grad.zero_()  # 4. remise à zéro : sinon le gradient
+            b.grad.zero_()  # suivant s'y ajouterait
+        writer.add_scalar("loss/train",
+                          linear_mse(X_train, y_train, w, b), epoch)
+        writer.add_scalar("loss/test",
+                          linear_mse(X_test, y_test, w, b), epoch)
+    return w, b
 
-with logged_run("q1-batch") as writer:
-    train_mse = linear_mse(X_train, y_train, w, b)  # coût de départ
-    test_mse = linear_mse(X_test, y_test, w, b)
-    writer.add_scalar("loss/train", train_mse, 0)
-    writer.add_scalar("loss/test", test_mse, 0)
-    for epoch in range(1, num_epochs + 1):
-        # 1. passe avant
-        loss = ((X_train @ w + b - y_train) ** 2).mean()
-        loss.backward()  # 2. passe arrière : w.grad et b.grad
-        with torch.no_grad():  # 3. mise à jour, hors du graphe
-            w -= lr * w.grad
-            b -= lr * b.grad
-        # 4. remise à zéro, sinon le gradient suivant s'y ajouterait
-        w.grad.zero_()
-        b.grad.zero_()
-        train_mse = linear_mse(X_train, y_train, w, b)
-        test_mse = linear_mse(X_test, y_test, w, b)
-        writer.add_scalar("loss/train", train_mse, epoch)
-        writer.add_scalar("loss/test", test_mse, epoch)
-print(f"après {num_epochs} époques : MSE apprentissage "
-      f"{train_mse:.3f}, test {test_mse:.3f}")
 
 # %% tags=["check", "remove-cell"]
 from tp2_src.checks import check_batch_descent
 
-check_batch_descent(w, b, X_train, y_train)
+check_batch_descent(globals())
 
 # %% [markdown]
 # ```{solution-end}
 # ```
 #
-# Les valeurs de `linear_mse` (de `tp2_src.linreg`) sont calculées sans graphe : mesurer le
-# coût ne doit pas changer la passe arrière. Pour la suite, `fit_linear_regression` (de
-# `tp2_src.linreg`) reprend exactement cette boucle, en notant en plus les MSE, le nombre
-# de pas et le temps à chaque époque. Elle donne les mêmes paramètres, bit pour bit :
-
-# %%
-w_helper, b_helper, _ = fit_linear_regression(
-    *split.tensors(), method="batch", lr=lr, num_epochs=num_epochs)
-print("mêmes paramètres :", torch.equal(w.detach(), w_helper),
-      torch.equal(b.detach(), b_helper))
-
-# %% [markdown]
-# Pourquoi `torch.no_grad()` ? Parce que la mise à jour n'est pas un calcul à dériver. Si
-# autograd l'enregistrait, `w` deviendrait le résultat d'une opération, avec un `grad_fn` :
-# ce ne serait plus une feuille, et il ne recevrait plus de `.grad` (chapitre 2). PyTorch
-# refuse donc de modifier sur place, hors de `torch.no_grad()`, une feuille qui demande un
-# gradient :
-
-# %%
-loss = ((X_train @ w + b - y_train) ** 2).mean()
-loss.backward()
-try:
-    w -= lr * w.grad
-except RuntimeError as err:
-    print(error_summary(err))
-w.grad = b.grad = None  # on jette ce gradient : il ne servira pas
-
-# %% [markdown]
-# ### Suivre l'apprentissage dans TensorBoard
-#
-# Pour suivre les courbes pendant l'apprentissage, lancez TensorBoard dans un terminal,
-# à la racine du dépôt, puis ouvrez l'adresse qu'il affiche (http://localhost:6006) :
-#
-# ```bash
-# tensorboard --logdir runs    # ou : nox -s tensorboard
-# ```
-#
-# Le livre, lui, relit les mêmes fichiers d'événements avec le lecteur de TensorBoard
-# (`EventAccumulator`, via `tp2_src.logs.read_scalars`) : la figure de la question 1.2
-# montre donc exactement ce qui a été journalisé.
-#
-# ```{exercise} Question 1.2 — Boston Housing et TensorBoard
+# ````{exercise} Question 1.2 — Boston Housing et TensorBoard
 # :label: q1-2
 # :nonumber:
-# Appliquez votre descente aux données de Boston Housing et tracez, à chaque époque, le
-# coût sur l'apprentissage et le coût sur le test. Utilisez TensorBoard : un
-# `SummaryWriter(chemin)` pour créer le journal, puis seulement `add_scalar`.
+# Appliquez votre descente aux données de Boston Housing ($\eta = 0{,}1$, 100 époques),
+# en journalisant dans TensorBoard les coûts d'apprentissage et de test : un
+# `SummaryWriter(chemin)` pour créer le journal, puis seulement `add_scalar` (c'est
+# `batch_descent` qui l'appelle). Complétez `boston_log` :
+#
+# ```python
+# def boston_log(run_dir):
+#     """La descente de la question 1.1 sur Boston Housing (η = 0,1,
+#     100 époques), journalisée dans run_dir ; rend (w, b)."""
+#     ...  # À vous : un SummaryWriter qui écrit dans run_dir, la
+#     #      descente qui y journalise, puis la fermeture du journal
 # ```
+# ````
 #
 # ```{solution-start} q1-2
 # :class: dropdown
 # ```
 #
-# La boucle de la question 1.1 a écrit `loss/train` et `loss/test` ; on les relit, puis on
-# les trace ({numref}`fig-q12`, ci-dessous).
-
-# %% [raw] tags=["skeleton", "remove-cell"]
-# # À vous : relisez le journal de la question 1.1 (le dossier
-# # writer.log_dir) avec read_scalars, qui rend un dictionnaire
-# # {étiquette: (époques, valeurs)}.
-# logged = {}
+# Le journal, la descente qui y écrit, puis `close()`, qui écrit tout sur le disque :
 
 # %% tags=["solution"]
-logged = read_scalars(writer.log_dir)
-for tag, (steps, values) in logged.items():
-    print(f"{tag} : {len(steps)} points, époques {steps[0]} à "
-          f"{steps[-1]}, de {values[0]:.1f} à {values[-1]:.3f}")
+def boston_log(run_dir):
+    """La descente de la question 1.1 sur Boston Housing (η = 0,1,
+    100 époques), journalisée dans run_dir ; rend (w, b)."""
+    writer = SummaryWriter(run_dir)
+    w, b = batch_descent(X_train, y_train, X_test, y_test,
+                         lr=0.1, num_epochs=100, writer=writer)
+    writer.close()
+    return w, b
+
 
 # %% tags=["check", "remove-cell"]
-from tp2_src.checks import check_logged_losses
+from tp2_src.checks import check_boston_log
 
-check_logged_losses(logged)
+check_boston_log(globals())
 
 # %% [markdown]
 # ```{solution-end}
 # ```
+#
+# Lançons la descente, journalisée dans `runs/q1-batch`, puis relisons le journal :
+
+# %%
+run_dir = fresh_run_dir("q1-batch")
+w, b = boston_log(run_dir)
+logged = read_scalars(run_dir)
+for tag, (steps, values) in logged.items():
+    print(f"{tag} : {len(steps)} points, époques {steps[0]} à "
+          f"{steps[-1]}, de {values[0]:.1f} à {values[-1]:.3f}")
+
+# %% [markdown]
+# Pour suivre les courbes pendant l'apprentissage, lancez TensorBoard dans un terminal,
+# depuis le dossier qui contient `runs/`, puis ouvrez l'adresse qu'il affiche
+# (http://localhost:6006) :
+#
+# ```bash
+# tensorboard --logdir runs
+# ```
+#
+# ```{only} html
+# Depuis le dépôt du livre, `nox -s tensorboard` le lance sur les journaux des chapitres.
+# ```
+#
+# Le livre, lui, trace les courbes relues dans le journal ({numref}`fig-q12`) : elles
+# montrent exactement ce qui a été journalisé.
 
 # %% mystnb={"figure": {"caption": "Question 1.2 : les coûts d'apprentissage (trait plein) et de test (tirets) de la descente batch, à chaque époque, relus dans le journal TensorBoard (MSE en échelle logarithmique).", "name": "fig-q12"}, "image": {"alt": "Deux courbes décroissantes en échelle logarithmique sur 100 époques : la MSE d'apprentissage descend continûment, la MSE de test descend aussi puis se stabilise un peu plus haut."}}
 fig, ax = plt.subplots(figsize=(7, 3.8))
-plot_losses(ax, {"batch (question 1.1)": logged})
+plot_losses(ax, {"batch (question 1.2)": logged})
 ax.set_title("Coûts journalisés dans TensorBoard, relus")
 fig.tight_layout()
 
@@ -324,6 +340,36 @@ fig.tight_layout()
 # d'apprentissage : le modèle a été ajusté aux quartiers d'apprentissage, et ceux du test
 # sont d'autres quartiers.
 #
+# Pour la suite, `fit_linear_regression` (de `tp2_src.linreg`) reprend la boucle de
+# `batch_descent`, en notant en plus les MSE, le nombre de pas et le temps à chaque
+# époque ; `logged_run(nom)` (de `tp2_src.logs`) ouvre un `SummaryWriter` dans
+# `fresh_run_dir(nom)` et le ferme à la sortie du bloc `with`. Avec les mêmes réglages,
+# la fonction arrive aux mêmes paramètres que la descente ci-dessus (à l'arrondi près) :
+
+# %%
+w_helper, b_helper, _ = fit_linear_regression(
+    *split.tensors(), method="batch", lr=0.1, num_epochs=100)
+print("mêmes paramètres (à 10⁻⁵ près) :",
+      torch.allclose(w.detach(), w_helper, atol=1e-5),
+      torch.allclose(b.detach(), b_helper, atol=1e-5))
+
+# %% [markdown]
+# Pourquoi `torch.no_grad()` ? Parce que la mise à jour n'est pas un calcul à dériver. Si
+# autograd l'enregistrait, `w` deviendrait le résultat d'une opération, avec un `grad_fn` :
+# ce ne serait plus une feuille, et il ne recevrait plus de `.grad` (chapitre 2). PyTorch
+# refuse donc de modifier sur place, hors de `torch.no_grad()`, une feuille qui demande un
+# gradient :
+
+# %%
+w_leaf = torch.zeros(X_train.shape[1], device=device, requires_grad=True)
+loss = ((X_train @ w_leaf - y_train) ** 2).mean()
+loss.backward()
+try:
+    w_leaf -= 0.1 * w_leaf.grad
+except RuntimeError as err:
+    print(error_summary(err))
+
+# %% [markdown]
 # (sec-taux)=
 # ## Choisir le taux d'apprentissage
 #
@@ -504,92 +550,104 @@ assert raw_hist.train_mse[-1] > 2 * optimum > sweep["bon"].train_mse[100]
 # pour le batch, 1 pour le stochastique, 32 pour le mini-batch. Une époque compte donc
 # 1 pas en batch, 404 en stochastique et 13 en mini-batch.
 #
-# ```{exercise} Question 1.3 — stochastique et mini-batch
+# ````{exercise} Question 1.3 — stochastique et mini-batch
 # :label: q1-3
 # :nonumber:
 # Ajoutez une descente stochastique (un exemple par pas) et une descente par mini-lots.
 # Comparez-les à la descente batch : vitesse de convergence (en époques, en pas de
-# gradient, en secondes) et résultats obtenus, face à la solution exacte.
+# gradient, en secondes) et résultats obtenus, face à la solution exacte. Une seule
+# fonction suffit aux deux, `descent`, qui fait un pas par lot de `batch_size` exemples :
+#
+# ```python
+# def descent(X_train, y_train, X_test, y_test,
+#             batch_size, lr, num_epochs, writer):
+#     """Descente par lots de batch_size exemples, mélangés à chaque
+#     époque ; journalise comme batch_descent ; rend (w, b)."""
+#     w = torch.zeros(X_train.shape[1], device=X_train.device,
+#                     requires_grad=True)
+#     b = torch.zeros((), device=X_train.device, requires_grad=True)
+#     g = torch.Generator().manual_seed(0)  # mêmes mélanges
+#     loader = ...  # À vous : un DataLoader sur TensorDataset(X_train,
+#     #               y_train), mélangé par g (shuffle=True)
+#     for epoch in range(num_epochs + 1):
+#         if epoch > 0:
+#             ...  # À vous : la boucle de la question 1.1, un pas
+#             #      par lot (X, y) du loader
+#         writer.add_scalar("loss/train",
+#                           linear_mse(X_train, y_train, w, b), epoch)
+#         writer.add_scalar("loss/test",
+#                           linear_mse(X_test, y_test, w, b), epoch)
+#     return w.detach(), b.detach()
 # ```
+# ````
 #
 # ```{solution-start} q1-3
 # :class: dropdown
 # ```
 #
-# La boucle de la question 1.1, où la passe avant porte sur un lot au lieu du jeu entier ;
-# la comparaison est faite dans la suite de la section. Les taux d'apprentissage, 0,001
-# pour le stochastique et 0,01 pour le mini-batch, sont discutés plus bas.
-
-# %% [raw] tags=["skeleton", "remove-cell"]
-# def descent(batch_size: int, lr: float, run: str,
-#             num_epochs: int = 100):
-#     """Descente de gradient sur des lots mélangés de batch_size."""
-#     n_features = X_train.shape[1]
-#     w = torch.zeros(n_features, device=device, requires_grad=True)
-#     b = torch.zeros((), device=device, requires_grad=True)
-#     # À vous : un DataLoader sur TensorDataset(X_train, y_train), qui
-#     # mélange avec un générateur de graine fixe ; puis, à chaque époque,
-#     # la boucle de la question 1.1 sur chaque lot (X, y), et le
-#     # journal de loss/train et loss/test dans logged_run(run).
-#     return w.detach(), b.detach()
-#
-#
-# w_sto, b_sto = descent(batch_size=1, lr=0.001,
-#                        run="q1-stochastique")
-# w_mini, b_mini = descent(batch_size=32, lr=0.01,
-#                          run="q1-mini-batch")
+# La boucle de la question 1.1, où la passe avant porte sur un lot au lieu du jeu entier.
 
 # %% tags=["solution"]
-def descent(batch_size: int, lr: float, run: str,
-            num_epochs: int = 100):
-    """Descente de gradient sur des lots mélangés de batch_size."""
-    n_features = X_train.shape[1]
-    w = torch.zeros(n_features, device=device, requires_grad=True)
-    b = torch.zeros((), device=device, requires_grad=True)
+def descent(X_train, y_train, X_test, y_test,
+            batch_size, lr, num_epochs, writer):
+    """Descente par lots de batch_size exemples, mélangés à chaque
+    époque ; journalise comme batch_descent ; rend (w, b)."""
+    w = torch.zeros(X_train.shape[1], device=X_train.device,
+                    requires_grad=True)
+    b = torch.zeros((), device=X_train.device, requires_grad=True)
     g = torch.Generator().manual_seed(0)  # mêmes mélanges
-    data = TensorDataset(X_train, y_train)
-    loader = DataLoader(data, batch_size=batch_size, shuffle=True,
+    loader = DataLoader(TensorDataset(X_train, y_train),
+                        batch_size=batch_size, shuffle=True,
                         generator=g)
-    with logged_run(run) as writer:
-        for epoch in range(num_epochs + 1):
-            if epoch > 0:  # l'époque 0 : le point de départ
-                for X, y in loader:  # un pas par lot
-                    loss = ((X @ w + b - y) ** 2).mean()
-                    loss.backward()
-                    with torch.no_grad():
-                        w -= lr * w.grad
-                        b -= lr * b.grad
-                    w.grad.zero_()
-                    b.grad.zero_()
-            train_mse = linear_mse(X_train, y_train, w, b)
-            writer.add_scalar("loss/train", train_mse, epoch)
-            test_mse = linear_mse(X_test, y_test, w, b)
-            writer.add_scalar("loss/test", test_mse, epoch)
-    print(f"{run} : MSE apprentissage {train_mse:.3f}, "
-          f"test {test_mse:.3f}")
+    for epoch in range(num_epochs + 1):
+        if epoch > 0:
+            for X, y in loader:  # un pas par lot
+                loss = ((X @ w + b - y) ** 2).mean()
+                loss.backward()
+                with torch.no_grad():
+                    w -= lr * w.grad
+                    b -= lr * b.grad
+                w.grad.zero_()
+                b.grad.zero_()
+        writer.add_scalar("loss/train",
+                          linear_mse(X_train, y_train, w, b), epoch)
+        writer.add_scalar("loss/test",
+                          linear_mse(X_test, y_test, w, b), epoch)
     return w.detach(), b.detach()
 
 
-w_sto, b_sto = descent(batch_size=1, lr=0.001,
-                       run="q1-stochastique")
-w_mini, b_mini = descent(batch_size=32, lr=0.01,
-                         run="q1-mini-batch")
-
 # %% tags=["check", "remove-cell"]
-from tp2_src.checks import check_minibatch_descents
+from tp2_src.checks import check_minibatch_descent
 
-check_minibatch_descents(w_sto, b_sto, w_mini, b_mini, X_train, y_train)
+check_minibatch_descent(globals())
 
 # %% [markdown]
 # ```{solution-end}
 # ```
 #
+# Les deux descentes, journalisées ; les taux d'apprentissage, 0,001 pour le
+# stochastique et 0,01 pour le mini-batch, sont discutés plus bas. `logged_run(nom)`
+# ouvre le `SummaryWriter` dans `fresh_run_dir(nom)` et le ferme à la sortie du bloc :
+
+# %%
+with logged_run("q1-stochastique") as writer:
+    w_sto, b_sto = descent(*split.tensors(), batch_size=1, lr=0.001,
+                           num_epochs=100, writer=writer)
+with logged_run("q1-mini-batch") as writer:
+    w_mini, b_mini = descent(*split.tensors(), batch_size=32, lr=0.01,
+                             num_epochs=100, writer=writer)
+for label, (w_run, b_run) in {"stochastique": (w_sto, b_sto),
+                              "mini-batch": (w_mini, b_mini)}.items():
+    print(f"{label} : MSE apprentissage "
+          f"{linear_mse(X_train, y_train, w_run, b_run):.3f}, test "
+          f"{linear_mse(X_test, y_test, w_run, b_run):.3f}")
+
+# %% [markdown]
 # Pour comparer les méthodes en pas de gradient et en secondes, il faut compter les pas
-# et chronométrer : `fit_linear_regression` reprend exactement la même boucle (mêmes lots,
-# tirés par la même graine) en notant, à chaque époque, le nombre de pas et le temps passé
-# dans les seuls pas. Elle retrouve les paramètres de la boucle ci-dessus, bit pour bit. On
-# ajoute un quatrième réglage, le mini-batch avec un taux cinq fois plus grand, pour voir
-# ce que le taux change.
+# et chronométrer : `fit_linear_regression` reprend la même boucle (mêmes lots, tirés par
+# la même graine) en notant, à chaque époque, le nombre de pas et le temps passé dans les
+# seuls pas. On ajoute un quatrième réglage, le mini-batch avec un taux cinq fois plus
+# grand, pour voir ce que le taux change.
 
 # %%
 settings = {"batch": ("batch", 0.1),
@@ -603,11 +661,12 @@ for label, (method, rate) in settings.items():
             *split.tensors(), method=method, lr=rate, num_epochs=100,
             seed=0, writer=writer)
     runs[label] = read_scalars(writer.log_dir)
-loops = {"stochastique": (w_sto, b_sto), "mini-batch": (w_mini, b_mini)}
-for label, (w_loop, b_loop) in loops.items():
-    w_fit, b_fit = params[label]
-    same = torch.equal(w_fit, w_loop) and torch.equal(b_fit, b_loop)
-    print(f"{label} : mêmes paramètres qu'en clair : {same}")
+
+# %% tags=["remove-cell"]
+# La fonction du livre refait exactement la boucle de la solution (mêmes lots) :
+for label, (w_run, b_run) in {"stochastique": (w_sto, b_sto),
+                              "mini-batch": (w_mini, b_mini)}.items():
+    assert torch.equal(params[label][0], w_run) and torch.equal(params[label][1], b_run)
 
 # %% [markdown]
 # **Face à l'optimum exact.** La régression linéaire a une solution exacte : les moindres
@@ -623,11 +682,14 @@ print(f"écart max lstsq / scikit-learn : {sk_gap:.1e}")
 
 # %% [markdown]
 # Le tableau compare chaque descente à cet optimum, et donne l'époque où son écart passe
-# sous 1 % (le code qui le construit est replié : cliquez pour l'afficher). Puis la
-# {numref}`fig-q13` montre les courbes, relues dans les journaux : en traits pleins,
+# sous 1 %. Puis la {numref}`fig-q13` montre les courbes, relues dans les journaux : en traits pleins,
 # l'apprentissage ; en tirets, le test. L'axe du nombre de pas est logarithmique (le point
 # de départ, à 0 pas, n'y figure donc pas), et les coûts sont journalisés une fois par
 # époque : la courbe stochastique commence après 404 pas.
+#
+# ```{only} html
+# Le code qui construit le tableau est replié : cliquez pour l'afficher.
+# ```
 
 # %% tags=["hide-input"]
 def first_epoch_below(h, threshold: float) -> int | None:
@@ -914,7 +976,7 @@ assert np.mean(cosines) > 0.7
 #
 # ## Questions
 #
-# ```{exercise} Question 3.a — standardiser
+# ```{exercise} Exercice 3.a — standardiser
 # :label: ex-3a
 # :nonumber:
 # Pourquoi ajuster le `StandardScaler` sur la partie apprentissage seulement ?
@@ -927,12 +989,27 @@ assert np.mean(cosines) > 0.7
 # serait optimiste.
 # ```
 #
-# ```{exercise} Question 3.b — oublier la remise à zéro
+# ````{exercise} Exercice 3.b — oublier la remise à zéro
 # :label: ex-3b
 # :nonumber:
 # Que devient la descente batch de la question 1.1 si l'on oublie `w.grad.zero_()` et
-# `b.grad.zero_()` ? Essayez sur 30 époques.
+# `b.grad.zero_()` ? Complétez `descent_without_reset`, puis essayez-la sur 30 époques
+# à $\eta = 0{,}1$ :
+#
+# ```python
+# def descent_without_reset(X_train, y_train, lr, num_epochs):
+#     """Descente batch sans remise à zéro des gradients ;
+#     rend le coût de chaque époque."""
+#     w = torch.zeros(X_train.shape[1], device=X_train.device,
+#                     requires_grad=True)
+#     b = torch.zeros((), device=X_train.device, requires_grad=True)
+#     losses = []
+#     for _ in range(num_epochs):
+#         ...  # À vous : la boucle de la question 1.1, sans remise à
+#         #      zéro ; ajoutez le coût de l'époque à losses
+#     return losses
 # ```
+# ````
 #
 # ```{solution-start} ex-3b
 # :class: dropdown
@@ -940,45 +1017,46 @@ assert np.mean(cosines) > 0.7
 #
 # Chaque `backward()` ajoute le nouveau gradient à la somme des précédents : chaque pas
 # suit la somme de tous les gradients passés, et garde l'élan des pas précédents (le
-# chapitre 4 appellera cela un moment, ici sans frein). Le coût descend d'abord, puis
-# repart vers le haut et oscille sans converger :
-
-# %% [raw] tags=["skeleton", "remove-cell"]
-# w = torch.zeros(X_train.shape[1], device=device, requires_grad=True)
-# b = torch.zeros((), device=device, requires_grad=True)
-# losses = []
-# for _ in range(30):
-#     # À vous : la boucle de la question 1.1 (taux 0,1), sans remise à
-#     # zéro des gradients ; ajoutez le coût de l'époque à losses.
-#     ...
+# chapitre 4 appellera cela un moment, ici sans frein).
 
 # %% tags=["solution"]
-w = torch.zeros(X_train.shape[1], device=device, requires_grad=True)
-b = torch.zeros((), device=device, requires_grad=True)
-losses = []
-for _ in range(30):
-    loss = ((X_train @ w + b - y_train) ** 2).mean()
-    loss.backward()
-    with torch.no_grad():
-        w -= 0.1 * w.grad
-        b -= 0.1 * b.grad
-    # (pas de remise à zéro)
-    losses.append(loss.item())
-for epoch in (1, 2, 5, 10, 15, 20, 25, 30):
-    print(f"époque {epoch:>2} : MSE {losses[epoch - 1]:.4g}")
+def descent_without_reset(X_train, y_train, lr, num_epochs):
+    """Descente batch sans remise à zéro des gradients ;
+    rend le coût de chaque époque."""
+    w = torch.zeros(X_train.shape[1], device=X_train.device,
+                    requires_grad=True)
+    b = torch.zeros((), device=X_train.device, requires_grad=True)
+    losses = []
+    for _ in range(num_epochs):
+        loss = ((X_train @ w + b - y_train) ** 2).mean()
+        loss.backward()
+        with torch.no_grad():
+            w -= lr * w.grad
+            b -= lr * b.grad
+        # (pas de remise à zéro)
+        losses.append(loss.item())
+    return losses
+
 
 # %% tags=["check", "remove-cell"]
 from tp2_src.checks import check_without_reset
 
-check_without_reset(losses)
+check_without_reset(globals())
 
 # %% [markdown]
 # ```{solution-end}
 # ```
+#
+# Le coût descend d'abord, puis repart vers le haut et oscille sans converger :
+
+# %%
+losses = descent_without_reset(X_train, y_train, lr=0.1, num_epochs=30)
+for epoch in (1, 2, 5, 10, 15, 20, 25, 30):
+    print(f"époque {epoch:>2} : MSE {losses[epoch - 1]:.4g}")
 
 # %% [markdown]
 # ```{admonition} Exécution de ce chapitre
 # :class: note
-# Les sorties de cette page ont été calculées avec {glue:md}`environnement`. Livre construit
+# Les sorties de ce chapitre ont été calculées avec {glue:md}`environnement`. Livre construit
 # à partir du dernier commit, daté du {{ date_construction }}.
 # ```

@@ -41,7 +41,7 @@ from tp2_src.data import boston_split
 from tp2_src.device import get_device, make_deterministic
 from tp2_src.display import show_table
 from tp2_src.french import french_number
-from tp2_src.linreg import least_squares
+from tp2_src.linreg import fit_linear_regression, least_squares, linear_mse
 from tp2_src.logs import logged_run, read_scalars
 from tp2_src.plots import legend_below, plot_losses
 from tp2_src.training import fit
@@ -55,7 +55,6 @@ X_train, y_train, X_test, y_test = boston_split(device=device).tensors()
 # Plomberie du livre (exécutée, masquée dans les pages) : figures SVG lisibles, valeurs collées,
 # vérification de ce qu'annonce la prose.
 from tp2_src.glue import glue, glue_environment
-from tp2_src.linreg import fit_linear_regression
 from tp2_src.style import use_book_style
 
 use_book_style()
@@ -181,49 +180,53 @@ assert fixed_loss[-1] < buggy_loss[-1]
 # grand, pour 100 fois plus de calcul. La boucle utile fait un pas par itération, et remet
 # les gradients à zéro avant chaque passe arrière.
 #
-# ```{exercise} Question 4.1 — la boucle corrigée, section 3 de l'énoncé
-# :label: q-optim
+# ````{exercise} Exercice 4.a — la boucle corrigée, section 3 de l'énoncé
+# :label: ex-4a
 # :nonumber:
 # Réécrivez la boucle de l'énoncé pour qu'elle fasse une descente batch correcte sur
-# Boston Housing : paramètres `w` et `b` en `nn.Parameter` initialisés à zéro, optimiseur
-# SGD de taux 0,1, 100 itérations, et la remise à zéro des gradients au bon endroit.
-# ```
+# Boston Housing : paramètres `w` et `b` en `nn.Parameter` initialisés à zéro, un
+# optimiseur SGD de taux `lr` créé une fois, un pas par itération, et la remise à zéro
+# des gradients au bon endroit. Complétez `sgd_descent` :
 #
-# ```{solution-start} q-optim
+# ```python
+# def sgd_descent(X_train, y_train, lr, num_epochs):
+#     """Descente batch avec torch.optim.SGD ; rend (w, b)."""
+#     w = nn.Parameter(torch.zeros(X_train.shape[1],
+#                                  device=X_train.device))
+#     b = nn.Parameter(torch.zeros((), device=X_train.device))
+#     optimizer = ...  # À vous : SGD sur [w, b], de taux lr
+#     for _ in range(num_epochs):
+#         ...  # À vous : zero_grad(), passe avant, backward(), step()
+#     return w, b
+# ```
+# ````
+#
+# ```{solution-start} ex-4a
 # :class: dropdown
 # ```
 #
 # `zero_grad()`, passe avant, `backward()`, `step()`, à chaque itération :
 
-# %% [raw] tags=["skeleton", "remove-cell"]
-# w = nn.Parameter(torch.zeros(13, device=device))
-# b = nn.Parameter(torch.zeros((), device=device))
-# optimizer = torch.optim.SGD([w, b], lr=0.1)
-# num_epochs = 100
-# for _ in range(num_epochs):
-#     # À vous : la boucle de l'énoncé corrigée, avec l'optimiseur et la
-#     # remise à zéro des gradients au bon endroit.
-#     ...
-
 # %% tags=["solution"]
-w = nn.Parameter(torch.zeros(13, device=device))
-b = nn.Parameter(torch.zeros((), device=device))
-optimizer = torch.optim.SGD([w, b], lr=0.1)
-num_epochs = 100
-for _ in range(num_epochs):
-    optimizer.zero_grad()  # 1. effacer les gradients précédents
-    # 2. passe avant
-    loss = ((X_train @ w + b - y_train) ** 2).mean()
-    loss.backward()  # 3. passe arrière : remplit .grad
-    optimizer.step()  # 4. mise à jour des paramètres
-with torch.no_grad():
-    final = ((X_train @ w + b - y_train) ** 2).mean()
-print(f"MSE d'apprentissage après {num_epochs} pas : {final:.3f}")
+def sgd_descent(X_train, y_train, lr, num_epochs):
+    """Descente batch avec torch.optim.SGD ; rend (w, b)."""
+    w = nn.Parameter(torch.zeros(X_train.shape[1],
+                                 device=X_train.device))
+    b = nn.Parameter(torch.zeros((), device=X_train.device))
+    optimizer = torch.optim.SGD([w, b], lr=lr)
+    for _ in range(num_epochs):
+        optimizer.zero_grad()  # 1. effacer les gradients précédents
+        # 2. passe avant
+        loss = ((X_train @ w + b - y_train) ** 2).mean()
+        loss.backward()  # 3. passe arrière : remplit .grad
+        optimizer.step()  # 4. mise à jour des paramètres
+    return w, b
+
 
 # %% tags=["check", "remove-cell"]
-from tp2_src.checks import check_optimizer_loop
+from tp2_src.checks import check_sgd_descent
 
-check_optimizer_loop(w, b, optimizer, X_train, y_train)
+check_sgd_descent(globals())
 
 # %% [markdown]
 # ```{solution-end}
@@ -231,13 +234,18 @@ check_optimizer_loop(w, b, optimizer, X_train, y_train)
 #
 # C'est exactement la descente batch du chapitre 3 (même taux, mêmes 100 itérations) :
 # `step()` fait la mise à jour sous `torch.no_grad()`, et `zero_grad()` la remise à zéro,
-# en deux lignes de moins.
+# en deux lignes de moins. `fit_linear_regression`, qui écrit ces deux lignes à la main,
+# arrive aux mêmes paramètres :
 
-# %% tags=["remove-cell"]
+# %%
+w, b = sgd_descent(X_train, y_train, lr=0.1, num_epochs=100)
 w_ch3, b_ch3, _ = fit_linear_regression(X_train, y_train, X_test, y_test,
-                                        method="batch", lr=0.1, num_epochs=100)
-torch.testing.assert_close(w.detach(), w_ch3, rtol=1e-6, atol=1e-6)
-torch.testing.assert_close(b.detach(), b_ch3, rtol=1e-6, atol=1e-6)
+                                        method="batch", lr=0.1,
+                                        num_epochs=100)
+print(f"MSE d'apprentissage : {linear_mse(X_train, y_train, w, b):.3f}")
+print("mêmes paramètres qu'au chapitre 3 (à 10⁻⁶ près) :",
+      torch.allclose(w.detach(), w_ch3, atol=1e-6),
+      torch.allclose(b.detach(), b_ch3, atol=1e-6))
 
 # %% [markdown]
 # ### `zero_grad()` : remettre à `None` ou à zéro ?
@@ -531,14 +539,14 @@ assert ranked[:2] == ["moment, même η", "RMSprop"]
 #
 # ## Questions
 #
-# ```{exercise} Question 4.a — remettre à None ou à zéro ?
-# :label: ex-4a
+# ```{exercise} Exercice 4.b — remettre à None ou à zéro ?
+# :label: ex-4b
 # :nonumber:
 # Quelle différence entre `zero_grad(set_to_none=True)` et
 # `zero_grad(set_to_none=False)`, pour la passe arrière suivante et pour `step()` ?
 # ```
 #
-# ```{solution} ex-4a
+# ```{solution} ex-4b
 # :class: dropdown
 # Pour la passe arrière, aucune : le prochain `.grad` sera le gradient de la nouvelle
 # passe seule (avec `None`, `backward` l'écrit directement, sans ajouter à des zéros). Pour
@@ -546,14 +554,14 @@ assert ranked[:2] == ["moment, même η", "RMSprop"]
 # nul laisse encore agir le moment et `weight_decay` (mesuré à la {numref}`section %s <sec-boucle-enonce>`).
 # ```
 #
-# ```{exercise} Question 4.b — accumulation et moyenne
-# :label: ex-4b
+# ```{exercise} Exercice 4.c — accumulation et moyenne
+# :label: ex-4c
 # :nonumber:
 # Dans l'accumulation sur $k$ mini-lots, que se passe-t-il si l'on oublie de diviser
 # chaque coût par $k$ ?
 # ```
 #
-# ```{solution} ex-4b
+# ```{solution} ex-4c
 # :class: dropdown
 # Le gradient accumulé vaut $k$ fois celui de l'union : avec SGD, c'est comme multiplier
 # le taux d'apprentissage par $k$, ce qui peut faire diverger la descente (chapitre 3,
@@ -563,6 +571,6 @@ assert ranked[:2] == ["moment, même η", "RMSprop"]
 # %% [markdown]
 # ```{admonition} Exécution de ce chapitre
 # :class: note
-# Les sorties de cette page ont été calculées avec {glue:md}`environnement`. Livre construit
+# Les sorties de ce chapitre ont été calculées avec {glue:md}`environnement`. Livre construit
 # à partir du dernier commit, daté du {{ date_construction }}.
 # ```

@@ -194,65 +194,52 @@ with torch.no_grad():
 # Chaque couche est un module, affecté à un attribut : elle s'inscrit comme **sous-module**
 # (dans `_modules`), et ses paramètres deviennent ceux du réseau.
 #
-# ```{exercise} Question 2 — un réseau à deux couches avec des modules
+# ````{exercise} Question 2 — un réseau à deux couches avec des modules
 # :label: q2
 # :nonumber:
 # Avec les modules `torch.nn.Linear`, `torch.nn.Tanh` et `torch.nn.MSELoss`, écrivez le
 # réseau linéaire → tanh → linéaire, avec une perte quadratique, puis la boucle de
-# descente de gradient qui l'entraîne sur Boston Housing à l'aide d'un optimiseur.
+# descente de gradient qui l'entraîne à l'aide d'un optimiseur (Adam, créé une fois) :
+#
+# ```python
+# class TwoLayerNet(nn.Module):
+#     """Linéaire → tanh → linéaire ; X (n, dim_in) → (n, 1)."""
+#
+#     def __init__(self, dim_in: int, hidden: int) -> None:
+#         super().__init__()
+#         ...  # À vous : les couches, dans des attributs
+#
+#     def forward(self, X: torch.Tensor) -> torch.Tensor:
+#         ...  # À vous : linéaire → tanh → linéaire
+#
+#
+# def train_net(net, X, y, num_epochs, batch_size, lr):
+#     """Entraîne net sur (X, y) par Adam, en mini-lots mélangés ;
+#     rend la perte (MSE) de chaque pas."""
+#     g = torch.Generator().manual_seed(0)
+#     loader = DataLoader(TensorDataset(X, y), batch_size=batch_size,
+#                         shuffle=True, generator=g)
+#     loss_fn = nn.MSELoss()
+#     losses = []
+#     ...  # À vous : l'optimiseur, puis pour chaque époque et chaque
+#     #      lot : zero_grad(), perte, backward(), step(), et
+#     #      losses.append(loss.item())
+#     return losses
 # ```
+#
+# Attention aux formes : la sortie du réseau est $(n, 1)$, la cible $(n,)$.
+# ````
 #
 # ```{solution-start} q2
 # :class: dropdown
 # ```
 #
 # Une classe qui range ses trois couches dans des attributs, et la boucle des chapitres 3
-# et 4 : Adam ($\eta = 10^{-2}$), mini-lots de 32 mélangés par un générateur de graine
-# fixe, 100 époques. La sortie du réseau a la forme $(n, 1)$, la cible $(n,)$ :
-# `squeeze(1)` les accorde.
-
-# %% [raw] tags=["skeleton", "remove-cell"]
-# hidden = 32
-#
-#
-# class TwoLayerNet(nn.Module):
-#     """Linéaire → tanh → linéaire ; X (n, 13) → (n, 1)."""
-#
-#     def __init__(self, dim_in: int, hidden: int) -> None:
-#         super().__init__()
-#         # À vous : self.linear1, self.activation (nn.Tanh) et
-#         # self.linear2, dans cet ordre.
-#
-#     def forward(self, X: torch.Tensor) -> torch.Tensor:
-#         ...  # À vous : linéaire → tanh → linéaire
-#
-#
-# def train(net: nn.Module, num_epochs: int = 100,
-#           batch_size: int = 32, lr: float = 1e-2) -> list[float]:
-#     """Entraîne net sur X_train ; la MSE de chaque mini-lot."""
-#     g = torch.Generator().manual_seed(0)
-#     data = TensorDataset(X_train, y_train)
-#     loader = DataLoader(data, batch_size=batch_size, shuffle=True,
-#                         generator=g)
-#     loss_fn = nn.MSELoss()
-#     losses = []
-#     # À vous : un optimiseur Adam de taux lr sur les paramètres de net ;
-#     # puis, pour chaque époque et chaque lot (X, y) : zero_grad(), la
-#     # perte (attention aux formes (n, 1) et (n,)), backward(), step(),
-#     # et losses.append(loss.item()).
-#     return losses
-#
-#
-# torch.manual_seed(0)
-# net = TwoLayerNet(13, hidden).to(device)
-# losses_net = train(net)
+# et 4. `squeeze(1)` accorde la sortie $(n, 1)$ du réseau à la cible $(n,)$.
 
 # %% tags=["solution"]
-hidden = 32
-
-
 class TwoLayerNet(nn.Module):
-    """Linéaire → tanh → linéaire ; X (n, 13) → (n, 1)."""
+    """Linéaire → tanh → linéaire ; X (n, dim_in) → (n, 1)."""
 
     def __init__(self, dim_in: int, hidden: int) -> None:
         super().__init__()
@@ -264,42 +251,48 @@ class TwoLayerNet(nn.Module):
         return self.linear2(self.activation(self.linear1(X)))
 
 
-def train(net: nn.Module, num_epochs: int = 100,
-          batch_size: int = 32, lr: float = 1e-2) -> list[float]:
-    """Entraîne net sur X_train ; la MSE de chaque mini-lot."""
+def train_net(net, X, y, num_epochs, batch_size, lr):
+    """Entraîne net sur (X, y) par Adam, en mini-lots mélangés ;
+    rend la perte (MSE) de chaque pas."""
     g = torch.Generator().manual_seed(0)
-    data = TensorDataset(X_train, y_train)
-    loader = DataLoader(data, batch_size=batch_size, shuffle=True,
-                        generator=g)
+    loader = DataLoader(TensorDataset(X, y), batch_size=batch_size,
+                        shuffle=True, generator=g)
     loss_fn = nn.MSELoss()
-    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
     losses = []
+    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
     for _ in range(num_epochs):
-        for X, y in loader:
+        for X_batch, y_batch in loader:
             optimizer.zero_grad()
-            loss = loss_fn(net(X).squeeze(1), y)
+            loss = loss_fn(net(X_batch).squeeze(1), y_batch)
             loss.backward()
             optimizer.step()
             losses.append(loss.item())
     return losses
 
 
-torch.manual_seed(0)
-net = TwoLayerNet(13, hidden).to(device)
-losses_net = train(net)
-print(f"{len(losses_net)} pas ; MSE apprentissage "
-      f"{evaluate(net, X_train, y_train):.3f}, validation "
-      f"{evaluate(net, X_val, y_val):.3f}")
-
 # %% tags=["check", "remove-cell"]
 from tp2_src.checks import check_two_layer_net
 
-check_two_layer_net(net, losses_net, X_train, y_train)
+check_two_layer_net(globals())
 
 # %% [markdown]
 # ```{solution-end}
 # ```
 #
+# Entraînons le réseau, avec $h = 32$ neurones cachés, 100 époques, des mini-lots de 32
+# et $\eta = 10^{-2}$ :
+
+# %%
+hidden = 32
+torch.manual_seed(0)  # mêmes valeurs initiales à chaque exécution
+net = TwoLayerNet(13, hidden).to(device)
+losses_net = train_net(net, X_train, y_train, num_epochs=100,
+                       batch_size=32, lr=1e-2)
+print(f"{len(losses_net)} pas ; MSE apprentissage "
+      f"{evaluate(net, X_train, y_train):.3f}, validation "
+      f"{evaluate(net, X_val, y_val):.3f}")
+
+# %% [markdown]
 # Le réseau a inscrit les paramètres de ses deux couches linéaires ; `Tanh` n'en a pas :
 
 # %%
@@ -309,17 +302,18 @@ for name, p in net.named_parameters():
 print("paramètres au total :", sum(p.numel() for p in net.parameters()))
 
 # %% [markdown]
-# Notez la forme de `linear1.weight` : $(32, 13)$, soit **(sorties, entrées)**. `nn.Linear`
-# calcule $X W^\top + \mathbf{b}$, une ligne par exemple, alors que la `LinearFunction` du
-# chapitre 2 rangeait $W$ en (entrées, sorties) et calculait $XW + \mathbf{b}$. Les deux
-# conventions donnent le même calcul :
+# Notez la forme du poids de la première couche : $(32, 13)$, soit **(sorties,
+# entrées)**. `nn.Linear` calcule $X W^\top + \mathbf{b}$, une ligne par exemple, alors que
+# la `LinearFunction` du chapitre 2 rangeait $W$ en (entrées, sorties) et calculait
+# $XW + \mathbf{b}$. Les deux conventions donnent le même calcul :
 
 # %%
-W, bias = net.linear1.weight, net.linear1.bias
+first = next(m for m in net.modules() if isinstance(m, nn.Linear))
+W, bias = first.weight, first.bias
 print("poids :", tuple(W.shape), "(sorties, entrées)")
 with torch.no_grad():
     print("nn.Linear = X Wᵀ + b :",
-          torch.allclose(net.linear1(X_train), X_train @ W.T + bias))
+          torch.allclose(first(X_train), X_train @ W.T + bias))
 
 # %% [markdown]
 # Pourquoi `squeeze(1)` ? Sans lui, `MSELoss` reçoit une prédiction $(n, 1)$ et une
@@ -348,32 +342,52 @@ assert len(caught) == 1 and wrong > 2 * right
 # `nn.Sequential` est un conteneur qui applique ses modules l'un après l'autre : plus
 # besoin d'écrire `forward`.
 #
-# ```{exercise} Question 2 (suite) — le même réseau dans un conteneur
+# ````{exercise} Question 2 (suite) — le même réseau dans un conteneur
 # :label: q2-sequential
 # :nonumber:
 # Écrivez maintenant le même réseau avec un conteneur, `torch.nn.Sequential`. Vérifiez
-# qu'il a les mêmes paramètres et qu'il apprend de la même façon.
+# qu'il a les mêmes paramètres et qu'il apprend de la même façon. Complétez
+# `make_sequential` :
+#
+# ```python
+# def make_sequential(dim_in, hidden):
+#     """Le réseau de la question 2 dans un nn.Sequential."""
+#     return nn.Sequential()  # À vous : les trois modules, dans l'ordre
 # ```
+#
+# `nn.Sequential` prend ses modules un par un, `nn.Sequential(m1, m2, m3)` (ou un
+# `OrderedDict` de modules nommés), et non une liste.
+# ````
 #
 # ```{solution-start} q2-sequential
 # :class: dropdown
 # ```
 #
-# Créé avec la même graine, le `Sequential` tire les mêmes valeurs initiales dans le même
-# ordre ; entraîné par la même boucle, il donne les mêmes pertes.
-
-# %% [raw] tags=["skeleton", "remove-cell"]
-# torch.manual_seed(0)
-# seq = nn.Sequential()  # À vous : les trois modules, dans l'ordre
-# torch.manual_seed(0)
-# net = TwoLayerNet(13, hidden).to(device)  # neuf, même graine
-# losses_net = train(net)
-# losses_seq = []  # À vous : seq entraîné par la même fonction train
+# Les trois modules, dans l'ordre de la classe `TwoLayerNet` :
 
 # %% tags=["solution"]
+def make_sequential(dim_in, hidden):
+    """Le réseau de la question 2 dans un nn.Sequential."""
+    return nn.Sequential(nn.Linear(dim_in, hidden), nn.Tanh(),
+                         nn.Linear(hidden, 1))
+
+
+# %% tags=["check", "remove-cell"]
+from tp2_src.checks import check_sequential
+
+check_sequential(globals())
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
+# Créé juste après la même graine, le `Sequential` tire les mêmes valeurs initiales dans
+# le même ordre que `TwoLayerNet` ; entraîné par la même boucle, il donne les mêmes
+# pertes :
+
+# %%
 torch.manual_seed(0)
-seq = nn.Sequential(nn.Linear(13, hidden), nn.Tanh(),
-                    nn.Linear(hidden, 1)).to(device)
+seq = make_sequential(13, hidden).to(device)
 print(seq)
 torch.manual_seed(0)
 net = TwoLayerNet(13, hidden).to(device)  # neuf, même graine
@@ -381,19 +395,13 @@ pairs = zip(net.named_parameters(), seq.named_parameters())
 for (name_net, p_net), (name_seq, p_seq) in pairs:
     print(f"  {name_net:<15} ↔ {name_seq:<9} identiques : "
           f"{torch.equal(p_net, p_seq)}")
-losses_net, losses_seq = train(net), train(seq)
+losses_net, losses_seq = (
+    train_net(model, X_train, y_train, num_epochs=100, batch_size=32,
+              lr=1e-2) for model in (net, seq))
 same = losses_net == losses_seq
 print(f"pertes identiques aux {len(losses_net)} pas : {same}")
 
-# %% tags=["check", "remove-cell"]
-from tp2_src.checks import check_sequential
-
-check_sequential(seq, net, losses_seq, losses_net)
-
 # %% [markdown]
-# ```{solution-end}
-# ```
-#
 # Les paramètres sont les mêmes, à leurs noms près : dans `Sequential`, un sous-module est
 # nommé par sa position (`0`, `1`, `2`), d'où `0.weight` et `2.bias` ; `Tanh` (position 1)
 # n'a pas de paramètre. Même graine, mêmes tirages, mêmes lots, mêmes calculs : les deux
@@ -512,7 +520,8 @@ for layer in trap.layers:  # .to(device) ne voit pas non plus la liste
 before = trap.layers[0].weight.detach().clone()
 print("paramètres vus par l'optimiseur :",
       [name for name, _ in trap.named_parameters()])
-trap_losses = train(trap, num_epochs=5)
+trap_losses = train_net(trap, X_train, y_train, num_epochs=5,
+                        batch_size=32, lr=1e-2)
 print(f"MSE du premier mini-lot {trap_losses[0]:.1f}, du dernier "
       f"{trap_losses[-1]:.1f}")
 print("poids de la 1re couche modifiés :",
@@ -535,7 +544,7 @@ assert trap_losses[-1] < trap_losses[0]
 #
 # Comparons, sur le même découpage, le modèle linéaire (un `nn.Linear(13, 1)`) et le
 # réseau à deux couches, entraînés comme à la question 2 (Adam, mini-lots de 32, même
-# graine) par `fit` de `tp2_src.training`, qui reprend la boucle de `train` en mesurant à
+# graine) par `fit` de `tp2_src.training`, qui reprend la boucle de `train_net` en mesurant à
 # chaque époque la MSE d'apprentissage et de validation (jamais celle du test), et en les
 # journalisant dans TensorBoard. Seul le taux d'apprentissage diffère : $\eta = 10^{-1}$
 # pour le modèle linéaire, dont le biais doit parcourir 22,6 par déplacements d'environ
@@ -568,19 +577,23 @@ for epoch in (100, 300, 600):
           f"{mlp.train_mse[epoch]:.3f}, validation "
           f"{mlp.val_mse[epoch]:.3f}")
 
+# %% [markdown]
+# À l'époque 100, `fit` retrouve les MSE d'apprentissage et de validation du réseau `net`
+# entraîné par `train_net` à la question 2 : même graine, mêmes lots, mêmes calculs.
+
+# %%
+print(f"époque 100, fit : apprentissage {mlp.train_mse[100]:.3f}, "
+      f"validation {mlp.val_mse[100]:.3f}")
+print(f"question 2, net : apprentissage "
+      f"{evaluate(net, X_train, y_train):.3f}, "
+      f"validation {evaluate(net, X_val, y_val):.3f}")
+
 # %% tags=["remove-cell"]
-# La même graine, les mêmes lots et les mêmes calculs que la question 2 : à l'époque 100,
-# fit a exactement les MSE du réseau entraîné par la boucle `train`.
-torch.manual_seed(0)
-again = TwoLayerNet(13, hidden).to(device)
-train(again)
-assert mlp.train_mse[100] == evaluate(again, X_train, y_train)
-assert mlp.val_mse[100] == evaluate(again, X_val, y_val)
+assert mlp.train_mse[100] == evaluate(net, X_train, y_train)
+assert mlp.val_mse[100] == evaluate(net, X_val, y_val)
 
 # %% [markdown]
-# À l'époque 100, le réseau retrouve exactement les MSE d'apprentissage et de validation
-# de la question 2 (vérifié par une cellule cachée) : même graine, mêmes lots, mêmes
-# calculs. La {numref}`fig-lineaire-reseau` montre la suite.
+# La {numref}`fig-lineaire-reseau` montre la suite.
 
 # %% tags=["hide-input"] mystnb={"figure": {"caption": "Modèle linéaire contre réseau à deux couches sur Boston : MSE d'apprentissage (traits pleins) et de validation (tirets) par époque, en échelle logarithmique, courbes relues dans TensorBoard. L'époque 0 (MSE proche de 600) sort du cadre.", "name": "fig-lineaire-reseau"}, "image": {"alt": "Quatre courbes sur 600 époques, en échelle logarithmique : le modèle linéaire se stabilise vite vers 20, en apprentissage comme en validation ; le réseau descend beaucoup plus bas en apprentissage, sous 1 ; sa MSE de validation descend vers 9, fluctue, puis remonte un peu dans les dernières centaines d'époques."}}
 fig, ax = plt.subplots(figsize=(7, 4.2))
@@ -694,7 +707,7 @@ assert lin["validation"] < lstsq_val and lin["test"] < lstsq_test
 #
 # ## Questions
 #
-# ```{exercise} Question 5.a — compter les paramètres
+# ```{exercise} Exercice 5.a — compter les paramètres
 # :label: ex-5a
 # :nonumber:
 # Vérifiez le nombre de paramètres du réseau $13 \to 32 \to 1$.
@@ -707,7 +720,7 @@ assert lin["validation"] < lstsq_val and lin["test"] < lstsq_test
 # {numref}`section %s <sec-reseau>`.
 # ```
 #
-# ```{exercise} Question 5.b — liste de modules ou séquence ?
+# ```{exercise} Exercice 5.b — liste de modules ou séquence ?
 # :label: ex-5b
 # :nonumber:
 # Un réseau dont chaque couche ajoute son entrée à sa sortie (connexion résiduelle,
@@ -725,6 +738,6 @@ assert lin["validation"] < lstsq_val and lin["test"] < lstsq_test
 # %% [markdown]
 # ```{admonition} Exécution de ce chapitre
 # :class: note
-# Les sorties de cette page ont été calculées avec {glue:md}`environnement`. Livre construit
+# Les sorties de ce chapitre ont été calculées avec {glue:md}`environnement`. Livre construit
 # à partir du dernier commit, daté du {{ date_construction }}.
 # ```

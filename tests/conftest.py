@@ -18,6 +18,8 @@ import torch
 from filelock import FileLock
 from helpers import copy_book, jupyter_book_build
 
+from tp2_src.logs import LOGDIR_ENV
+
 # Une seule fois pour toute la suite (avant tout import de pyplot) : aucune fenêtre.
 matplotlib.use("Agg")
 
@@ -61,6 +63,14 @@ def _build_book(folder: Path) -> None:
 def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Le livre construit à neuf (une fois) dans un dossier temporaire ; renvoie le dossier html."""
     return once(tmp_path_factory, "livre", _build_book) / "_build" / "html"
+
+
+@pytest.fixture(autouse=True)
+def logs_in_a_temporary_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Les journaux TensorBoard qu'un test écrit vont sous le dossier temporaire de pytest."""
+    monkeypatch.setenv(LOGDIR_ENV, str(tmp_path_factory.getbasetemp() / "runs"))
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import torch
 from tp2_book import layout
-from tp2_book.conventions import SKELETON, chapters, read
+from tp2_book.conventions import chapters, exercises
 from tp2_book.settings import BUILD_ENV, BUILD_FLAGS
 
 from tp2_src.logs import LOGDIR_ENV
@@ -20,8 +20,8 @@ from tp2_src.logs import LOGDIR_ENV
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 CHAPTERS = chapters(BOOK)
-#: Les chapitres qui ont des questions à coder (squelette, solution, vérification).
-WITH_QUESTIONS = [c for c in CHAPTERS if any(cell.has(SKELETON) for cell in read(c))]
+#: Les chapitres qui ont des exercices de code (squelette, solution, vérification).
+WITH_QUESTIONS = [c for c in CHAPTERS if any(not e.written for e in exercises(c))]
 
 
 def jupyter_book_build(

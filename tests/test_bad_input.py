@@ -33,6 +33,7 @@ from tp2_src import (
     style,
     training,
 )
+from tp2_src.grading import RecordingWriter
 
 NAN, INF = float("nan"), float("inf")
 X, Y = torch.randn(20, 3), torch.randn(20)
@@ -213,6 +214,7 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
     ("logs.logged_run", "nom avec chemin", lambda t: logs.logged_run("a/b", t).__enter__(), ValueError, "Nom d'expérience invalide"),
     ("logs.read_scalars", "dossier absent", lambda t: logs.read_scalars(t / "absent"), FileNotFoundError, "introuvable.*absent"),
     ("logs.read_scalars", "dossier sans journal", lambda t: logs.read_scalars(t), ValueError, "Aucun fichier d'événements"),
+    ("logs.read_scalars", "le SummaryWriter lui-même", lambda t: logs.read_scalars(RecordingWriter(str(t))), TypeError, "passez writer.log_dir"),
     ("plots.legend_below", "aucune courbe", lambda t: plots.legend_below(*plt.subplots()), ValueError, "aucune courbe étiquetée"),
     ("plots.legend_below", "ncol nul", lambda t: plots.legend_below(*_labelled(), ncol=0), ValueError, "ncol doit valoir au moins 1, reçu 0"),
     ("plots.plot_losses", "série absente", lambda t: plots.plot_losses(plt.gca(), {"a": {}}), ValueError, "'a'.*séries absentes"),

@@ -72,14 +72,16 @@ def test_every_code_cell_was_executed_without_error_output(built_book: Path) -> 
 
 
 def test_exercise_titles_are_french(built_book: Path) -> None:
+    """Un exercice s'intitule par son nom (« Question 1.1 — … », « Exercice 3.a — … »), et
+    sa solution « Solution de la question 1.1 » (titre court, qui ne bute pas sur
+    « Cliquez pour afficher »)."""
     soup = page(built_book, next(c for c in CHAPTERS if c.stem.startswith("03")))
     titles = [t.get_text(" ", strip=True) for t in soup.select(".admonition-title")]
-    exercises = [t for t in titles if t.startswith("Exercice (Question 1.")]
-    # Titre court (french_exercises) : il ne bute pas sur « Cliquez pour afficher ».
-    solutions = [t for t in titles if re.fullmatch(r"Solution de la question 1\.\d", t)]
-    assert len(exercises) == 3 and len(solutions) == 3, titles
-    assert not [t for t in titles if "Solution de Exercice" in t or "Exercise" in t or "Solution to" in t]
-    assert not [t for t in titles if t.startswith("Solution :")], titles
+    exercises = [t for t in titles if re.match(r"(Question 1\.\d|Exercice 3\.[ab]) — ", t)]
+    solutions = [t for t in titles if re.fullmatch(r"Solution de (la question 1\.\d|l'exercice 3\.[ab])", t)]
+    assert len(exercises) == 5 and len(solutions) == 5, titles
+    wrong = ("Exercice (", "Solution :", "Solution to")
+    assert not [t for t in titles if t.startswith(wrong) or "Exercise" in t], titles
 
 
 def test_french_typography_and_section_numbers(built_book: Path) -> None:

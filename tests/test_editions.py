@@ -14,7 +14,7 @@ import pytest
 from helpers import CHAPTERS, WITH_QUESTIONS
 from tp2_book import conventions, lab
 from tp2_book.conventions import SOLUTION
-from tp2_book.editions import EditionError, edition, write_editions
+from tp2_book.editions import YOUR_ANSWER, EditionError, edition, write_editions
 
 
 def tagged(notebook: nbformat.NotebookNode, tag: str) -> list[nbformat.NotebookNode]:
@@ -32,8 +32,9 @@ def test_student_edition_holds_no_solution(chapter: Path) -> None:
     student = edition(chapter, student=True)
     text = "\n".join(c.source for c in student.cells)
     # Ce que le squelette donne, et ce que le corps du chapitre montre à tous, n'est pas secret.
+    skeletons = [e.skeleton or "" for e in conventions.exercises(chapter)]
     shown = "\n".join(
-        c.source for c in source if c.cell_type == "raw" or (c.cell_type == "code" and not c.has(SOLUTION))
+        [*skeletons, *(c.source for c in source if c.cell_type == "code" and not c.has(SOLUTION))]
     )
     for cell in (c for c in source if c.has(SOLUTION)):
         for line in cell.source.splitlines():
@@ -58,7 +59,7 @@ def test_each_question_has_a_skeleton_then_its_check(chapter: Path) -> None:
         compile(student.cells[i].source, f"{chapter.name}:squelette", "exec")  # du Python valide
         following = student.cells[i + 1]
         assert "check" in following.metadata.get("tags", []), f"{chapter.name} : squelette sans vérification"
-        assert re.search(r"from tp2_src\.checks import check_\w+", following.source)
+        assert re.search(r"from tp2_src\.checks import (check_\w+)\n\n\1\(globals\(\)\)$", following.source)
     # Les cellules propres au livre (valeurs collées, vérifications de la prose) sont retirées.
     assert "glue(" not in "\n".join(
         c.source for c in student.cells if "setup" not in c.metadata.get("tags", [])
@@ -73,13 +74,14 @@ def test_full_edition_keeps_every_cell_and_reads_without_myst(chapter: Path) -> 
     assert codes == expected
     assert not tagged(full, "skeleton")
     first = full.cells[0].source
-    assert "pip install -r requirements.txt" in first and "tp2_src-" in first and "édition complète" in first
+    assert "pip install -r requirements.txt" in first and "python3 -m venv" in first
+    assert "édition complète" in first
     prose = "\n".join(c.source for c in full.cells if c.cell_type == "markdown")
     assert not re.search(r"```\{(exercise|solution|admonition|glue:figure|tab-item)", prose)
     assert not re.search(r"\{(term|ref|numref|glue:md)\}`", prose)
     assert not re.search(r"^\([\w-]+\)=$", prose, re.M)
-    exercises = re.findall(r"^> \*\*Exercice — (Question [^*]+)\*\*$", prose, re.M)
-    assert len(exercises) == len(re.findall(r"```\{exercise\}", chapter.read_text(encoding="utf-8")))
+    titles = re.findall(r"^> \*\*((?:Question|Exercice) [^*]+)\*\*$", prose, re.M)
+    assert titles == [e.title for e in conventions.exercises(chapter)]
 
 
 def write_chapter(tmp_path: Path, body: str) -> Path:
@@ -98,24 +100,21 @@ SAMPLE = """# %% [markdown]
 # Voir le {term}`graphe <graphe de calcul>`, la {numref}`fig-a` et le {ref}`chapitre 2 <chap-autograd>` ;
 # le coût vaut {glue:md}`cout` (voir la {numref}`section %s <sec-b>`).
 #
-# ```{exercise} Question 9.1 — un essai
+# ````{exercise} Question 9.1 — un essai
 # :label: q9
 # :nonumber:
 # Écrivez `x`.
 #
 # ```python
-# x = ...
+# x = 0  # À vous : la bonne valeur
 # ```
-# ```
+# ````
 #
 # ```{solution-start} q9
 # :class: dropdown
 # ```
 #
 # La prose de la solution, qui explique la réponse.
-
-# %% [raw] tags=["skeleton", "remove-cell"]
-# x = 0  # À vous : la bonne valeur
 
 # %% tags=["solution"]
 x = 42
@@ -129,9 +128,17 @@ assert x == 42
 #
 # Après la solution.
 #
+# ```{only} html
+# Sur la page web seulement.
+# ```
+#
+# ```{only} notebook
+# Dans le notebook seulement.
+# ```
+#
 # ## Questions
 #
-# ```{exercise} Question 9.2
+# ```{exercise} Exercice 9.a — pourquoi ?
 # :label: q9b
 # Pourquoi ?
 # ```
@@ -150,20 +157,25 @@ def test_markdown_becomes_plain_markdown(tmp_path: Path) -> None:
     chapter = write_chapter(tmp_path, SAMPLE)
     numbers = {"fig-a": "Fig. 7", "sec-b": "9.2"}
     student = edition(chapter, student=True, glue={"cout": "3,5"}, figures=numbers)
-    prose = "\n".join(c.source for c in student.cells[1:] if c.cell_type == "markdown")
+    prose = "\n---\n".join(c.source for c in student.cells[1:] if c.cell_type == "markdown")
     assert prose == (
         "# 9. Essai\n\n"
         "Voir le graphe, la Fig. 7 et le chapitre 2 ;\nle coût vaut 3,5 (voir la section 9.2).\n\n"
-        "> **Exercice — Question 9.1 — un essai**\n>\n> Écrivez `x`.\n>\n> ```python\n> x = ...\n> ```\n"
-        "Après la solution.\n\n## 9.1. Questions\n\n"
-        "> **Exercice — Question 9.2**\n>\n> Pourquoi ?"
+        "> **Question 9.1 — un essai**\n>\n> Écrivez `x`."
+        "\n---\n"
+        "Après la solution.\n\nDans le notebook seulement.\n\n## 9.1. Questions\n\n"
+        "> **Exercice 9.a — pourquoi ?**\n>\n> Pourquoi ?"
+        "\n---\n"
+        f"{YOUR_ANSWER}"
     )
     codes = [(c.source, c.metadata.get("tags")) for c in student.cells if c.cell_type == "code"]
     assert codes == [("x = 0  # À vous : la bonne valeur", ["skeleton"]), ("assert x == 42", ["check"])]
     full = edition(chapter, student=False)
     prose = "\n".join(c.source for c in full.cells[1:] if c.cell_type == "markdown")
     assert "> **Solution**\n\nLa prose de la solution" in prose and "> **Solution**\n>\n> Parce que." in prose
+    assert "> ```python\n> x = 0  # À vous : la bonne valeur\n> ```" in prose  # l'énoncé garde son squelette
     assert "le coût vaut … (voir la section …)" in prose and "Voir le graphe, la figure et" in prose
+    assert "Sur la page web seulement" not in prose and YOUR_ANSWER not in prose
     assert [c.source for c in full.cells if c.cell_type == "code"] == [
         "x = 42",
         "assert x == 42",
@@ -175,18 +187,19 @@ def test_markdown_becomes_plain_markdown(tmp_path: Path) -> None:
     ("change", "message"),
     [
         (
-            lambda s: s.replace(
-                '# %% [raw] tags=["skeleton", "remove-cell"]\n# x = 0  # À vous : la bonne valeur\n\n', ""
-            ),
-            "cellule `solution` sans squelette",
+            lambda s: s.replace("# ```python\n# x = 0  # À vous : la bonne valeur\n# ```\n", ""),
+            "n'a pas de squelette",
         ),
         (
-            lambda s: s.replace('# %% tags=["solution"]\nx = 42\n\n', ""),
-            "n'est pas suivi d'une cellule `solution`",
+            lambda s: s.replace('# %% tags=["solution"]\nx = 42', '# %% tags=["solution"]\nx = 42\n\n'
+                                '# %% tags=["solution"]\nx = 43'),
+            "une seule cellule `solution` par exercice",
         ),
         (lambda s: s.replace('tags=["check", "remove-cell"]', ""), "doit porter le tag `solution`"),
+        (lambda s: s.replace("# ```{solution-start} q9\n# :class: dropdown\n# ```\n", ""),
+         "hors d'une solution"),
     ],
-    ids=["sans squelette", "squelette seul", "code non marqué"],
+    ids=["sans squelette", "deux solutions", "code non marqué", "solution hors région"],
 )
 def test_a_malformed_chapter_is_refused(tmp_path: Path, change, message: str) -> None:
     chapter = write_chapter(tmp_path, change(SAMPLE))

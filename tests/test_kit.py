@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -27,11 +28,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from attempts import ATTEMPTS
 from bs4 import BeautifulSoup
 from helpers import CHAPTERS, ROOT, WITH_QUESTIONS
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from packaging.version import Version
+from tp2_book import conventions
 from tp2_book.editions import edition
 from tp2_book.kit import write_kit
 from tp2_book.settings import LAB_DIR_ENV
@@ -61,14 +64,16 @@ def test_kit_zip_is_complete_and_reproducible(tmp_path: Path) -> None:
         requirements = kit.read("tp2-kit/requirements.txt").decode()
         readme = kit.read("tp2-kit/LISEZMOI.txt").decode()
     assert sorted(names) == sorted(
-        ["tp2-kit/LISEZMOI.txt", "tp2-kit/requirements.txt", f"tp2-kit/{wheel.name}"]
+        ["tp2-kit/.tp2-kit", "tp2-kit/LISEZMOI.txt", "tp2-kit/requirements.txt", f"tp2-kit/{wheel.name}"]
         + [f"tp2-kit/notebooks/{name}" for name in notebooks]
     )
     torch = Version(importlib.metadata.version("torch")).public
-    pins = [line for line in requirements.splitlines() if line and not line.startswith("#")]
-    assert f"torch=={torch}" in pins and any(p.startswith("ipykernel==") for p in pins)
-    assert pins[-1] == f"./{wheel.name}" and all("==" in p for p in pins[:-1])
+    lines = [line for line in requirements.splitlines() if line and not line.startswith("#")]
+    assert lines[0] == "--find-links ."  # la roue, cherchée à côté du fichier
+    assert f"torch=={torch}" in lines and any(p.startswith("ipykernel==") for p in lines)
+    assert lines[-1] == "tp2-src==0.1.0" and all("==" in p for p in lines[1:])
     assert "pip install -r requirements.txt" in readme and wheel.name in readme
+    assert "python3 -m venv .venv" in readme and "tensorboard --logdir runs" in readme
     assert f"pip install torch=={torch} --index-url" in readme
 
 
@@ -92,7 +97,7 @@ def test_site_offers_the_kit_and_both_editions(built_book: Path) -> None:
             assert (built_book / "book" / href).resolve().is_file(), href
         full = nbformat.read(built_book / "_sources" / "book" / f"{chapter.stem}.ipynb", as_version=4)
         assert "pip install -r requirements.txt" in full.cells[0].source
-        assert "tp2_src-" in full.cells[0].source
+        assert "python3 -m venv .venv" in full.cells[0].source
         # Les nombres cités par la prose sont ceux que le livre a calculés.
         prose = "\n".join(c.source for c in full.cells if c.cell_type == "markdown")
         assert "{glue:md}" not in prose and "{numref}" not in prose
@@ -119,9 +124,10 @@ def _install_kit(folder: Path, built_book: Path) -> None:
         archive.extractall(folder)
     env_dir = folder / "venv"
     venv.create(env_dir, with_pip=True)
+    # Depuis le dossier parent : requirements.txt trouve la roue à côté de lui.
     result = subprocess.run(
-        [str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet", "-r", "requirements.txt"],
-        cwd=folder / "tp2-kit",
+        [str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", "-r", "tp2-kit/requirements.txt"],
+        cwd=folder,
         capture_output=True,
         text=True,
         timeout=1800,
@@ -169,56 +175,148 @@ def test_every_module_imports_in_the_kit_environment(kit: Path) -> None:
         "print(tp2_src.__file__, len(names))\n"
         "print(importlib.util.find_spec('tp2_book'), importlib.util.find_spec('sphinx'))\n"
     )
-    result = subprocess.run([str(python), "-c", code], cwd=kit, capture_output=True, text=True, timeout=300)
+    code += "from tp2_src.logs import default_logdir\nprint(default_logdir())\n"
+    env = {k: v for k, v in os.environ.items() if k != LOGDIR_ENV}
+    result = subprocess.run([str(python), "-c", code], cwd=kit / "notebooks" / "etudiant",
+                            capture_output=True, text=True, timeout=300, env=env)
     assert result.returncode == 0, result.stderr[-4000:]
     where, count = result.stdout.splitlines()[0].rsplit(" ", 1)
     assert "/venv/lib/" in where and int(count) == len(list((ROOT / "tp2_src").glob("[a-z]*.py")))
     assert result.stdout.splitlines()[1] == "None None", "la machinerie du livre n'est pas dans le kit"
+    # Les journaux TensorBoard d'un notebook du kit vont dans le runs/ du kit.
+    assert result.stdout.splitlines()[2] == str((kit / "runs").resolve())
 
 
 @pytest.mark.book
-@pytest.mark.parametrize("chapter", WITH_QUESTIONS, ids=lambda p: p.stem)
-def test_student_notebook_as_shipped_stops_at_its_first_check(
-    kit: Path, tmp_path: Path, chapter: Path
-) -> None:
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_run_all_stops_at_the_first_unfinished_exercise(kit: Path, tmp_path: Path, chapter: Path) -> None:
+    """« Exécuter tout » sur l'édition étudiant telle que livrée : aucune erreur avant la
+    vérification du premier exercice de code, qui échoue en français, sans pile d'appels."""
     notebook = nbformat.read(kit / "notebooks" / "etudiant" / f"{chapter.stem}.ipynb", as_version=4)
-    with pytest.raises(CellExecutionError):
+    try:
         execute(notebook, tmp_path)
+        stopped = False
+    except CellExecutionError:
+        stopped = True
     ran = [c for c in notebook.cells if c.cell_type == "code" and c.get("outputs")]
-    errors = [(i, o) for i, c in enumerate(ran) for o in c.outputs if o.output_type == "error"]
-    assert len(errors) == 1, errors
-    index, error = errors[0]
-    where = f"{chapter.name} : erreur hors d'une vérification\n{ran[index].source}"
-    assert "check" in tags(ran[index]), where
-    assert error.ename == "CheckError", (error.ename, error.evalue)
-    assert error.evalue.startswith("Question ") and " : " in error.evalue
-    # IPython affiche le message seul, sans pile d'appels.
-    assert error.traceback == [f"❌ {error.evalue}"]
+    errors = [(c, o) for c in ran for o in c.outputs if o.output_type == "error"]
+    assert stopped == (chapter in WITH_QUESTIONS) and len(errors) == int(stopped), errors
+    if stopped:
+        cell, error = errors[0]
+        first_check = next(c for c in notebook.cells if "check" in tags(c))
+        assert cell is first_check, f"{chapter.name} : erreur hors de la première vérification\n{cell.source}"
+        assert error.ename == "CheckError" and error.traceback == [f"❌ {error.evalue}"], error
+        assert re.match(r"(Question|Exercice) [\w.() ]+ : ", error.evalue), error.evalue
+
+
+def _cell(source: str, role: str, **metadata: object) -> nbformat.NotebookNode:
+    return nbformat.v4.new_code_cell(source, metadata={"tp2": {"role": role, **metadata}})
+
+
+def _in_copy(code: str, name: str) -> str:
+    """Une cellule qui exécute ``code`` dans une copie des noms du notebook (``_essai``),
+    comme si l'étudiant l'avait tapé dans la cellule de l'exercice."""
+    return (
+        "import linecache as _linecache\n"
+        f"_code = {code!r}\n"
+        f"_linecache.cache[{name!r}] = (len(_code), None, _code.splitlines(True), {name!r})\n"
+        "_essai = dict(globals())\n"
+        f"exec(compile(_code, {name!r}, 'exec'), _essai)\n"
+    )
+
+
+def session(
+    student: nbformat.NotebookNode, full: nbformat.NotebookNode, chapter: Path
+) -> nbformat.NotebookNode:
+    """Le notebook de l'étudiant, joué comme un étudiant le ferait : à chaque exercice, la
+    vérification lancée trop tôt, le squelette tel quel, chaque tentative du corpus (dans
+    une copie des noms), puis la solution ; à la fin, chaque vérification relancée."""
+    solutions = iter(c.source for c in full.cells if "solution" in tags(c))
+    labels = iter(e.label for e in conventions.exercises(chapter) if not e.written)
+    cells, checks = [], []
+    for index, cell in enumerate(student.cells):
+        if cell.cell_type != "code":
+            continue
+        if "skeleton" in tags(cell):
+            label, check = next(labels), student.cells[index + 1].source
+            checks.append(check)
+            cells.append(_cell(check, "trop tôt"))
+            cells.append(_cell(cell.source, "squelette"))
+            cells.append(_cell(check, "échec"))
+            for attempt in (a for a in ATTEMPTS if a.exercise == label):
+                cells.append(_cell(_in_copy(attempt.code, "<cellule de l'exercice>"), "tentative",
+                                   name=attempt.name))
+                cells.append(_cell(_in_copy(check, "<vérification>"), "verdict", name=attempt.name,
+                                   expected=attempt.expected))
+            cells.append(_cell(next(solutions), "solution"))
+        elif "check" in tags(cell):
+            cells.append(_cell(cell.source, "réussite"))
+        else:
+            cells.append(_cell(cell.source, "leçon"))
+    cells += [_cell(check, "réussite", again=True) for check in checks]
+    cells.append(_cell("import tp2_src\nprint(tp2_src.__file__)", "leçon", origin=True))
+    notebook = nbformat.v4.new_notebook(cells=cells, metadata=student.metadata)
+    return notebook
 
 
 @pytest.mark.book
 @pytest.mark.parametrize("chapter", WITH_QUESTIONS, ids=lambda p: p.stem)
-def test_student_notebook_passes_with_the_solutions_put_back(
-    kit: Path, tmp_path: Path, chapter: Path
-) -> None:
+def test_a_student_session(kit: Path, tmp_path: Path, chapter: Path) -> None:
+    """Chaque tentative du corpus, jouée dans son notebook : aucune fausse n'est acceptée,
+    aucune juste refusée, et tout échec est un message en français, sans pile d'appels."""
     student = nbformat.read(kit / "notebooks" / "etudiant" / f"{chapter.stem}.ipynb", as_version=4)
     full = nbformat.read(kit / "notebooks" / "complet" / f"{chapter.stem}.ipynb", as_version=4)
-    solutions = iter(c.source for c in full.cells if "solution" in tags(c))
-    for cell in student.cells:
-        if "skeleton" in tags(cell):
-            cell.source = next(solutions)
-    assert next(solutions, None) is None
-    student.cells.append(nbformat.v4.new_code_cell("import tp2_src\nprint(tp2_src.__file__)"))
-    execute(student, tmp_path)
-    passed = [text_of(c) for c in student.cells if "check" in tags(c)]
-    assert passed and all(t.startswith("✅ Question ") for t in passed), passed
-    assert "/venv/lib/" in text_of(student.cells[-1]), "tp2_src ne vient pas de la roue du kit"
-    if "logged_run(" in chapter.read_text(encoding="utf-8"):
-        assert os.listdir(os.environ[LOGDIR_ENV]), "aucun journal TensorBoard écrit"
-    # Les figures sortent en SVG (texte réel) et en PDF (version imprimable).
-    outputs = [o for c in student.cells for o in c.get("outputs", [])]
+    notebook = session(student, full, chapter)
+    NotebookClient(notebook, timeout=900, kernel_name=KERNEL, allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    problems = []
+    for cell in notebook.cells:
+        info = cell.metadata["tp2"]
+        role, where = info["role"], f"{info['role']} {info.get('name', '')} : {cell.source[:80]!r}"
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        text = text_of(cell)
+        failed = errors[0] if errors else None
+        french = failed is not None and failed.ename == "CheckError" and failed.traceback == [
+            f"❌ {failed.evalue}"
+        ]
+        if role in ("leçon", "squelette", "solution", "tentative") and failed is not None:
+            problems.append(f"{where} → {failed.ename} : {failed.evalue}")
+        elif role in ("trop tôt", "échec") and not french:
+            problems.append(f"{where} → aurait dû échouer en français : {failed and failed.evalue}")
+        elif role == "trop tôt" and "n'est pas défini : exécutez d'abord" not in failed.evalue:
+            problems.append(f"{where} → message : {failed.evalue}")
+        elif role == "réussite" and not (failed is None and text.startswith("✅ ")):
+            problems.append(f"{where} → {failed.evalue if failed else text}")
+        elif role == "verdict":
+            expected = info["expected"]
+            if expected is None and not (failed is None and text.startswith("✅ ")):
+                problems.append(f"{where} → refusée : {failed.evalue if failed else text}")
+            elif expected is not None and not (french and re.search(expected, failed.evalue)):
+                problems.append(f"{where} → attendu /{expected}/ : {failed and failed.evalue}")
+    assert not problems, "\n".join(problems)
+    origin = notebook.cells[-1]
+    assert "/venv/lib/" in text_of(origin), "tp2_src ne vient pas de la roue du kit"
+    outputs = [o for c in notebook.cells for o in c.get("outputs", [])]
     figures = [o for o in outputs if o.output_type == "display_data" and "image/svg+xml" in o.data]
-    assert figures and all("application/pdf" in o.data for o in figures)
+    assert all("application/pdf" in o.data for o in figures), "une figure sans sa version PDF"
+
+
+@pytest.mark.book
+def test_every_check_in_a_fresh_kernel_says_what_to_run(kit: Path, tmp_path: Path) -> None:
+    """Après un redémarrage du noyau, une vérification lancée seule dit quoi exécuter."""
+    checks = [
+        c.source
+        for chapter in WITH_QUESTIONS
+        for c in nbformat.read(kit / "notebooks" / "etudiant" / f"{chapter.stem}.ipynb", as_version=4).cells
+        if "check" in tags(c)
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in checks])
+    NotebookClient(notebook, timeout=300, kernel_name=KERNEL, allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    for cell in notebook.cells:
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        assert len(errors) == 1 and errors[0].ename == "CheckError", (cell.source, errors)
+        assert "n'est pas défini : exécutez d'abord les cellules au-dessus" in errors[0].evalue
 
 
 def free_port() -> int:

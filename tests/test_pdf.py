@@ -159,16 +159,18 @@ def test_exercises_come_with_their_solutions(built_pdf: BuiltPdf) -> None:
     assert len(exercises) >= 10
     for exercise in exercises:
         title = normalize(exercise.title)
-        assert f"Exercice ({title})" in built_pdf.text, f"exercice « {title} » absent"
-        number = re.match(r"Question (.+?) —", exercise.title).group(1)
-        assert f"Solution de la question {number}" in built_pdf.text, f"pas de solution pour {exercise.label}"
+        assert title in built_pdf.text and f"Exercice ({title})" not in built_pdf.text, title
+        kind, number = re.match(r"(Question|Exercice) (.+?) —", exercise.title).groups()
+        article = "la question" if kind == "Question" else "l'exercice"
+        solution = f"Solution de {article} {number}"
+        assert solution in built_pdf.text, f"pas de solution pour {exercise.label}"
 
 
 def test_execution_note_and_glue_values_are_rendered(built_pdf: BuiltPdf) -> None:
     text = built_pdf.text
     assert text.count("Exécution de ce chapitre") == len(CHAPTERS)
     # La note cite l'environnement collé (glue) par le chapitre : Python et PyTorch.
-    note = r"Les sorties de cette page ont été calculées avec Python 3\.\d+\.\d+ et PyTorch \d"
+    note = r"Les sorties de ce chapitre ont été calculées avec Python 3\.\d+\.\d+ et PyTorch \d"
     notes = re.findall(note, text)
     assert len(notes) == len(CHAPTERS)
     assert "date_construction" not in text and "{glue" not in text

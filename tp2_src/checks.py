@@ -1,472 +1,711 @@
-"""Les vérifications de l'édition étudiant : une par question, qui juge ce que fait le code.
+"""Les vérifications de l'édition étudiant : une par exercice, qui juge le code de l'étudiant.
 
-Dans l'édition étudiant des notebooks (voir ``tp2_src.editions``), chaque solution est
-remplacée par un squelette (« # À vous : ») suivi d'une cellule qui appelle l'une de ces
-fonctions. Elles regardent le **comportement** du code de l'étudiant — où arrivent ses
-paramètres, ce qu'il a journalisé, ce que contiennent ses gradients — jamais son texte,
-avec des tolérances écrites dans le message. Dans le livre, ces mêmes cellules tournent,
-masquées, après chaque solution : une solution qui ne passerait plus sa vérification fait
-échouer la construction.
+Dans l'édition étudiant des notebooks, chaque exercice de code demande d'écrire une
+fonction (ou une classe) ; la cellule qui suit l'appelle ainsi ::
 
-Un échec lève ``CheckError`` avec un message en français qui dit ce qui ne va pas et où
-regarder ; un succès affiche une ligne « ✅ ». Les fonctions ne modifient rien (ni les
-tenseurs, ni leurs ``.grad``, ni le générateur aléatoire).
+    from tp2_src.checks import check_batch_descent
+    check_batch_descent(globals())
+
+La vérification cherche la fonction dans ``globals()`` et l'appelle elle-même (voir
+``tp2_src.grading``) : d'abord sur un petit jeu de données où elle relève chaque pas
+(``backward()``, valeurs et gradients des paramètres) pour juger la **méthode** demandée,
+puis sur Boston Housing pour juger le résultat. Elle ne lit aucune variable que d'autres
+cellules pourraient changer, ne modifie rien du notebook (générateur aléatoire compris),
+et peut être relancée à tout moment. Un échec lève ``CheckError`` avec un message en
+français qui dit la cause et quoi faire ; un succès affiche une ligne « ✅ ».
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
 import torch
 from torch import nn
 
+from tp2_src.data import Split, boston_split
 from tp2_src.french import french_number
+from tp2_src.grading import (
+    CheckError,
+    RecordingWriter,
+    call,
+    fail,
+    lookup,
+    passed,
+    percent,
+    recording,
+    student_function,
+)
 from tp2_src.linreg import least_squares, linear_mse
-from tp2_src.training import evaluate, predict
 
-#: Écart relatif toléré à l'optimum des moindres carrés (questions 1.1, 1.3 et 4.1).
+__all__ = [
+    "CheckError",
+    "check_batch_descent",
+    "check_boston_log",
+    "check_minibatch_descent",
+    "check_without_reset",
+    "check_sgd_descent",
+    "check_sin_derivatives",
+    "check_two_layer_net",
+    "check_sequential",
+]
+
+#: Écart relatif toléré à l'optimum des moindres carrés, sur Boston Housing.
 MSE_TOLERANCE = 0.01
+#: Tolérance relative des comparaisons de gradients et de pas (float32).
+STEP_RTOL = 1e-3
+
+DESCENT_PARAMETERS = ("X_train", "y_train", "X_test", "y_test", "lr", "num_epochs", "writer")
+
+
+@cache
+def _boston() -> Split:
+    """Boston Housing découpé et standardisé comme au chapitre 3 (sur le processeur)."""
+    return boston_split()
+
+
+def _tiny(n: int = 12, d: int = 13, seed: int = 0) -> Split:
+    """Un petit problème de régression (``n`` exemples, ``d`` variables), où chaque pas se
+    lit exactement : avec n ≤ d + 1, le gradient d'un lot dit quels exemples il contient."""
+    g = torch.Generator().manual_seed(seed)
+    X = torch.randn(n + n // 2, d, generator=g)
+    y = X @ torch.randn(d, generator=g) + 0.5 * torch.randn(n + n // 2, generator=g) + 3.0
+    return Split(X[:n], y[:n], X[n:], y[n:])
+
+
+def _isolated(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` appelée sans toucher au générateur aléatoire du notebook."""
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with torch.random.fork_rng(devices=[]):
+            return function(*args, **kwargs)
+
+    return run
+
+
+# --- Les descentes de gradient sur la régression linéaire (chapitres 3 et 4) -------------
+
+
+@dataclass
+class _Audit:
+    """Ce qu'une descente a fait, pas à pas : ses paramètres (w, b) et ses pas."""
+
+    w: torch.Tensor
+    b: torch.Tensor
+    steps: int
+    result: Any
+
+
+def _params_of(
+    question: str, name: str, leaves: list[torch.Tensor], d: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """(w, b) parmi les feuilles de la perte : un vecteur de ``d`` poids et un biais."""
+    ws = [t for t in leaves if t.numel() == d]
+    bs = [t for t in leaves if t.numel() == 1]
+    if len(leaves) != 2 or len(ws) != 1 or len(bs) != 1:
+        shapes = ", ".join(str(tuple(t.shape)) for t in leaves) or "aucun"
+        fail(question, f"la perte de {name} dépend de {len(leaves)} tenseur(s) qui demandent un gradient "
+                       f"(formes : {shapes}) ; il en faut deux : w de forme ({d},) et b de forme ().")
+    w, b = ws[0], bs[0]
+    if tuple(w.shape) != (d,):
+        fail(question, f"w a la forme {tuple(w.shape)} au lieu de ({d},). Avec cette forme, X @ w a la "
+                       f"forme (n, 1), et l'écart à y, de forme (n,), est diffusé en une matrice (n, n) : "
+                       f"la perte est fausse. Créez w avec torch.zeros({d}).")
+    if tuple(b.shape) != ():
+        fail(question, f"b a la forme {tuple(b.shape)} au lieu de () : créez-le avec torch.zeros(()).")
+    return w, b
+
+
+def _batch_weights(X: torch.Tensor, y: torch.Tensor, w: torch.Tensor, b: torch.Tensor,
+                   gradient: torch.Tensor) -> tuple[torch.Tensor, float]:
+    """Les poids ``a`` des exemples dans ``gradient`` = Σ aᵢ ∇(xᵢ·w + b − yᵢ)², et l'écart relatif.
+
+    Un pas de MSE sur un lot B donne aᵢ = 1/|B| pour i ∈ B, 0 ailleurs.
+    """
+    X64, y64 = X.double(), y.double()
+    residual = X64 @ w.double() + b.double() - y64
+    per_example = 2 * residual[:, None] * torch.cat([X64, torch.ones(len(X64), 1, dtype=X64.dtype)], 1)
+    target = gradient.double()
+    weights = torch.linalg.lstsq(per_example.T, target[:, None]).solution[:, 0]
+    error = (per_example.T @ weights - target).norm() / max(target.norm().item(), 1e-12)
+    return weights, error.item()
+
+
+def _audit_descent(
+    question: str,
+    name: str,
+    run: Callable[[Split], Any],
+    *,
+    batch_size: int,
+    lr: float,
+    num_epochs: int,
+    reset: bool = True,
+) -> _Audit:
+    """Appelle ``run(données)`` sur ``_tiny()`` et juge chaque pas de la descente.
+
+    Attendu : ``num_epochs`` époques de lots de ``batch_size`` exemples qui couvrent les
+    données une fois par époque ; à chaque pas, le gradient de la MSE moyenne du lot ; puis
+    ``w ← w − lr·.grad`` ; ``.grad`` remis à zéro entre deux pas (``reset``), ou au contraire
+    jamais (la question 3.b).
+    """
+    data = _tiny()
+    n, d = data.X_train.shape
+    with recording() as rec:
+        result = call(question, f"votre fonction {name}", _isolated(run), data)
+    records = rec.backwards
+    if not records:
+        fail(question, f"{name} n'appelle jamais backward() : la question demande une descente de "
+                       "gradient où autograd calcule le gradient à chaque pas (ni solution exacte, ni "
+                       "dérivée écrite à la main).")
+    w, b = _params_of(question, name, rec.leaves(), d)
+    per_epoch = math.ceil(n / batch_size)
+    expected = per_epoch * num_epochs
+    what = "un pas par époque" if batch_size >= n else f"un pas par lot de {batch_size}"
+    if len(records) != expected:
+        fail(question, f"appelée pour {num_epochs} époques sur {n} exemples, {name} fait "
+                       f"{len(records)} pas (appels à backward()) au lieu de {expected} ({what}).")
+    for k, record in enumerate(records):
+        if {id(t) for t in record.leaves} != {id(w), id(b)}:
+            fail(question, f"au pas {k + 1}, la perte ne dépend pas de w et de b à la fois.")
+    _check_resets(question, records, (w, b), per_epoch, reset)
+    seen_in_epoch: set[int] = set()
+    for k, record in enumerate(records):
+        iw, ib = _position(record.leaves, w), _position(record.leaves, b)
+        value_w, value_b = record.values[iw], record.values[ib]
+        gradient = torch.cat([record.gradient(iw).reshape(-1), record.gradient(ib).reshape(1)])
+        weights, error = _batch_weights(data.X_train, data.y_train, value_w, value_b, gradient)
+        if error > STEP_RTOL:
+            fail(question, f"au pas {k + 1}, le gradient ne correspond à la MSE d'aucun lot de vos "
+                           "données : la perte est-elle bien ((X @ w + b - y) ** 2).mean(), sur le lot "
+                           "en cours ?")
+        members = {i for i, a in enumerate(weights.tolist()) if abs(a) > 0.5 * weights.abs().max().item()}
+        size = len(members)
+        expected_size = min(batch_size, n - (k % per_epoch) * batch_size)
+        if size != expected_size:
+            if batch_size < n and size == n:
+                fail(question, f"au pas {k + 1}, la perte porte sur les {n} exemples au lieu d'un lot "
+                               f"de {batch_size} : calculez-la sur le lot (X, y) que rend le "
+                               "DataLoader, pas sur tout X_train.")
+            fail(question, f"au pas {k + 1}, le gradient vient de {size} exemple(s) au lieu de "
+                           f"{expected_size} : chaque pas doit utiliser un lot de {batch_size}.")
+        mean = sum(weights[i].item() for i in members) / size
+        if abs(mean - 1.0) < 0.1 and size > 1:
+            fail(question, f"au pas {k + 1}, la perte est la somme des écarts au carré du lot, pas leur "
+                           "moyenne : utilisez .mean() (la MSE).")
+        if abs(mean * size - 1.0) > 0.05:
+            fail(question, f"au pas {k + 1}, la perte n'est pas la MSE du lot (poids {mean:.3g} par "
+                           f"exemple au lieu de 1/{size}) : utilisez ((X @ w + b - y) ** 2).mean().")
+        if members & seen_in_epoch:
+            fail(question, f"au pas {k + 1}, un exemple sert deux fois dans la même époque : chaque "
+                           "époque doit parcourir les données une fois (un DataLoader le fait).")
+        seen_in_epoch |= members
+        if (k + 1) % per_epoch == 0:
+            seen_in_epoch = set()
+        # La mise à jour : de ces valeurs aux suivantes (ou aux valeurs finales).
+        if k + 1 < len(records):
+            nxt = records[k + 1]
+            new_w, new_b = nxt.values[_position(nxt.leaves, w)], nxt.values[_position(nxt.leaves, b)]
+        else:
+            new_w, new_b = w.detach(), b.detach()
+        used_w = record.after[iw] if record.after[iw] is not None else torch.zeros_like(value_w)
+        used_b = record.after[ib] if record.after[ib] is not None else torch.zeros_like(value_b)
+        _check_update(question, k, lr, (value_w, value_b), (new_w, new_b), (used_w, used_b))
+    return _Audit(w, b, len(records), result)
+
+
+def _check_resets(
+    question: str, records: list, params: tuple[torch.Tensor, torch.Tensor], per_epoch: int, reset: bool
+) -> None:
+    """Les ``.grad`` remis à zéro entre deux pas (``reset``), ou au contraire jamais."""
+    for k, record in enumerate(records):
+        for label, param in zip(("w", "b"), params, strict=True):
+            i = _position(record.leaves, param)
+            if reset and record.accumulated(i):
+                when = "entre deux pas d'une même époque" if k % per_epoch else "d'une époque à l'autre"
+                fail(question, f"au pas {k + 1}, {label}.grad contenait déjà un gradient avant "
+                               f"backward() : les gradients s'accumulent {when}. Remettez-les à "
+                               "zéro à chaque pas (w.grad.zero_() après la mise à jour, ou "
+                               "optimizer.zero_grad() avant backward()).")
+            if not reset and k > 0:
+                last = records[k - 1]
+                previous, kept = last.after[_position(last.leaves, param)], record.before[i]
+                if kept is None or previous is None or not torch.allclose(kept, previous):
+                    fail(question, f"au pas {k + 1}, {label}.grad a été remis à zéro : la question "
+                                   "demande d'oublier la remise à zéro (retirez w.grad.zero_() et "
+                                   "b.grad.zero_(), ou optimizer.zero_grad()).")
+
+
+def _position(leaves: list[torch.Tensor], tensor: torch.Tensor) -> int:
+    """La place de ``tensor`` (par identité) dans ``leaves``."""
+    return next(i for i, leaf in enumerate(leaves) if leaf is tensor)
+
+
+def _check_update(
+    question: str,
+    k: int,
+    lr: float,
+    before: tuple[torch.Tensor, torch.Tensor],
+    after: tuple[torch.Tensor, torch.Tensor],
+    grads: tuple[torch.Tensor, torch.Tensor],
+) -> None:
+    """Le pas ``k`` a fait ``p ← p − lr·p.grad`` pour w et pour b."""
+    for label, old, new, grad in zip(("w", "b"), before, after, grads, strict=True):
+        delta = (new - old).double().reshape(-1)
+        g = grad.double().reshape(-1)
+        if not g.any():
+            if delta.any():
+                fail(question, f"au pas {k + 1}, {label} bouge alors que son gradient est nul.")
+            continue
+        if not delta.any():
+            fail(question, f"au pas {k + 1}, {label} ne bouge pas : mettez {label} à jour à chaque pas "
+                           f"({label} -= lr * {label}.grad sous torch.no_grad(), ou optimizer.step()), "
+                           "et ne remettez pas son gradient à zéro avant la mise à jour.")
+        rate = -(delta @ g).item() / (g @ g).item()
+        straight = (delta + rate * g).norm().item() <= STEP_RTOL * max(delta.norm().item(), 1e-30) * 10
+        if not straight:
+            fail(question, f"au pas {k + 1}, la mise à jour de {label} ne suit pas son gradient : "
+                           f"{label} ← {label} − η·{label}.grad (η = {french_number(lr, 'g')}).")
+        if math.isclose(rate, 2 * lr, rel_tol=0.02):
+            fail(question, f"au pas {k + 1}, {label} bouge de deux fois η·{label}.grad : la mise à jour "
+                           "est faite deux fois (à la main et par optimizer.step() ?).")
+        if not math.isclose(rate, lr, rel_tol=0.02):
+            fail(question, f"au pas {k + 1}, {label} bouge de {french_number(rate, '.3g')} × "
+                           f"{label}.grad, au lieu de η = {french_number(lr, 'g')} : utilisez le taux lr "
+                           "reçu en paramètre.")
+
+
+def _scalars(question: str, writer: RecordingWriter, name: str, num_epochs: int) -> list[float]:
+    """Les coûts ``loss/train`` journalisés (un par époque), après vérification des étiquettes."""
+    if not writer.scalars:
+        fail(question, f"{name} n'écrit rien dans writer : journalisez loss/train et loss/test à "
+                       "chaque époque avec writer.add_scalar(étiquette, coût, époque).")
+    for tag in ("loss/train", "loss/test"):
+        if tag not in writer.scalars:
+            found = ", ".join(sorted(writer.scalars))
+            fail(question, f"l'étiquette « {tag} » manque (trouvée(s) : {found}) : écrivez "
+                           f"writer.add_scalar('{tag}', coût, époque).")
+        points = writer.scalars[tag]
+        if len(points) not in (num_epochs, num_epochs + 1):
+            fail(question, f"« {tag} » a {len(points)} point(s) pour {num_epochs} époques : "
+                           "journalisez le coût une fois par époque.")
+        steps = [s for s, _ in points]
+        if any(b <= a for a, b in zip(steps, steps[1:], strict=False)):
+            fail(question, f"les époques de « {tag} » ne croissent pas ({steps[:4]}…) : passez le "
+                           "numéro de l'époque en troisième argument de add_scalar.")
+    return [v for _, v in writer.scalars["loss/train"]]
+
+
+def _optimum_gap(question: str, w: Any, b: Any, data: Split) -> tuple[float, float, float]:
+    """MSE d'apprentissage de (w, b), MSE des moindres carrés, écart relatif (≤ 1 %)."""
+    for label, value in (("w", w), ("b", b)):
+        if not isinstance(value, torch.Tensor) or not value.is_floating_point():
+            fail(question, f"la fonction doit rendre (w, b), deux tenseurs ; {label} est un "
+                           f"{type(value).__name__}.")
+    w, b = w.detach().reshape(-1).cpu(), b.detach().reshape(()).cpu()
+    if not (torch.isfinite(w).all() and torch.isfinite(b)):
+        fail(question, "les paramètres rendus contiennent nan ou inf : la descente a divergé.")
+    w_star, b_star = least_squares(data.X_train, data.y_train)
+    optimum = linear_mse(data.X_train, data.y_train, w_star, b_star)
+    mse = linear_mse(data.X_train, data.y_train, w, b)
+    gap = mse / optimum - 1
+    if gap > MSE_TOLERANCE:
+        fail(question, f"sur Boston Housing, la MSE d'apprentissage atteinte vaut "
+                       f"{french_number(mse, '.3f')}, {percent(gap)} au-dessus de l'optimum des "
+                       "moindres carrés "
+                       f"({french_number(optimum, '.3f')} ; tolérance {percent(MSE_TOLERANCE, '.0f')}).")
+    return mse, optimum, gap
+
+
+def check_batch_descent(namespace: Any) -> None:
+    """Question 1.1 (chapitre 3) : ``batch_descent``, la descente batch écrite à la main.
+
+    Sur un petit jeu : un pas par époque sur toutes les données, gradients remis à zéro,
+    ``w ← w − η ∇ℓ``, coûts journalisés à chaque époque. Sur Boston Housing (η = 0,1,
+    100 époques) : un coût d'apprentissage qui baisse à chaque époque, jusqu'à 1 % de
+    l'optimum.
+    """
+    question = "Question 1.1"
+    descent = student_function(question, namespace, "batch_descent", DESCENT_PARAMETERS)
+    _audit_descent(question, "batch_descent",
+                   lambda data: descent(*data.tensors(), 0.1, 3, RecordingWriter()),
+                   batch_size=12, lr=0.1, num_epochs=3)
+    data, writer = _boston(), RecordingWriter()
+    w, b = _pair(question, call(question, "votre fonction batch_descent",
+                                _isolated(descent), *data.tensors(), 0.1, 100, writer))
+    train = _scalars(question, writer, "batch_descent", 100)
+    rises = sum(after > before for before, after in zip(train, train[1:], strict=False))
+    if rises:
+        fail(question, f"le coût d'apprentissage journalisé remonte {rises} fois : une descente batch "
+                       "à η = 0,1 doit le faire baisser à chaque époque.")
+    mse, optimum, gap = _optimum_gap(question, w, b, data)
+    passed(question, f"un pas de gradient par époque, gradients remis à zéro ; sur Boston Housing, "
+                     f"MSE d'apprentissage {french_number(mse, '.3f')}, à {percent(gap)} de l'optimum "
+                     f"({french_number(optimum, '.3f')} ; tolérance {percent(MSE_TOLERANCE, '.0f')}).")
+
+
+def _pair(question: str, result: Any) -> tuple[Any, Any]:
+    if not isinstance(result, tuple | list) or len(result) != 2:
+        fail(question, f"la fonction doit rendre le couple (w, b) ; elle rend un {type(result).__name__}.")
+    return result[0], result[1]
+
+
+def check_boston_log(namespace: Any) -> None:
+    """Question 1.2 (chapitre 3) : ``boston_log(run_dir)`` journalise la descente de la
+    question 1.1 sur Boston Housing dans ``run_dir``, avec un ``SummaryWriter``.
+
+    Le journal est relu sur le disque par le lecteur de TensorBoard : ``loss/train`` et
+    ``loss/test`` à chaque époque, le coût d'apprentissage qui baisse.
+    """
+    from tp2_src.logs import read_scalars
+
+    question = "Question 1.2"
+    log = student_function(question, namespace, "boston_log", ("run_dir",))
+    with TemporaryDirectory(prefix="tp2-verification-") as tmp:
+        run_dir = Path(tmp) / "q1-batch"
+        run_dir.mkdir()
+        call(question, "votre fonction boston_log", _isolated(log), run_dir)
+        if not any(run_dir.glob("events.out.tfevents.*")):
+            fail(question, "aucun journal dans le dossier run_dir reçu en paramètre : créez le "
+                           "SummaryWriter avec ce dossier, SummaryWriter(run_dir).")
+        logged = read_scalars(run_dir)
+    if not logged:
+        fail(question, "le journal est vide : fermez le SummaryWriter (writer.close()) à la fin, pour "
+                       "qu'il écrive tout sur le disque.")
+    writer = RecordingWriter()
+    for tag, (steps, values) in logged.items():
+        for step, value in zip(steps, values, strict=True):
+            writer.add_scalar(tag, value, step)
+    train = _scalars(question, writer, "boston_log", 100)
+    if not train[-1] < train[0]:
+        fail(question, "le coût d'apprentissage journalisé ne baisse pas : la descente de la question "
+                       "1.1 (η = 0,1, 100 époques) est-elle bien celle qui écrit dans ce journal ?")
+    passed(question, f"'loss/train' et 'loss/test' relus sur le disque ({len(train)} points) ; le coût "
+                     f"d'apprentissage passe de {french_number(train[0], '.1f')} à "
+                     f"{french_number(train[-1], '.3f')}.")
+
+
+def check_minibatch_descent(namespace: Any) -> None:
+    """Question 1.3 (chapitre 3) : ``descent``, la descente par lots de ``batch_size``.
+
+    Sur un petit jeu : un pas par lot (stochastique : un exemple ; mini-batch : 4), chaque
+    exemple une fois par époque, gradients remis à zéro, coûts journalisés à chaque
+    époque. Sur Boston Housing : le mini-batch (lots de 32, η = 0,01, 100 époques) arrive
+    à 1 % de l'optimum.
+    """
+    question = "Question 1.3"
+    descent = student_function(question, namespace, "descent", ("X_train", "y_train", "X_test", "y_test",
+                                                                  "batch_size", "lr", "num_epochs", "writer"))
+    for batch_size in (1, 4):
+        writer = RecordingWriter()
+        _audit_descent(question, f"descent (batch_size={batch_size})",
+                       lambda data, size=batch_size, writer=writer:
+                       descent(*data.tensors(), size, 0.01, 2, writer),
+                       batch_size=batch_size, lr=0.01, num_epochs=2)
+        _scalars(question, writer, f"descent (batch_size={batch_size})", 2)
+    data, writer = _boston(), RecordingWriter()
+    w, b = _pair(question, call(question, "votre fonction descent", _isolated(descent),
+                                *data.tensors(), 32, 0.01, 100, writer))
+    _scalars(question, writer, "descent", 100)
+    mse, optimum, gap = _optimum_gap(question, w, b, data)
+    passed(question, f"un pas par lot, chaque exemple une fois par époque (lots de 1 et de 4 "
+                     f"vérifiés) ; mini-batch sur Boston Housing à {percent(gap)} de l'optimum "
+                     f"(tolérance {percent(MSE_TOLERANCE, '.0f')}).")
+
+
+def check_without_reset(namespace: Any) -> None:
+    """Exercice 3.b (chapitre 3) : ``descent_without_reset``, la descente batch sans remise
+    à zéro des gradients ; elle rend le coût de chaque époque.
+
+    Sur un petit jeu : des pas batch, où chaque ``.grad`` garde la somme des gradients
+    passés et la mise à jour la suit. Sur Boston Housing (η = 0,1, 30 époques) : le coût
+    finit par remonter.
+    """
+    question = "Exercice 3.b"
+    descent = student_function(question, namespace, "descent_without_reset",
+                               ("X_train", "y_train", "lr", "num_epochs"))
+    _audit_descent(question, "descent_without_reset",
+                   lambda data: descent(data.X_train, data.y_train, 0.1, 3),
+                   batch_size=12, lr=0.1, num_epochs=3, reset=False)
+    data = _boston()
+    losses = call(question, "votre fonction descent_without_reset", _isolated(descent),
+                  data.X_train, data.y_train, 0.1, 30)
+    values = _floats(question, "descent_without_reset", losses, 30)
+    rises = sum(after > before for before, after in zip(values, values[1:], strict=False))
+    if rises == 0:
+        fail(question, "sur Boston Housing, le coût baisse à chacune des 30 époques : sans remise à "
+                       "zéro, il devrait finir par remonter. La fonction rend-elle le coût de chaque "
+                       "époque ?")
+    low = min(range(len(values)), key=values.__getitem__)
+    passed(question, f"les gradients s'accumulent, et sur Boston Housing le coût remonte {rises} fois "
+                     f"en 30 époques (minimum {french_number(values[low], '.4g')} à l'époque {low + 1}).")
+
+
+def _floats(question: str, name: str, values: Any, count: int | None = None) -> list[float]:
+    """Une liste de coûts (nombres ou tenseurs d'un élément), tous finis."""
+    if not isinstance(values, list | tuple) or len(values) < 2:
+        fail(question, f"{name} doit rendre la liste des coûts ; elle rend un {type(values).__name__}.")
+    try:
+        floats = [float(v) for v in values]
+    except (TypeError, ValueError, RuntimeError):
+        fail(question, f"{name} doit rendre une liste de nombres (loss.item()).")
+    if count is not None and len(floats) != count:
+        fail(question, f"{name} rend {len(floats)} coûts pour {count} époques : un par époque.")
+    if not all(math.isfinite(v) for v in floats):
+        fail(question, f"{name} rend des coûts non finis : l'apprentissage a divergé.")
+    return floats
+
+
+def check_sgd_descent(namespace: Any) -> None:
+    """Exercice 4.a (chapitre 4) : ``sgd_descent``, la boucle de l'énoncé corrigée.
+
+    ``w`` et ``b`` en ``nn.Parameter``, un seul ``torch.optim.SGD`` créé avant la boucle,
+    et à chaque pas ``zero_grad()``, passe avant, ``backward()``, ``step()`` : sur un
+    petit jeu, chaque pas est vérifié ; sur Boston Housing (η = 0,1, 100 pas), 1 % de
+    l'optimum.
+    """
+    question = "Exercice 4.a"
+    descent = student_function(question, namespace, "sgd_descent", ("X_train", "y_train", "lr", "num_epochs"))
+    with recording() as rec:
+        audit = _audit_descent(question, "sgd_descent",
+                               lambda data: descent(data.X_train, data.y_train, 0.1, 3),
+                               batch_size=12, lr=0.1, num_epochs=3)
+    for label, param in (("w", audit.w), ("b", audit.b)):
+        if not isinstance(param, nn.Parameter):
+            fail(question, f"{label} devrait être un nn.Parameter (c'est un {type(param).__name__}) : "
+                           f"{label} = nn.Parameter(torch.zeros(…)).")
+    if len(rec.optimizers) != 1:
+        fail(question, f"sgd_descent crée {len(rec.optimizers)} optimiseur(s) pour 3 pas : créez-en un "
+                       "seul, avant la boucle.")
+    optimizer = rec.optimizers[0]
+    if not isinstance(optimizer, torch.optim.SGD):
+        fail(question, f"l'optimiseur est un {type(optimizer).__name__} : la question demande "
+                       "torch.optim.SGD.")
+    data = _boston()
+    w, b = _pair(question, call(question, "votre fonction sgd_descent", _isolated(descent),
+                                data.X_train, data.y_train, 0.1, 100))
+    mse, optimum, gap = _optimum_gap(question, w, b, data)
+    passed(question, f"un SGD créé une fois, zero_grad() à chaque pas ; sur Boston Housing, MSE "
+                     f"{french_number(mse, '.3f')}, à {percent(gap)} de l'optimum (tolérance "
+                     f"{percent(MSE_TOLERANCE, '.0f')}).")
+
+
+# --- Le produit vecteur–jacobienne (chapitre 2) ------------------------------------------
+
+
+def check_sin_derivatives(namespace: Any) -> None:
+    """Question 2.c (chapitre 2) : ``sin_derivatives(x)`` rend ``x.grad``, obtenu par
+    ``torch.sin(x).backward(gradient=…)``, et la jacobienne de ``torch.sin`` en ``x``."""
+    question = "Exercice 2.c"
+    derivatives = student_function(question, namespace, "sin_derivatives", ("x",))
+    x = torch.linspace(-2.0, 2.0, 7, dtype=torch.float64, requires_grad=True)
+    with recording() as rec:
+        result = call(question, "votre fonction sin_derivatives", derivatives, x)
+    if not isinstance(result, tuple | list) or len(result) != 2:
+        fail(question, "sin_derivatives doit rendre le couple (x.grad, J).")
+    grad, J = result
+    if not any(any(leaf is x for leaf in r.leaves) for r in rec.backwards):
+        fail(question, "sin_derivatives n'appelle pas backward() sur torch.sin(x) : la question "
+                       "demande y.backward(gradient=…), qui remplit x.grad.")
+    expected = torch.cos(x.detach())
+    if not isinstance(grad, torch.Tensor) or grad.shape != x.shape:
+        fail(question, f"le premier élément rendu devrait être x.grad, de forme {tuple(x.shape)}.")
+    if torch.allclose(grad, 2 * expected):
+        fail(question, "x.grad vaut deux fois cos(x) : backward a été appelé deux fois et les gradients "
+                       "se sont ajoutés. Un seul appel suffit.")
+    if not torch.allclose(grad.double(), expected, rtol=1e-5, atol=1e-7):
+        fail(question, "x.grad diffère de cos(x) : le vecteur passé à backward doit valoir 1 pour chaque "
+                       "coordonnée, torch.ones_like(y).")
+    if not isinstance(J, torch.Tensor) or tuple(J.shape) != (len(x), len(x)):
+        shape = tuple(J.shape) if isinstance(J, torch.Tensor) else type(J).__name__
+        fail(question, f"J devrait être une matrice ({len(x)}, {len(x)}) ; reçu {shape}.")
+    if not torch.allclose(J.double(), torch.diag(expected), rtol=1e-5, atol=1e-7):
+        fail(question, "J n'est pas diag(cos x) : calculez-la avec jacobian(torch.sin, x.detach()).")
+    passed(question, "x.grad = cos(x) par backward(gradient=…), et J = diag(cos x) (tolérance relative "
+                     "10⁻⁵, sur 7 points).")
+
+
+# --- Les modules (chapitre 5) ------------------------------------------------------------
+
 #: Les attributs que nn.Module gère lui-même (``_modules``, ``_parameters``…).
 _MODULE_INTERNALS = frozenset(vars(nn.Module()))
 
 
-class CheckError(AssertionError):
-    """Une vérification n'est pas passée ; le message dit quoi regarder."""
-
-    def _render_traceback_(self) -> list[str]:
-        # IPython affiche ces lignes à la place de la pile d'appels : le message suffit.
-        return [f"❌ {self}"]
-
-
-def _fail(question: str, message: str) -> None:
-    raise CheckError(f"{question} : {message}")
-
-
-def _passed(question: str, message: str) -> None:
-    print(f"✅ {question} : {message}")
-
-
-def _percent(value: float, fmt: str = ".2f") -> str:
-    return french_number(100 * value, fmt) + " %"
-
-
-def _tensor(question: str, name: str, value: Any) -> torch.Tensor:
-    if not isinstance(value, torch.Tensor):
-        _fail(question, f"`{name}` devrait être un tenseur PyTorch ; c'est un {type(value).__name__}.")
-    if not value.is_floating_point():
-        _fail(question, f"`{name}` devrait être un tenseur flottant ; son type est {value.dtype}.")
-    if not torch.isfinite(value).all():
-        _fail(
-            question,
-            f"`{name}` contient des valeurs non finies (nan ou inf) : la descente a divergé. "
-            "Le taux d'apprentissage est-il trop grand ?",
-        )
-    return value
-
-
-def _shape(question: str, name: str, value: torch.Tensor, shape: tuple[int, ...], n: int) -> None:
-    """Forme attendue ; une forme (d, 1) à la place de (d,) est le piège de la diffusion."""
-    if tuple(value.shape) == shape:
-        return
-    hint = ""
-    if shape and tuple(value.shape) == (*shape, 1):
-        hint = (
-            f" Avec cette forme, X_train @ {name} a la forme ({n}, 1), et l'écart à y_train, "
-            f"de forme ({n},), est diffusé en une matrice ({n}, {n}) : la perte est fausse. "
-            f"Créez {name} avec torch.zeros({shape[0]})."
-        )
-    expected = "()" if not shape else f"({shape[0]},)"
-    _fail(question, f"`{name}` a la forme {tuple(value.shape)} au lieu de {expected}.{hint}")
-
-
-def _trained_leaf(question: str, name: str, value: Any) -> torch.Tensor:
-    """Un paramètre entraîné à la main : une feuille du graphe qui demande un gradient."""
-    value = _tensor(question, name, value)
-    if value.grad_fn is not None:
-        _fail(
-            question,
-            f"`{name}` n'est plus une feuille du graphe (grad_fn = {type(value.grad_fn).__name__}) : "
-            f"la mise à jour a été enregistrée par autograd. Faites-la sur place, "
-            f"`{name} -= lr * {name}.grad`, sous `with torch.no_grad():`.",
-        )
-    if not value.requires_grad:
-        _fail(question, f"`{name}` ne demande pas de gradient : créez-le avec requires_grad=True.")
-    return value
-
-
-def _true_gradient(X: torch.Tensor, y: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """Gradient exact de la MSE en (w, b), en un vecteur (d + 1,), sans toucher w ni b."""
-    w_, b_ = w.detach().clone().requires_grad_(), b.detach().clone().requires_grad_()
-    loss = ((X @ w_ + b_ - y) ** 2).mean()
-    grad_w, grad_b = torch.autograd.grad(loss, (w_, b_))
-    return torch.cat([grad_w.reshape(-1), grad_b.reshape(1)])
-
-
-def _stored_gradient(w: torch.Tensor, b: torch.Tensor) -> torch.Tensor | None:
-    """Les ``.grad`` de w et b en un vecteur ; None s'ils sont absents ou nuls (remis à zéro)."""
-    if w.grad is None or b.grad is None:
-        return None
-    stored = torch.cat([w.grad.reshape(-1), b.grad.reshape(1)])
-    return None if not stored.any() else stored
-
-
-def _optimum_gap(
-    question: str, names: tuple[str, str], w: torch.Tensor, b: torch.Tensor, X: torch.Tensor, y: torch.Tensor
-) -> tuple[float, float, float]:
-    """MSE de (w, b), MSE des moindres carrés, écart relatif ; échoue au-delà de la tolérance."""
-    if not w.detach().any() and not b.detach().any():
-        _fail(
-            question,
-            f"`{names[0]}` et `{names[1]}` valent encore zéro : la boucle ne met pas les paramètres "
-            "à jour (passe avant, backward(), puis la mise à jour).",
-        )
-    w_star, b_star = least_squares(X, y)
-    optimum = linear_mse(X, y, w_star, b_star)
-    mse = linear_mse(X, y, w.detach(), b.detach())
-    gap = mse / optimum - 1
-    if gap > MSE_TOLERANCE:
-        hint = (
-            "Les gradients sont-ils remis à zéro après chaque pas ? Le taux d'apprentissage et le "
-            "nombre d'époques sont-ils ceux de la question ?"
-        )
-        stored = _stored_gradient(w, b)
-        if stored is not None:
-            ratio = stored.norm().item() / max(_true_gradient(X, y, w, b).norm().item(), 1e-12)
-            if ratio > 5:
-                hint = (
-                    f"Le gradient rangé dans .grad vaut {french_number(ratio, '.0f')} fois le gradient "
-                    "du coût actuel : les gradients s'accumulent d'un pas à l'autre. Remettez-les "
-                    "à zéro après chaque pas."
-                )
-        _fail(
-            question,
-            f"({names[0]}, {names[1]}) s'éloigne de la solution des moindres carrés : MSE "
-            f"d'apprentissage {french_number(mse, '.3f')} contre {french_number(optimum, '.3f')}, "
-            f"soit {_percent(gap)} au-dessus (tolérance {_percent(MSE_TOLERANCE, '.0f')}). {hint}",
-        )
-    return mse, optimum, gap
-
-
-def check_batch_descent(w: Any, b: Any, X_train: torch.Tensor, y_train: torch.Tensor) -> None:
-    """Question 1.1 (chapitre 3) : la descente batch écrite à la main.
-
-    ``w`` (d,) et ``b`` () doivent être des feuilles qui demandent un gradient, et leur MSE
-    d'apprentissage à moins de 1 % de celle des moindres carrés.
-    """
-    question = "Question 1.1"
-    n, d = X_train.shape
-    w, b = _trained_leaf(question, "w", w), _trained_leaf(question, "b", b)
-    _shape(question, "w", w, (d,), n)
-    _shape(question, "b", b, (), n)
-    mse, optimum, gap = _optimum_gap(question, ("w", "b"), w, b, X_train, y_train)
-    _passed(
-        question,
-        f"MSE d'apprentissage {french_number(mse, '.3f')}, à {_percent(gap)} de l'optimum des "
-        f"moindres carrés ({french_number(optimum, '.3f')} ; tolérance {_percent(MSE_TOLERANCE, '.0f')}).",
-    )
-
-
-def check_logged_losses(logged: Any) -> None:
-    """Question 1.2 (chapitre 3) : ``loss/train`` et ``loss/test`` relus dans le journal.
-
-    ``logged`` est le dictionnaire rendu par ``tp2_src.logs.read_scalars`` : à chaque
-    étiquette, la liste des époques et celle des valeurs.
-    """
-    question = "Question 1.2"
-    if not isinstance(logged, Mapping) or not logged:
-        _fail(
-            question,
-            "`logged` est vide : relisez le journal de la question 1.1 avec "
-            "read_scalars(writer.log_dir), après avoir écrit les coûts avec writer.add_scalar.",
-        )
-    for tag in ("loss/train", "loss/test"):
-        if tag not in logged:
-            _fail(
-                question,
-                f"l'étiquette '{tag}' manque dans le journal (trouvées : {', '.join(sorted(logged))}) : "
-                f"écrivez-la à chaque époque avec writer.add_scalar('{tag}', coût, époque).",
-            )
-        steps, values = logged[tag]
-        if len(steps) < 2:
-            _fail(question, f"'{tag}' n'a que {len(steps)} point(s) : écrivez le coût à chaque époque.")
-        if any(b <= a for a, b in zip(steps, steps[1:], strict=False)):
-            _fail(
-                question,
-                f"les époques de '{tag}' ne croissent pas ({list(steps[:4])}…) : passez le numéro "
-                "de l'époque en troisième argument de writer.add_scalar.",
-            )
-    train_steps, train = logged["loss/train"]
-    if len(logged["loss/test"][0]) != len(train_steps):
-        _fail(
-            question,
-            "'loss/train' et 'loss/test' n'ont pas le même nombre de points : "
-            "écrivez les deux à chaque époque.",
-        )
-    if not train[-1] < train[0]:
-        _fail(
-            question,
-            f"le coût d'apprentissage journalisé ne baisse pas (de {french_number(train[0], '.3f')} à "
-            f"{french_number(train[-1], '.3f')}) : journalisez-vous le coût courant, après chaque pas ?",
-        )
-    _passed(
-        question,
-        f"'loss/train' et 'loss/test' journalisés en {len(train_steps)} points ; le coût "
-        f"d'apprentissage passe de {french_number(train[0], '.1f')} à {french_number(train[-1], '.3f')}.",
-    )
-
-
-def check_minibatch_descents(
-    w_sto: Any, b_sto: Any, w_mini: Any, b_mini: Any, X_train: torch.Tensor, y_train: torch.Tensor
-) -> None:
-    """Question 1.3 (chapitre 3) : descentes stochastique et mini-batch à 1 % de l'optimum.
-
-    ``w_sto``, ``w_mini`` (d,) et ``b_sto``, ``b_mini`` () : les paramètres rendus par les
-    deux descentes (détachés ou non).
-    """
-    question = "Question 1.3"
-    n, d = X_train.shape
-    gaps = []
-    for names, (w, b) in {("w_sto", "b_sto"): (w_sto, b_sto), ("w_mini", "b_mini"): (w_mini, b_mini)}.items():
-        w, b = _tensor(question, names[0], w), _tensor(question, names[1], b)
-        _shape(question, names[0], w, (d,), n)
-        _shape(question, names[1], b, (), n)
-        gaps.append(_optimum_gap(question, names, w, b, X_train, y_train)[2])
-    _passed(
-        question,
-        f"stochastique à {_percent(gaps[0])} et mini-batch à {_percent(gaps[1])} de l'optimum des "
-        f"moindres carrés (tolérance {_percent(MSE_TOLERANCE, '.0f')}).",
-    )
-
-
-def check_without_reset(losses: Any) -> None:
-    """Question 3.b (chapitre 3) : sans remise à zéro, le coût finit par remonter.
-
-    ``losses`` : le coût de chaque époque de la descente batch sans ``zero_()``.
-    """
-    question = "Question 3.b"
-    if not isinstance(losses, Sequence) or len(losses) < 10:
-        size = len(losses) if isinstance(losses, Sequence) else type(losses).__name__
-        _fail(question, f"`losses` devrait contenir le coût de chaque époque (au moins 10) ; reçu {size}.")
-    values = [float(v) for v in losses]
-    if len(set(values)) == 1:
-        _fail(question, "le coût ne change pas d'une époque à l'autre : la boucle met-elle w et b à jour ?")
-    rises = sum(b > a for a, b in zip(values, values[1:], strict=False))
-    if rises == 0:
-        _fail(
-            question,
-            f"le coût baisse à chacune des {len(values)} époques, comme avec la remise à zéro : "
-            "avez-vous bien retiré w.grad.zero_() et b.grad.zero_() ?",
-        )
-    low = min(range(len(values)), key=values.__getitem__)
-    _passed(
-        question,
-        f"sans remise à zéro, le coût remonte {rises} fois en {len(values)} époques "
-        f"(minimum {french_number(values[low], '.4g')} à l'époque {low + 1}).",
-    )
-
-
-def check_optimizer_loop(
-    w: Any, b: Any, optimizer: Any, X_train: torch.Tensor, y_train: torch.Tensor
-) -> None:
-    """Question 4.1 (chapitre 4) : la boucle de l'énoncé corrigée, avec un optimiseur.
-
-    ``w`` (d,) et ``b`` () sont des ``nn.Parameter`` confiés à ``optimizer`` ; leur MSE doit
-    être à 1 % de l'optimum, et ``.grad`` ne doit pas accumuler les gradients des pas passés.
-    """
-    question = "Question 4.1"
-    n, d = X_train.shape
-    w, b = _trained_leaf(question, "w", w), _trained_leaf(question, "b", b)
-    _shape(question, "w", w, (d,), n)
-    _shape(question, "b", b, (), n)
-    if not isinstance(optimizer, torch.optim.Optimizer):
-        _fail(
-            question,
-            f"`optimizer` devrait être un optimiseur de torch.optim ; c'est un {type(optimizer).__name__}.",
-        )
-    given = {id(p) for group in optimizer.param_groups for p in group["params"]}
-    for name, p in (("w", w), ("b", b)):
-        if id(p) not in given:
-            _fail(question, f"l'optimiseur ne contient pas `{name}` : passez [w, b] à sa création.")
-    group = optimizer.param_groups[0]
-    stored = _stored_gradient(w, b)
-    if stored is not None and isinstance(optimizer, torch.optim.SGD) and not group.get("momentum"):
-        # Après un pas de SGD, w.grad est le gradient pris au point précédent w + lr·w.grad :
-        # s'il est bien plus grand, c'est qu'il accumule aussi les pas d'avant.
-        lr = group["lr"]
-        before_w, before_b = w.detach() + lr * w.grad, b.detach() + lr * b.grad
-        ratio = stored.norm().item() / max(
-            _true_gradient(X_train, y_train, before_w, before_b).norm().item(), 1e-12
-        )
-        if ratio > 2:
-            _fail(
-                question,
-                f"w.grad vaut {french_number(ratio, '.0f')} fois le gradient du coût au pas précédent : "
-                "les gradients s'accumulent d'un pas à l'autre. Appelez optimizer.zero_grad() à "
-                "chaque itération, avant backward().",
-            )
-    mse, optimum, gap = _optimum_gap(question, ("w", "b"), w, b, X_train, y_train)
-    _passed(
-        question,
-        f"MSE d'apprentissage {french_number(mse, '.3f')}, à {_percent(gap)} de l'optimum "
-        f"(tolérance {_percent(MSE_TOLERANCE, '.0f')}) ; les gradients ne s'accumulent pas.",
-    )
-
-
 def _module(question: str, name: str, value: Any) -> nn.Module:
+    """Un ``nn.Module`` dont aucune couche n'est cachée dans une liste ou un dict Python."""
     if not isinstance(value, nn.Module):
-        _fail(question, f"`{name}` devrait être un nn.Module ; c'est un {type(value).__name__}.")
+        fail(question, f"{name} devrait rendre un nn.Module ; il rend un {type(value).__name__}.")
     for module in value.modules():
         for attribute, content in vars(module).items():
             if attribute in _MODULE_INTERNALS:
                 continue
             items = content.values() if isinstance(content, dict) else content
             if isinstance(content, list | tuple | dict) and any(isinstance(v, nn.Module) for v in items):
-                _fail(
-                    question,
-                    f"l'attribut `{attribute}` range des couches dans un {type(content).__name__} Python : "
-                    "nn.Module ne regarde pas dedans, et ni parameters() ni l'optimiseur ne voient leurs "
-                    "poids. Utilisez nn.ModuleList (ou nn.ModuleDict, nn.Sequential).",
-                )
+                fail(question, f"l'attribut `{attribute}` range des couches dans une "
+                               f"{'liste' if isinstance(content, list) else type(content).__name__} "
+                               "Python : nn.Module ne regarde pas dedans, et ni parameters() ni "
+                               "l'optimiseur ne voient leurs poids. Utilisez nn.ModuleList (ou "
+                               "nn.ModuleDict, nn.Sequential), ou des attributs.")
     return value
 
 
-def _floats(question: str, name: str, values: Any) -> list[float]:
-    if not isinstance(values, Sequence) or len(values) < 2:
-        _fail(
-            question,
-            f"`{name}` devrait être la liste des pertes de chaque pas ; reçu {type(values).__name__}.",
-        )
-    floats = [float(v) for v in values]
-    if not all(math.isfinite(v) for v in floats):
-        _fail(
-            question,
-            f"`{name}` contient des pertes non finies : l'apprentissage a divergé (taux trop grand ?).",
-        )
-    return floats
-
-
-def check_two_layer_net(net: Any, losses: Any, X_train: torch.Tensor, y_train: torch.Tensor) -> None:
-    """Question 2 (chapitre 5) : réseau linéaire → tanh → linéaire, entraîné.
-
-    ``net`` : deux ``nn.Linear`` (d → h, puis h → 1), tous ses paramètres inscrits ; ``losses``
-    : la perte de chaque pas, qui doit baisser ; sa MSE d'apprentissage doit passer sous
-    celle des moindres carrés, ce qu'aucun modèle linéaire ne peut faire.
-    """
-    question = "Question 2"
-    net = _module(question, "net", net)
-    d = X_train.shape[1]
+def _two_layers(question: str, name: str, net: nn.Module, d: int, hidden: int) -> tuple[nn.Linear, nn.Linear]:
+    """Les deux ``nn.Linear`` de ``net`` (d → hidden → 1), avec une tanh entre elles."""
     linears = [m for m in net.modules() if isinstance(m, nn.Linear)]
     if len(linears) != 2:
-        _fail(
-            question,
-            f"le réseau a {len(linears)} couche(s) nn.Linear ; il en faut deux ({d} → h, puis h → 1).",
-        )
+        fail(question, f"{name} a {len(linears)} couche(s) nn.Linear ; il en faut deux ({d} → {hidden}, "
+                       f"puis {hidden} → 1).")
     first, last = linears
-    if first.in_features != d or last.out_features != 1 or first.out_features != last.in_features:
-        _fail(
-            question,
-            f"les couches vont de {first.in_features} à {first.out_features}, puis de {last.in_features} "
-            f"à {last.out_features} : il faut {d} → h, puis h → 1, avec le même h.",
-        )
+    if (first.in_features, first.out_features, last.in_features, last.out_features) != (d, hidden, hidden, 1):
+        fail(question, f"les couches vont de {first.in_features} à {first.out_features}, puis de "
+                       f"{last.in_features} à {last.out_features} : il faut {d} → {hidden}, puis "
+                       f"{hidden} → 1.")
     size = sum(p.numel() for p in net.parameters())
     expected = sum(p.numel() for layer in linears for p in layer.parameters())
     if size != expected:
-        _fail(question, f"le réseau a {size} paramètres, ses deux couches linéaires en ont {expected}.")
+        fail(question, f"{name} a {size} paramètres ; ses deux couches linéaires en ont {expected}.")
+    X = torch.randn(6, d, generator=torch.Generator().manual_seed(1)) * 3
     with torch.no_grad():
-        out = net(X_train[:5])
-    if tuple(out.shape) not in {(5, 1), (5,)}:
-        _fail(question, f"pour 5 exemples, net renvoie la forme {tuple(out.shape)} au lieu de (5, 1).")
-    values = _floats(question, "losses", losses)
-    k = max(1, len(values) // 10)
-    start, end = sum(values[:k]) / k, sum(values[-k:]) / k
-    if not end < start / 2:
-        _fail(
-            question,
-            f"la perte baisse peu (moyenne {french_number(start, '.1f')} sur les premiers pas, "
-            f"{french_number(end, '.1f')} sur les derniers) : l'optimiseur reçoit-il net.parameters(), "
-            "et zero_grad(), backward(), step() sont-ils appelés à chaque pas ?",
-        )
-    mse = evaluate(net, X_train, y_train)
-    w_star, b_star = least_squares(X_train, y_train)
-    linear = linear_mse(X_train, y_train, w_star, b_star)
-    if mse >= linear:
-        with torch.no_grad():
-            spread = predict(net, X_train).std().item() / y_train.std().item()
-        hint = (
-            " Les prédictions varient à peine : le symptôme d'une perte diffusée. Une sortie (n, 1) "
-            "comparée à une cible (n,) donne une matrice (n, n) : utilisez net(X).squeeze(1)."
-            if spread < 0.3
-            else " Entraînez-le plus longtemps, ou vérifiez le taux d'apprentissage."
-        )
-        _fail(
-            question,
-            f"MSE d'apprentissage {french_number(mse, '.2f')}, pas mieux que la régression linéaire "
-            f"({french_number(linear, '.2f')}) : la couche cachée n'apporte rien.{hint}",
-        )
-    _passed(
-        question,
-        f"{size} paramètres ({d} → {first.out_features} → 1) ; la perte passe de "
-        f"{french_number(start, '.1f')} à {french_number(end, '.2f')} ; MSE d'apprentissage "
-        f"{french_number(mse, '.3f')}, sous celle des moindres carrés ({french_number(linear, '.2f')}).",
-    )
+        out = call(question, f"le forward de {name}", net, X)
+        if not isinstance(out, torch.Tensor) or tuple(out.shape) not in {(6, 1), (6,)}:
+            shape = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
+            fail(question, f"pour 6 exemples, {name} rend {shape} au lieu de (6, 1) (ou (6,)).")
+        reference = last(torch.tanh(first(X))).reshape(out.shape)
+        if not torch.allclose(out, reference, rtol=1e-5, atol=1e-6):
+            affine = last(first(X)).reshape(out.shape)
+            if torch.allclose(out, affine, rtol=1e-5, atol=1e-6):
+                fail(question, f"{name} enchaîne les deux couches linéaires sans tanh entre elles : le "
+                               "réseau reste affine, et la couche cachée n'apporte rien. Ajoutez "
+                               "nn.Tanh() (ou torch.tanh) entre les deux.")
+            fail(question, f"{name} ne calcule pas linéaire → tanh → linéaire : sa sortie diffère de "
+                           "couche2(tanh(couche1(X))).")
+    return first, last
 
 
-def check_sequential(seq: Any, net: Any, losses_seq: Any, losses_net: Any) -> None:
-    """Question 2, suite (chapitre 5) : le même réseau dans un ``nn.Sequential``.
+def _nonlinear_problem(n: int = 240, d: int = 13) -> Split:
+    """Un problème où aucune régression linéaire ne convient : y = Σ sin(2 xⱼ) sur 3 variables."""
+    g = torch.Generator().manual_seed(2)
+    X = torch.randn(n, d, generator=g)
+    y = torch.sin(2 * X[:, :3]).sum(1)
+    return Split(X[: n * 3 // 4], y[: n * 3 // 4], X[n * 3 // 4:], y[n * 3 // 4:])
 
-    Mêmes formes de paramètres, dans le même ordre, que ``net`` ; entraînés à partir de la
-    même graine par la même boucle, les deux réseaux donnent exactement les mêmes pertes.
+
+TRAIN_PARAMETERS = ("net", "X", "y", "num_epochs", "batch_size", "lr")
+
+
+def _audit_training(question: str, train_net: Callable, make: Callable[[], nn.Module], name: str) -> None:
+    """``train_net`` sur un petit jeu : un optimiseur, un pas par lot, gradients remis à
+    zéro, tous les paramètres mis à jour, la liste des pertes de chaque pas."""
+    data = _tiny(n=40)
+    net = make()
+    start = [p.detach().clone() for p in net.parameters()]
+    with recording() as rec:
+        losses = call(question, "votre fonction train_net", _isolated(train_net),
+                      net, data.X_train, data.y_train, 2, 10, 1e-2)
+    if len(rec.optimizers) != 1:
+        fail(question, f"train_net crée {len(rec.optimizers)} optimiseurs pour 8 pas : créez-en un seul, "
+                       "avant la boucle (Adam garde en mémoire ses moments d'un pas à l'autre).")
+    if len(rec.backwards) != 8:
+        fail(question, f"train_net fait {len(rec.backwards)} pas (appels à backward()) pour 2 époques de "
+                       "40 exemples en lots de 10, au lieu de 8 : un pas par lot.")
+    params = {id(p) for p in net.parameters()}
+    given = {id(p) for group in rec.optimizers[0].param_groups for p in group["params"]}
+    if params - given:
+        fail(question, "l'optimiseur ne reçoit pas tous les paramètres du réseau : passez-lui "
+                       "net.parameters().")
+    for k, record in enumerate(rec.backwards):
+        if {id(t) for t in record.leaves} != params:
+            fail(question, f"au pas {k + 1}, la perte ne dépend pas de tous les paramètres de {name}.")
+        if any(record.accumulated(i) for i in range(len(record.leaves))):
+            fail(question, f"au pas {k + 1}, les gradients contenaient déjà ceux du pas précédent : "
+                           "appelez optimizer.zero_grad() à chaque pas, avant backward().")
+    values = _floats(question, "train_net", losses)
+    recorded = [r.loss for r in rec.backwards]
+    if len(values) != len(recorded) or not all(math.isclose(a, b, rel_tol=1e-5, abs_tol=1e-7)
+                                               for a, b in zip(values, recorded, strict=True)):
+        fail(question, "train_net doit rendre la perte de chaque pas (loss.item()), dans l'ordre.")
+    if any(torch.equal(before, p.detach()) for before, p in zip(start, net.parameters(), strict=True)):
+        fail(question, "un paramètre du réseau n'a pas bougé pendant l'apprentissage : "
+                       "optimizer.step() est-il appelé à chaque pas ?")
+
+
+def check_two_layer_net(namespace: Any) -> None:
+    """Question 2 (chapitre 5) : ``TwoLayerNet(dim_in, hidden)`` (linéaire → tanh → linéaire)
+    et ``train_net(net, X, y, num_epochs, batch_size, lr)``, qui l'entraîne avec un optimiseur.
+
+    La classe : deux couches inscrites, une tanh entre elles, une sortie (n, 1) ou (n,).
+    L'apprentissage, sur un petit jeu : un optimiseur créé une fois, un pas par lot,
+    ``zero_grad()`` à chaque pas, la perte de chaque pas. Sur un problème non linéaire, le
+    réseau entraîné bat la régression linéaire.
     """
+    question = "Question 2"
+    cls = lookup(question, namespace, "TwoLayerNet")
+    if not (isinstance(cls, type) and issubclass(cls, nn.Module)):
+        fail(question, "TwoLayerNet devrait être une classe qui hérite de nn.Module.")
+    train_net = student_function(question, namespace, "train_net", TRAIN_PARAMETERS)
+
+    def make(d: int = 13, hidden: int = 8) -> nn.Module:
+        return _module(question, "TwoLayerNet", call(question, "TwoLayerNet(13, 8)", cls, d, hidden))
+
+    _two_layers(question, "TwoLayerNet(13, 8)", make(), 13, 8)
+    _audit_training(question, train_net, make, "TwoLayerNet")
+    data = _nonlinear_problem()
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        net = make(13, 16)
+        call(question, "votre fonction train_net", train_net, net, data.X_train, data.y_train, 60, 16, 1e-2)
+    with torch.no_grad():
+        out = net(data.X_train).reshape(-1)
+    mse = ((out - data.y_train) ** 2).mean().item()
+    w_star, b_star = least_squares(data.X_train, data.y_train)
+    linear = linear_mse(data.X_train, data.y_train, w_star, b_star)
+    if not mse < 0.5 * linear:
+        fail(question, f"sur un problème non linéaire, le réseau entraîné (60 époques, η = 0,01) atteint "
+                       f"une MSE de {french_number(mse, '.3f')}, pas mieux que la moitié de celle de la "
+                       f"régression linéaire ({french_number(linear, '.3f')}) : l'apprentissage "
+                       "avance-t-il (zero_grad, backward, step à chaque lot) ?")
+    passed(question, f"linéaire → tanh → linéaire, tous les paramètres inscrits ; un optimiseur, un pas "
+                     f"par lot ; sur un problème non linéaire, MSE {french_number(mse, '.3f')} contre "
+                     f"{french_number(linear, '.3f')} pour la régression linéaire.")
+
+
+def check_sequential(namespace: Any) -> None:
+    """Question 2, suite (chapitre 5) : ``make_sequential(dim_in, hidden)`` rend le même réseau
+    dans un ``nn.Sequential`` : mêmes couches, dans le même ordre, donc, créé juste après la
+    même graine, les mêmes paramètres que ``TwoLayerNet`` et le même apprentissage."""
     question = "Question 2 (suite)"
+    make = student_function(question, namespace, "make_sequential", ("dim_in", "hidden"))
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        seq = call(question, "votre fonction make_sequential", make, 13, 8)
     if not isinstance(seq, nn.Sequential):
-        _fail(question, f"`seq` devrait être un nn.Sequential ; c'est un {type(seq).__name__}.")
-    net = _module(question, "net", net)
-    shapes_seq = [tuple(p.shape) for p in seq.parameters()]
-    shapes_net = [tuple(p.shape) for p in net.parameters()]
-    if shapes_seq != shapes_net:
-        _fail(question, f"formes des paramètres : {shapes_seq} pour seq, {shapes_net} pour net.")
-    a, b = _floats(question, "losses_seq", losses_seq), _floats(question, "losses_net", losses_net)
-    if len(a) != len(b):
-        _fail(question, f"{len(a)} pertes pour seq, {len(b)} pour net : entraînez-les de la même façon.")
-    differ = next((i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y), None)
-    if differ is not None:
-        _fail(
-            question,
-            f"les pertes diffèrent dès le pas {differ + 1} ({a[differ]:.6g} contre {b[differ]:.6g}) : créez "
-            "chaque réseau juste après torch.manual_seed(0), et entraînez-les par la même fonction.",
-        )
-    _passed(question, f"mêmes formes de paramètres, et mêmes pertes aux {french_number(len(a), 'd')} pas.")
-
-
-def check_sin_backward(x: Any, J: Any) -> None:
-    """Question 2.c (chapitre 2) : ``x.grad`` = cos(x) par ``y.backward(gradient=…)``.
-
-    ``x`` (n,) : la feuille dont on a dérivé ``y = sin(x)`` ; ``J`` (n, n) : la jacobienne
-    calculée par ``torch.autograd.functional.jacobian``.
-    """
-    question = "Question 2.c"
-    x = _tensor(question, "x", x)
-    if x.grad is None:
-        _fail(question, "x.grad est None : appelez y.backward(gradient=…) sur y = torch.sin(x).")
-    expected = torch.cos(x.detach())
-    if torch.allclose(x.grad, 2 * expected):
-        _fail(
-            question,
-            "x.grad vaut deux fois cos(x) : backward a été appelé deux fois et les gradients se sont "
-            "ajoutés. Recréez x (ou remettez x.grad à None) avant de recommencer.",
-        )
-    if not torch.allclose(x.grad, expected, rtol=1e-5, atol=1e-7):
-        gap = (x.grad - expected).abs().max().item()
-        _fail(
-            question,
-            f"x.grad diffère de cos(x) (écart max {gap:.2g}) : le vecteur passé à backward doit valoir "
-            "1 pour chaque coordonnée, torch.ones_like(y).",
-        )
-    J = _tensor(question, "J", J)
-    if tuple(J.shape) != (len(x), len(x)):
-        _fail(question, f"J a la forme {tuple(J.shape)} au lieu de ({len(x)}, {len(x)}).")
-    if not torch.allclose(J, torch.diag(expected).to(J.dtype), rtol=1e-5, atol=1e-7):
-        _fail(question, "J n'est pas diag(cos x) : calculez-la avec jacobian(torch.sin, x.detach()).")
-    _passed(question, "x.grad = cos(x) et J = diag(cos x) (tolérance relative 1e-5).")
+        fail(question, f"make_sequential doit rendre un nn.Sequential ; elle rend un {type(seq).__name__}.")
+    _two_layers(question, "le Sequential", _module(question, "make_sequential", seq), 13, 8)
+    cls = namespace.get("TwoLayerNet") if isinstance(namespace, dict) else None
+    train_net = namespace.get("train_net") if isinstance(namespace, dict) else None
+    if isinstance(cls, type) and issubclass(cls, nn.Module) and callable(train_net):
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(0)
+            net = call(question, "TwoLayerNet(13, 8)", cls, 13, 8)
+        shapes_seq = [tuple(p.shape) for p in seq.parameters()]
+        shapes_net = [tuple(p.shape) for p in net.parameters()]
+        if shapes_seq != shapes_net:
+            fail(question, f"formes des paramètres : {shapes_seq} pour le Sequential, {shapes_net} pour "
+                           "TwoLayerNet : rangez les couches dans le même ordre.")
+        if not all(torch.equal(a, b) for a, b in zip(seq.parameters(), net.parameters(), strict=True)):
+            fail(question, "créés juste après torch.manual_seed(0), le Sequential et TwoLayerNet n'ont "
+                           "pas les mêmes valeurs initiales : les couches sont-elles créées dans le même "
+                           "ordre (linéaire, tanh, linéaire) ?")
+        data = _tiny(n=40)
+        losses = [_floats(question, "train_net", call(question, "train_net", _isolated(train_net), model,
+                                                      data.X_train, data.y_train, 1, 10, 1e-2))
+                  for model in (seq, net)]
+        if losses[0] != losses[1]:
+            fail(question, "le Sequential et TwoLayerNet, partis des mêmes valeurs, n'apprennent pas de la "
+                           "même façon avec train_net : leurs pertes diffèrent.")
+    passed(question, "un nn.Sequential linéaire → tanh → linéaire, avec les paramètres et "
+                     "l'apprentissage de TwoLayerNet.")

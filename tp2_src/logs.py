@@ -20,6 +20,8 @@ from torch.utils.tensorboard import SummaryWriter
 
 #: Variable d'environnement qui choisit le dossier des journaux (sinon ``runs/``).
 LOGDIR_ENV = "TP2_LOGDIR"
+#: Le fichier qui marque le dossier du kit de l'étudiant : ses journaux vont dans son ``runs/``.
+KIT_MARKER = ".tp2-kit"
 
 Scalars = dict[str, tuple[list[int], list[float]]]
 
@@ -28,13 +30,17 @@ def default_logdir() -> Path:
     """Dossier racine des journaux : ``$TP2_LOGDIR`` s'il est défini, sinon ``runs/``.
 
     ``runs/`` est pris à la racine du dépôt quand ``tp2_src`` y est installé en mode
-    éditable (cas de ``nox``), sinon dans le dossier courant.
+    éditable (cas de ``nox``), dans le dossier du kit de l'étudiant quand le notebook est
+    dans le kit (un dossier parent contient ``KIT_MARKER``), sinon dans le dossier courant.
     """
     if os.environ.get(LOGDIR_ENV):
         return Path(os.environ[LOGDIR_ENV]).expanduser().resolve()
     repo = Path(__file__).resolve().parents[1]
-    base = repo if (repo / "_toc.yml").is_file() else Path.cwd()
-    return base / "runs"
+    if (repo / "_toc.yml").is_file():
+        return repo / "runs"
+    here = Path.cwd().resolve()
+    kit = next((folder for folder in (here, *here.parents) if (folder / KIT_MARKER).is_file()), here)
+    return kit / "runs"
 
 
 def fresh_run_dir(name: str, logdir: str | Path | None = None) -> Path:
@@ -79,9 +85,16 @@ def read_scalars(run_dir: str | Path) -> Scalars:
     Renvoie ``{tag: (pas, valeurs)}`` triés par pas. ``size_guidance`` à 0 garde tous
     les points (par défaut, TensorBoard n'en garde qu'un échantillon).
 
-    Lève ``FileNotFoundError`` si le dossier n'existe pas, ``ValueError`` s'il ne
-    contient aucun fichier d'événements.
+    Lève ``TypeError`` pour autre chose qu'un chemin (un ``SummaryWriter``, par exemple),
+    ``FileNotFoundError`` si le dossier n'existe pas, ``ValueError`` s'il ne contient aucun
+    fichier d'événements.
     """
+    if not isinstance(run_dir, str | os.PathLike):
+        hint = " : passez writer.log_dir" if hasattr(run_dir, "log_dir") else ""
+        raise TypeError(
+            f"read_scalars attend le dossier d'une expérience (un chemin) ; reçu un "
+            f"{type(run_dir).__name__}{hint}."
+        )
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
         raise FileNotFoundError(f"Dossier d'expérience introuvable : {run_dir}")

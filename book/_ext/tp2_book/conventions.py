@@ -2,21 +2,27 @@
 
 Les éditions des notebooks, les tests et le test du PDF lisent les chapitres par ce module.
 
-Un chapitre est un fichier Jupytext (format « percent »). Une question de l'énoncé y
-est un bloc ``{exercise}`` (titre « Question 1.1 — … », ``:label:``), suivi de sa
-solution :
+Un chapitre est un fichier Jupytext (format « percent »). Un exercice y est un bloc
+``{exercise}`` (titre « Question 1.1 — … » pour une question de l'énoncé, « Exercice 3.a
+— … » pour un exercice du livre ; option ``:label:``), suivi de sa solution :
 
-- en prose seule, dans un bloc ``{solution} <label>`` ;
-- ou avec du code, entre ``{solution-start} <label>`` et ``{solution-end}`` : là, chaque
-  cellule de code porte le tag ``solution`` et suit son **squelette**, une cellule brute
-  ``tags=["skeleton", "remove-cell"]`` (ce que l'édition étudiant montre à la place), et
-  précède sa **vérification**, ``tags=["check", "remove-cell"]`` (une fonction de
-  ``tp2_src.checks``, masquée dans le livre, montrée dans l'édition étudiant).
+- en prose seule, dans un bloc ``{solution} <label>`` : une question écrite ;
+- ou avec du code, entre ``{solution-start} <label>`` et ``{solution-end}`` : un exercice
+  de code. Son **squelette** (ce que l'étudiant complète) est le bloc de code ``python``
+  écrit dans l'énoncé de l'exercice (le bloc ``{exercise}`` s'ouvre alors avec quatre
+  accents graves) ; la solution est l'unique cellule de code ``tags=["solution"]`` de la
+  région, suivie de sa **vérification**, ``tags=["check", "remove-cell"]`` (une fonction
+  de ``tp2_src.checks``, masquée dans le livre, montrée dans l'édition étudiant, où le
+  squelette remplace la solution).
 
 Les autres tags : ``remove-cell`` et ``remove-input`` masquent une cellule du livre (valeur
 collée, assertion de la prose, tracé d'une figure) ; ``setup`` garde une cellule masquée
 dans l'édition étudiant (réglages dont les cellules suivantes ont besoin) ; ``timing``
 signale une cellule qui affiche des durées mesurées, qui changent d'une exécution à l'autre.
+
+Un bloc ``{only} notebook`` n'apparaît que dans les notebooks (Sphinx ne l'écrit dans
+aucune page), un bloc ``{only} html`` que dans les pages du livre : une phrase qui parle de
+la page web (un onglet, une cellule masquée) ou du dépôt a sa version pour le notebook.
 """
 
 from __future__ import annotations
@@ -28,13 +34,15 @@ from pathlib import Path
 
 import jupytext
 
-SOLUTION, SKELETON, CHECK, SETUP, TIMING = "solution", "skeleton", "check", "setup", "timing"
+SOLUTION, CHECK, SETUP, TIMING = "solution", "check", "setup", "timing"
+#: Le tag que porte, dans l'édition étudiant, la cellule du squelette.
+SKELETON = "skeleton"
 #: Les tags qui masquent une cellule (ou son code) dans les pages du livre.
 HIDDEN = frozenset({"remove-cell", "remove-input"})
 #: Une directive MyST : sa clôture (``` ou :::), son nom, son argument.
 DIRECTIVE = re.compile(r"^(`{3,}|:{3,})\{([\w:-]+)\}\s*(.*)$")
-#: Le titre d'une question et son étiquette, dans un bloc ``{exercise}``.
-EXERCISE = re.compile(r"^```\{exercise\} (?P<title>.+)\n:label: (?P<label>\S+)$", re.MULTILINE)
+#: Un bloc de code Python dans la prose : le squelette d'un exercice.
+PYTHON_FENCE = re.compile(r"^(`{3,})python\s*$")
 
 
 def chapters(book: Path) -> list[Path]:
@@ -50,7 +58,11 @@ class Cell:
     cell_type: str  # "markdown", "code" ou "raw"
     source: str
     tags: frozenset[str]
-    in_solution: bool  # entre {solution-start} et {solution-end}
+    exercise: str | None  # l'étiquette de la solution en cours ({solution-start} … {solution-end})
+
+    @property
+    def in_solution(self) -> bool:
+        return self.exercise is not None
 
     @property
     def hidden(self) -> bool:
@@ -73,7 +85,11 @@ class SolutionGate:
     ``{solution-start}`` et ``{solution-end}`` (directives comprises)."""
 
     def __init__(self) -> None:
-        self.gated = False  # entre {solution-start} et {solution-end}
+        self.exercise: str | None = None  # l'étiquette de la solution-start ouverte
+
+    @property
+    def gated(self) -> bool:
+        return self.exercise is not None
 
     def lines(self, markdown: str) -> list[tuple[str, bool]]:
         """(ligne, dans une solution) pour chaque ligne de la cellule ``markdown``."""
@@ -90,8 +106,10 @@ class SolutionGate:
             name = directive.group(2) if directive else ""
             if name in ("solution", "solution-start", "solution-end"):
                 block = directive.group(1)
-                if name != "solution":
-                    self.gated = name == "solution-start"
+                if name == "solution-start":
+                    self.exercise = directive.group(3).strip() or "?"
+                elif name == "solution-end":
+                    self.exercise = None
                 result.append((line, True))
             else:
                 result.append((line, self.gated))
@@ -103,7 +121,7 @@ def read(chapter: Path) -> list[Cell]:
     cells = []
     gate = SolutionGate()
     for index, cell in enumerate(jupytext.read(chapter, fmt="py:percent").cells):
-        inside = gate.gated
+        inside = gate.exercise
         if cell.cell_type == "markdown":
             gate.lines(cell.source)
         tags = frozenset(cell.metadata.get("tags", []))
@@ -131,18 +149,59 @@ def visible_code(chapter: Path) -> list[tuple[str, bool]]:
 
 @dataclass(frozen=True)
 class Exercise:
-    """Une question du chapitre : son étiquette, son titre, et si une solution y répond."""
+    """Un exercice du chapitre : son étiquette, son titre, et ce qui l'accompagne."""
 
     label: str
     title: str
-    solved: bool
+    solved: bool  # une solution (prose ou code) y répond
+    skeleton: str | None = None  # le code à compléter, écrit dans l'énoncé
+    solution: str | None = None  # la cellule de code de la solution
+    check: str | None = None  # la cellule de vérification
+
+    @property
+    def written(self) -> bool:
+        """Une question écrite : la réponse est de la prose, sans code."""
+        return self.solution is None
+
+
+def exercise_blocks(markdown: str) -> Iterator[tuple[str, str, str | None]]:
+    """(étiquette, titre, squelette) de chaque bloc ``{exercise}`` de la prose ``markdown``."""
+    lines = markdown.splitlines()
+    i = 0
+    while i < len(lines):
+        directive = DIRECTIVE.match(lines[i].strip())
+        if not directive or directive.group(2) != "exercise":
+            i += 1
+            continue
+        fence, title = directive.group(1), directive.group(3).strip()
+        label, skeleton, code = "", None, None
+        i += 1
+        while i < len(lines) and not closes(lines[i], fence):
+            text = lines[i].strip()
+            if code is not None:
+                if closes(text, code[0]):
+                    skeleton, code = "\n".join(code[1]), None
+                else:
+                    code[1].append(lines[i])
+            elif option := re.match(r"^:label:\s*(\S+)", text):
+                label = option.group(1)
+            elif fenced := PYTHON_FENCE.match(text):
+                code = (fenced.group(1), [])
+            i += 1
+        yield label, title, skeleton
+        i += 1
 
 
 def exercises(chapter: Path) -> list[Exercise]:
-    """Les blocs ``{exercise}`` du chapitre, dans l'ordre."""
-    markdown = "\n".join(c.source for c in read(chapter) if c.cell_type == "markdown")
-    solved = set(re.findall(r"^```\{solution(?:-start)?\} (\S+)$", markdown, re.MULTILINE))
-    return [
-        Exercise(m.group("label"), m.group("title").strip(), m.group("label") in solved)
-        for m in EXERCISE.finditer(markdown)
-    ]
+    """Les exercices du chapitre, dans l'ordre, avec leur squelette, leur solution et leur
+    vérification."""
+    cells = read(chapter)
+    markdown = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    solved = set(re.findall(r"^`{3,}\{solution(?:-start)?\} (\S+)$", markdown, re.MULTILINE))
+    found = []
+    for label, title, skeleton in exercise_blocks(markdown):
+        codes = [c for c in cells if c.exercise == label and c.cell_type == "code"]
+        solution = next((c.source for c in codes if c.has(SOLUTION)), None)
+        check = next((c.source for c in codes if c.has(CHECK)), None)
+        found.append(Exercise(label, title, label in solved, skeleton, solution, check))
+    return found

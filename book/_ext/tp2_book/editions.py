@@ -23,7 +23,7 @@ import nbformat
 from tp2_book import conventions
 from tp2_book.conventions import CHECK, SETUP, SKELETON, SOLUTION
 from tp2_book.layout import KIT_ZIP
-from tp2_book.markdown import MarkdownState, to_markdown
+from tp2_book.markdown import ANSWER, MarkdownState, to_markdown
 
 #: Sous-dossiers des deux éditions, dans le kit et pour ``nox -s lab``.
 STUDENT_DIR, FULL_DIR = "etudiant", "complet"
@@ -33,31 +33,37 @@ STUDENT_SUFFIX = "-etudiant"
 KIT_NAME = Path(KIT_ZIP).stem
 
 
+#: La cellule que l'édition étudiant place sous chaque question écrite.
+YOUR_ANSWER = "**Votre réponse :** *(double-cliquez ici pour écrire)*"
+
+
 class EditionError(ValueError):
     """Un chapitre ne respecte pas les règles des éditions (squelette manquant…)."""
 
 
 def _install_cell(title: str, student: bool) -> nbformat.NotebookNode:
-    """Première cellule : de quelle édition il s'agit, et comment l'exécuter hors du dépôt."""
+    """Première cellule : de quelle édition il s'agit, et comment installer de quoi l'exécuter."""
     edition = (
-        "**édition étudiant** : à chaque question, un squelette (lignes `# À vous :`) suivi d'une "
-        "cellule de vérification qui affiche ✅ quand votre code fait ce qui est demandé, et "
-        "sinon ce qui ne va pas"
+        "**édition étudiant**. Chaque exercice de code donne une fonction (ou une classe) à "
+        "compléter aux lignes `# À vous` ; la cellule qui suit l'appelle et affiche ✅ quand "
+        "elle fait ce qui est demandé, sinon ce qui ne va pas et quoi faire. Exécutez les "
+        "cellules dans l'ordre ; sous chaque question écrite, une cellule attend votre réponse"
         if student
         else "**édition complète**, solutions comprises"
     )
     return nbformat.v4.new_markdown_cell(
         f"*TP 2 — Graphe de calcul, autograd et modules* · « {title} », {edition}.\n\n"
-        f"Pour exécuter ce notebook hors du dépôt du livre, téléchargez `{KIT_NAME}.zip` (menu de "
-        "téléchargement de chaque page du livre), décompressez-le, puis, dans son dossier :\n\n"
+        f"Ce notebook vient du kit `{KIT_NAME}.zip` (menu de téléchargement de chaque page du "
+        "livre). Pour l'exécuter, décompressez le kit puis, dans un terminal, dans son dossier "
+        f"`{KIT_NAME}` :\n\n"
         "```\n"
-        "python -m venv .venv\n"
+        "python3 -m venv .venv\n"
         "source .venv/bin/activate      # Windows : .venv\\Scripts\\activate\n"
         "pip install -r requirements.txt\n"
         "```\n\n"
-        "`requirements.txt` installe la roue `tp2_src-…-py3-none-any.whl` du kit (le code et les "
-        "données que ce notebook importe) et les versions de PyTorch et des autres paquets avec "
-        "lesquelles le livre a été construit. Choisissez ensuite le noyau Python de ce `.venv`."
+        "`requirements.txt` installe `tp2_src` (le code et les données que ce notebook importe) "
+        "et les versions de PyTorch et des autres paquets avec lesquelles le livre a été "
+        "construit. Choisissez ensuite le noyau Python de ce `.venv` (voir `LISEZMOI.txt`)."
     )
 
 
@@ -84,15 +90,16 @@ def edition(
 
     ``glue`` donne le texte des valeurs collées (``{glue:md}``) et ``figures`` le numéro
     des figures et des sections citées (``{numref}``), tels que la construction du livre
-    les a calculés ;
-    sans eux, la prose les remplace par « … » et « figure ». ``substitutions`` : les
-    substitutions MyST (``{{ date_construction }}``), « … » à défaut.
+    les a calculés ; sans eux, la prose les remplace par « … » et « figure ».
+    ``substitutions`` : les substitutions MyST (``{{ date_construction }}``), « … » à défaut.
 
-    Lève ``EditionError`` si une cellule de solution n'a pas de squelette juste avant elle,
-    ou si un squelette n'est pas suivi d'une solution : l'édition étudiant la montrerait.
+    Lève ``EditionError`` si le chapitre ne suit pas ``conventions`` : une cellule de
+    solution hors d'une solution, sans squelette dans l'énoncé de son exercice, ou une
+    cellule de code non marquée dans une solution (l'édition étudiant la montrerait).
     """
     chapter = Path(chapter)
     source = conventions.read(chapter)
+    exercises = {e.label: e for e in conventions.exercises(chapter)}
     number = re.match(r"^(\d+)_", chapter.stem)
     state = MarkdownState(
         student=student,
@@ -100,46 +107,44 @@ def edition(
         figures=figures or {},
         substitutions=substitutions or {},
         chapter_number=int(number.group(1)) if number else None,
+        written=frozenset(label for label, e in exercises.items() if e.written),
     )
     cells: list[nbformat.NotebookNode] = [_install_cell(_title(source, chapter), student)]
-    skeleton: conventions.Cell | None = None
+    solved: set[str] = set()
     for cell in source:
         where = f"{chapter.name}, cellule {cell.index}"
         if cell.cell_type == "markdown":
-            text = to_markdown(cell.source, state)
-            if text.strip():
-                cells.append(nbformat.v4.new_markdown_cell(text))
-            continue
-        if skeleton is not None and not (cell.cell_type == "code" and cell.has(SOLUTION)):
-            raise EditionError(f"{where} : le squelette qui précède n'est pas suivi d'une cellule `solution`")
-        if cell.cell_type == "raw" and cell.has(SKELETON):
-            skeleton = cell
+            for part in to_markdown(cell.source, state).split(ANSWER):
+                if part.strip():
+                    cells.append(nbformat.v4.new_markdown_cell(part.strip("\n")))
+                cells.append(nbformat.v4.new_markdown_cell(YOUR_ANSWER))
+            cells.pop()  # une cellule de réponse après chaque marque, pas après la dernière partie
             continue
         if cell.cell_type != "code":
             continue
-        if cell.in_solution and not (cell.has(SOLUTION) or cell.has(CHECK)):
-            raise EditionError(
-                f"{where} : une cellule de code dans une solution doit porter le tag `solution`"
-            )
         if cell.has(SOLUTION):
-            if skeleton is None:
+            label = cell.exercise
+            if label is None:
+                raise EditionError(f"{where} : cellule `solution` hors d'une solution ({{solution-start}})")
+            exercise = exercises.get(label)
+            if exercise is None or exercise.skeleton is None:
                 raise EditionError(
-                    f"{where} : cellule `solution` sans squelette (cellule brute `skeleton`) avant elle"
+                    f"{where} : l'exercice « {label} » n'a pas de squelette (bloc ```python dans son énoncé)"
                 )
-            kept = skeleton if student else cell
-            cells.append(
-                nbformat.v4.new_code_cell(kept.source, metadata={"tags": [SKELETON if student else SOLUTION]})
-            )
-            skeleton = None
+            if label in solved:
+                raise EditionError(f"{where} : une seule cellule `solution` par exercice (« {label} »)")
+            solved.add(label)
+            kept, tag = (exercise.skeleton, SKELETON) if student else (cell.source, SOLUTION)
+            cells.append(nbformat.v4.new_code_cell(kept, metadata={"tags": [tag]}))
             continue
+        if cell.in_solution and not cell.has(CHECK):
+            raise EditionError(f"{where} : une cellule de code dans une solution doit porter le tag `solution`")
         if student and cell.has("remove-cell") and not (cell.has(CHECK) or cell.has(SETUP)):
-            continue  # vérification ou valeur collée du livre : elle supposerait notre solution
-        kept_tags = sorted(cell.tags & {CHECK, SETUP, SOLUTION})
+            continue  # valeur collée ou assertion du livre : elle supposerait notre solution
+        kept_tags = sorted(cell.tags & {CHECK, SETUP})
         cells.append(
             nbformat.v4.new_code_cell(cell.source, metadata={"tags": kept_tags} if kept_tags else {})
         )
-    if skeleton is not None:
-        raise EditionError(f"{chapter.name} : squelette final sans cellule `solution`")
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     notebook.metadata["language_info"] = {"name": "python"}

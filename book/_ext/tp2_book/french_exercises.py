@@ -2,7 +2,9 @@
 
 La traduction française livrée avec sphinx-exercise produit « Solution de Exercice (…) »,
 titre long qui bute sur « Cliquez pour afficher » ; les solutions s'intitulent ici
-« Solution de la question 2.a », avec un lien vers l'exercice.
+« Solution de la question 1.1 » ou « Solution de l'exercice 3.a », avec un lien vers
+l'exercice, et un exercice s'intitule par son nom (« Question 1.1 — … »), sans
+« Exercice (…) » autour.
 Sphinx fusionne les catalogues de traduction d'un même domaine en gardant le premier
 chargé comme prioritaire : on enregistre donc notre catalogue (``locales/``) *avant* de
 charger sphinx-exercise, qui est chargé par cette extension (et non par
@@ -22,13 +24,38 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 CATALOG = "exercise"  # domaine de traduction de sphinx-exercise
-#: Le numéro d'une question dans le titre d'un exercice : « Question 2.a — quels gradients ? »,
-#: « Question 2 (suite) — le même réseau… ».
-QUESTION = re.compile(r"\(Question (.+?) —")
+#: Un titre d'exercice qui se suffit : « Question 1.1 — … » (l'énoncé), « Exercice 3.a — … »
+#: (le livre), « Question 2 (suite) — … ».
+NAMED = re.compile(r"^(Question|Exercice) (.+?) —")
+
+
+class BareExerciseTitles(SphinxPostTransform):
+    """« Exercice (Question 1.1 — …) » devient « Question 1.1 — … », et « Exercice
+    (Exercice 3.a — …) » « Exercice 3.a — … » : le titre donné nomme déjà l'exercice.
+
+    Passe juste après ``ResolveTitlesInExercises`` de sphinx-exercise (même priorité,
+    enregistrée après elle), qui a écrit « Exercice (titre) ».
+    """
+
+    default_priority = 20
+
+    def run(self, **kwargs: Any) -> None:
+        from sphinx_exercise.nodes import exercise_node
+
+        for node in self.document.findall(exercise_node):
+            title = node.children[0] if node.children else None
+            if not isinstance(title, nodes.title) or len(title.children) < 3:
+                continue
+            inner = title.children[2:-1]  # entre « Exercice ( » et « ) »
+            if NAMED.match("".join(child.astext() for child in inner)):
+                title.children = []
+                for child in inner:
+                    title += child
 
 
 class ShortSolutionTitles(SphinxPostTransform):
-    """« Solution : Exercice (Question 2.a — …) » devient « Solution de la question 2.a ».
+    """« Solution : Question 2 — … » devient « Solution de la question 2 », et « Solution :
+    Exercice 3.a — … », « Solution de l'exercice 3.a », avec un lien vers l'exercice.
 
     Passe juste après ``ResolveTitlesInSolutions`` de sphinx-exercise (priorité 21), qui a
     construit le titre : texte « Solution : » puis lien vers l'exercice.
@@ -44,16 +71,17 @@ class ShortSolutionTitles(SphinxPostTransform):
             if not isinstance(title, nodes.title):
                 continue
             reference = next(iter(title.findall(nodes.reference)), None)
-            number = QUESTION.search(reference.astext()) if reference is not None else None
-            if number is None:
-                continue  # exercice sans « Question … » : titre de sphinx-exercise gardé
+            named = NAMED.match(reference.astext().strip()) if reference is not None else None
+            if named is None:
+                continue  # exercice sans nom : titre de sphinx-exercise gardé
+            kind, number = named.groups()
             link = reference.copy()  # même cible, nouveau texte
             link.children = []
-            link += nodes.Text(f"question {number.group(1)}")
+            link += nodes.Text(f"{kind.lower()} {number}")
             title.children = []
-            title += nodes.Text("Solution de la ")
+            title += nodes.Text("Solution de la " if kind == "Question" else "Solution de l'")
             title += link
-            node["title"] = f"Solution de la question {number.group(1)}"
+            node["title"] = title.astext()
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -66,5 +94,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
             write_mo(f_out, read_po(f_in))
     app.add_message_catalog(CATALOG, str(compiled))
     app.setup_extension("sphinx_exercise")
+    app.add_post_transform(BareExerciseTitles)
     app.add_post_transform(ShortSolutionTitles)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -22,9 +22,12 @@ from packaging.requirements import Requirement
 from packaging.version import Version
 
 from tp2_book.editions import KIT_NAME
+from tp2_src.logs import KIT_MARKER
 
 #: Ce dont les notebooks ont besoin en plus de tp2_src : un noyau Jupyter.
 NOTEBOOK_EXTRAS = ("ipykernel",)
+#: Le contenu du fichier qui marque le dossier du kit (``tp2_src.logs.KIT_MARKER``).
+MARKER_TEXT = "Ce fichier marque le dossier du kit : les journaux TensorBoard vont dans son runs/.\n"
 #: Date fixe des fichiers du zip : deux constructions donnent le même kit.
 ZIP_DATE = (2026, 1, 1, 0, 0, 0)
 
@@ -106,15 +109,19 @@ def pinned_versions() -> dict[str, str]:
 
 
 def requirements(wheel_name: str) -> str:
-    """``requirements.txt`` du kit : ``pinned_versions()``, puis la roue elle-même."""
+    """``requirements.txt`` du kit : ``pinned_versions()``, puis ``tp2-src``, pris dans le
+    dossier du kit (``--find-links .`` : pip le comprend relativement au fichier, si bien
+    que ``pip install -r chemin/vers/requirements.txt`` marche depuis n'importe où)."""
     pins = pinned_versions()
+    version = wheel_name.split("-")[1]
     lines = [
         "# Les versions avec lesquelles le livre a été construit et ses notebooks exécutés.",
         "# Sous Linux sans carte NVIDIA, installez d'abord la version processeur de PyTorch :",
         f"#   {cpu_torch_command(pins)}",
+        "--find-links .",
     ]
-    lines += [f"{name}=={version}" for name, version in pins.items()]
-    lines.append(f"./{wheel_name}")
+    lines += [f"{name}=={v}" for name, v in pins.items()]
+    lines.append(f"tp2-src=={version}")
     return "\n".join(lines) + "\n"
 
 
@@ -142,9 +149,13 @@ Contenu
 
 Installation (Python 3.11 ou plus récent)
 -----------------------------------------
-  python -m venv .venv
+  Dans un terminal, dans ce dossier (tp2-kit) :
+
+  python3 -m venv .venv            (Windows : py -m venv .venv)
   source .venv/bin/activate        (Windows : .venv\\Scripts\\activate)
   pip install -r requirements.txt
+
+  {install_time}
 
   Sous Linux, pip installe par défaut la version CUDA de PyTorch (plusieurs Go).
   Sans carte graphique NVIDIA, installez d'abord la version processeur :
@@ -159,14 +170,27 @@ Travailler
   ce qui ne va pas et où regarder, et l'exécution s'arrête là. Le corrigé est
   dans notebooks/complet/.
 
-  Les journaux TensorBoard sont écrits dans runs/, à côté du notebook (ou dans le
-  dossier de la variable d'environnement TP2_LOGDIR) : tensorboard --logdir runs
+  Les journaux TensorBoard des notebooks sont écrits dans le dossier runs/ de ce
+  kit (ou dans le dossier de la variable d'environnement TP2_LOGDIR). Pour les
+  voir, lancez dans ce dossier :  tensorboard --logdir runs
+  puis ouvrez l'adresse qu'il affiche (http://localhost:6006).
 """
+
+#: La durée de l'installation, mesurée par ``nox -s bench`` (voir BENCHMARKS.md).
+INSTALL_TIME = (
+    "Mesuré : {seconds} s sur une machine Linux à 2 cœurs, les paquets déjà téléchargés ;\n"
+    "  le premier téléchargement de PyTorch (la version processeur pèse environ 200 Mo)\n"
+    "  s'y ajoute."
+)
+#: Mesure de ``nox -s bench`` (g) : ``pip install -r requirements.txt`` dans un venv neuf.
+INSTALL_SECONDS = 45
 
 
 def lisezmoi(wheel_name: str) -> str:
     """Le ``LISEZMOI.txt`` du kit."""
-    return README.format(wheel=wheel_name, cpu_torch=cpu_torch_command(pinned_versions()))
+    install_time = INSTALL_TIME.format(seconds=INSTALL_SECONDS)
+    return README.format(wheel=wheel_name, cpu_torch=cpu_torch_command(pinned_versions()),
+                         install_time=install_time)
 
 
 def write_kit(notebooks: Mapping[str, nbformat.NotebookNode], wheel: Path, target: Path) -> Path:
@@ -175,6 +199,7 @@ def write_kit(notebooks: Mapping[str, nbformat.NotebookNode], wheel: Path, targe
     ``notebooks`` associe à chaque chemin dans le kit (``etudiant/03_….ipynb``) son notebook.
     """
     files: dict[str, bytes] = {
+        KIT_MARKER: MARKER_TEXT.encode(),
         "LISEZMOI.txt": lisezmoi(wheel.name).encode(),
         "requirements.txt": requirements(wheel.name).encode(),
         wheel.name: wheel.read_bytes(),

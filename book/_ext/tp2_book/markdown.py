@@ -2,9 +2,11 @@
 
 Jupyter n'interprète pas MyST : les blocs ``{exercise}``, ``{solution}`` et les encadrés
 deviennent des citations Markdown, les rôles (``{term}``, ``{numref}``, ``{glue:md}``…)
-leur texte, les titres prennent le numéro que Sphinx leur donne dans le livre. Dans
-l'édition étudiant, la prose des solutions est retirée (``conventions.SolutionGate``
-dit laquelle).
+leur texte, les titres prennent le numéro que Sphinx leur donne dans le livre. Un bloc
+``{only} notebook`` est gardé, un bloc ``{only} html`` retiré. Dans l'édition étudiant, la
+prose des solutions est retirée (``conventions.SolutionGate`` dit laquelle), le squelette
+quitte l'énoncé de l'exercice (il devient la cellule de code à compléter), et une question
+écrite reçoit une cellule « Votre réponse » (``ANSWER``).
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from tp2_book.conventions import DIRECTIVE, SolutionGate
+from tp2_book.conventions import DIRECTIVE, PYTHON_FENCE, SolutionGate
 
 _FENCE = re.compile(r"^(`{3,}|:{3,})")
 _ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
 _SUBSTITUTION = re.compile(r"\{\{\s*(\w+)\s*\}\}")  # {{ date_construction }}
+#: La ligne qui, dans la prose rendue, marque la place d'une cellule de réponse.
+ANSWER = "<!-- tp2 : votre réponse -->"
 #: Directives rendues en citation, et leur titre par défaut.
 _QUOTED = {
     "exercise": "Exercice",
@@ -36,6 +40,8 @@ class _Block:
     fence: str
     kind: str  # "quote" (citation), "drop" (retiré), "plain" (clôtures retirées) ou "other"
     options: bool = True  # les lignes « :clé: valeur » du début de la directive
+    name: str = ""  # la directive (« exercise »…)
+    label: str = ""  # son option :label:
 
 
 @dataclass
@@ -52,6 +58,7 @@ class MarkdownState:
     figures: Mapping[str, str] = field(default_factory=dict)
     substitutions: Mapping[str, str] = field(default_factory=dict)
     chapter_number: int | None = None  # numéro du chapitre, que le livre donne au titre
+    written: frozenset[str] = frozenset()  # les étiquettes des questions écrites
     blocks: list[_Block] = field(default_factory=list)
     gate: SolutionGate = field(default_factory=SolutionGate)
     section: int = 0  # dernière section numérotée
@@ -105,7 +112,9 @@ def to_markdown(text: str, state: MarkdownState) -> str:
             continue  # la prose d'une solution
         stripped = line.strip()
         top = state.blocks[-1] if state.blocks else None
-        if top is not None and top.options and re.match(r"^:[\w-]+:", stripped):
+        if top is not None and top.options and (option := re.match(r"^:([\w-]+):\s*(.*)$", stripped)):
+            if option.group(1) == "label":
+                top.label = option.group(2).strip()
             continue  # options de la directive (:label:, :class:, :alt:…)
         if top is not None:
             top.options = False
@@ -113,6 +122,8 @@ def to_markdown(text: str, state: MarkdownState) -> str:
             closed = state.blocks.pop()
             if closed.kind == "other":
                 keep(line)
+            if closed.name == "exercise" and state.student and closed.label in state.written:
+                out.append(ANSWER)
             continue
         directive = DIRECTIVE.match(stripped)
         fence, name, argument = directive.groups() if directive else ("", "", "")
@@ -127,10 +138,18 @@ def to_markdown(text: str, state: MarkdownState) -> str:
             keep(">")
             state.blocks.append(_Block(fence, "quote"))
         elif name in _QUOTED:
-            title = " — ".join(t for t in (_QUOTED[name], argument) if t)
+            # « Question 1.1 — … » et « Exercice 3.a — … » se suffisent ; les encadrés prennent
+            # le nom de leur sorte (« Remarque — … »).
+            kind = "" if argument.startswith(("Question", "Exercice")) else _QUOTED[name]
+            title = " — ".join(t for t in (kind, argument) if t)
             keep(f"> **{title}**")
             keep(">")
-            state.blocks.append(_Block(fence, "quote"))
+            state.blocks.append(_Block(fence, "quote", name=name))
+        elif name == "only":
+            # Une phrase écrite pour le notebook, ou pour les pages du livre seulement.
+            state.blocks.append(_Block(fence, "plain" if argument.strip() == "notebook" else "drop"))
+        elif state.student and top is not None and top.name == "exercise" and PYTHON_FENCE.match(stripped):
+            state.blocks.append(_Block(stripped.split("python")[0], "drop", options=False))
         elif name in ("tab-set", "tab-item", "glue:figure"):
             # Les figures en onglets du livre : leur légende, sans les onglets ni l'image.
             state.blocks.append(_Block(fence, "plain"))
@@ -142,4 +161,18 @@ def to_markdown(text: str, state: MarkdownState) -> str:
             state.blocks.append(_Block(_FENCE.match(stripped).group(1), "other", options=False))
         else:
             keep(state.heading(line))
-    return _roles("\n".join(out).strip("\n"), state)
+    return _roles(_tidy(out), state)
+
+
+def _tidy(lines: list[str]) -> str:
+    """Sans lignes vides en double, ni ligne de citation vide en fin de citation (ce que
+    laisse un bloc retiré)."""
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        after = lines[i + 1] if i + 1 < len(lines) else ""
+        if line == ">" and not after.startswith(">"):
+            continue
+        if not line.strip() and kept and not kept[-1].strip():
+            continue
+        kept.append(line)
+    return "\n".join(kept).strip("\n")

@@ -1,0 +1,285 @@
+"""Les outils des vérifications de l'édition étudiant (``tp2_src.checks``), chapitres 1 à 5.
+
+Une vérification ne lit pas des variables que d'autres cellules pourraient changer : elle
+cherche, dans les noms du notebook (``globals()``), la fonction ou la classe que l'exercice
+demande d'écrire, puis l'**appelle** elle-même sur des données qu'elle choisit. Pendant
+l'appel, un ``Recorder`` relève chaque ``backward()`` (les feuilles atteintes, leurs valeurs,
+leurs ``.grad`` avant et après) et chaque optimiseur créé : la vérification juge la
+méthode (un pas par lot, les gradients remis à zéro, la mise à jour
+``w ← w − η ∇ℓ``…), pas seulement le résultat.
+
+Une erreur levée par le code de l'étudiant devient un message en français qui nomme la
+ligne fautive et la cause (``explain``) ; un échec lève ``CheckError``, qu'IPython affiche
+en une ligne, sans pile d'appels.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import traceback
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+import torch
+
+from tp2_src.french import french_number
+
+#: Ce que dit une vérification qui ne trouve pas ce que l'exercice doit définir.
+RUN_FIRST = "exécutez d'abord les cellules au-dessus, puis la cellule de l'exercice, puis cette vérification"
+
+
+class CheckError(AssertionError):
+    """Une vérification n'est pas passée ; le message dit quoi regarder."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython affiche ces lignes à la place de la pile d'appels : le message suffit.
+        return [f"❌ {self}"]
+
+
+def fail(question: str, message: str) -> NoReturn:
+    raise CheckError(f"{question} : {message}")
+
+
+def passed(question: str, message: str) -> None:
+    print(f"✅ {question} : {message}")
+
+
+def percent(value: float, fmt: str = ".2f") -> str:
+    return french_number(100 * value, fmt) + " %"
+
+
+# --- Ce que l'exercice a défini ------------------------------------------------------------
+
+
+def lookup(question: str, namespace: Any, name: str) -> Any:
+    """La valeur de ``name`` dans les noms du notebook ; sinon, un message qui dit quoi exécuter."""
+    if not isinstance(namespace, Mapping):
+        fail(question, f"appelez la vérification avec globals() (elle y cherche `{name}`) ; reçu "
+                       f"un {type(namespace).__name__}.")
+    if name not in namespace:
+        fail(question, f"`{name}` n'est pas défini : {RUN_FIRST}.")
+    return namespace[name]
+
+
+def student_function(question: str, namespace: Any, name: str, parameters: Sequence[str]) -> Callable:
+    """La fonction ``name`` du notebook, qui doit accepter ``parameters`` (par leur nom)."""
+    function = lookup(question, namespace, name)
+    if not callable(function):
+        fail(question, f"`{name}` devrait être une fonction ; c'est un {type(function).__name__}.")
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        return function
+    try:
+        signature.bind(*[None] * len(parameters))
+    except TypeError:
+        shown = ", ".join(signature.parameters)
+        fail(question, f"`{name}({shown})` devrait prendre {len(parameters)} paramètres : "
+                       f"{name}({', '.join(parameters)}), comme dans le squelette.")
+    return function
+
+
+_LIBRARIES = (Path(torch.__file__).parent.parent, Path(__file__).parent, Path(inspect.__file__).parent)
+
+
+def student_line(err: BaseException) -> str:
+    """« à la ligne « … » de votre code » : la dernière ligne du code de l'étudiant que
+    l'erreur a traversée (hors de PyTorch, de tp2_src et de Python lui-même)."""
+    for frame in reversed(traceback.extract_tb(err.__traceback__)):
+        path = Path(frame.filename)
+        if frame.line and not any(path.is_relative_to(lib) for lib in _LIBRARIES):
+            return f" (ligne « {frame.line.strip()} »)"
+    return ""
+
+
+#: Les erreurs que les exercices provoquent souvent, et ce qu'elles veulent dire.
+_KNOWN_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"leaf Variable that requires grad is being used in an in-place operation",
+     "la mise à jour sur place d'un paramètre est faite hors de `torch.no_grad()` : autograd "
+     "l'enregistrerait dans le graphe. Écrivez-la dans un bloc `with torch.no_grad():`."),
+    (r"unsupported operand type\(s\) for .*NoneType|NoneType' object has no attribute|"
+     r"NoneType' and 'float'",
+     "un `.grad` vaut None. Soit backward() n'a pas été appelé avant la mise à jour, soit le "
+     "paramètre n'est plus une feuille : `w = w - lr * w.grad` crée un nouveau tenseur, sans "
+     ".grad. Faites la mise à jour sur place, `w -= lr * w.grad`, sous `torch.no_grad()`."),
+    (r"element 0 of tensors does not require grad",
+     "la perte ne dépend d'aucun tenseur qui demande un gradient : créez les paramètres avec "
+     "requires_grad=True, et calculez la perte hors de `torch.no_grad()`."),
+    (r"optimizer got an empty parameter list",
+     "l'optimiseur ne reçoit aucun paramètre : net.parameters() est vide. Des couches rangées "
+     "dans une liste ou un dictionnaire Python ne sont pas inscrites dans le module ; "
+     "rangez-les dans des attributs, ou dans nn.ModuleList / nn.ModuleDict."),
+    (r"backward through the graph a second time",
+     "backward() est appelé deux fois sur le même graphe : recalculez la perte (la passe "
+     "avant) à chaque pas."),
+    (r"is not a Module subclass",
+     "nn.Sequential prend ses modules un par un, nn.Sequential(m1, m2, m3), ou un "
+     "OrderedDict de modules nommés ; pas une liste (écrivez nn.Sequential(*modules))."),
+    (r"mat1 and mat2 shapes cannot be multiplied|size mismatch|must match the size of tensor",
+     "des formes incompatibles. Vérifiez les dimensions des couches et des paramètres."),
+    (r"Expected all tensors to be on the same device",
+     "des tenseurs sur des matériels différents : créez les paramètres sur le matériel des "
+     "données (device=X.device)."),
+    (r"grad can be implicitly created only for scalar outputs",
+     "backward() sans argument demande une sortie scalaire : passez un vecteur "
+     "`gradient=` de la forme de la sortie (voir le produit vecteur–jacobienne)."),
+)
+
+
+def explain(err: BaseException) -> str:
+    """L'erreur ``err``, levée par le code de l'étudiant, dite en français avec sa cause."""
+    if isinstance(err, NameError):
+        return f"{err} : {RUN_FIRST}."
+    message = str(err).split(" (Triggered internally at")[0].strip()
+    for pattern, meaning in _KNOWN_ERRORS:
+        if re.search(pattern, message):
+            return f"{meaning} (PyTorch : « {message.splitlines()[0][:160]} »)"
+    return f"{type(err).__name__} : {message.splitlines()[0][:240] if message else '(sans message)'}"
+
+
+#: Avertissements de PyTorch qui signalent une erreur de l'étudiant.
+_BROADCAST = re.compile(r"target size .* different to the input size")
+
+
+def call(question: str, what: str, function: Callable, *args: Any, **kwargs: Any) -> Any:
+    """Appelle ``function`` (du code de l'étudiant) ; une erreur devient un échec en français.
+
+    ``what`` nomme l'appel dans le message (« votre fonction batch_descent »). Un
+    avertissement de diffusion de forme (``MSELoss`` entre (n, 1) et (n,)) est une erreur.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = function(*args, **kwargs)
+        except CheckError:
+            raise
+        except Exception as err:  # le code de l'étudiant peut lever n'importe quoi
+            fail(question, f"{what} a échoué{student_line(err)} : {explain(err)}")
+    for warning in caught:
+        if _BROADCAST.search(str(warning.message)):
+            fail(question, f"{what} compare une prédiction de forme (n, 1) à une cible de forme "
+                           "(n,) : la perte les diffuse en une matrice (n, n) et devient fausse. "
+                           "Accordez les formes, par exemple net(X).squeeze(1).")
+    return result
+
+
+# --- Ce que l'appel a fait --------------------------------------------------------------
+
+
+@dataclass
+class Backward:
+    """Un appel à ``backward()`` : les feuilles atteintes, leurs valeurs et leurs ``.grad``."""
+
+    leaves: list[torch.Tensor]
+    values: list[torch.Tensor]
+    before: list[torch.Tensor | None]
+    after: list[torch.Tensor | None] = field(default_factory=list)
+    loss: float = float("nan")
+
+    def gradient(self, index: int) -> torch.Tensor:
+        """Ce que ce ``backward()`` a ajouté au ``.grad`` de la feuille ``index``."""
+        after, before = self.after[index], self.before[index]
+        if after is None:
+            return torch.zeros_like(self.values[index])
+        return after - before if before is not None else after
+
+    def accumulated(self, index: int) -> bool:
+        """Le ``.grad`` de la feuille ``index`` contenait déjà quelque chose (non nul)."""
+        before = self.before[index]
+        return before is not None and bool(before.abs().sum() > 0)
+
+
+def leaves_of(output: torch.Tensor) -> list[torch.Tensor]:
+    """Les feuilles du graphe de ``output`` qui demandent un gradient, dans l'ordre de visite."""
+    found: dict[int, torch.Tensor] = {}
+    stack, seen = [output.grad_fn], set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        variable = getattr(node, "variable", None)
+        if isinstance(variable, torch.Tensor):
+            found.setdefault(id(variable), variable)
+        stack.extend(child for child, _ in node.next_functions)
+    return list(found.values())
+
+
+def _copy(t: torch.Tensor | None) -> torch.Tensor | None:
+    return None if t is None else t.detach().clone()
+
+
+@dataclass
+class Recorder:
+    """Relève, pendant un bloc ``with``, chaque ``backward()`` et chaque optimiseur créé."""
+
+    backwards: list[Backward] = field(default_factory=list)
+    optimizers: list[torch.optim.Optimizer] = field(default_factory=list)
+
+    def leaves(self) -> list[torch.Tensor]:
+        """Toutes les feuilles atteintes, dans l'ordre de leur premier ``backward()``."""
+        found: dict[int, torch.Tensor] = {}
+        for record in self.backwards:
+            for leaf in record.leaves:
+                found.setdefault(id(leaf), leaf)
+        return list(found.values())
+
+
+@contextmanager
+def recording() -> Iterator[Recorder]:
+    """``with recording() as rec:`` : ``rec.backwards`` et ``rec.optimizers`` se remplissent."""
+    recorder = Recorder()
+    original_backward = torch.Tensor.backward
+    original_init = torch.optim.Optimizer.__init__
+
+    def backward(self: torch.Tensor, *args: Any, **kwargs: Any) -> Any:
+        leaves = leaves_of(self) if self.grad_fn is not None else []
+        record = Backward(leaves, [_copy(t) for t in leaves], [_copy(t.grad) for t in leaves])
+        if self.numel() == 1:
+            record.loss = float(self.detach().reshape(()))
+        result = original_backward(self, *args, **kwargs)
+        record.after = [_copy(t.grad) for t in leaves]
+        recorder.backwards.append(record)
+        return result
+
+    def init(self: torch.optim.Optimizer, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        recorder.optimizers.append(self)
+
+    torch.Tensor.backward = backward
+    torch.optim.Optimizer.__init__ = init
+    try:
+        yield recorder
+    finally:
+        torch.Tensor.backward = original_backward
+        torch.optim.Optimizer.__init__ = original_init
+
+
+class RecordingWriter:
+    """Un ``SummaryWriter`` qui ne fait que retenir ce qu'on lui écrit (``add_scalar``)."""
+
+    def __init__(self, log_dir: str = "") -> None:
+        self.log_dir = log_dir
+        self.scalars: dict[str, list[tuple[int, float]]] = {}
+
+    def add_scalar(self, tag: str, value: Any, global_step: Any = None, *args: Any, **kwargs: Any) -> None:
+        step = -1 if global_step is None else int(global_step)
+        self.scalars.setdefault(tag, []).append((step, float(value)))
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> RecordingWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
