@@ -359,8 +359,9 @@ print("θ est utilisé par", graph.out_degree("θ"), "opérations ;",
 # `record_backward` relève chaque exécution, dans l'ordre même d'autograd (`format_tensor`,
 # de `tp2_src.graph`, abrège un tenseur à ses premières coordonnées) :
 
-# %% tags=["remove-cell"]
-# Référence prise avant backward, qui libère le graphe.
+# %%
+# La référence, prise avant backward() (qui libère le graphe) :
+# torch.autograd.grad, pour chaque tenseur nommé.
 reference = reference_gradients(loss, {**leaves, **values, "ℓ": loss})
 
 # %%
@@ -388,10 +389,16 @@ for k in range(1, len(steps) + 1):
 # %% [markdown]
 # Le bloc « Vérifié » compare chaque nombre relevé aux gradients que renvoie
 # `torch.autograd.grad`, une autre fonction d'autograd qui calcule les mêmes gradients
-# sans toucher à `.grad` ({ref}`chapitre 2 <chap-autograd>`) ; ils ont été calculés dans
-# une cellule masquée, *avant* `backward()`, qui libère le graphe. Il vérifie aussi que
+# sans toucher à `.grad` ({ref}`chapitre 2 <chap-autograd>`) ; `reference_gradients` (de
+# `tp2_src.graph`) les a calculés *avant* `backward()`, qui libère le graphe. Il vérifie aussi que
 # chaque gradient est la somme des messages reçus, et que le `.grad` des feuilles le
 # contient : les figures ci-dessous montrent donc bien ce qu'autograd a calculé.
+#
+# ```{only} notebook
+# Le livre montre ici, en douze figures, le graphe après chaque étape
+# ({numref}`fig-backward-1` à {numref}`fig-backward-12` de la page du chapitre) : ce
+# notebook les calcule sans les afficher.
+# ```
 #
 # Chaque onglet ci-dessous ({numref}`fig-backward-1` à {numref}`fig-backward-12`) montre
 # le graphe après une étape. En rouge, le gradient qu'a reçu un nœud déjà exécuté ; en

@@ -198,8 +198,9 @@ def _audit_descent(
             fail(question, f"au pas {k + 1}, la perte est la somme des écarts au carré du lot, pas leur "
                            "moyenne : utilisez .mean() (la MSE).")
         if abs(mean * size - 1.0) > 0.05:
-            fail(question, f"au pas {k + 1}, la perte n'est pas la MSE du lot (poids {mean:.3g} par "
-                           f"exemple au lieu de 1/{size}) : utilisez ((X @ w + b - y) ** 2).mean().")
+            fail(question, f"au pas {k + 1}, la perte n'est pas la MSE du lot (poids "
+                           f"{french_number(mean, '.3g')} par exemple au lieu de 1/{size}) : utilisez "
+                           "((X @ w + b - y) ** 2).mean().")
         if members & seen_in_epoch:
             fail(question, f"au pas {k + 1}, un exemple sert deux fois dans la même époque : chaque "
                            "époque doit parcourir les données une fois (un DataLoader le fait).")

@@ -26,7 +26,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 CATALOG = "exercise"  # domaine de traduction de sphinx-exercise
 #: Un titre d'exercice qui se suffit : « Question 1.1 — … » (l'énoncé), « Exercice 3.a — … »
 #: (le livre), « Question 2 (suite) — … ».
-NAMED = re.compile(r"^(Question|Exercice) (.+?) —")
+NAMED = re.compile(r"(Question|Exercice) ([^\s(—]+(?: \((?:suite|fin)\))?) —")
 
 
 class BareExerciseTitles(SphinxPostTransform):
@@ -47,7 +47,7 @@ class BareExerciseTitles(SphinxPostTransform):
             if not isinstance(title, nodes.title) or len(title.children) < 3:
                 continue
             inner = title.children[2:-1]  # entre « Exercice ( » et « ) »
-            if NAMED.match("".join(child.astext() for child in inner)):
+            if NAMED.match("".join(child.astext() for child in inner).strip()):
                 title.children = []
                 for child in inner:
                     title += child
@@ -71,7 +71,8 @@ class ShortSolutionTitles(SphinxPostTransform):
             if not isinstance(title, nodes.title):
                 continue
             reference = next(iter(title.findall(nodes.reference)), None)
-            named = NAMED.match(reference.astext().strip()) if reference is not None else None
+            # Le lien porte le titre d'origine, « Exercice (Question 1.1 — …) ».
+            named = NAMED.search(reference.astext()) if reference is not None else None
             if named is None:
                 continue  # exercice sans nom : titre de sphinx-exercise gardé
             kind, number = named.groups()
