@@ -35,22 +35,16 @@
 # égalité annoncée est vérifiée numériquement.
 
 # %%
+import math
+
 import matplotlib.pyplot as plt
 import torch
 
-from tp2_src.finite_diff import finite_difference_grad
-from tp2_src.glue import glue, glue_environment, glue_figure
-from tp2_src.graph import (
-    assert_backward_matches,
-    autograd_graph,
-    format_tensor,
-    record_backward,
-    reference_gradients,
-)
-
 # %% tags=["remove-cell", "setup"]
-# Plomberie du livre (exécutée, masquée dans les pages) : figures SVG lisibles, valeurs collées,
-# vérifications de ce qu'annonce la prose.
+# Plomberie du livre (exécutée, masquée dans les pages) : figures SVG lisibles, valeurs
+# collées, dessin des graphes.
+from tp2_src.display import format_table
+from tp2_src.glue import glue, glue_environment, glue_figure, glue_text
 from tp2_src.graph_drawing import function_split_figure, graph_figure
 from tp2_src.style import french_log_axis, use_book_style
 
@@ -138,19 +132,29 @@ print(by_hand)
 #
 # `loss.backward()` fait ce parcours automatiquement. Il dépose $\partial\ell/\partial a$
 # dans l'attribut `a.grad`, et de même pour `b` et `c`. Pour voir aussi ce qui passe par
-# les nœuds internes, on relève d'abord le graphe avec `autograd_graph` (de
-# `tp2_src.graph` ; la {numref}`section %s <sec-autoencodeur>` montre comment il est lu dans PyTorch), puis on entoure
-# l'appel de `record_backward` (du même module) : il pose un {term}`crochet` (*hook*) sur chaque nœud du
-# graphe, et quand autograd exécute un nœud, le crochet note le gradient que ce nœud
-# reçoit. On obtient la liste des étapes, dans l'ordre d'exécution : pour chacune, le nom
-# du nœud (`step.node`), sa classe (`step.op`) et le gradient reçu (`step.received`).
+# les nœuds internes, deux fonctions de `tp2_src.graph`, le petit paquet qui accompagne ce
+# livre, relèvent ce que fait autograd :
+#
+# - `autograd_graph` relève le graphe enregistré : en PyTorch seul, on le parcourrait
+#   depuis `loss.grad_fn` en suivant les `next_functions` de chaque nœud (la
+#   {numref}`section %s <sec-autoencodeur>` le fait pas à pas) ;
+# - `record_backward` pose un {term}`crochet` (*hook*) sur chaque nœud du graphe : quand
+#   autograd exécute un nœud, le crochet note le gradient que ce nœud reçoit (en PyTorch
+#   seul : `grad_fn.register_prehook` sur chaque nœud).
+#
+# On obtient la liste des étapes, dans l'ordre d'exécution : pour chacune, le nom du nœud
+# (`step.node`), sa classe (`step.op`) et le gradient reçu (`step.received`).
 
 # %% tags=["remove-cell"]
 # Référence pour la vérification plus bas, prise avant backward (qui libère le graphe).
+from tp2_src.graph import assert_backward_matches, reference_gradients
+
 scalar_reference = reference_gradients(
     loss, {"a": a, "b": b, "c": c, "p": p, "q": q, "ℓ": loss})
 
 # %%
+from tp2_src.graph import autograd_graph, record_backward
+
 leaves = {"a": a, "b": b, "c": c}
 scalar_graph = autograd_graph(loss, leaves=leaves,
                               intermediates={"p": p, "q": q})
@@ -188,9 +192,185 @@ assert [by_hand[k] for k in ("a", "b", "c", "p", "q")] == [-24, 16, 8, 8, 8]
 # messages avant de les transmettre plus haut. Le cadre rouge désigne le dernier nœud
 # exécuté.
 
-# %% tags=["remove-input"] mystnb={"figure": {"caption": "Le graphe de $\\ell = (a\\,b + c)^2$ enregistré par autograd. Chaque case donne la classe du nœud, la valeur calculée à l'aller et, en rouge, le gradient reçu au retour ; tous ces nombres sont relevés dans autograd.", "name": "fig-scalaire"}, "image": {"alt": "Graphe vertical : les racines a et b en haut, puis c à côté du nœud MulBackward0 (p = a·b, valeur −6), puis AddBackward0 (q = p + c, valeur 4), et en bas MulBackward0 (ℓ = q·q, valeur 16), relié à q par deux flèches. Chaque case porte son gradient en rouge : ∂ℓ/∂a = −24, ∂ℓ/∂b = 16, ∂ℓ/∂c = 8, ∂ℓ/∂p = 8, ∂ℓ/∂q = 8, et la graine 1 pour ℓ."}}
+# %% tags=["remove-cell", "setup"]
 fig = graph_figure(scalar_graph, steps=scalar_steps,
                    title="ℓ = (a·b + c)² : valeurs et gradients relevés")
+glue_figure("fig_scalaire", fig)
+
+# %% [markdown]
+# ```{glue:figure} fig_scalaire
+# :alt: Graphe vertical : les racines a et b en haut, puis c à côté du nœud MulBackward0 (p = a·b, valeur −6), puis AddBackward0 (q = p + c, valeur 4), et en bas MulBackward0 (ℓ = q·q, valeur 16), relié à q par deux flèches. Chaque case porte son gradient en rouge : ∂ℓ/∂a = −24, ∂ℓ/∂b = 16, ∂ℓ/∂c = 8, ∂ℓ/∂p = 8, ∂ℓ/∂q = 8, et la graine 1 pour ℓ.
+# :name: fig-scalaire
+#
+# Le graphe de $\ell = (a\,b + c)^2$ enregistré par autograd. Chaque case donne la classe
+# du nœud, la valeur calculée à l'aller et, en rouge, le gradient reçu au retour ; tous
+# ces nombres sont relevés dans autograd.
+# ```
+
+# %% [markdown]
+# (sec-moteur)=
+# ## Votre propre autograd, sur des scalaires
+#
+# Ce que `backward()` vient de faire tient en quelques lignes. Il suffit que chaque valeur
+# retienne, au moment où elle est calculée, ses **parents** et la **dérivée locale** par
+# rapport à chacun. La passe arrière part alors du résultat, avec la graine 1, et visite
+# les nœuds de sorte que chacun passe **après tous ceux qui l'utilisent** (un ordre
+# topologique du graphe, parcouru à rebours) : quand vient son tour, un nœud a reçu tous
+# ses messages, et il envoie à chaque parent son gradient × la dérivée locale. C'est ce que
+# fait micrograd, le petit moteur d'Andrej Karpathy ; écrivons le nôtre.
+#
+# ````{exercise} Exercice 1.a — un moteur de différentiation automatique
+# :label: ex-1a
+# :nonumber:
+# Complétez la classe `Value` : un scalaire (`data`) qui retient ses parents et les
+# dérivées locales par rapport à eux, et dont `backward()` remplit le `.grad` de chaque
+# nœud. L'addition est écrite ; à vous le produit, la puissance, `tanh`, `exp` et la passe
+# arrière.
+#
+# ```python
+# class Value:
+#     """Un scalaire qui retient de quoi il est calculé."""
+#
+#     def __init__(self, data, parents=(), local_grads=()):
+#         self.data = float(data)  # la valeur, calculée à l'aller
+#         self.grad = 0.0  # ∂ℓ/∂(ce nœud), rempli par backward()
+#         self.parents = parents  # les nœuds d'où il est calculé
+#         self.local_grads = local_grads  # ∂(ce nœud)/∂(parents)
+#
+#     def __add__(self, other):
+#         other = other if isinstance(other, Value) else Value(other)
+#         return Value(self.data + other.data, (self, other),
+#                      (1.0, 1.0))
+#
+#     def __mul__(self, other):
+#         ...  # À vous : comme __add__, avec les dérivées du produit
+#
+#     def __pow__(self, k):  # k : un nombre
+#         ...  # À vous : la dérivée locale est k·xᵏ⁻¹
+#
+#     def tanh(self):
+#         ...  # À vous : math.tanh ; dérivée locale 1 − tanh²
+#
+#     def exp(self):
+#         ...  # À vous : math.exp ; dérivée locale exp
+#
+#     __radd__ = __add__  # 2 + v
+#     __rmul__ = __mul__  # 3 * v
+#
+#     def backward(self):
+#         """Remplit .grad de chaque nœud dont ce résultat dépend."""
+#         ...  # À vous : l'ordre topologique (chaque nœud après
+#         #      ses parents), la graine self.grad = 1, puis, du
+#         #      résultat vers les racines :
+#         #      parent.grad += grad × dérivée locale
+# ```
+# ````
+#
+# ```{solution-start} ex-1a
+# :class: dropdown
+# ```
+#
+# L'ordre topologique vient d'un parcours en profondeur : un nœud n'est ajouté à la liste
+# qu'après tous ses parents. Parcourue à l'envers, la liste place chaque nœud après tous
+# ceux qui l'utilisent. Le `+=` additionne les messages d'un nœud qui sert plusieurs fois.
+
+# %% tags=["solution"]
+class Value:
+    """Un scalaire qui retient de quoi il est calculé."""
+
+    def __init__(self, data, parents=(), local_grads=()):
+        self.data = float(data)  # la valeur, calculée à l'aller
+        self.grad = 0.0  # ∂ℓ/∂(ce nœud), rempli par backward()
+        self.parents = parents  # les nœuds d'où il est calculé
+        self.local_grads = local_grads  # ∂(ce nœud)/∂(parents)
+
+    def __add__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        return Value(self.data + other.data, (self, other),
+                     (1.0, 1.0))
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        return Value(self.data * other.data, (self, other),
+                     (other.data, self.data))
+
+    def __pow__(self, k):  # k : un nombre
+        return Value(self.data**k, (self,), (k * self.data**(k - 1),))
+
+    def tanh(self):
+        t = math.tanh(self.data)
+        return Value(t, (self,), (1 - t**2,))
+
+    def exp(self):
+        e = math.exp(self.data)
+        return Value(e, (self,), (e,))
+
+    __radd__ = __add__  # 2 + v
+    __rmul__ = __mul__  # 3 * v
+
+    def backward(self):
+        """Remplit .grad de chaque nœud dont ce résultat dépend."""
+        order, seen = [], set()
+
+        def visit(node):  # ajouté après tous ses parents
+            if id(node) not in seen:
+                seen.add(id(node))
+                for parent in node.parents:
+                    visit(parent)
+                order.append(node)
+
+        visit(self)
+        self.grad = 1.0  # la graine ∂ℓ/∂ℓ
+        for node in reversed(order):  # du résultat vers les racines
+            for parent, local in zip(node.parents, node.local_grads):
+                parent.grad += node.grad * local
+
+
+# %% tags=["check", "remove-cell"]
+from tp2_src.checks import check_scalar_engine
+
+check_scalar_engine(globals())
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
+# Le même calcul, $\ell = (a\,b + c)^2$, avec votre moteur :
+
+# %%
+a_v, b_v, c_v = Value(2.0), Value(-3.0), Value(10.0)
+q_v = a_v * b_v + c_v
+loss_v = q_v * q_v
+loss_v.backward()
+print("notre moteur :", [v.grad for v in (a_v, b_v, c_v)])
+print("autograd     :", [t.grad.item() for t in (a, b, c)])
+
+# %% [markdown]
+# Les mêmes nombres. Et la même structure : le graphe que PyTorch enregistre est fait des
+# mêmes pièces que le nôtre.
+#
+# | notre moteur | PyTorch |
+# |---|---|
+# | une `Value` produite par une opération | son `grad_fn`, un nœud (`MulBackward0`…) |
+# | `.parents` | `grad_fn.next_functions` |
+# | `.local_grads`, multipliées par le gradient reçu | le nœud, appelé avec le gradient reçu |
+# | une racine (sans parents), qui garde son `.grad` | un nœud `AccumulateGrad`, qui l'écrit dans `.grad` |
+# | `backward()` : un nœud passe quand il a tout reçu | le moteur d'autograd, même règle |
+#
+# Vérifions-le sur le nœud du produit $\ell = q \cdot q$, enregistré à neuf (le `backward()`
+# plus haut a libéré le graphe) : appelé avec la graine 1, le nœud de PyTorch rend à ses
+# deux parents les messages que votre `Value` calcule avec ses dérivées locales.
+
+# %%
+a_t, b_t, c_t = (torch.tensor(v, requires_grad=True)
+                 for v in (2.0, -3.0, 10.0))
+q_t = a_t * b_t + c_t
+node = (q_t * q_t).grad_fn  # le nœud de ℓ = q·q
+print(type(node).__name__, "→ parents :",
+      [type(parent).__name__ for parent, _ in node.next_functions])
+print("messages de PyTorch :",
+      [m.item() for m in node(torch.tensor(1.0))])
+print("notre moteur        :", [1.0 * d for d in loss_v.local_grads])
 
 # %% [markdown]
 # (sec-autoencodeur)=
@@ -296,7 +476,7 @@ print("x.grad_fn    :", x.grad_fn)
 # La fonction `autograd_graph` de `tp2_src.graph` parcourt ces liens depuis `loss` et
 # range chaque nœud avec le nom et la valeur du tenseur qu'il a produit ;
 # `graph_figure` (de `tp2_src.graph_drawing`) le dessine, racines en haut, résultat en bas
-# ({numref}`fig-autoencodeur`, la figure 1 de l'énoncé).
+# ({numref}`fig-autoencodeur`).
 
 # %%
 leaves = {"x": x, "θ": theta, "b₁": b1, "b₂": b2}
@@ -304,10 +484,48 @@ values = {"θx": theta_x, "y": y, "θᵀ": theta_T, "θᵀy": theta_T_y,
           "x̂": x_hat, "r": r, "s": s}
 graph = autograd_graph(loss, leaves=leaves, intermediates=values)
 
-# %% tags=["remove-input"] mystnb={"figure": {"caption": "Le graphe de calcul de l'auto-encodeur, tel qu'autograd l'a enregistré (la figure 1 de l'énoncé). Chaque case donne la classe du nœud et les premières coordonnées de la valeur qu'il a calculée ; la fonction linéaire $\\hat{\\mathbf{x}} = \\theta^\\top\\mathbf{y} + b_2$ est formée des nœuds `MvBackward0` (θᵀy) et `AddBackward0` (x̂).", "name": "fig-autoencodeur"}, "image": {"alt": "Graphe vertical de l'auto-encodeur : en haut les racines x (4 coordonnées) et θ (2×4) ; θ et x entrent dans MvBackward0 (θx), qui avec b₁ donne AddBackward0 (y) ; θ entre aussi dans PermuteBackward0 (θᵀ) ; θᵀ et y donnent MvBackward0 (θᵀy), qui avec b₂ donne AddBackward0 (x̂) ; x et x̂ entrent dans SubBackward0 (r), puis PowBackward0 (s) et SumBackward0 (ℓ), en bas. Une longue flèche relie x directement à la soustraction."}}
+# %% tags=["remove-cell", "setup"]
 fig = graph_figure(graph, title="L'auto-encodeur : le graphe d'autograd")
+glue_figure("fig_autoencodeur", fig)
 
 # %% [markdown]
+# ```{glue:figure} fig_autoencodeur
+# :alt: Graphe vertical de l'auto-encodeur : en haut les racines x (4 coordonnées) et θ (2×4) ; θ et x entrent dans MvBackward0 (θx), qui avec b₁ donne AddBackward0 (y) ; θ entre aussi dans PermuteBackward0 (θᵀ) ; θᵀ et y donnent MvBackward0 (θᵀy), qui avec b₂ donne AddBackward0 (x̂) ; x et x̂ entrent dans SubBackward0 (r), puis PowBackward0 (s) et SumBackward0 (ℓ), en bas. Une longue flèche relie x directement à la soustraction.
+# :name: fig-autoencodeur
+#
+# Le graphe de calcul de l'auto-encodeur, tel qu'autograd l'a enregistré, une opération par
+# nœud. Chaque case donne la classe du nœud et les premières coordonnées de la valeur
+# qu'il a calculée ; la fonction linéaire $\hat{\mathbf{x}} = \theta^\top\mathbf{y} + b_2$
+# est formée des nœuds `MvBackward0` (θᵀy) et `AddBackward0` (x̂).
+# ```
+#
+# L'énoncé dessine le même calcul au niveau des **fonctions** (sa figure 1, reprise dans la
+# {numref}`fig-enonce`) : une fonction linéaire, une transposée, une seconde fonction
+# linéaire — en rouge, la fonction $g$ que la {numref}`section %s <sec-decoupage>` isolera
+# — et le coût. Autograd, lui, ne connaît que des opérations : ses {glue:md}`op_count`
+# nœuds d'opération se répartissent entre ces quatre fonctions, et la figure donne, sous
+# chaque fonction, la classe des nœuds qui la forment.
+
+# %% tags=["remove-cell", "setup"]
+from tp2_src.graph_drawing import STATEMENT_FUNCTIONS, statement_figure
+
+glue("op_count", sum(op != "AccumulateGrad" for _, op in graph.nodes(data="op")), "d")
+# Chaque opération du graphe appartient à une et une seule fonction de l'énoncé.
+grouped = [n for group in STATEMENT_FUNCTIONS.values() for n in group]
+assert sorted(grouped) == sorted(n for n, op in graph.nodes(data="op") if op != "AccumulateGrad")
+fig = statement_figure(graph)
+glue_figure("fig_enonce", fig)
+
+# %% [markdown]
+# ```{glue:figure} fig_enonce
+# :alt: Schéma de l'auto-encodeur au niveau des fonctions. En haut, les racines x, θ, b₁ et b₂. x, θ et b₁ entrent dans la fonction linéaire y = θx + b₁, formée de MvBackward0 et AddBackward0 ; θ entre aussi dans la transposée θᵀ (PermuteBackward0). La fonction linéaire x̂ = θᵀy + b₂, encadrée en rouge et formée de MvBackward0 et AddBackward0, reçoit y, θᵀ et b₂. Elle alimente le coût ℓ = Δ(x, x̂), formé de SubBackward0, PowBackward0 et SumBackward0, que x rejoint aussi directement par une flèche à gauche.
+# :name: fig-enonce
+#
+# La figure 1 de l'énoncé : l'auto-encodeur vu comme une composition de quatre fonctions,
+# la fonction linéaire $g$ en rouge. Sous chaque fonction, les nœuds du graphe d'autograd
+# ({numref}`fig-autoencodeur`) qui la forment.
+# ```
+#
 # Deux détails comptent pour la suite :
 #
 # - $\theta$ sert **deux fois** (dans $\theta\mathbf{x}$ et, transposée, dans
@@ -347,61 +565,95 @@ print("θ est utilisé par", graph.out_degree("θ"), "opérations ;",
 # reçoivent au `.grad` de leur feuille.
 #
 # Quand plusieurs nœuds sont prêts en même temps, autograd choisit d'abord celui qui a été
-# **créé le plus récemment** : chaque nœud porte un numéro de création, que renvoie sa
-# méthode `_sequence_nr()` (le tiret bas signale une méthode interne de PyTorch, sans
-# garantie de stabilité : on la lit pour comprendre, on ne s'en sert pas dans un
-# programme). Le compteur avance à chaque opération enregistrée du
-# programme : les plus petits numéros sont ceux des trois opérations de la
-# {numref}`section %s <sec-scalaires>`, d'où des numéros qui ne commencent pas à 0
-# dans le tableau ci-dessous.
-# Les nœuds `AccumulateGrad` ont le plus grand numéro possible, $2^{64} - 1$, si bien
-# qu'une feuille prête reçoit son gradient tout de suite. Comme pour l'exemple scalaire,
-# `record_backward` relève chaque exécution, dans l'ordre même d'autograd (`format_tensor`,
-# de `tp2_src.graph`, abrège un tenseur à ses premières coordonnées) :
+# **créé le plus récemment** ; une feuille prête reçoit son gradient tout de suite (le
+# détail, pour qui veut savoir, dans l'encadré « Pour aller plus loin » ci-dessous). Comme
+# pour l'exemple scalaire, `record_backward` relève chaque exécution, dans l'ordre même
+# d'autograd. La référence, `reference_gradients` (de `tp2_src.graph`), appelle pour
+# chaque tenseur nommé `torch.autograd.grad`, une autre fonction d'autograd qui calcule
+# les mêmes gradients sans toucher à `.grad` ({ref}`chapitre 2 <chap-autograd>`) ; on la
+# prend *avant* `backward()`, qui libère le graphe :
 
 # %%
-# La référence, prise avant backward() (qui libère le graphe) :
-# torch.autograd.grad, pour chaque tenseur nommé.
+from tp2_src.graph import reference_gradients
+
 reference = reference_gradients(loss, {**leaves, **values, "ℓ": loss})
 
 # %%
+from tp2_src.graph import format_tensor  # un tenseur, abrégé à 2 coordonnées
+
 with record_backward(graph) as steps:
     loss.backward()
 
 for k, step in enumerate(steps, start=1):
-    number = graph.nodes[step.node]["sequence_nr"]  # son _sequence_nr()
-    created = "2⁶⁴−1" if number == 2**64 - 1 else f"{number:>5}"
     grad = f"∂ℓ/∂{step.node} = {format_tensor(step.received)}"
-    print(f"{k:>2}. {step.op:<17} n° {created} {grad}")
+    print(f"{k:>2}. {step.op:<17} {grad}")
 
-# %% tags=["remove-input"]
+# %% [markdown]
+# `assert_backward_matches` (de `tp2_src.graph`) compare chaque nombre relevé à la
+# référence ; il vérifie aussi que chaque gradient est la somme des messages reçus, et
+# que le `.grad` des feuilles le contient. Il lève une erreur au moindre écart, et rend
+# sinon le plus grand :
+
+# %%
+from tp2_src.graph import assert_backward_matches
+
 worst = assert_backward_matches(graph, steps, reference)
-print(f"Vérifié : les {len(steps)} gradients relevés sont ceux de\n"
-      f"torch.autograd.grad (écart maximal {worst:.1e}) ; chacun est la somme des\n"
-      "messages reçus, et les feuilles ont ce même gradient dans .grad.")
+print(f"les {len(steps)} gradients relevés sont ceux de torch.autograd.grad :"
+      f" écart maximal {worst:.1e}")
+
+# %% tags=["remove-cell", "setup"]
 # Les légendes des onglets ci-dessous décrivent cet ordre : il doit être celui d'autograd.
 order = ["ℓ", "s", "r", "x̂", "b₂", "θᵀy", "θᵀ", "y", "b₁", "θx", "θ", "x"]
 assert [s.node for s in steps] == order
 for k in range(1, len(steps) + 1):
     frame = graph_figure(graph, steps=steps[:k], title=f"Étape {k} sur {len(steps)}")
     glue_figure(f"backward_{k}", frame)
+# L'encadré « Pour aller plus loin » : le numéro de création de chaque nœud exécuté.
+numbers = [graph.nodes[s.node]["sequence_nr"] for s in steps]
+rows = [[k, f"`{s.op}`", s.node, "2⁶⁴ − 1" if n == 2**64 - 1 else n]
+        for k, (s, n) in enumerate(zip(steps, numbers, strict=True), start=1)]
+glue_text("sequence_table", format_table(["étape", "nœud", "tenseur", "numéro"], rows))
+assert all(n == 2**64 - 1 for s, n in zip(steps, numbers, strict=True) if s.op == "AccumulateGrad")
+# Solution de l'exercice 1.f : à numéro égal, l'ordre des entrées du produit décide.
+swapped = []
+x_, theta_ = (t.detach().clone().requires_grad_() for t in (x, theta))
+for name, t in (("x", x_), ("θ", theta_)):
+    t.register_post_accumulate_grad_hook(lambda _, n=name: swapped.append(n))
+(((x_ - theta_.T @ (x_ @ theta_.T)) ** 2).sum()).backward()
+assert swapped == ["x", "θ"] and order[-2:] == ["θ", "x"]
 
 # %% [markdown]
-# Le bloc « Vérifié » compare chaque nombre relevé aux gradients que renvoie
-# `torch.autograd.grad`, une autre fonction d'autograd qui calcule les mêmes gradients
-# sans toucher à `.grad` ({ref}`chapitre 2 <chap-autograd>`) ; `reference_gradients` (de
-# `tp2_src.graph`) les a calculés *avant* `backward()`, qui libère le graphe. Il vérifie aussi que
-# chaque gradient est la somme des messages reçus, et que le `.grad` des feuilles le
-# contient : les figures ci-dessous montrent donc bien ce qu'autograd a calculé.
+# Chaque nombre affiché est donc celui qu'autograd a calculé, et les figures ci-dessous
+# le montrent.
+#
+# ````{admonition} Pour aller plus loin : l'ordre d'exécution
+# :class: dropdown
+# Chaque nœud porte un numéro de création, que renvoie sa méthode `_sequence_nr()` (le
+# tiret bas signale une méthode interne de PyTorch, sans garantie de stabilité : on la lit
+# pour comprendre, on ne s'en sert pas dans un programme). Le compteur avance à chaque
+# opération enregistrée du programme : les plus petits numéros du tableau sont ceux des
+# premières opérations de l'auto-encodeur, et ils ne commencent pas à 0, car les calculs
+# de la {numref}`section %s <sec-scalaires>` ont compté aussi. Parmi les nœuds prêts,
+# autograd exécute d'abord celui qui a le plus grand numéro ; les nœuds `AccumulateGrad`
+# ont le plus grand numéro possible, $2^{64} - 1$, si bien qu'une feuille prête reçoit son
+# gradient tout de suite :
+#
+# ```{glue:md} sequence_table
+# :format: myst
+# ```
+# ````
 #
 # ```{only} notebook
-# Le livre montre ici, en douze figures, le graphe après chaque étape
-# ({numref}`fig-backward-1` à {numref}`fig-backward-12` de la page du chapitre) : ce
-# notebook les calcule sans les afficher.
+# Dans ce notebook, la cellule ci-dessus affiche le graphe après chacune des douze étapes
+# ; le livre les range en onglets ({numref}`fig-backward-1` à {numref}`fig-backward-12`).
 # ```
 #
+# ```{only} html
 # Chaque onglet ci-dessous ({numref}`fig-backward-1` à {numref}`fig-backward-12`) montre
-# le graphe après une étape. En rouge, le gradient qu'a reçu un nœud déjà exécuté ; en
+# le graphe après une étape.
+# ```
+#
+# Sur chaque figure, en rouge, le gradient qu'a reçu un nœud déjà exécuté ; en
 # orange, la somme des messages déjà arrivés à un nœud pas encore exécuté (« reçu 1/2 » :
 # un message arrivé sur les deux attendus) ; en gris, un nœud qui n'a encore rien reçu.
 # Le cadre rouge désigne le nœud qui vient de s'exécuter, et les arêtes rouges celles par
@@ -572,8 +824,24 @@ glue("m_size", b2.numel() + theta.numel() + b1.numel() + x.numel(), "d")
 glue("n_size", b2.numel() + theta_T.numel() + y.numel(), "d")
 glue("z_size", x_hat.numel(), "d")
 
-# %% tags=["remove-input"] mystnb={"figure": {"caption": "La fonction $g$ isolée entre son amont $f$ et son aval $L$ (la figure 2 de l'énoncé). En noir, le calcul descend ; en rouge pointillé, la passe arrière remonte : $\\partial\\ell/\\partial\\mathbf{z}$ entre dans $g$, $\\partial\\ell/\\partial\\mathbf{n}$ en sort vers $f$, qui renvoie sa part à $\\mathbf{m}$ ; à gauche, $L$ renvoie directement à $\\mathbf{m}$ le terme direct $\\partial L/\\partial\\mathbf{m}$, et $\\mathbf{m}$ additionne les deux messages. Couleurs des graphes précédents : vert pour les racines, bleu pour les fonctions, orange pour le coût ; en jaune, les valeurs intermédiaires $\\mathbf{n}$ et $\\mathbf{z}$.", "name": "fig-decoupage"}, "image": {"alt": "Six cases empilées reliées par des flèches noires vers le bas : m = (b₂, θ, b₁, x), f (tout ce qui précède g), n = f(m), g (la fonction linéaire, encadrée en rouge), z = g(n) = x̂, L (le coût). À gauche, une flèche noire relie m directement à L (le terme direct), et une flèche rouge pointillée remonte de L à m (∂L/∂m). À droite, des flèches rouges pointillées remontent de L à g (∂ℓ/∂z), de g à f (∂ℓ/∂n), puis de f à m."}}
+# %% tags=["remove-cell", "setup"]
 fig = function_split_figure()
+glue_figure("fig_decoupage", fig)
+
+# %% [markdown]
+# ```{glue:figure} fig_decoupage
+# :alt: Six cases empilées reliées par des flèches noires vers le bas : m = (b₂, θ, b₁, x), f (tout ce qui précède g), n = f(m), g (la fonction linéaire, encadrée en rouge), z = g(n) = x̂, L (le coût). À gauche, une flèche noire relie m directement à L (le terme direct), et une flèche rouge pointillée remonte de L à m (∂L/∂m). À droite, des flèches rouges pointillées remontent de L à g (∂ℓ/∂z), de g à f (∂ℓ/∂n), puis de f à m.
+# :name: fig-decoupage
+#
+# La fonction $g$ isolée entre son amont $f$ et son aval $L$ (la figure 2 de l'énoncé). En
+# noir, le calcul descend ; en rouge pointillé, la passe arrière remonte :
+# $\partial\ell/\partial\mathbf{z}$ entre dans $g$, $\partial\ell/\partial\mathbf{n}$ en
+# sort vers $f$, qui renvoie sa part à $\mathbf{m}$ ; à gauche, $L$ renvoie directement à
+# $\mathbf{m}$ le terme direct $\partial L/\partial\mathbf{m}$, et $\mathbf{m}$ additionne
+# les deux messages. Couleurs des graphes précédents : vert pour les racines, bleu pour
+# les fonctions, orange pour le coût ; en jaune, les valeurs intermédiaires $\mathbf{n}$
+# et $\mathbf{z}$.
+# ```
 
 # %% [markdown]
 # (sec-regle-chaine)=
@@ -747,21 +1015,78 @@ fig = function_split_figure()
 # (sec-trois-calculs)=
 # ## Trois calculs du même gradient
 #
-# Appliquons ces formules avec de la simple algèbre de tenseurs, sans autograd : on
-# travaille sur des copies **détachées** (`.detach()`, vu plus haut), si bien que ces
-# calculs n'ajoutent rien au graphe.
+# Appliquons ces formules avec de la simple algèbre de tenseurs, sans autograd : avec
+# $\boldsymbol{\delta} = \partial L/\partial\mathbf{z} = 2(\hat{\mathbf{x}} - \mathbf{x})$,
+# venu de l'aval, et $\boldsymbol{\gamma} = \partial\ell/\partial\mathbf{y} =
+# \theta\boldsymbol{\delta}$, transmis à $f$, chaque racine additionne les messages de
+# ses chemins.
+#
+# ````{exercise} Exercice 1.b — le gradient de l'auto-encodeur, à la main
+# :label: ex-1b
+# :nonumber:
+# Complétez `autoencoder_gradients`, qui rend les gradients de
+# $\ell = \lVert \mathbf{x} - (\theta^\top(\theta\mathbf{x} + b_1) + b_2) \rVert^2$ par
+# rapport aux quatre racines, écrits avec les formules de la règle de chaîne, sans
+# autograd (`torch.outer(u, v)` est la matrice $\mathbf{u}\mathbf{v}^\top$) :
+#
+# ```python
+# def autoencoder_gradients(x, theta, b1, b2):
+#     """∂ℓ/∂x, ∂ℓ/∂θ, ∂ℓ/∂b₁, ∂ℓ/∂b₂, sans autograd ; chacun a la
+#     forme de son tenseur."""
+#     y = theta @ x + b1
+#     x_hat = theta.T @ y + b2
+#     delta = 2 * (x_hat - x)  # ∂L/∂z, venu de l'aval
+#     gamma = ...  # À vous : ∂ℓ/∂y, transmis à f
+#     return {
+#         "x": ...,  # À vous : le terme direct + le chemin par y
+#         "θ": ...,  # le chemin par θᵀ + le chemin par θx
+#         "b₁": ...,
+#         "b₂": ...,
+#     }
+# ```
+# ````
+#
+# ```{solution-start} ex-1b
+# :class: dropdown
+# ```
+#
+# $\mathbf{x}$ reçoit le terme direct $-\boldsymbol{\delta}$ et le message du chemin par
+# $\mathbf{y}$, $\theta^\top\boldsymbol{\gamma}$ ; $\theta$, les messages de ses deux
+# utilisations, $\mathbf{y}\boldsymbol{\delta}^\top$ (par $\theta^\top$, transposé) et
+# $\boldsymbol{\gamma}\mathbf{x}^\top$ (par $\theta\mathbf{x}$).
+
+# %% tags=["solution"]
+def autoencoder_gradients(x, theta, b1, b2):
+    """∂ℓ/∂x, ∂ℓ/∂θ, ∂ℓ/∂b₁, ∂ℓ/∂b₂, sans autograd ; chacun a la
+    forme de son tenseur."""
+    y = theta @ x + b1
+    x_hat = theta.T @ y + b2
+    delta = 2 * (x_hat - x)  # ∂L/∂z, venu de l'aval
+    gamma = theta @ delta  # ∂ℓ/∂y = θδ, transmis à f
+    return {
+        "x": -delta + theta.T @ gamma,  # terme direct + par y
+        "θ": torch.outer(y, delta) + torch.outer(gamma, x),
+        "b₁": gamma,
+        "b₂": delta,
+    }
+
+
+# %% tags=["check", "remove-cell"]
+from tp2_src.checks import check_autoencoder_gradients
+
+check_autoencoder_gradients(globals())
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
+# Sur l'auto-encodeur de ce chapitre, on travaille sur des copies **détachées** des
+# feuilles (`.detach()`, vu plus haut) : ces calculs n'ajoutent rien au graphe.
 
 # %%
-xd, th, yd, zd = x.detach(), theta.detach(), y.detach(), x_hat.detach()
-delta = 2 * (zd - xd)  # ∂L/∂z, venu de l'aval
-gamma = th @ delta  # ∂ℓ/∂y = Mᵀδ = θδ, transmis à f
-by_hand = {
-    "x": -delta + th.T @ gamma,  # terme direct + chemin par y
-    # chemin par θᵀ + chemin par y
-    "θ": torch.outer(yd, delta) + torch.outer(gamma, xd),
-    "b₁": gamma,
-    "b₂": delta,
-}
+by_hand = autoencoder_gradients(
+    *(leaf.detach() for leaf in leaves.values()))
+print({name: tuple(g.shape) for name, g in by_hand.items()})
 
 # %% [markdown]
 # Comparons cette dérivation à la main avec :
@@ -782,6 +1107,10 @@ def loss_fn() -> torch.Tensor:
     y_ = theta @ x + b1
     return ((x - (theta.T @ y_ + b2)) ** 2).sum()
 
+
+# Les différences finies centrées, coordonnée par coordonnée (une boucle
+# sur leaf.view(-1), qui perturbe chaque nombre de ±ε et réévalue le coût).
+from tp2_src.finite_diff import finite_difference_grad
 
 eps = 1e-6
 print("tenseur | forme | max |main − autograd| | max |main − diff. fin.|")
@@ -828,7 +1157,7 @@ for e in eps_values:
 for e, gap, rounding in zip(eps_values, fd_gaps, roundoff, strict=True):
     print(f"ε = {e:.0e} : écart {gap:.1e}, arrondi estimé {rounding:.1e}")
 
-# %% tags=["remove-input"] mystnb={"figure": {"caption": "Écart maximal entre différences finies centrées et gradient exact, en fonction du pas $\\varepsilon$ (échelles logarithmiques). À droite, l'erreur de troncature décroît comme $\\varepsilon^2$ ; à gauche, l'erreur d'arrondi croît comme $u\\,|\\ell|/\\varepsilon$.", "name": "fig-pas-fd"}, "image": {"alt": "Courbe en V, en échelles logarithmiques : l'écart mesuré est le plus grand pour le plus grand pas ε, descend jusqu'à un minimum pour un pas intermédiaire, puis remonte à mesure que ε devient minuscule. Une droite tiretée de pente −1, l'arrondi estimé u·|ℓ|/ε, suit la branche de gauche ; une droite pointillée de pente 2, la troncature, suit la branche de droite."}}
+# %% tags=["remove-cell", "setup"]
 truncation = [fd_gaps[0] * (e / eps_values[0]) ** 2 for e in eps_values]
 fig, ax = plt.subplots(figsize=(7, 3.6))
 ax.loglog(eps_values, truncation, ":", color="C2", linewidth=2.5,
@@ -844,6 +1173,17 @@ ax.legend(loc="upper center")
 french_log_axis(ax)  # graduations « 10⁻⁶ » en texte, lisibles
 ax.grid(True, which="major", alpha=0.3)
 fig.tight_layout()
+glue_figure("fig_pas_fd", fig)
+
+# %% [markdown]
+# ```{glue:figure} fig_pas_fd
+# :alt: Courbe en V, en échelles logarithmiques : l'écart mesuré est le plus grand pour le plus grand pas ε, descend jusqu'à un minimum pour un pas intermédiaire, puis remonte à mesure que ε devient minuscule. Une droite tiretée de pente −1, l'arrondi estimé u·|ℓ|/ε, suit la branche de gauche ; une droite pointillée de pente 2, la troncature, suit la branche de droite.
+# :name: fig-pas-fd
+#
+# Écart maximal entre différences finies centrées et gradient exact, en fonction du pas
+# $\varepsilon$ (échelles logarithmiques). À droite, l'erreur de troncature décroît comme
+# $\varepsilon^2$ ; à gauche, l'erreur d'arrondi croît comme $u\,|\ell|/\varepsilon$.
+# ```
 
 # %% [markdown]
 # La {numref}`fig-pas-fd` montre les deux branches. Avec $\varepsilon = 10^{-6}$, le pas
@@ -926,14 +1266,14 @@ assert min(fd_gaps32) > 1e4 * min(fd_gaps)
 #
 # ## Questions
 #
-# ```{exercise} Exercice 1.a — un paramètre utilisé deux fois
-# :label: ex-1a
+# ```{exercise} Exercice 1.c — un paramètre utilisé deux fois
+# :label: ex-1c
 # :nonumber:
 # Pourquoi $\partial\ell/\partial\theta$ est-il une somme de deux termes ? Que
 # vaudrait-il si le décodeur avait sa propre matrice $\theta'$ au lieu de $\theta^\top$ ?
 # ```
 #
-# ```{solution} ex-1a
+# ```{solution} ex-1c
 # :class: dropdown
 # $\theta$ atteint le coût par deux chemins du graphe ({numref}`fig-autoencodeur`) : par
 # $\theta\mathbf{x}$ et par $\theta^\top$ ; la règle de chaîne additionne leurs
@@ -943,14 +1283,14 @@ assert min(fd_gaps32) > 1e4 * min(fd_gaps)
 # $\partial\ell/\partial\theta' = \boldsymbol{\delta}\,\mathbf{y}^\top$.
 # ```
 #
-# ```{exercise} Exercice 1.b — le terme direct
-# :label: ex-1b
+# ```{exercise} Exercice 1.d — le terme direct
+# :label: ex-1d
 # :nonumber:
 # Dans la première équation, quel est le terme $\partial L/\partial \mathbf{m}_k$ pour
 # l'auto-encodeur, et pour quelle racine est-il non nul ?
 # ```
 #
-# ```{solution} ex-1b
+# ```{solution} ex-1d
 # :class: dropdown
 # $L(\mathbf{m}, \mathbf{z}) = \lVert \mathbf{x} - \mathbf{z} \rVert^2$ ne dépend directement
 # que de $\mathbf{x}$ parmi les racines : le terme direct vaut
@@ -959,14 +1299,14 @@ assert min(fd_gaps32) > 1e4 * min(fd_gaps)
 # `x` directement à `SubBackward0`.
 # ```
 #
-# ```{exercise} Exercice 1.c — coût des différences finies
-# :label: ex-1c
+# ```{exercise} Exercice 1.e — coût des différences finies
+# :label: ex-1e
 # :nonumber:
 # Combien d'évaluations du coût demandent les différences finies centrées pour les quatre
 # tenseurs de ce chapitre ? Et pour un réseau d'un million de paramètres ?
 # ```
 #
-# ```{solution} ex-1c
+# ```{solution} ex-1e
 # :class: dropdown
 # Deux par coordonnée : $2\,(d + d_y d + d_y + d)$, soit {glue:md}`fd_evaluations`
 # évaluations ici, deux millions pour un million de paramètres. La rétropropagation coûte
@@ -974,15 +1314,15 @@ assert min(fd_gaps32) > 1e4 * min(fd_gaps)
 # pourquoi on ne se sert des différences finies que pour **vérifier** un gradient.
 # ```
 #
-# ```{exercise} Exercice 1.d — l'ordre de la passe arrière
-# :label: ex-1d
+# ```{exercise} Exercice 1.f — l'ordre de la passe arrière
+# :label: ex-1f
 # :nonumber:
 # Dans la passe arrière de la {numref}`section %s <sec-passe-arriere>`, pourquoi le nœud `AccumulateGrad` de
 # $\mathbf{x}$ s'exécute-t-il en dernier, alors que la soustraction lui a envoyé un message
 # dès l'étape 3 ?
 # ```
 #
-# ```{solution} ex-1d
+# ```{solution} ex-1f
 # :class: dropdown
 # Un nœud ne s'exécute qu'une fois **tous** ses messages arrivés : $\mathbf{x}$ attend
 # aussi celui du produit $\theta\mathbf{x}$. Ce produit, créé le premier dans ce graphe, a le plus petit

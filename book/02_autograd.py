@@ -18,13 +18,13 @@
 # ```{admonition} Objectifs
 # :class: tip
 # À la fin de ce chapitre, vous saurez :
-# - écrire une fonction différentiable à la main avec `torch.autograd.Function`, un
-#   contexte et `save_for_backward`, et la vérifier avec `gradcheck` ;
 # - dire quels tenseurs enregistrent un graphe (`requires_grad`, `grad_fn`, {term}`feuilles <feuille>`) ;
 # - lancer la rétropropagation (`backward`) et lire les gradients (`.grad`), y compris
 #   ceux des nœuds intermédiaires (`retain_grad`) ;
 # - éviter le piège de **l'accumulation** des gradients, et couper le graphe avec
 #   `torch.no_grad()` ;
+# - écrire une fonction différentiable à la main avec `torch.autograd.Function`, un
+#   contexte et `save_for_backward`, et la vérifier avec `gradcheck` ;
 # - rétropropager depuis une sortie **non scalaire** avec `backward(gradient=v)`, et
 #   relier ce calcul au produit vecteur–jacobienne $\mathbf{v}^\top J$.
 # ```
@@ -52,235 +52,8 @@ glue_environment()  # citée par la note « Exécution de ce chapitre », en fin
 # Affichent le message d'une erreur ou d'un avertissement de PyTorch,
 # sans la pile d'appels (C++ compris) qui l'accompagne.
 from tp2_src.display import error_summary, warning_summary
-from tp2_src.functions import LinearFunction, MSEFunction, linear, mse
 
 # %% [markdown]
-# ## Une opération = une passe avant + une passe arrière
-#
-# Au chapitre 1, chaque opération du graphe était un **nœud d'autograd** capable de faire
-# sa part de la passe arrière : `MvBackward0`, `AddBackward0`… Pour les opérations de
-# PyTorch, ces nœuds sont des objets de classes écrites en C++, toutes enregistrées comme
-# sous-classes de `torch.autograd.graph.Node` (`isinstance(noeud, Node)` vaut `True`, vérifié
-# plus bas). Pour définir **sa propre** opération différentiable, on écrit en Python une
-# sous-classe de `torch.autograd.Function` (l'énoncé écrit
-# `torch.nn.Function`, qui n'existe pas), avec deux méthodes statiques :
-#
-# - `forward(ctx, *entrées)` calcule le résultat et range dans le **contexte** `ctx` ce
-#   que la passe arrière devra relire (`ctx.save_for_backward(...)`) ;
-# - `backward(ctx, *gradients)` reçoit un gradient par **sortie** de `forward` — la dérivée
-#   du coût par rapport à cette sortie, venue de l'aval — et renvoie un gradient par
-#   **entrée** de `forward`, ou `None` pour une entrée qui n'en demande pas. C'est
-#   exactement la seconde équation du chapitre 1 : gradient reçu combiné aux dérivées
-#   locales, un produit vecteur–jacobienne.
-#
-# Chaque appel `LinearFunction.apply(...)` ajoute au graphe un nœud de classe
-# `LinearFunctionBackward`, qui appellera notre `backward`. C'est l'approche du TME 1, le
-# TP précédent, où l'on écrivait chaque passe arrière à la main. Voici les deux fonctions
-# du module `tp2_src.functions` : la fonction linéaire $\hat{Y} = XW + b$ et l'erreur
-# quadratique moyenne $\frac{1}{N}\sum (\hat{Y} - Y)^2$ (sur tous les éléments). Le même
-# paquet fournit `linear(X, W, b)` et `mse(Y_hat, Y)`, qui vérifient les formes (avec un
-# message d'erreur clair) puis appellent `LinearFunction.apply` et `MSEFunction.apply`.
-
-# %%
-print(inspect.getsource(LinearFunction))
-print(inspect.getsource(MSEFunction))
-
-# %% [markdown]
-# Deux détails de ce code :
-#
-# - `ctx` (annoté `FunctionCtx`) est l'objet où `forward` dépose ce qu'il faut garder
-#   (`save_for_backward`), que `backward` relit dans `ctx.saved_tensors`. PyTorch passe comme
-#   contexte le nœud `LinearFunctionBackward` lui-même, dont la classe hérite de
-#   `FunctionCtx` : le contexte devient le `grad_fn` du résultat (vérifié plus bas : le
-#   `grad_fn` est un `FunctionCtx` et porte les tenseurs que `forward` a rangés) ;
-# - `ctx.needs_input_grad` est un tuple de booléens, un par entrée de `forward` : vrai si
-#   cette entrée demande un gradient. `backward` s'en sert pour ne calculer que les
-#   gradients utiles et renvoyer `None` pour les autres.
-#
-# Les formules de `backward` viennent de la règle de chaîne. Si $G = \partial \ell /
-# \partial \hat{Y}$ (forme $n\times p$) est le gradient reçu, alors pour
-# $\hat{Y} = XW + b$ (même raisonnement qu'au chapitre 1 pour $\theta^\top\mathbf{y}$,
-# avec une ligne par exemple) :
-#
-# $$
-# \frac{\partial \ell}{\partial X} = G\,W^\top, \qquad
-# \frac{\partial \ell}{\partial W} = X^\top G, \qquad
-# \frac{\partial \ell}{\partial b} = \sum_{i=1}^{n} G_{i,:},
-# $$
-#
-# et pour la MSE, où $N$ est le nombre d'éléments de $\hat{Y}$ (ici $n \times p$),
-# $\partial \ell/\partial \hat{Y} = \frac{2}{N}(\hat{Y} - Y)$ et
-# $\partial \ell/\partial Y = -\frac{2}{N}(\hat{Y} - Y)$. (Au chapitre 1, les vecteurs
-# étaient des colonnes et l'on écrivait $\theta^\top\mathbf{y}$ ; ici chaque exemple est
-# une **ligne** de $X$, d'où $XW$ et des gradients écrits dans l'autre sens, $X^\top G$.)
-#
-# ### Vérifier une passe arrière : `gradcheck`
-#
-# `torch.autograd.gradcheck` compare la matrice jacobienne (chapitre 1, {numref}`section %s <sec-regle-chaine>`) que
-# donne `backward` à celle des différences finies, en double précision : en simple
-# précision, l'erreur d'arrondi des différences finies dépasse ses tolérances (chapitre 1,
-# {numref}`section %s <sec-trois-calculs>` ; essayé plus bas). On vérifie aussi que le `grad_fn` d'un résultat de
-# `linear` est bien un nœud `LinearFunctionBackward`, qui a gardé ce que `forward` a
-# rangé dans le contexte.
-
-# %%
-torch.manual_seed(0)  # graine fixe : les mêmes nombres à chaque exécution
-n, dim_in, dim_out = 6, 3, 2
-X = torch.randn(n, dim_in, dtype=torch.float64, requires_grad=True)
-W = torch.randn(dim_in, dim_out, dtype=torch.float64, requires_grad=True)
-bias = torch.randn(dim_out, dtype=torch.float64, requires_grad=True)
-Y = torch.randn(n, dim_out, dtype=torch.float64, requires_grad=True)
-
-print("gradcheck(linear) :",
-      torch.autograd.gradcheck(linear, (X, W, bias)))
-print("gradcheck(mse)    :",
-      torch.autograd.gradcheck(mse, (X @ W + bias, Y)))
-ours = linear(X, W, bias).grad_fn
-print("contexte rangé par forward :",
-      [tuple(t.shape) for t in ours.saved_tensors], "(X et W)")
-print("le grad_fn est un FunctionCtx :",
-      isinstance(ours, FunctionCtx))
-Node, Function = torch.autograd.graph.Node, torch.autograd.Function
-for label, node in (("linear(X, W, b)", ours), ("X @ W", (X @ W).grad_fn)):
-    print(f"grad_fn de {label} : {type(node).__name__}")
-    print(f"  un Node d'autograd : {isinstance(node, Node)} ;",
-          f"sous-classe de Function : {issubclass(type(node), Function)}")
-
-# %% [markdown]
-# Les deux passes arrière sont justes. Les deux `grad_fn` sont des nœuds d'autograd
-# (`Node`), mais aucun n'est une `Function` : la `Function` est la classe que l'on écrit ;
-# le nœud est ce que chacun de ses appels ajoute au graphe.
-#
-# `linear` vérifie les formes avant d'appeler `LinearFunction.apply` : une erreur de forme
-# est signalée par un message qui donne les trois formes, avant que le moindre nœud soit
-# ajouté au graphe. Par exemple avec $W$ transposée par mégarde :
-
-# %%
-try:
-    linear(X, W.T, bias)
-except ValueError as err:
-    print(error_summary(err))
-
-# %% [markdown]
-# Et en simple précision ?
-
-# %%
-X32, W32, bias32 = (t.detach().float().requires_grad_()
-                    for t in (X, W, bias))
-with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter("always")
-    ok32 = torch.autograd.gradcheck(linear, (X32, W32, bias32),
-                                    raise_exception=False)
-print("gradcheck(linear) en float32 :", ok32)
-print(warning_summary(caught[0]))
-
-# %% tags=["remove-cell"]
-assert not ok32
-
-# %% [markdown]
-# La même passe arrière, pourtant juste, échoue en float32, et `gradcheck` prévient qu'il
-# attend du float64. Pour voir pourquoi, refaisons ce qu'il compare, pour l'entrée $W$ :
-# la jacobienne que donne notre `backward` et celle des différences finies, de pas
-# $\varepsilon = 10^{-6}$ (le pas de `gradcheck`), colonne par colonne ($\mathbf{e}_k$
-# vaut 1 en $k$, 0 ailleurs). `gradcheck` accepte un coefficient si l'écart est au plus
-# $10^{-5} + 10^{-3} \times |J_{ik}|$.
-
-# %%
-eps = 1e-6  # le pas de différences finies de gradcheck
-W_flat = W32.detach().reshape(-1)
-
-
-def output(w_flat: torch.Tensor) -> torch.Tensor:
-    """La sortie de linear, aplatie, en fonction de W aplatie (float32)."""
-    return linear(X32.detach(), w_flat.reshape(W32.shape),
-                  bias32.detach()).reshape(-1)
-
-
-J_backward = jacobian(output, W_flat)  # par notre backward
-columns = []
-for k in range(W_flat.numel()):
-    e_k = torch.zeros_like(W_flat)
-    e_k[k] = eps
-    up, down = output(W_flat + e_k), output(W_flat - e_k)
-    columns.append((up - down) / (2 * eps))
-J_numeric = torch.stack(columns, dim=1)
-gap = (J_numeric - J_backward).abs()
-tolerance = 1e-5 + 1e-3 * J_backward.abs()
-outside = (gap > tolerance).sum()
-print("jacobiennes :", tuple(J_backward.shape),
-      "(sorties × coordonnées de W)")
-print(f"écart max : {gap.max():.1e}")
-print(f"coefficients hors tolérance : {outside} sur {gap.numel()}")
-nonzero = J_backward != 0
-print("hors tolérance = non nuls de J :",
-      torch.equal(gap > tolerance, nonzero))
-
-# %% tags=["remove-cell"]
-assert (gap > tolerance).any() and gap.max() > 10 * tolerance.max()
-assert torch.equal(gap > tolerance, nonzero)
-glue("fp32_gap", gap.max().item(), ".1e")
-
-# %% [markdown]
-# L'écart maximal, {glue:md}`fp32_gap`, dépasse de loin la tolérance, et les coefficients
-# hors tolérance sont exactement les coefficients non nuls de $J$ (les autres sont des
-# zéros exacts : la colonne $j$ de la sortie ne dépend que de la colonne $j$ de $W$). En
-# float32, une sortie de quelques unités est arrondie à quelques $10^{-7}$ près, et la
-# division par $2\varepsilon$ amplifie cette erreur d'arrondi jusqu'à ce niveau
-# (chapitre 1, {numref}`section %s <sec-trois-calculs>`). La faute n'est pas dans `backward`, mais dans la référence.
-#
-# `gradcheck` attrape bien les erreurs : voici une MSE dont la passe arrière a « oublié »
-# le facteur 2. On lui demande de répondre `False` plutôt que de lever une exception.
-
-
-# %%
-class ForgetfulMSE(torch.autograd.Function):
-    """MSE volontairement fausse : le facteur 2 manque dans backward."""
-
-    @staticmethod
-    def forward(ctx, yhat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        ctx.save_for_backward(yhat - y)
-        return ((yhat - y) ** 2).mean()
-
-    @staticmethod
-    def backward(ctx, grad_output: torch.Tensor):
-        (diff,) = ctx.saved_tensors
-        grad = grad_output * diff / diff.numel()  # erreur : 2 * diff
-        return grad, -grad
-
-
-ok = torch.autograd.gradcheck(ForgetfulMSE.apply, (X @ W + bias, Y),
-                              raise_exception=False)
-print("gradcheck(ForgetfulMSE) :", ok)
-
-# %% tags=["remove-cell"]
-assert not ok
-
-# %% [markdown]
-# ### Les mêmes gradients qu'autograd
-#
-# On calcule le même coût deux fois, avec nos fonctions puis avec les opérations de
-# PyTorch, et on compare les gradients obtenus pour $X$, $W$ et $b$. On les obtient avec
-# `torch.autograd.grad(sortie, entrées)`, qui fait la même passe arrière que `backward()`
-# mais **renvoie** les gradients demandés au lieu de les ajouter à `.grad` : les deux
-# calculs ne se mélangent pas.
-
-# %%
-loss_ours = mse(linear(X, W, bias), Y)
-grads_ours = torch.autograd.grad(loss_ours, (X, W, bias))
-loss_torch = ((X @ W + bias - Y) ** 2).mean()
-grads_torch = torch.autograd.grad(loss_torch, (X, W, bias))
-for name, g1, g2 in zip("XWb", grads_ours, grads_torch, strict=True):
-    print(f"∂ℓ/∂{name} : écart max {(g1 - g2).abs().max().item():.1e}")
-    torch.testing.assert_close(g1, g2, rtol=1e-12, atol=1e-12)
-print(f"coût : {loss_ours.item():.6f} (nos fonctions), "
-      f"{loss_torch.item():.6f} (PyTorch)")
-
-# %% [markdown]
-# En pratique, on n'écrit presque jamais ces classes : chaque opération sur un tenseur
-# crée le nœud d'autograd (écrit en C++) qui lui correspond et l'accroche au graphe du
-# résultat. On n'écrit une `Function` que pour une opération absente de PyTorch ou une
-# passe arrière plus économe.
-#
 # ## Qui enregistre un graphe ? `requires_grad` et `grad_fn`
 #
 # Garder le graphe coûte de la mémoire : PyTorch ne le fait que si on le demande. Il
@@ -425,6 +198,320 @@ assert "does not require grad" in message
 # (le seul, `c`) n'exige pas de gradient et n'a pas de `grad_fn`. Une autre manière de sortir un tenseur du
 # graphe est `t.detach()` (déjà croisé au chapitre 1), qui partage la mémoire de `t` sans
 # son historique : un calcul fait à partir de `t.detach()` n'est pas enregistré.
+
+# %% [markdown]
+# ## Une opération = une passe avant + une passe arrière
+#
+# Au chapitre 1, chaque opération du graphe était un **nœud d'autograd** capable de faire
+# sa part de la passe arrière : `MvBackward0`, `AddBackward0`… Pour les opérations de
+# PyTorch, ces nœuds sont des objets de classes écrites en C++, toutes enregistrées comme
+# sous-classes de `torch.autograd.graph.Node` (`isinstance(noeud, Node)` vaut `True`, vérifié
+# plus bas). Pour définir **sa propre** opération différentiable, on écrit en Python une
+# sous-classe de `torch.autograd.Function` (l'énoncé écrit
+# `torch.nn.Function`, qui n'existe pas), avec deux méthodes statiques :
+#
+# - `forward(ctx, *entrées)` calcule le résultat et range dans le **contexte** `ctx` ce
+#   que la passe arrière devra relire (`ctx.save_for_backward(...)`) ;
+# - `backward(ctx, *gradients)` reçoit un gradient par **sortie** de `forward` — la dérivée
+#   du coût par rapport à cette sortie, venue de l'aval — et renvoie un gradient par
+#   **entrée** de `forward`, ou `None` pour une entrée qui n'en demande pas. C'est
+#   exactement la seconde équation du chapitre 1 : gradient reçu combiné aux dérivées
+#   locales, un produit vecteur–jacobienne.
+#
+# Chaque appel `LinearFunction.apply(...)` ajoute au graphe un nœud de classe
+# `LinearFunctionBackward`, qui appellera notre `backward`. C'est l'approche du TME 1, le
+# TP précédent, où l'on écrivait chaque passe arrière à la main. Voici les deux fonctions
+# du module `tp2_src.functions` : la fonction linéaire $\hat{Y} = XW + b$ et l'erreur
+# quadratique moyenne $\frac{1}{N}\sum (\hat{Y} - Y)^2$ (sur tous les éléments). Le coût
+# de l'auto-encodeur du chapitre 1 était une **somme** d'écarts au carré ; à partir d'ici,
+# une perte est une **moyenne**, comme celle de `nn.MSELoss` : elle ne grandit pas avec le
+# nombre d'exemples. Le même
+# paquet fournit `linear(X, W, b)` et `mse(Y_hat, Y)`, qui vérifient les formes (avec un
+# message d'erreur clair) puis appellent `LinearFunction.apply` et `MSEFunction.apply`.
+
+# %%
+from tp2_src.functions import LinearFunction, MSEFunction, linear, mse
+
+print(inspect.getsource(LinearFunction))
+print(inspect.getsource(MSEFunction))
+
+# %% [markdown]
+# Deux détails de ce code :
+#
+# - `ctx` (annoté `FunctionCtx`) est l'objet où `forward` dépose ce qu'il faut garder
+#   (`save_for_backward`), que `backward` relit dans `ctx.saved_tensors`. PyTorch passe comme
+#   contexte le nœud `LinearFunctionBackward` lui-même, dont la classe hérite de
+#   `FunctionCtx` : le contexte devient le `grad_fn` du résultat (vérifié plus bas : le
+#   `grad_fn` est un `FunctionCtx` et porte les tenseurs que `forward` a rangés) ;
+# - `ctx.needs_input_grad` est un tuple de booléens, un par entrée de `forward` : vrai si
+#   cette entrée demande un gradient. `backward` s'en sert pour ne calculer que les
+#   gradients utiles et renvoyer `None` pour les autres.
+#
+# Les formules de `backward` viennent de la règle de chaîne. Si $G = \partial \ell /
+# \partial \hat{Y}$ (forme $n\times p$) est le gradient reçu, alors pour
+# $\hat{Y} = XW + b$ (même raisonnement qu'au chapitre 1 pour $\theta^\top\mathbf{y}$,
+# avec une ligne par exemple) :
+#
+# $$
+# \frac{\partial \ell}{\partial X} = G\,W^\top, \qquad
+# \frac{\partial \ell}{\partial W} = X^\top G, \qquad
+# \frac{\partial \ell}{\partial b} = \sum_{i=1}^{n} G_{i,:},
+# $$
+#
+# et pour la MSE, où $N$ est le nombre d'éléments de $\hat{Y}$ (ici $n \times p$),
+# $\partial \ell/\partial \hat{Y} = \frac{2}{N}(\hat{Y} - Y)$ et
+# $\partial \ell/\partial Y = -\frac{2}{N}(\hat{Y} - Y)$. (Au chapitre 1, les vecteurs
+# étaient des colonnes et l'on écrivait $\theta^\top\mathbf{y}$ ; ici chaque exemple est
+# une **ligne** de $X$, d'où $XW$ et des gradients écrits dans l'autre sens, $X^\top G$.)
+#
+# ### Vérifier une passe arrière : `gradcheck`
+#
+# `torch.autograd.gradcheck` compare la matrice jacobienne (chapitre 1, {numref}`section %s <sec-regle-chaine>`) que
+# donne `backward` à celle des différences finies, en double précision : en simple
+# précision, l'erreur d'arrondi des différences finies dépasse ses tolérances (chapitre 1,
+# {numref}`section %s <sec-trois-calculs>` ; essayé plus bas). On vérifie aussi que le `grad_fn` d'un résultat de
+# `linear` est bien un nœud `LinearFunctionBackward`, qui a gardé ce que `forward` a
+# rangé dans le contexte.
+
+# %%
+torch.manual_seed(0)  # graine fixe : les mêmes nombres à chaque exécution
+n, dim_in, dim_out = 6, 3, 2
+X = torch.randn(n, dim_in, dtype=torch.float64, requires_grad=True)
+W = torch.randn(dim_in, dim_out, dtype=torch.float64, requires_grad=True)
+bias = torch.randn(dim_out, dtype=torch.float64, requires_grad=True)
+Y = torch.randn(n, dim_out, dtype=torch.float64, requires_grad=True)
+
+print("gradcheck(linear) :",
+      torch.autograd.gradcheck(linear, (X, W, bias)))
+print("gradcheck(mse)    :",
+      torch.autograd.gradcheck(mse, (X @ W + bias, Y)))
+ours = linear(X, W, bias).grad_fn
+print("contexte rangé par forward :",
+      [tuple(t.shape) for t in ours.saved_tensors], "(X et W)")
+print("le grad_fn est un FunctionCtx :",
+      isinstance(ours, FunctionCtx))
+Node, Function = torch.autograd.graph.Node, torch.autograd.Function
+for label, node in (("linear(X, W, b)", ours), ("X @ W", (X @ W).grad_fn)):
+    print(f"grad_fn de {label} : {type(node).__name__}")
+    print(f"  un Node d'autograd : {isinstance(node, Node)} ;",
+          f"sous-classe de Function : {issubclass(type(node), Function)}")
+
+# %% [markdown]
+# Les deux passes arrière sont justes. Les deux `grad_fn` sont des nœuds d'autograd
+# (`Node`), mais aucun n'est une `Function` : la `Function` est la classe que l'on écrit ;
+# le nœud est ce que chacun de ses appels ajoute au graphe.
+#
+# Chaque appel reçoit donc **son** contexte. L'énoncé dit que « le calcul se fait sur les
+# valeurs du dernier appel de forward » : ce n'est pas le cas. Deux appels de `linear`
+# créent deux nœuds, chacun avec ce que **son** `forward` a rangé, et la passe arrière de
+# chacun utilise ses propres valeurs :
+
+# %%
+first = linear(X, W, bias)  # premier appel : son contexte range X
+second = linear(2 * X, W, bias)  # second appel : il range 2X
+print("deux nœuds distincts :", first.grad_fn is not second.grad_fn)
+grad_W = torch.autograd.grad(first.sum(), W)[0]  # par le 1er nœud
+ones = torch.ones_like(first)
+print("∂(Σ premier)/∂W = Xᵀ1, et non (2X)ᵀ1 :",
+      torch.allclose(grad_W, X.detach().T @ ones))
+
+# %% [markdown]
+#
+# `linear` vérifie les formes avant d'appeler `LinearFunction.apply` : une erreur de forme
+# est signalée par un message qui donne les trois formes, avant que le moindre nœud soit
+# ajouté au graphe. Par exemple avec $W$ transposée par mégarde :
+
+# %%
+try:
+    linear(X, W.T, bias)
+except ValueError as err:
+    print(error_summary(err))
+
+# %% [markdown]
+# Et en simple précision ?
+
+# %%
+X32, W32, bias32 = (t.detach().float().requires_grad_()
+                    for t in (X, W, bias))
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    ok32 = torch.autograd.gradcheck(linear, (X32, W32, bias32),
+                                    raise_exception=False)
+print("gradcheck(linear) en float32 :", ok32)
+print(warning_summary(caught[0]))
+
+# %% tags=["remove-cell"]
+assert not ok32
+
+# %% [markdown]
+# La même passe arrière, pourtant juste, échoue en float32, et `gradcheck` prévient qu'il
+# attend du float64. Pour voir pourquoi, refaisons ce qu'il compare, pour l'entrée $W$ :
+# la jacobienne que donne notre `backward` et celle des différences finies, de pas
+# $\varepsilon = 10^{-6}$ (le pas de `gradcheck`), colonne par colonne ($\mathbf{e}_k$
+# vaut 1 en $k$, 0 ailleurs). `gradcheck` accepte un coefficient si l'écart est au plus
+# $10^{-5} + 10^{-3} \times |J_{ik}|$.
+
+# %%
+eps = 1e-6  # le pas de différences finies de gradcheck
+W_flat = W32.detach().reshape(-1)
+
+
+def output(w_flat: torch.Tensor) -> torch.Tensor:
+    """La sortie de linear, aplatie, en fonction de W aplatie (float32)."""
+    return linear(X32.detach(), w_flat.reshape(W32.shape),
+                  bias32.detach()).reshape(-1)
+
+
+J_backward = jacobian(output, W_flat)  # par notre backward
+columns = []
+for k in range(W_flat.numel()):
+    e_k = torch.zeros_like(W_flat)
+    e_k[k] = eps
+    up, down = output(W_flat + e_k), output(W_flat - e_k)
+    columns.append((up - down) / (2 * eps))
+J_numeric = torch.stack(columns, dim=1)
+gap = (J_numeric - J_backward).abs()
+tolerance = 1e-5 + 1e-3 * J_backward.abs()
+outside = (gap > tolerance).sum()
+print("jacobiennes :", tuple(J_backward.shape),
+      "(sorties × coordonnées de W)")
+print(f"écart max : {gap.max():.1e}")
+print(f"coefficients hors tolérance : {outside} sur {gap.numel()}")
+nonzero = J_backward != 0
+print("hors tolérance = non nuls de J :",
+      torch.equal(gap > tolerance, nonzero))
+
+# %% tags=["remove-cell"]
+assert (gap > tolerance).any() and gap.max() > 10 * tolerance.max()
+assert torch.equal(gap > tolerance, nonzero)
+glue("fp32_gap", gap.max().item(), ".1e")
+
+# %% [markdown]
+# L'écart maximal, {glue:md}`fp32_gap`, dépasse de loin la tolérance, et les coefficients
+# hors tolérance sont exactement les coefficients non nuls de $J$ (les autres sont des
+# zéros exacts : la colonne $j$ de la sortie ne dépend que de la colonne $j$ de $W$). En
+# float32, une sortie de quelques unités est arrondie à quelques $10^{-7}$ près, et la
+# division par $2\varepsilon$ amplifie cette erreur d'arrondi jusqu'à ce niveau
+# (chapitre 1, {numref}`section %s <sec-trois-calculs>`). La faute n'est pas dans `backward`, mais dans la référence.
+#
+# `gradcheck` attrape bien les erreurs : voici une MSE dont la passe arrière a « oublié »
+# le facteur 2. On lui demande de répondre `False` plutôt que de lever une exception.
+
+
+# %%
+class ForgetfulMSE(torch.autograd.Function):
+    """MSE volontairement fausse : le facteur 2 manque dans backward."""
+
+    @staticmethod
+    def forward(ctx, yhat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        ctx.save_for_backward(yhat - y)
+        return ((yhat - y) ** 2).mean()
+
+    @staticmethod
+    def backward(ctx, grad_output: torch.Tensor):
+        (diff,) = ctx.saved_tensors
+        grad = grad_output * diff / diff.numel()  # erreur : 2 * diff
+        return grad, -grad
+
+
+ok = torch.autograd.gradcheck(ForgetfulMSE.apply, (X @ W + bias, Y),
+                              raise_exception=False)
+print("gradcheck(ForgetfulMSE) :", ok)
+
+# %% tags=["remove-cell"]
+assert not ok
+
+# %% [markdown]
+# ### Votre tour : tanh
+#
+# ````{exercise} Exercice 2.a — tanh, avec sa passe arrière
+# :label: ex-2a
+# :nonumber:
+# Écrivez la tangente hyperbolique comme une `torch.autograd.Function` : `forward` calcule
+# $y = \tanh(x)$ et range ce dont `backward` aura besoin ; `backward` multiplie le
+# gradient reçu par la dérivée locale $1 - \tanh^2(x) = 1 - y^2$. Vérifiez-la avec
+# `gradcheck`.
+#
+# ```python
+# class Tanh(torch.autograd.Function):
+#     """tanh, coordonnée par coordonnée, et sa passe arrière."""
+#
+#     @staticmethod
+#     def forward(ctx, x):
+#         ...  # À vous : y = torch.tanh(x), rangé dans ctx
+#
+#     @staticmethod
+#     def backward(ctx, grad_output):
+#         ...  # À vous : le gradient reçu × la dérivée locale 1 − y²
+# ```
+# ````
+#
+# ```{solution-start} ex-2a
+# :class: dropdown
+# ```
+#
+# Ranger la sortie $y$ plutôt que l'entrée évite de recalculer $\tanh$ dans `backward` :
+# la dérivée s'écrit avec $y$ seul.
+
+# %% tags=["solution"]
+class Tanh(torch.autograd.Function):
+    """tanh, coordonnée par coordonnée, et sa passe arrière."""
+
+    @staticmethod
+    def forward(ctx, x):
+        y = torch.tanh(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (y,) = ctx.saved_tensors
+        return grad_output * (1 - y**2)
+
+
+# %% tags=["check", "remove-cell"]
+from tp2_src.checks import check_tanh_function
+
+check_tanh_function(globals())
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
+# `gradcheck` confirme la passe arrière, et les gradients sont ceux de `torch.tanh` :
+
+# %%
+x = torch.randn(5, dtype=torch.float64, requires_grad=True)
+print("gradcheck(Tanh) :", torch.autograd.gradcheck(Tanh.apply, (x,)))
+ours = torch.autograd.grad(Tanh.apply(x).sum(), x)[0]
+native = torch.autograd.grad(torch.tanh(x).sum(), x)[0]
+print(f"écart max avec torch.tanh : {(ours - native).abs().max():.1e}")
+
+# %% [markdown]
+# ### Les mêmes gradients qu'autograd
+#
+# On calcule le même coût deux fois, avec nos fonctions puis avec les opérations de
+# PyTorch, et on compare les gradients obtenus pour $X$, $W$ et $b$. On les obtient avec
+# `torch.autograd.grad(sortie, entrées)`, qui fait la même passe arrière que `backward()`
+# mais **renvoie** les gradients demandés au lieu de les ajouter à `.grad` : les deux
+# calculs ne se mélangent pas.
+
+# %%
+loss_ours = mse(linear(X, W, bias), Y)
+grads_ours = torch.autograd.grad(loss_ours, (X, W, bias))
+loss_torch = ((X @ W + bias - Y) ** 2).mean()
+grads_torch = torch.autograd.grad(loss_torch, (X, W, bias))
+for name, g1, g2 in zip("XWb", grads_ours, grads_torch, strict=True):
+    print(f"∂ℓ/∂{name} : écart max {(g1 - g2).abs().max().item():.1e}")
+    torch.testing.assert_close(g1, g2, rtol=1e-12, atol=1e-12)
+print(f"coût : {loss_ours.item():.6f} (nos fonctions), "
+      f"{loss_torch.item():.6f} (PyTorch)")
+
+# %% [markdown]
+# En pratique, on n'écrit presque jamais ces classes : chaque opération sur un tenseur
+# crée le nœud d'autograd (écrit en C++) qui lui correspond et l'accroche au graphe du
+# résultat. On n'écrit une `Function` que pour une opération absente de PyTorch ou une
+# passe arrière plus économe.
 #
 # ## Sorties non scalaires : le produit vecteur–jacobienne
 #
@@ -527,35 +614,35 @@ assert torch.equal(grad_implicit, a.grad)
 #
 # ## Questions
 #
-# ```{exercise} Exercice 2.a — quels gradients ?
-# :label: ex-2a
+# ```{exercise} Exercice 2.b — quels gradients ?
+# :label: ex-2b
 # :nonumber:
 # Après `e = (a * b).sum(); e.backward()`, avec `a` feuille (`requires_grad=True`) et
 # `b` feuille sans `requires_grad`, que valent `a.grad` et `b.grad` ?
 # ```
 #
-# ```{solution} ex-2a
+# ```{solution} ex-2b
 # :class: dropdown
 # `a.grad` vaut `b` (la dérivée de $\sum_i a_i b_i$ par rapport à $a_i$ est $b_i$) ;
 # `b.grad` vaut `None` : `b` n'a pas demandé de gradient, autograd ne le calcule pas
 # (comme notre `backward`, qui renvoie `None` quand `ctx.needs_input_grad` est faux).
 # ```
 #
-# ```{exercise} Exercice 2.b — accumulation voulue
-# :label: ex-2b
+# ```{exercise} Exercice 2.c — accumulation voulue
+# :label: ex-2c
 # :nonumber:
 # Citez un cas où l'accumulation des gradients est **souhaitée**.
 # ```
 #
-# ```{solution} ex-2b
+# ```{solution} ex-2c
 # :class: dropdown
 # Un paramètre partagé par plusieurs chemins du graphe (le $\theta$ de l'auto-encodeur) ;
 # ou l'accumulation sur plusieurs mini-lots avant un seul `step()`, quand un grand lot ne
 # tient pas en mémoire (voir le {ref}`chapitre 4 <chap-optim>`).
 # ```
 #
-# ````{exercise} Exercice 2.c — dériver coordonnée par coordonnée
-# :label: ex-2c
+# ````{exercise} Exercice 2.d — dériver coordonnée par coordonnée
+# :label: ex-2d
 # :nonumber:
 # Soit $\mathbf{x} \in \mathbb{R}^n$ et $\mathbf{y} = \sin(\mathbf{x})$, appliqué
 # coordonnée par coordonnée. Quelle est la jacobienne de $\mathbf{x} \mapsto \mathbf{y}$ ?
@@ -575,7 +662,7 @@ assert torch.equal(grad_implicit, a.grad)
 # ```
 # ````
 #
-# ```{solution-start} ex-2c
+# ```{solution-start} ex-2d
 # :class: dropdown
 # ```
 #

@@ -37,23 +37,33 @@ import torch
 from sklearn.linear_model import LinearRegression
 from torch.utils.data import DataLoader, TensorDataset
 
+# tp2_src, le paquet du livre : la leçon reste dans ce chapitre, le paquet
+# n'en porte que l'appui (chacun est présenté à son premier usage).
 from tp2_src.data import BOSTON_CSV, boston_split, load_boston
 from tp2_src.device import get_device, make_deterministic
 from tp2_src.display import error_summary, show_table
 from tp2_src.french import french_number
 from tp2_src.linreg import fit_linear_regression, least_squares, linear_mse
 from tp2_src.logs import logged_run, read_scalars
-from tp2_src.plots import plot_losses
+from tp2_src.plots import legend_below, plot_losses
 from tp2_src.training import TrainingDivergedError
 
 make_deterministic(seed=0)  # mêmes nombres à chaque exécution
 device = get_device()  # CUDA s'il y en a une, sinon le processeur
 
+# %% [markdown]
+# `make_deterministic` fixe la graine des tirages aléatoires (`torch.manual_seed`) et
+# demande des algorithmes déterministes ; `get_device` choisit la carte graphique s'il y
+# en a une (`torch.device("cuda")`), sinon le processeur. Quelques fonctions ne servent
+# qu'à afficher : `show_table` (un tableau ; `print` suffirait), `error_summary` (le
+# message d'une erreur, sans la pile d'appels), `french_number` (un nombre écrit à la
+# française), `plot_losses` (les courbes d'un journal, avec matplotlib) et `legend_below`
+# (la légende sous le graphique).
+
 # %% tags=["remove-cell", "setup"]
 # Plomberie du livre (exécutée, masquée dans les pages) : figures SVG lisibles, valeurs collées,
 # vérification de ce qu'annonce la prose.
-from tp2_src.glue import glue, glue_environment, glue_text
-from tp2_src.plots import legend_below
+from tp2_src.glue import glue, glue_environment, glue_figure, glue_text
 from tp2_src.style import french_log_axis, use_book_style
 
 use_book_style()
@@ -327,11 +337,25 @@ for tag, (steps, values) in logged.items():
 # Le livre, lui, trace les courbes relues dans le journal ({numref}`fig-q12`) : elles
 # montrent exactement ce qui a été journalisé.
 
-# %% mystnb={"figure": {"caption": "Question 1.2 : les coûts d'apprentissage (trait plein) et de test (tirets) de la descente batch, à chaque époque, relus dans le journal TensorBoard (MSE en échelle logarithmique).", "name": "fig-q12"}, "image": {"alt": "Deux courbes décroissantes en échelle logarithmique sur 100 époques : la MSE d'apprentissage descend continûment, la MSE de test descend aussi puis se stabilise un peu plus haut."}}
+# %% tags=["remove-output"]
 fig, ax = plt.subplots(figsize=(7, 3.8))
 plot_losses(ax, {"batch (question 1.2)": logged})
 ax.set_title("Coûts journalisés dans TensorBoard, relus")
 fig.tight_layout()
+
+
+# %% tags=["remove-cell"]
+glue_figure("fig_q12", fig)
+
+# %% [markdown]
+# ```{glue:figure} fig_q12
+# :alt: Deux courbes décroissantes en échelle logarithmique sur 100 époques : la MSE d'apprentissage descend continûment, la MSE de test descend aussi puis se stabilise un peu plus haut.
+# :name: fig-q12
+#
+# Question 1.2 : les coûts d'apprentissage (trait plein) et de test (tirets) de la
+# descente batch, à chaque époque, relus dans le journal TensorBoard (MSE en échelle
+# logarithmique).
+# ```
 
 # %% [markdown]
 # Le coût d'apprentissage décroît à chaque époque, comme on l'attend d'une descente batch
@@ -443,11 +467,12 @@ for label, h in sweep.items():
     print(f"η = {learning_rates[label]:.3f} ({label}) : dernière époque "
           f"mesurée {h.epochs[-1]}, MSE {h.train_mse[-1]:.4g}")
 
-# %% tags=["remove-input"] mystnb={"figure": {"caption": "Descente batch pour quatre taux d'apprentissage $\\eta$ autour de la limite de stabilité $2/\\lambda_{\\max}$. À gauche, l'écart relatif de la MSE d'apprentissage à l'optimum, $(\\ell - \\ell^\\star)/\\ell^\\star$ ; à droite, la MSE elle-même, où la courbe au-dessus de la limite s'arrête quand la perte cesse d'être finie (échelles verticales logarithmiques).", "name": "fig-taux"}, "image": {"alt": "Deux graphiques par époque, axes verticaux logarithmiques. À gauche, l'écart relatif à l'optimum : η = 0,01 décroît lentement ; η = 0,1 décroît vite ; juste sous la limite, l'écart décroît plus vite encore ; au-dessus de la limite, il remonte. À droite, la MSE : la courbe au-dessus de la limite baisse d'abord, puis monte en ligne droite jusqu'à plus de 10³⁰ avant de s'arrêter."}}
+# %% tags=["remove-cell", "setup"]
 fig, axes = plt.subplots(1, 2, figsize=(7, 3.6))
 for label, h in sweep.items():
     gap = [max(v / optimum - 1, 1e-9) for v in h.train_mse]
-    axes[0].plot(h.epochs, gap, label=f"η = {learning_rates[label]:.3f} ({label})")
+    rate = french_number(learning_rates[label], ".3f")
+    axes[0].plot(h.epochs, gap, label=f"η = {rate} ({label})")
     axes[1].plot(h.epochs, h.train_mse)
 axes[0].set_ylim(1e-5, 1e2)
 axes[0].set_ylabel("écart relatif à l'optimum")
@@ -458,6 +483,19 @@ for ax in axes:
     french_log_axis(ax, which="y")
     ax.grid(True, which="major", alpha=0.3)
 legend_below(fig, axes[0])
+glue_figure("fig_taux", fig)
+
+# %% [markdown]
+# ```{glue:figure} fig_taux
+# :alt: Deux graphiques par époque, axes verticaux logarithmiques. À gauche, l'écart relatif à l'optimum : η = 0,01 décroît lentement ; η = 0,1 décroît vite ; juste sous la limite, l'écart décroît plus vite encore ; au-dessus de la limite, il remonte. À droite, la MSE : la courbe au-dessus de la limite baisse d'abord, puis monte en ligne droite jusqu'à plus de 10³⁰ avant de s'arrêter.
+# :name: fig-taux
+#
+# Descente batch pour quatre taux d'apprentissage $\eta$ autour de la limite de stabilité
+# $2/\lambda_{\max}$. À gauche, l'écart relatif de la MSE d'apprentissage à l'optimum,
+# $(\ell - \ell^\star)/\ell^\star$ ; à droite, la MSE elle-même, où la courbe au-dessus de
+# la limite s'arrête quand la perte cesse d'être finie (échelles verticales
+# logarithmiques).
+# ```
 
 # %% tags=["remove-cell"]
 glue("optimum_train", optimum, ".2f")
@@ -567,7 +605,7 @@ assert raw_hist.train_mse[-1] > 2 * optimum > sweep["bon"].train_mse[100]
 #                     requires_grad=True)
 #     b = torch.zeros((), device=X_train.device, requires_grad=True)
 #     g = torch.Generator().manual_seed(0)  # mêmes mélanges
-#     loader = ...  # À vous : un DataLoader sur TensorDataset(X_train,
+#     loader = ...  # À vous : DataLoader sur TensorDataset(X_train,
 #     #               y_train), mélangé par g (shuffle=True)
 #     for epoch in range(num_epochs + 1):
 #         if epoch > 0:
@@ -715,7 +753,7 @@ show_table(["méthode", "MSE apprentissage", "MSE test",
             "écart à l'optimum", "pas",
             "époque où l'écart passe sous 1 %"], rows)
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "Question 1.3 : MSE d'apprentissage (traits pleins) et de test (tirets) des descentes batch, mini-batch et stochastique, par époque (à gauche) et par pas de gradient (à droite, échelle logarithmique), relues dans TensorBoard.", "name": "fig-q13"}, "image": {"alt": "Deux graphiques côte à côte, MSE en échelle logarithmique. Par époque, la descente stochastique atteint le plus vite le bas, puis les mini-batch, puis le batch. Par pas de gradient, l'ordre s'inverse : le batch arrive en bas avec le moins de pas."}}
+# %% tags=["hide-input", "remove-output"]
 fig, axes = plt.subplots(1, 2, figsize=(7, 4.2), sharey=True)
 plot_losses(axes[0], runs)
 plot_losses(axes[1], runs, x_tag="progress/steps", logx=True)
@@ -723,6 +761,20 @@ axes[0].set_title("par époque")
 axes[1].set_title("par pas de gradient")
 axes[0].set_ylim(15, 700)
 legend_below(fig, axes[0])
+
+
+# %% tags=["remove-cell"]
+glue_figure("fig_q13", fig)
+
+# %% [markdown]
+# ```{glue:figure} fig_q13
+# :alt: Deux graphiques côte à côte, MSE en échelle logarithmique. Par époque, la descente stochastique atteint le plus vite le bas, puis les mini-batch, puis le batch. Par pas de gradient, l'ordre s'inverse : le batch arrive en bas avec le moins de pas.
+# :name: fig-q13
+#
+# Question 1.3 : MSE d'apprentissage (traits pleins) et de test (tirets) des descentes
+# batch, mini-batch et stochastique, par époque (à gauche) et par pas de gradient (à
+# droite, échelle logarithmique), relues dans TensorBoard.
+# ```
 
 # %% tags=["remove-cell"]
 labels = list(histories)
@@ -826,12 +878,26 @@ print(f"exemples instables à η = 0,1 : {unstable:.0%}")
 # autres nombres du livre (seuls les pas sont chronométrés, pas l'évaluation ni le
 # journal).
 
-# %% tags=["timing", "hide-input"] mystnb={"figure": {"caption": "Question 1.3 : MSE d'apprentissage (traits pleins) et de test (tirets) en fonction du temps de calcul cumulé des pas de gradient, en secondes (échelles logarithmiques). Ces temps sont mesurés pendant la construction du livre et varient d'une exécution à l'autre.", "name": "fig-q13-secondes"}, "image": {"alt": "MSE en fonction des secondes de calcul, en échelles logarithmiques : les courbes batch et mini-batch atteignent le bas en une fraction de seconde, la courbe stochastique beaucoup plus tard."}}
+# %% tags=["timing", "hide-input", "remove-output"]
 fig, ax = plt.subplots(figsize=(7, 4.2))
 plot_losses(ax, runs, x_tag="progress/seconds", logx=True)
 ax.set_title("MSE en fonction du temps de calcul (temps mesurés)")
 legend_below(fig, ax)
 
+
+# %% tags=["remove-cell"]
+glue_figure("fig_q13_secondes", fig)
+
+# %% [markdown]
+# ```{glue:figure} fig_q13_secondes
+# :alt: MSE en fonction des secondes de calcul, en échelles logarithmiques : les courbes batch et mini-batch atteignent le bas en une fraction de seconde, la courbe stochastique beaucoup plus tard.
+# :name: fig-q13-secondes
+#
+# Question 1.3 : MSE d'apprentissage (traits pleins) et de test (tirets) en fonction du
+# temps de calcul cumulé des pas de gradient, en secondes (échelles logarithmiques). Ces
+# temps sont mesurés pendant la construction du livre et varient d'une exécution à
+# l'autre.
+# ```
 
 # %% tags=["timing", "hide-input"]
 def step_cost(h) -> float:

@@ -352,7 +352,7 @@ assert len(caught) == 1 and wrong > 2 * right
 # ```python
 # def make_sequential(dim_in, hidden):
 #     """Le réseau de la question 2 dans un nn.Sequential."""
-#     return nn.Sequential()  # À vous : les trois modules, dans l'ordre
+#     return nn.Sequential()  # À vous : les trois modules
 # ```
 #
 # `nn.Sequential` prend ses modules un par un, `nn.Sequential(m1, m2, m3)` (ou un

@@ -24,6 +24,10 @@ class Attempt:
 
 
 CONTEXT = {
+    "01_graphe_de_fonctions": """
+import math
+import torch
+""",
     "02_autograd": """
 import torch
 from torch.autograd.functional import jacobian
@@ -62,7 +66,10 @@ X_train, y_train, X_test, y_test = split.tensors()
 
 #: Le chapitre de chaque exercice.
 CHAPTER = {
-    "ex-2c": "02_autograd",
+    "ex-1a": "01_graphe_de_fonctions",
+    "ex-1b": "01_graphe_de_fonctions",
+    "ex-2a": "02_autograd",
+    "ex-2d": "02_autograd",
     "q1-1": "03_regression_lineaire",
     "q1-2": "03_regression_lineaire",
     "q1-3": "03_regression_lineaire",
@@ -376,32 +383,32 @@ ATTEMPTS += [
             r"ne suit pas son gradient|la question demande torch.optim.SGD"),
 ]
 
-# --- Exercice 2.c : sin_derivatives ------------------------------------------------------
+# --- Exercice 2.d : sin_derivatives ------------------------------------------------------
 
 ATTEMPTS += [
-    Attempt("ex-2c", "la solution du livre", '''
+    Attempt("ex-2d", "la solution du livre", '''
 def sin_derivatives(x):
     y = torch.sin(x)
     y.backward(gradient=torch.ones_like(y))
     J = jacobian(torch.sin, x.detach())
     return x.grad, J
 ''', None),
-    Attempt("ex-2c", "le gradient par torch.ones(len(x))", '''
+    Attempt("ex-2d", "le gradient par torch.ones(len(x))", '''
 def sin_derivatives(x):
     torch.sin(x).backward(torch.ones(len(x), dtype=x.dtype))
     return x.grad, jacobian(torch.sin, x.detach())
 ''', None),
-    Attempt("ex-2c", "cos(x) écrit directement, sans backward", '''
+    Attempt("ex-2d", "cos(x) écrit directement, sans backward", '''
 def sin_derivatives(x):
     return torch.cos(x.detach()), torch.diag(torch.cos(x.detach()))
 ''', r"n'appelle pas backward\(\)"),
-    Attempt("ex-2c", "backward() sans vecteur", '''
+    Attempt("ex-2d", "backward() sans vecteur", '''
 def sin_derivatives(x):
     y = torch.sin(x)
     y.backward()
     return x.grad, jacobian(torch.sin, x.detach())
 ''', r"sortie scalaire"),
-    Attempt("ex-2c", "backward appelé deux fois", '''
+    Attempt("ex-2d", "backward appelé deux fois", '''
 def sin_derivatives(x):
     torch.sin(x).backward(gradient=torch.ones_like(x))
     torch.sin(x).backward(gradient=torch.ones_like(x))
@@ -512,4 +519,179 @@ def make_sequential(dim_in, hidden):
     out = nn.Linear(hidden, 1)
     return nn.Sequential(nn.Linear(dim_in, hidden), nn.Tanh(), out)
 ''', r"pas les mêmes valeurs initiales"),
+]
+
+# --- Exercice 1.a : le moteur Value -------------------------------------------------------
+
+ENGINE = '''
+class Value:
+    def __init__(self, data, parents=(), local_grads=()):
+        self.data = float(data)
+        self.grad = 0.0
+        self.parents = parents
+        self.local_grads = local_grads
+
+    def __add__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        return Value(self.data + other.data, (self, other), (1.0, 1.0))
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        return Value(self.data * other.data, (self, other),
+                     (other.data, self.data))
+
+    def __pow__(self, k):
+        return Value(self.data**k, (self,), (k * self.data**(k - 1),))
+
+    def tanh(self):
+        t = math.tanh(self.data)
+        return Value(t, (self,), (1 - t**2,))
+
+    def exp(self):
+        e = math.exp(self.data)
+        return Value(e, (self,), (e,))
+
+    __radd__ = __add__
+    __rmul__ = __mul__
+
+    def backward(self):
+        order, seen = [], set()
+
+        def visit(node):
+            if id(node) not in seen:
+                seen.add(id(node))
+                for parent in node.parents:
+                    visit(parent)
+                order.append(node)
+
+        visit(self)
+        self.grad = 1.0
+        for node in reversed(order):
+            for parent, local in zip(node.parents, node.local_grads):
+                parent.grad += node.grad * local
+'''
+NAIVE_BACKWARD = '''    def backward(self):
+        self.grad = 1.0
+
+        def push(node):
+            for parent, local in zip(node.parents, node.local_grads):
+                parent.grad += node.grad * local
+                push(parent)
+
+        push(self)
+'''
+KAHN_BACKWARD = '''    def backward(self):
+        users, stack, seen = {}, [self], {id(self)}
+        while stack:  # compter, pour chaque nœud, ceux qui l'utilisent
+            node = stack.pop()
+            for parent in node.parents:
+                users[id(parent)] = users.get(id(parent), 0) + 1
+                if id(parent) not in seen:
+                    seen.add(id(parent))
+                    stack.append(parent)
+        self.grad, ready = 1.0, [self]
+        while ready:  # un nœud passe quand tous ses utilisateurs sont passés
+            node = ready.pop()
+            for parent, local in zip(node.parents, node.local_grads):
+                parent.grad += node.grad * local
+                users[id(parent)] -= 1
+                if users[id(parent)] == 0:
+                    ready.append(parent)
+'''
+ENGINE_BACKWARD = ENGINE[ENGINE.index("    def backward(self):"):]
+
+ATTEMPTS += [
+    Attempt("ex-1a", "la solution du livre", ENGINE, None),
+    Attempt("ex-1a", "ordre de Kahn : compter les utilisateurs de chaque nœud",
+            ENGINE.replace(ENGINE_BACKWARD, KAHN_BACKWARD), None),
+    Attempt("ex-1a", "les messages écrasés au lieu d'additionnés",
+            ENGINE.replace("parent.grad += node.grad * local", "parent.grad = node.grad * local"),
+            r"s'additionnent : parent.grad \+= …"),
+    Attempt("ex-1a", "une récursion sans ordre topologique",
+            ENGINE.replace(ENGINE_BACKWARD, NAIVE_BACKWARD), r"ordre topologique inverse"),
+    Attempt("ex-1a", "la dérivée de tanh écrite 1 − t", ENGINE.replace("(1 - t**2,)", "(1 - t,)"),
+            r"1 − tanh²"),
+    Attempt("ex-1a", "la dérivée de xᵏ écrite k·x", ENGINE.replace("(k * self.data**(k - 1),)", "(k * self.data,)"),
+            r"k·xᵏ⁻¹"),
+    Attempt("ex-1a", "la graine oubliée", ENGINE.replace("        self.grad = 1.0\n", ""), r"la graine"),
+    Attempt("ex-1a", "le produit laissé au squelette", ENGINE.replace(
+        """        other = other if isinstance(other, Value) else Value(other)
+        return Value(self.data * other.data, (self, other),
+                     (other.data, self.data))""", "        ..."), r"complétez la méthode __mul__"),
+]
+
+# --- Exercice 1.b : les gradients de l'auto-encodeur à la main ---------------------------
+
+HAND = '''
+def autoencoder_gradients(x, theta, b1, b2):
+    y = theta @ x + b1
+    x_hat = theta.T @ y + b2
+    delta = 2 * (x_hat - x)
+    gamma = theta @ delta
+    return {
+        "x": -delta + theta.T @ gamma,
+        "θ": torch.outer(y, delta) + torch.outer(gamma, x),
+        "b₁": gamma,
+        "b₂": delta,
+    }
+'''
+
+ATTEMPTS += [
+    Attempt("ex-1b", "la solution du livre", HAND, None),
+    Attempt("ex-1b", "avec des produits extérieurs écrits par diffusion", HAND.replace(
+        "torch.outer(y, delta) + torch.outer(gamma, x)", "y[:, None] * delta[None, :] + gamma[:, None] * x[None, :]"),
+            None),
+    Attempt("ex-1b", "autograd au lieu des formules", '''
+def autoencoder_gradients(x, theta, b1, b2):
+    leaves = [t.clone().requires_grad_() for t in (x, theta, b1, b2)]
+    x_, t_, b1_, b2_ = leaves
+    loss = ((x_ - (t_.T @ (t_ @ x_ + b1_) + b2_)) ** 2).sum()
+    loss.backward()
+    return dict(zip(("x", "θ", "b₁", "b₂"), (t.grad for t in leaves)))
+''', r"appelle backward\(\)"),
+    Attempt("ex-1b", "le terme direct de x oublié", HAND.replace('"x": -delta + theta.T @ gamma', '"x": theta.T @ gamma'),
+            r"x sert deux fois"),
+    Attempt("ex-1b", "un seul des deux chemins de θ", HAND.replace(
+        "torch.outer(y, delta) + torch.outer(gamma, x)", "torch.outer(gamma, x)"), r"θ sert deux fois"),
+    Attempt("ex-1b", "des tailles écrites en dur", HAND.replace("gamma = theta @ delta", "gamma = theta[:2] @ delta[:4]"),
+            r"(a échoué|diffère)"),
+]
+
+# --- Exercice 2.a : Tanh ------------------------------------------------------------------
+
+TANH = '''
+class Tanh(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = torch.tanh(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (y,) = ctx.saved_tensors
+        return grad_output * (1 - y**2)
+'''
+
+ATTEMPTS += [
+    Attempt("ex-2a", "la solution du livre", TANH, None),
+    Attempt("ex-2a", "l'entrée rangée, tanh recalculée", '''
+class Tanh(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x.tanh()
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output / torch.cosh(x) ** 2
+''', None),
+    Attempt("ex-2a", "le gradient reçu ignoré", TANH.replace("grad_output * (1 - y**2)", "1 - y**2"),
+            r"ignore le gradient reçu"),
+    Attempt("ex-2a", "la dérivée écrite 1 − y", TANH.replace("(1 - y**2)", "(1 - y)"), r"1 − tanh²\(x\) = 1 − y²"),
+    Attempt("ex-2a", "un None de plus après le gradient (PyTorch l'accepte)", TANH.replace(
+        "return grad_output * (1 - y**2)", "return grad_output * (1 - y**2), None"), None),
+    Attempt("ex-2a", "forward qui rend l'entrée, tanh appliquée dans backward", TANH.replace(
+        "        return y\n", "        return x.clone()\n"), r"ne calcule pas tanh"),
 ]

@@ -8,6 +8,8 @@ une solution, dont le cadre prend de la place).
 
 from __future__ import annotations
 
+import ast
+import builtins
 import os
 import re
 import subprocess
@@ -82,8 +84,47 @@ def test_the_lesson_is_in_the_body_not_in_the_solutions(chapter: Path) -> None:
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_visible_code_fits_the_column_and_hides_the_plumbing(chapter: Path) -> None:
+    for exercise in conventions.exercises(chapter):  # le squelette, dans le cadre de l'exercice
+        for line in (exercise.skeleton or "").splitlines():
+            assert len(line) <= MAX_SOLUTION_CODE_LINE, f"{chapter.name} : squelette trop large\n{line}"
     for source, in_solution in conventions.visible_code(chapter):
         assert not re.search(r"\bglue\(", source), f"{chapter.name} : glue() visible\n{source[:200]}"
         limit = MAX_SOLUTION_CODE_LINE if in_solution else MAX_CODE_LINE
         for line in source.splitlines():
             assert len(line) <= limit, f"{chapter.name} : ligne de {len(line)} car. (max {limit})\n{line}"
+
+
+def _names(source: str) -> tuple[set[str], set[str]]:
+    """(noms définis, noms lus) par du code Python."""
+    tree = ast.parse(source)
+    defined = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    defined |= {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+    defined |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
+    defined |= {n.name for n in ast.walk(tree) if isinstance(n, ast.ExceptHandler) and n.name}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            defined |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return defined, read
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_every_name_in_view_is_defined_in_view(chapter: Path) -> None:
+    """Une cellule que le lecteur voit ne lit que des noms définis ou importés par des
+    cellules visibles au-dessus d'elle, ou par le squelette d'un exercice (écrit dans son
+    énoncé) : jamais par une cellule masquée ou par une solution repliée."""
+    known = set(dir(builtins))
+    interface = {name for e in conventions.exercises(chapter) if e.skeleton for name in _names(e.skeleton)[0]}
+    problems = []
+    for cell in conventions.read(chapter):
+        if cell.cell_type != "code" or cell.hidden:
+            continue
+        defined, read = _names(cell.source)
+        if cell.in_solution:
+            known |= defined & interface  # l'interface, définie par la solution
+            continue
+        missing = read - known - defined
+        if missing:
+            problems.append(f"{sorted(missing)} dans :\n{cell.source[:200]}")
+        known |= defined
+    assert not problems, f"{chapter.name} : noms lus sans être définis en vue\n" + "\n\n".join(problems)

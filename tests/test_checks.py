@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import linecache
 import random
+from functools import cache
 
 import pytest
 import torch
@@ -25,6 +26,7 @@ from tp2_src.checks import CheckError
 CELL = "<cellule de l'exercice>"
 
 
+@cache
 def exercises(stem: str) -> list[conventions.Exercise]:
     return conventions.exercises(BOOK / f"{stem}.py")
 

@@ -213,15 +213,16 @@ def _cell(source: str, role: str, **metadata: object) -> nbformat.NotebookNode:
     return nbformat.v4.new_code_cell(source, metadata={"tp2": {"role": role, **metadata}})
 
 
-def _in_copy(code: str, name: str) -> str:
-    """Une cellule qui exécute ``code`` dans une copie des noms du notebook (``_essai``),
-    comme si l'étudiant l'avait tapé dans la cellule de l'exercice."""
+def _in_copy(code: str, name: str, *, fresh: bool) -> str:
+    """Une cellule qui exécute ``code`` dans une copie des noms du notebook (``_essai``,
+    faite à neuf si ``fresh``), comme si l'étudiant l'avait tapé dans la cellule de
+    l'exercice : une tentative ne laisse rien aux suivantes."""
     return (
         "import linecache as _linecache\n"
         f"_code = {code!r}\n"
         f"_linecache.cache[{name!r}] = (len(_code), None, _code.splitlines(True), {name!r})\n"
-        "_essai = dict(globals())\n"
-        f"exec(compile(_code, {name!r}, 'exec'), _essai)\n"
+        + ("_essai = dict(globals())\n" if fresh else "")
+        + f"exec(compile(_code, {name!r}, 'exec'), _essai)\n"
     )
 
 
@@ -244,10 +245,10 @@ def session(
             cells.append(_cell(cell.source, "squelette"))
             cells.append(_cell(check, "échec"))
             for attempt in (a for a in ATTEMPTS if a.exercise == label):
-                cells.append(_cell(_in_copy(attempt.code, "<cellule de l'exercice>"), "tentative",
-                                   name=attempt.name))
-                cells.append(_cell(_in_copy(check, "<vérification>"), "verdict", name=attempt.name,
-                                   expected=attempt.expected))
+                cells.append(_cell(_in_copy(attempt.code, "<cellule de l'exercice>", fresh=True),
+                                   "tentative", name=attempt.name))
+                cells.append(_cell(_in_copy(check, "<vérification>", fresh=False), "verdict",
+                                   name=attempt.name, expected=attempt.expected))
             cells.append(_cell(next(solutions), "solution"))
         elif "check" in tags(cell):
             cells.append(_cell(cell.source, "réussite"))

@@ -68,16 +68,23 @@ def glue_environment() -> str:
 
 
 def glue_figure(name: str, fig: Any) -> None:
-    """Rend la figure ``fig`` citable par ``{glue:figure}`name``` (onglets, légendes) ; la ferme.
+    """Rend la figure ``fig`` citable par ``{glue:figure}`name``` (numéro, légende, texte
+    alternatif) ; la ferme.
 
-    Hors du livre, la figure est simplement fermée : un script n'affiche rien.
+    Dans un notebook hors du livre (le kit de l'étudiant), la figure est affichée si sa
+    cellule ne l'a pas déjà montrée ; un script n'affiche rien.
     """
     from matplotlib.figure import Figure
 
     if not isinstance(fig, Figure):
         raise ValueError(f"glue_figure attend une figure matplotlib ; reçu {type(fig).__name__}")
-    if in_notebook() and (myst_glue := _myst_glue()) is not None:
-        myst_glue(name, fig, display=False)
     import matplotlib.pyplot as plt
 
+    if in_notebook():
+        if (myst_glue := _myst_glue()) is not None:
+            myst_glue(name, fig, display=False)
+        elif plt.fignum_exists(fig.number):
+            from IPython.display import display
+
+            display(fig)
     plt.close(fig)

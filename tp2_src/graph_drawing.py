@@ -343,3 +343,64 @@ def function_split_figure(width: float = COLUMN_WIDTH_IN) -> Figure:
     legend = "noir : le calcul, vers le bas ; rouge pointillé : les gradients, vers le haut"
     ax.text(width / 2, height - 0.12, legend, ha="center", va="top", fontsize=9, color=EDGE)
     return fig
+
+
+#: Les quatre fonctions de la figure 1 de l'énoncé et les tenseurs nommés qu'elles
+#: produisent dans le graphe de l'auto-encodeur (chapitre 1).
+STATEMENT_FUNCTIONS: dict[str, tuple[str, ...]] = {
+    "linéaire : y = θx + b₁": ("θx", "y"),
+    "transposée : θᵀ": ("θᵀ",),
+    "linéaire : x̂ = θᵀy + b₂": ("θᵀy", "x̂"),
+    "coût : ℓ = Δ(x, x̂)": ("r", "s", "ℓ"),
+}
+
+
+def statement_figure(graph: nx.MultiDiGraph, width: float = COLUMN_WIDTH_IN) -> Figure:
+    """La figure 1 de l'énoncé : l'auto-encodeur au niveau des fonctions (linéaire →
+    transposée → linéaire → coût), la fonction g en rouge. Sous chaque fonction, les
+    nœuds du graphe d'autograd ``graph`` qui la forment (leur classe, lue dans ``graph``).
+    """
+    names = [n for group in STATEMENT_FUNCTIONS.values() for n in group]
+    missing = [n for n in (*names, "x", "θ", "b₁", "b₂") if n not in graph]
+    if missing:
+        raise ValueError(f"Nœuds absents du graphe : {missing} (le graphe de l'auto-encodeur ?)")
+    if not 6.0 <= width <= COLUMN_WIDTH_IN:
+        raise ValueError(f"Largeur {width} pouces : le schéma demande entre 6 et {COLUMN_WIDTH_IN} pouces")
+    height = 4.6
+    fig = plt.figure(figsize=(width, height))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.set_axis_off()
+    lin1, transpose, lin2, cost = STATEMENT_FUNCTIONS
+    places = {
+        "x": (0.9, 4.15), "θ": (2.8, 4.15), "b₁": (4.4, 4.15), "b₂": (6.2, 4.15),
+        lin1: (2.3, 3.0), transpose: (5.0, 3.0), lin2: (4.3, 1.85), cost: (2.5, 0.7),
+    }  # fmt: skip
+    text: dict[str, Text] = {}
+    for key, (x, y) in places.items():
+        if key in STATEMENT_FUNCTIONS:
+            ops = ", ".join(graph.nodes[n]["op"] for n in STATEMENT_FUNCTIONS[key])
+            label, color = f"{key}\n{ops}", KIND_COLORS["output" if key == cost else "op"]
+        else:
+            label, color = key, KIND_COLORS["leaf"]
+        red = key == lin2
+        text[key] = ax.text(
+            x, y, label, ha="center", va="center", fontsize=9, zorder=3, linespacing=1.5,
+            bbox={"boxstyle": "round,pad=0.35", "facecolor": color,
+                  "edgecolor": RED if red else EDGE, "linewidth": 2.6 if red else 0.9},
+        )
+    fig.canvas.draw()  # les cadres n'ont de taille qu'une fois le texte dessiné
+    box = {k: t.get_bbox_patch() for k, t in text.items()}
+    arrow = {"arrowstyle": "-|>", "mutation_scale": 12, "color": EDGE, "linewidth": 1.1,
+             "shrinkA": 1, "shrinkB": 1}
+    edges = [("x", lin1, 0.5), ("θ", lin1, 0.5), ("b₁", lin1, 0.5), ("θ", transpose, 0.5),
+             ("b₂", lin2, 0.8), (lin1, lin2, 0.5), (transpose, lin2, 0.7), (lin2, cost, 0.5)]
+    for a, b, end in edges:
+        ax.annotate("", xy=(end, 1), xycoords=box[b], xytext=(0.5, 0), textcoords=box[a], arrowprops=arrow)
+    # x entre aussi directement dans le coût (le terme direct) : une flèche qui longe la gauche.
+    ax.annotate("", xy=(0, 0.5), xycoords=box[cost], xytext=(0.2, 0), textcoords=box["x"],
+                arrowprops={**arrow, "connectionstyle": "angle,angleA=-90,angleB=180,rad=8"})
+    ax.text(width / 2 + 1.4, 0.7, "en rouge : g, la fonction isolée\n(figure 2 de l'énoncé)",
+            ha="left", va="center", fontsize=9, color=RED)
+    return fig
