@@ -295,7 +295,8 @@ class Value:
                      (other.data, self.data))
 
     def __pow__(self, k):  # k : un nombre
-        return Value(self.data**k, (self,), (k * self.data**(k - 1),))
+        return Value(self.data**k, (self,),
+                     (k * self.data**(k - 1),))
 
     def tanh(self):
         t = math.tanh(self.data)
@@ -322,7 +323,8 @@ class Value:
         visit(self)
         self.grad = 1.0  # la graine ∂ℓ/∂ℓ
         for node in reversed(order):  # du résultat vers les racines
-            for parent, local in zip(node.parents, node.local_grads):
+            pairs = zip(node.parents, node.local_grads)
+            for parent, local in pairs:
                 parent.grad += node.grad * local
 
 
