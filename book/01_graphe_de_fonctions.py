@@ -581,7 +581,7 @@ from tp2_src.graph import reference_gradients
 reference = reference_gradients(loss, {**leaves, **values, "ℓ": loss})
 
 # %%
-from tp2_src.graph import format_tensor  # un tenseur, abrégé à 2 coordonnées
+from tp2_src.graph import format_tensor  # un tenseur, abrégé
 
 with record_backward(graph) as steps:
     loss.backward()
