@@ -600,8 +600,8 @@ for k, step in enumerate(steps, start=1):
 from tp2_src.graph import assert_backward_matches
 
 worst = assert_backward_matches(graph, steps, reference)
-print(f"les {len(steps)} gradients relevés sont ceux de torch.autograd.grad :"
-      f" écart maximal {worst:.1e}")
+print(f"les {len(steps)} gradients relevés sont ceux de "
+      f"torch.autograd.grad : écart maximal {worst:.1e}")
 
 # %% tags=["remove-cell", "setup"]
 # Les légendes des onglets ci-dessous décrivent cet ordre : il doit être celui d'autograd.
