@@ -1,4 +1,4 @@
-"""Sessions nox : `build`, `pdf`, `tests`, `lint`, `tensorboard`, `lab` et `bench` (`nox -s <session>`).
+"""Sessions nox : `build`, `pdf`, `tests`, `lint`, `tensorboard`, `lab`, `bench` et `tensorboard_capture`.
 
 Les dépendances sont déclarées une seule fois, dans ``pyproject.toml`` : celles du paquet
 ``tp2_src`` dans ``[project]``, celles des outils dans des groupes (``[dependency-groups]``,
@@ -227,6 +227,19 @@ def lab(session: nox.Session) -> None:
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         options.append("--allow-root")  # dans un conteneur (CI), on est souvent root
     session.run("jupyter", "lab", *options, *session.posargs)
+
+
+@nox.session
+def tensorboard_capture(session: nox.Session) -> None:
+    """Refait ``book/images/tensorboard.png``, la capture de TensorBoard du chapitre 3.
+
+    Lance un vrai serveur TensorBoard sur les journaux de la question 1 (``runs/`` après
+    ``nox -s build``, sinon le chapitre 3 est exécuté pour les écrire) et l'ouvre dans
+    Chromium (``apt-get install chromium``). Les arguments après ``--`` vont au script.
+    """
+    install(session, "test")
+    script = "tp2_book.tensorboard_capture"
+    session.run("python", "-m", script, *session.posargs, env={"PYTHONPATH": str(MACHINERY)})
 
 
 @nox.session

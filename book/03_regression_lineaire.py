@@ -334,8 +334,24 @@ for tag, (steps, values) in logged.items():
 # Depuis le dépôt du livre, `nox -s tensorboard` le lance sur les journaux des chapitres.
 # ```
 #
+# La {numref}`fig-tensorboard` montre ce que l'on voit alors : à gauche, les expériences
+# (un dossier de `runs/` chacune), à droite une carte par étiquette, où chaque expérience
+# a sa courbe. TensorBoard **lisse** les courbes par défaut (le curseur « Smoothing »
+# des réglages) : la courbe pâle est la valeur journalisée, la courbe vive sa moyenne
+# glissante.
+#
+# ```{figure} images/tensorboard.png
+# :name: fig-tensorboard
+# :class: capture-ecran
+# :alt: Capture de l'interface de TensorBoard, onglet Time Series. À gauche, la liste des expériences cochées : q1-batch, q1-mini-batch et q1-stochastique, chacune avec sa couleur. À droite, deux cartes de courbes, loss/test et loss/train : les trois courbes chutent pendant les vingt premières époques puis restent à plat jusqu'à l'époque 100 ; sous chaque carte, un tableau donne pour chaque expérience la valeur lissée, la valeur brute et le pas.
+#
+# L'interface de TensorBoard sur les journaux de la question 1 : une capture d'écran d'un
+# vrai serveur TensorBoard, faite par `book/_ext/tp2_book/tensorboard_capture.py`
+# (relancez-le avec `nox -s tensorboard_capture`).
+# ```
+#
 # Le livre, lui, trace les courbes relues dans le journal ({numref}`fig-q12`) : elles
-# montrent exactement ce qui a été journalisé.
+# montrent exactement ce qui a été journalisé, sans lissage.
 
 # %% tags=["remove-output"]
 fig, ax = plt.subplots(figsize=(7, 3.8))
@@ -780,18 +796,6 @@ glue_figure("fig_q13", fig)
 labels = list(histories)
 batch, mini, sto, mini_fast = (histories[m] for m in labels)
 
-
-def rises(values: list[float]) -> int:
-    """Nombre d'époques où la MSE d'apprentissage a augmenté."""
-    return sum(after > before for before, after in zip(values, values[1:]))
-
-
-def wobble(values: list[float]) -> float:
-    """Somme des remontées de la MSE sur les 20 dernières époques, relative à son minimum."""
-    tail = values[-21:]
-    return sum(max(0.0, b - a) for a, b in zip(tail, tail[1:])) / min(tail)
-
-
 glue("optimum_test", linear_mse(X_test, y_test, w_star, b_star), ".3f")
 glue("batch_gap", 100 * (batch.train_mse[-1] / optimum - 1), ".2f")
 for key, h in (("batch", batch), ("mini", mini), ("sto", sto), ("fast", mini_fast)):
@@ -799,8 +803,6 @@ for key, h in (("batch", batch), ("mini", mini), ("sto", sto), ("fast", mini_fas
     glue(f"{key}_epochs", e, "d")
     glue(f"{key}_steps", h.steps[e], "d")
     glue(f"{key}_test", h.test_mse[-1], ".2f")
-    glue(f"{key}_rises", rises(h.train_mse), "d")
-    glue(f"{key}_wobble", 100 * wobble(h.train_mse), ".2f")
     glue(f"{key}_final_gap", 100 * (h.train_mse[-1] / optimum - 1), ".2f")
 # Les affirmations de la prose ci-dessous, vérifiées sur les mesures :
 reach = {k: first_epoch_below(h, 1.01 * optimum) for k, h in
@@ -810,10 +812,6 @@ assert all(e is not None for e in reach.values()), "chaque méthode atteint le s
 assert reach["sto"] < reach["mini"] < reach["batch"]
 assert batch.steps[reach["batch"]] < mini_fast.steps[reach["fast"]] < mini.steps[reach["mini"]]
 assert mini.steps[reach["mini"]] < sto.steps[reach["sto"]]
-assert rises(batch.train_mse) == 0 < rises(sto.train_mse)
-assert rises(mini.train_mse) > 0
-assert wobble(batch.train_mse) == 0 < wobble(mini.train_mse) < wobble(mini_fast.train_mse)
-assert wobble(sto.train_mse) > 0
 assert mini_fast.train_mse[-1] > mini.train_mse[-1]
 
 # %% [markdown]
@@ -858,7 +856,41 @@ print(f"exemples instables à η = 0,1 : {unstable:.0%}")
 # plupart des pas stochastiques. Le mini-batch moyenne 32 exemples, et sa courbure se
 # rapproche de celle du coût moyen : il supporte un taux plus grand.
 #
-# **Convergence, ou agitation.** Le coût est convexe, et l'optimum des moindres carrés (MSE
+# **Convergence, ou agitation.** Comptons, pour chaque descente, les époques où la MSE
+# d'apprentissage remonte, et la somme de ses remontées sur les 20 dernières époques,
+# rapportée à son niveau :
+
+# %%
+def rises(values: list[float]) -> int:
+    """Nombre d'époques où la MSE a augmenté."""
+    return sum(after > before for before, after in zip(values, values[1:]))
+
+
+def wobble(values: list[float]) -> float:
+    """Remontées cumulées de la MSE sur les 20 dernières époques,
+    relatives à son minimum."""
+    tail = values[-21:]
+    ups = sum(max(0.0, b - a) for a, b in zip(tail, tail[1:]))
+    return ups / min(tail)
+
+
+show_table(["méthode", "époques où la MSE remonte",
+            "remontées des 20 dernières"],
+           [[label, rises(h.train_mse),
+             french_number(100 * wobble(h.train_mse), ".2f") + " %"]
+            for label, h in histories.items()])
+
+# %% tags=["remove-cell"]
+for key, h in (("batch", batch), ("mini", mini), ("sto", sto), ("fast", mini_fast)):
+    glue(f"{key}_rises", rises(h.train_mse), "d")
+    glue(f"{key}_wobble", 100 * wobble(h.train_mse), ".2f")
+assert rises(batch.train_mse) == 0 < rises(sto.train_mse)
+assert rises(mini.train_mse) > 0
+assert wobble(batch.train_mse) == 0 < wobble(mini.train_mse) < wobble(mini_fast.train_mse)
+assert wobble(sto.train_mse) > 0
+
+# %% [markdown]
+# Le coût est convexe, et l'optimum des moindres carrés (MSE
 # d'apprentissage {glue:md}`optimum_train`, de test {glue:md}`optimum_test`) est le seul
 # point vers lequel une descente peut converger. La descente batch y **converge** : sa MSE
 # baisse à chaque époque (nombre d'époques où elle remonte : {glue:md}`batch_rises`) et
@@ -867,8 +899,8 @@ print(f"exemples instables à η = 0,1 : {unstable:.0%}")
 # de l'optimum, puis s'y agitent, parce que chaque pas suit un gradient estimé qui ne
 # s'annule pas à l'optimum. Leur MSE d'apprentissage remonte {glue:md}`sto_rises` fois
 # (stochastique) et {glue:md}`mini_rises` fois (mini-batch) en 100 époques ; sur les 20
-# dernières, ses remontées cumulées valent {glue:md}`sto_wobble` % et
-# {glue:md}`mini_wobble` % de son niveau, contre {glue:md}`batch_wobble` % pour le batch.
+# dernières, leurs remontées cumulées valent {glue:md}`sto_wobble` % et
+# {glue:md}`mini_wobble` % de leur niveau, contre {glue:md}`batch_wobble` % pour le batch.
 # Pour qu'elles convergent, on diminue le taux au fil des époques. Sur le test, toutes
 # finissent proches ({glue:md}`batch_test`, {glue:md}`mini_test` et {glue:md}`sto_test`).
 #

@@ -150,7 +150,7 @@ def to_markdown(text: str, state: MarkdownState) -> str:
             state.blocks.append(_Block(fence, "plain" if argument.strip() == "notebook" else "drop"))
         elif state.student and top is not None and top.name == "exercise" and PYTHON_FENCE.match(stripped):
             state.blocks.append(_Block(stripped.split("python")[0], "drop", options=False))
-        elif name in ("tab-set", "tab-item", "glue:figure"):
+        elif name in ("tab-set", "tab-item", "glue:figure", "figure"):
             # Les figures en onglets du livre : leur légende, sans les onglets ni l'image.
             state.blocks.append(_Block(fence, "plain"))
         elif re.match(r"^\([\w-]+\)=$", stripped) and not state.blocks:
