@@ -12,7 +12,9 @@ xelatex est installé), avec les dépendances de ce venv, et mesure :
   (c) la reconstruction sans aucun changement (le site ; le PDF, à jour, n'est pas refait) ;
   (d) la reconstruction après une modification de la prose d'un chapitre (site puis PDF) ;
   (e) le PDF seul, refait à partir du cache ;
-  (f) le poids du site ``_build/html``, kit de l'étudiant à part.
+  (f) le poids du site ``_build/html``, kit de l'étudiant à part ;
+  (g) l'installation du kit de l'étudiant (``pip install -r requirements.txt`` dans un
+      venv neuf, les paquets déjà dans le cache de pip) : la durée que cite son LISEZMOI.
 
 Affiche chaque durée, les rapports de la construction aux scripts et la mémoire maximale
 (RSS du plus gros processus de chaque étape, noyaux Jupyter compris). Lancement :
@@ -29,8 +31,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
+from tp2_book import layout
 from tp2_book.conventions import chapters
 from tp2_book.layout import clear_latex, copy_book, site_weight
 from tp2_book.settings import BUILD_ENV, BUILD_FLAGS
@@ -101,6 +105,12 @@ def main() -> None:
         )
         d = measure(build, env, work)
         e = measure(pdf, env, work) if with_pdf else None
+        kit = work / "kit"
+        with zipfile.ZipFile(work / "_build" / "html" / layout.KIT_ZIP) as archive:
+            archive.extractall(kit)
+        g = measure([[sys.executable, "-m", "venv", str(kit / "venv")],
+                     [str(kit / "venv" / "bin" / "python"), "-m", "pip", "install", "-q",
+                      "-r", str(kit / "tp2-kit" / "requirements.txt")]], env, kit)
     finally:
         clear_latex(work / "_build")
         shutil.rmtree(work, ignore_errors=True)
@@ -129,6 +139,8 @@ def main() -> None:
     else:
         print("(e) PDF                        : non mesuré (xelatex absent)")
     print(f"(f) poids du site (sans kit)   : {weight:7.2f} Mio   (cible ≤ 8 Mio)")
+    print(f"(g) installation du kit        : {g['seconds']:7.1f} s   (venv {g['each'][0]:.1f} s, "
+          f"pip {g['each'][1]:.1f} s)")
     print()
     print(f"b / a (fils par défaut) = {b['seconds'] / a_reader['seconds']:.2f}")
     print(f"b / a (un fil)          = {b['seconds'] / a_one['seconds']:.2f}")

@@ -181,10 +181,11 @@ assert [by_hand[k] for k in ("a", "b", "c", "p", "q")] == [-24, 16, 8, 8, 8]
 # (Il traite $c$ avant $p$ : parmi les nœuds prêts, il choisit d'abord ceux des racines ;
 # la {numref}`section %s <sec-passe-arriere>` explique cet ordre, qui ne change aucun résultat.)
 #
-# La {numref}`fig-scalaire` dessine le graphe enregistré. Chaque case porte le nom de la
-# classe que PyTorch donne au nœud : `MulBackward0` pour un produit, `AddBackward0` pour
-# une addition, et `AccumulateGrad` pour une racine, dont le rôle est de déposer le
-# gradient reçu dans `.grad`. Sous ce nom, la valeur calculée à l'aller, puis, en rouge, le
+# La {numref}`fig-scalaire` dessine le graphe enregistré. Chaque case d'opération porte le
+# nom de la classe que PyTorch donne au nœud : `MulBackward0` pour un produit,
+# `AddBackward0` pour une addition. Une case verte est une racine : elle porte le nom du
+# tenseur et sa forme (« scalaire »), et son nœud, de classe `AccumulateGrad`, dépose le
+# gradient reçu dans `.grad`. Dans chaque case, la valeur calculée à l'aller, puis, en rouge, le
 # gradient reçu au retour (pour $\ell$, le point de départ 1, que l'on appelle la
 # **graine** de la passe arrière). Les flèches suivent le sens du calcul ; les gradients
 # les ont remontées, et elles sont rouges une fois parcourues. Les deux flèches de $q$ vers
@@ -623,6 +624,7 @@ for name, t in (("x", x_), ("θ", theta_)):
     t.register_post_accumulate_grad_hook(lambda _, n=name: swapped.append(n))
 (((x_ - theta_.T @ (x_ @ theta_.T)) ** 2).sum()).backward()
 assert swapped == ["x", "θ"] and order[-2:] == ["θ", "x"]
+glue_text("swapped_order", " puis ".join(swapped))
 
 # %% [markdown]
 # Chaque nombre affiché est donc celui qu'autograd a calculé, et les figures ci-dessous
@@ -1331,6 +1333,13 @@ assert min(fd_gaps32) > 1e4 * min(fd_gaps)
 # numéro de création : parmi les nœuds prêts, il passe toujours après les autres, à
 # l'étape 10, après toute la remontée du décodeur. Autograd additionne alors les deux
 # messages de $\mathbf{x}$ et n'écrit `x.grad` qu'une fois.
+#
+# Et pourquoi $\mathbf{x}$ après $\theta$, que ce même produit libère au même moment ? Les
+# deux feuilles ont le même numéro, $2^{64} - 1$ : aucune règle ne les départage, et
+# l'ordre vient de la façon dont le produit range ses messages, dans l'ordre de ses
+# entrées, $\theta$ puis $\mathbf{x}$. Écrit `x @ theta.T`, le même calcul exécute les
+# feuilles dans l'ordre {glue:md}`swapped_order`. Cet ordre ne change aucun gradient :
+# chaque feuille reçoit la somme de tous ses messages.
 # ```
 
 # %% [markdown]
