@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import CHAPTERS, ROOT, jupyter_book_build
+from helpers import CHAPTERS, ROOT, jupyter_book_build, pdf_name
 from tp2_book import conventions
 from tp2_book.layout import clear_latex, site_weight
 
@@ -44,12 +44,6 @@ pytestmark = [
 COMPUTER_MODERN = re.compile(r"CM[A-Z]+\d|MS[AB]M\d|LM(Roman|Sans|Mono|Math)")
 #: Le site (sans le kit) et le PDF ensemble : au plus 8 Mio.
 SITE_BUDGET = 8 * 2**20
-
-
-def pdf_name() -> str:
-    """Le nom du PDF : ``latex.latex_documents.targetname`` de ``_config.yml``, en ``.pdf``."""
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    return Path(config["latex"]["latex_documents"]["targetname"]).with_suffix(".pdf").name
 
 
 def normalize(text: str) -> str:

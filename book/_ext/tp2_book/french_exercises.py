@@ -22,6 +22,8 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 CATALOG = "exercise"  # domaine de traduction de sphinx-exercise
+#: Les ids que sphinx-exercise donne à la section de chaque exercice et de chaque solution.
+REPEATED_IDS = ("exercise-content", "solution-content")
 #: Le numéro d'une question dans le titre d'un exercice : « Question 2.a — quels gradients ? »,
 #: « Question 2 (suite) — le même réseau… ».
 QUESTION = re.compile(r"\(Question (.+?) —")
@@ -56,6 +58,21 @@ class ShortSolutionTitles(SphinxPostTransform):
             node["title"] = f"Solution de la question {number.group(1)}"
 
 
+class DropRepeatedIds(SphinxPostTransform):
+    """sphinx-exercise donne à la section qui porte le texte de chaque exercice l'id
+    ``exercise-content`` (``solution-content`` pour une solution) : le même id revient
+    dans chaque bloc d'une page (W3C Nu : « Duplicate ID » ; aucun ticket trouvé chez
+    executablebooks/sphinx-exercise). Ni lien, ni style, ni script ne s'en sert : on le
+    retire. L'exercice et la solution gardent leur propre id (``ex-1b``…).
+    """
+
+    default_priority = 22
+
+    def run(self, **kwargs: Any) -> None:
+        for section in self.document.findall(nodes.section):
+            section["ids"] = [i for i in section["ids"] if i not in REPEATED_IDS]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     source = Path(__file__).with_name("locales")
     compiled = Path(app.doctreedir) / "tp2-locales"
@@ -67,4 +84,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_message_catalog(CATALOG, str(compiled))
     app.setup_extension("sphinx_exercise")
     app.add_post_transform(ShortSolutionTitles)
+    app.add_post_transform(DropRepeatedIds)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
