@@ -5,12 +5,18 @@ Un module ordinaire (les fixtures sont dans ``conftest.py``) : ``from helpers im
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
+import yaml
 from tp2_book import layout
 from tp2_book.conventions import chapters, exercises
 from tp2_book.settings import BUILD_ENV, BUILD_FLAGS
@@ -42,6 +48,12 @@ def jupyter_book_build(
         env={**os.environ, **BUILD_ENV, LOGDIR_ENV: str(src / "runs"), **(env or {})},
         timeout=1800,
     )
+
+
+def pdf_name() -> str:
+    """Le nom du PDF : ``latex.latex_documents.targetname`` de ``_config.yml``, en ``.pdf``."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return Path(config["latex"]["latex_documents"]["targetname"]).with_suffix(".pdf").name
 
 
 def copy_book(dest: Path) -> Path:
@@ -95,3 +107,38 @@ def autoencoder() -> tuple[torch.Tensor, dict[str, torch.Tensor], dict[str, torc
     leaves = {"x": x, "θ": theta, "b₁": b1, "b₂": b2}
     values = {"θx": theta_x, "y": y, "θᵀ": theta_T, "θᵀy": theta_T_y, "x̂": x_hat, "r": r, "s": s}
     return s.sum(), leaves, values
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Sert un dossier sans journal ; ajoute les en-têtes ``extra_headers`` à chaque réponse."""
+
+    extra_headers: dict[str, str] = {}
+
+    def end_headers(self) -> None:
+        for name, value in self.extra_headers.items():
+            self.send_header(name, value)
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        # Un client qui ferme la connexion avant la fin (le PDF, le kit) n'est pas une erreur.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+@contextmanager
+def serve(directory: Path, headers: dict[str, str] | None = None) -> Iterator[str]:
+    """Sert ``directory`` sur 127.0.0.1 (port libre) le temps du bloc ; donne l'adresse racine."""
+    handler = type("Handler", (_QuietHandler,), {"extra_headers": dict(headers or {})})
+    httpd = _QuietServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -128,3 +128,14 @@ def test_every_name_in_view_is_defined_in_view(chapter: Path) -> None:
             problems.append(f"{sorted(missing)} dans :\n{cell.source[:200]}")
         known |= defined
     assert not problems, f"{chapter.name} : noms lus sans être définis en vue\n" + "\n\n".join(problems)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+def test_a_chapter_survives_a_round_trip_through_a_notebook(chapter: Path) -> None:
+    """Ouvrir un chapitre comme notebook puis l'enregistrer (Jupyter avec Jupytext,
+    ``jupytext --sync``) rend exactement le même fichier : ni légende ni texte alternatif
+    échappés en ``\\u00e9`` dans les en-têtes de cellule (``jupytext --test --to ipynb``)."""
+    jupytext_cli = Path(sys.executable).with_name("jupytext")
+    result = subprocess.run([str(jupytext_cli), "--test", "--to", "ipynb", str(chapter)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]

@@ -3,9 +3,11 @@
 Le PDF est construit une fois, dans la copie du livre déjà construite en HTML
 (``built_book``) : ses sorties viennent du cache d'exécution. On le lit avec ``pdftotext``
 et ``pdfinfo`` (poppler-utils) : chapitres numérotés une seule fois, titres accentués,
-formules composées par LaTeX, figures vectorielles, exercices et solutions, note
-« Exécution de ce chapitre » et valeurs collées (glue), aucun caractère manquant, pas de
-suite de pages blanches, et un site qui reste léger une fois le PDF ajouté.
+formules composées par LaTeX dans une police assortie au texte (``pdffonts`` : aucune
+police Computer Modern, toutes intégrées), titre et langue dans les métadonnées, figures
+vectorielles, exercices et solutions, note « Exécution de ce chapitre » et valeurs collées
+(glue), aucun caractère manquant, pas de suite de pages blanches, et un site qui reste
+léger une fois le PDF ajouté.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import CHAPTERS, ROOT, jupyter_book_build
+from helpers import CHAPTERS, ROOT, jupyter_book_build, pdf_name
 from tp2_book import conventions
 from tp2_book.layout import clear_latex, site_weight
 
@@ -37,14 +39,11 @@ pytestmark = [
     pytest.mark.skipif(bool(MISSING), reason=f"{', '.join(MISSING)} absent(s) : installez {INSTALL}"),
 ]
 
+#: Les polices de TeX par défaut : Computer Modern (CMR10, CMMI10…), ses symboles AMS
+#: (MSBM10…) et Latin Modern.
+COMPUTER_MODERN = re.compile(r"CM[A-Z]+\d|MS[AB]M\d|LM(Roman|Sans|Mono|Math)")
 #: Le site (sans le kit) et le PDF ensemble : au plus 8 Mio.
 SITE_BUDGET = 8 * 2**20
-
-
-def pdf_name() -> str:
-    """Le nom du PDF : ``latex.latex_documents.targetname`` de ``_config.yml``, en ``.pdf``."""
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    return Path(config["latex"]["latex_documents"]["targetname"]).with_suffix(".pdf").name
 
 
 def normalize(text: str) -> str:
@@ -133,8 +132,38 @@ def test_formulas_are_typeset_by_latex(built_pdf: BuiltPdf) -> None:
     text = built_pdf.text
     assert "∂" in text and "θ" in text
     assert "\\partial" not in text and "\\frac" not in text, "formule restée en source TeX"
-    fonts = poppler("pdffonts", built_pdf.path)
-    assert "CMMI10" in fonts, "aucune police mathématique de TeX dans le PDF"
+
+
+def pdf_fonts(pdf: Path) -> list[tuple[str, str]]:
+    """Les polices du PDF selon ``pdffonts`` : (nom sans préfixe de sous-ensemble, colonne
+    ``emb``). Les cinq dernières colonnes (emb sub uni object ID) n'ont pas d'espace."""
+    rows = [line.split() for line in poppler("pdffonts", pdf).splitlines()[2:]]
+    return [(row[0].split("+", 1)[-1], row[-5]) for row in rows if row]
+
+
+def test_math_font_matches_the_text_and_every_font_is_embedded(built_pdf: BuiltPdf) -> None:
+    """Formules en TeX Gyre Termes Math (un Times, comme le texte en FreeSerif) : aucune
+    police Computer Modern (CMR10, CMMI10, CMSY10, CMEX10…) ; toutes intégrées au PDF."""
+    fonts = pdf_fonts(built_pdf.path)
+    names = sorted({name for name, _ in fonts})
+    assert any(name.startswith("TeXGyreTermesMath") for name in names), f"police des formules ? {names}"
+    computer_modern = [name for name in names if COMPUTER_MODERN.match(name)]
+    assert not computer_modern, f"formules encore en Computer Modern : {computer_modern}"
+    missing = sorted({name for name, embedded in fonts if embedded != "yes"})
+    assert not missing, f"polices non intégrées au PDF : {missing}"
+
+
+def test_title_and_language_are_in_the_metadata(built_pdf: BuiltPdf) -> None:
+    """Le titre (pdfinfo) et la langue du document (``/Lang`` du catalogue, que pdfinfo
+    n'affiche pas : lu avec pypdf), pour les lecteurs de PDF et la synthèse vocale."""
+    from pypdf import PdfReader
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    info = poppler("pdfinfo", built_pdf.path)
+    title = re.search(r"^Title:\s+(.+)$", info, re.MULTILINE)
+    assert title and title.group(1).strip() == config["title"], info
+    catalog = PdfReader(built_pdf.path).trailer["/Root"]
+    assert catalog.get("/Lang") == "fr-FR", f"langue du PDF : {catalog.get('/Lang')!r}"
 
 
 def test_figures_are_vector(built_pdf: BuiltPdf) -> None:

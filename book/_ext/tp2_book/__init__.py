@@ -15,7 +15,8 @@ extensions de ``EXTENSIONS`` dans cet ordre :
 - ``build_date`` : la date du livre est celle du dernier commit ;
 - ``accessibility`` : noms accessibles en français, blocs qui défilent atteignables au
   clavier (vérifié par axe-core) ;
-- ``typography`` : espaces fines insécables, formules soudées à leur ponctuation.
+- ``typography`` : espaces fines insécables, formules soudées à leur ponctuation ;
+- ``valid_html`` : des pages que le vérificateur HTML du W3C accepte.
 
 Les autres modules ne sont pas des extensions : ``settings`` (réglages de la construction,
 lus aussi par nox et les tests), ``conventions`` (la lecture des chapitres : solutions,
@@ -39,6 +40,7 @@ EXTENSIONS = (
     "build_date",
     "accessibility",
     "typography",
+    "valid_html",
 )
 
 

@@ -24,6 +24,8 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 CATALOG = "exercise"  # domaine de traduction de sphinx-exercise
+#: Les ids que sphinx-exercise donne à la section de chaque exercice et de chaque solution.
+REPEATED_IDS = ("exercise-content", "solution-content")
 #: Un titre d'exercice qui se suffit : « Question 1.1 — … » (l'énoncé), « Exercice 3.a — … »
 #: (le livre), « Question 2 (suite) — … ».
 NAMED = re.compile(r"(Question|Exercice) ([^\s(—]+(?: \((?:suite|fin)\))?) —")
@@ -85,6 +87,21 @@ class ShortSolutionTitles(SphinxPostTransform):
             node["title"] = title.astext()
 
 
+class DropRepeatedIds(SphinxPostTransform):
+    """sphinx-exercise donne à la section qui porte le texte de chaque exercice l'id
+    ``exercise-content`` (``solution-content`` pour une solution) : le même id revient
+    dans chaque bloc d'une page (W3C Nu : « Duplicate ID » ; aucun ticket trouvé chez
+    executablebooks/sphinx-exercise). Ni lien, ni style, ni script ne s'en sert : on le
+    retire. L'exercice et la solution gardent leur propre id (``ex-1b``…).
+    """
+
+    default_priority = 22
+
+    def run(self, **kwargs: Any) -> None:
+        for section in self.document.findall(nodes.section):
+            section["ids"] = [i for i in section["ids"] if i not in REPEATED_IDS]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     source = Path(__file__).with_name("locales")
     compiled = Path(app.doctreedir) / "tp2-locales"
@@ -97,4 +114,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinx_exercise")
     app.add_post_transform(BareExerciseTitles)
     app.add_post_transform(ShortSolutionTitles)
+    app.add_post_transform(DropRepeatedIds)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

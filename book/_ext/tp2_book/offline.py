@@ -10,7 +10,12 @@
   distribution entière de sphinx-mathjax-offline pèse 24 Mio, ceci 1,6 Mio.
 - Les fichiers que le navigateur ne demande jamais sont retirés du site : cartes de
   sources (``*.map``), catalogues de traduction du thème (utiles à la construction
-  seulement), polices ttf doublant les woff2, fichiers de thebe.
+  seulement), polices ttf doublant les woff2, fichiers de thebe, et les macros Jinja des
+  thèmes (``webpack-macros.html``, copiées dans ``_static`` avec le reste :
+  pydata/pydata-sphinx-theme#1122), qui ne sont pas des pages.
+- Les feuilles de style ne nomment plus les polices ttf retirées : leur ``src`` ne garde
+  que le woff2, que tout navigateur récent lit (sinon un vérificateur de liens les
+  trouverait manquantes).
 """
 
 from __future__ import annotations
@@ -28,8 +33,12 @@ MATHJAX_PATH = "mathjax/tex-chtml.js"
 #: une formule qui demanderait une autre extension échouerait hors ligne, et le test avec elle).
 MATHJAX_FILES = ("tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions/boldsymbol.js")
 #: Ce que le site ne sert à personne (chemins relatifs à ``_static``, motifs glob).
-UNUSED_STATIC = ("**/*.map", "locales", "vendor/fontawesome/webfonts/*.ttf", "sphinx-thebe.*")
+UNUSED_STATIC = (
+    "**/*.map", "locales", "vendor/fontawesome/webfonts/*.ttf", "sphinx-thebe.*", "*webpack-macros.html",
+)
 _SOURCE_MAP = re.compile(r"\n?/[/*]# sourceMappingURL=\S+?(?: \*/)?(?=\n|$)")
+#: Une source ttf de ``@font-face``, après le woff2 : ``,url(….ttf) format("truetype")``.
+_TTF_SOURCE = re.compile(r',\s*url\([^)]*?\.ttf\)\s*format\(["\']truetype["\']\)')
 
 
 def _is_thebe(asset: Any) -> bool:
@@ -72,7 +81,8 @@ def copy_mathjax(target: Path) -> None:
 
 def prune_static(static: Path) -> None:
     """Retire de ``_static`` ce que le navigateur ne demande jamais, et les renvois aux
-    cartes de sources retirées (sinon les outils de développement les réclament)."""
+    cartes de sources et aux polices ttf retirées (sinon les outils de développement les
+    réclament, et un vérificateur de liens les trouve manquantes)."""
     for pattern in UNUSED_STATIC:
         for path in static.glob(pattern):
             shutil.rmtree(path) if path.is_dir() else path.unlink()
@@ -80,8 +90,11 @@ def prune_static(static: Path) -> None:
         if "mathjax" in path.parts:
             continue
         text = path.read_text(encoding="utf-8")
-        if "sourceMappingURL" in text:
-            path.write_text(_SOURCE_MAP.sub("", text), encoding="utf-8")
+        pruned = _SOURCE_MAP.sub("", text)
+        if path.suffix == ".css":
+            pruned = _TTF_SOURCE.sub("", pruned)
+        if pruned != text:
+            path.write_text(pruned, encoding="utf-8")
 
 
 def lighten_site(app: Sphinx, exception: Exception | None) -> None:

