@@ -343,6 +343,7 @@ for tag, (steps, values) in logged.items():
 # ```{figure} images/tensorboard.png
 # :name: fig-tensorboard
 # :class: capture-ecran
+# :target: ../_images/tensorboard.png
 # :alt: Capture de l'interface de TensorBoard, onglet Time Series. À gauche, la liste des expériences cochées : q1-batch, q1-mini-batch et q1-stochastique, chacune avec sa couleur. À droite, deux cartes de courbes, loss/test et loss/train : les trois courbes chutent pendant les vingt premières époques puis restent à plat jusqu'à l'époque 100 ; sous chaque carte, un tableau donne pour chaque expérience la valeur lissée, la valeur brute et le pas.
 #
 # L'interface de TensorBoard sur les journaux de la question 1 : une capture d'écran d'un

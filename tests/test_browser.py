@@ -138,6 +138,8 @@ FIGURES_STATE = """async () => {
       .filter(m => m).map(m => parseFloat(m[1])) : [];
     result.push({
       src: img.getAttribute('src'),
+      screenshot: figure !== null && figure.classList.contains('capture-ecran'),
+      naturalWidth: img.naturalWidth,
       alt: img.getAttribute('alt') || '',
       width: img.getBoundingClientRect().width,
       viewWidth: viewWidth,
@@ -160,18 +162,25 @@ FIGURES_STATE = """async () => {
 @pytest.mark.parametrize("path", [p for p in PAGES if p.startswith("book/0")])
 def test_every_figure_is_a_legible_captioned_svg(browser, server: str, path: str) -> None:
     """SVG à texte réel, aucun texte sous 11 px CSS dans une fenêtre de 1280 px, un numéro,
-    une légende, un texte alternatif, et un renvoi depuis la prose."""
+    une légende, un texte alternatif, et un renvoi depuis la prose. Seule exception : une
+    capture d'écran d'un autre logiciel (classe ``capture-ecran``, la capture de
+    TensorBoard), une image PNG, affichée sans réduction (son texte garde sa taille)."""
     context, page, problems = open_page(browser, server + path, WIDTHS["ordinateur"])
     try:
         figures = page.evaluate(FIGURES_STATE)
         for fig in figures:
             where = f"{path} : {fig['src']}"
-            assert fig["src"].endswith(".svg"), f"{where} n'est pas un SVG"
-            assert fig["texts"] > 0, f"{where} : le texte n'est pas resté du texte"
             assert len(fig["alt"]) >= 40, f"{where} : texte alternatif absent ou trop court"
             assert fig["number"] and fig["number"].startswith("Fig."), f"{where} : figure sans numéro"
             assert fig["caption"] and len(fig["caption"]) > 40, f"{where} : légende absente"
             assert fig["cited"] >= 1, f"{where} : la prose ne renvoie pas à {fig['id']}"
+            if fig["screenshot"]:
+                assert fig["src"].endswith(".png"), f"{where} : une capture d'écran est un PNG"
+                scale = fig["width"] / fig["naturalWidth"]
+                assert scale >= 0.5, f"{where} : capture réduite à {scale:.0%}, texte illisible"
+                continue
+            assert fig["src"].endswith(".svg"), f"{where} n'est pas un SVG"
+            assert fig["texts"] > 0, f"{where} : le texte n'est pas resté du texte"
             css_px = fig["minFont"] * fig["width"] / fig["viewWidth"]
             assert css_px >= 11, f"{where} : texte de {css_px:.1f} px à l'écran"
         assert not problems, "\n".join(problems)

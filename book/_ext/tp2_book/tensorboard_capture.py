@@ -68,7 +68,7 @@ def capture(logdir: Path, target: Path, chromium: str) -> None:
                 time.sleep(0.5)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(viewport={"width": 1280, "height": 760}, device_scale_factor=1)
+            page = browser.new_page(viewport={"width": 1024, "height": 720}, device_scale_factor=1)
             page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
             page.goto(url + "#timeseries", wait_until="networkidle")
             page.wait_for_timeout(6000)  # les courbes se dessinent après le chargement
