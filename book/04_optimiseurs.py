@@ -24,7 +24,8 @@
 #   deviendrait cette boucle sans remise à zéro des gradients ;
 # - accumuler volontairement les gradients de plusieurs mini-lots avant un pas ;
 # - comparer SGD, SGD avec moment, RMSprop et Adam à réglages comparables, et lire leurs
-#   hyper-paramètres.
+#   hyper-paramètres, dont la pénalité `weight_decay` ;
+# - dire quand `zero_grad()` doit remettre les gradients à `None` plutôt qu'à zéro.
 # ```
 #
 # Au {ref}`chapitre 3 <chap-regression>`, la mise à jour et la remise à zéro des gradients
@@ -37,19 +38,16 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from tp2_src.data import boston_split
+# Les outils du livre (tp2_src), présentés au chapitre 3 :
+from tp2_src.data import boston_split  # Boston, découpé et standardisé
 from tp2_src.device import get_device, make_deterministic
-from tp2_src.display import show_table
-from tp2_src.french import french_number
-from tp2_src.linreg import fit_linear_regression, least_squares, linear_mse
-from tp2_src.logs import logged_run, read_scalars
-from tp2_src.plots import legend_below, plot_losses
-from tp2_src.training import fit
 
-make_deterministic(seed=0)  # mêmes nombres à chaque exécution
+make_deterministic(seed=0)  # torch.manual_seed(0), calculs déterministes
 device = get_device()  # CUDA s'il y en a une, sinon le processeur
 # Le découpage standardisé du chapitre 3 (même graine).
 X_train, y_train, X_test, y_test = boston_split(device=device).tensors()
+print(f"{len(X_train)} quartiers d'apprentissage, {len(X_test)} de test ;",
+      f"prix moyen (MEDV, apprentissage) : {y_train.mean():.2f}")
 
 # %% tags=["remove-cell", "setup"]
 # Plomberie du livre (exécutée, masquée dans les pages) : figures SVG lisibles, valeurs collées,
@@ -238,6 +236,10 @@ check_sgd_descent(globals())
 # arrive aux mêmes paramètres :
 
 # %%
+# La descente du chapitre 3, mise à jour et remise à zéro à la main :
+from tp2_src.linreg import fit_linear_regression
+from tp2_src.linreg import linear_mse  # ((X @ w + b - y) ** 2).mean()
+
 w, b = sgd_descent(X_train, y_train, lr=0.1, num_epochs=100)
 w_ch3, b_ch3, _ = fit_linear_regression(X_train, y_train, X_test, y_test,
                                         method="batch", lr=0.1,
@@ -248,33 +250,6 @@ print("mêmes paramètres qu'au chapitre 3 (à 10⁻⁶ près) :",
       torch.allclose(b.detach(), b_ch3, atol=1e-6))
 
 # %% [markdown]
-# ### `zero_grad()` : remettre à `None` ou à zéro ?
-#
-# Pour la passe arrière suivante, `zero_grad(set_to_none=True)` (le défaut) et
-# `zero_grad(set_to_none=False)` reviennent au même. Pour `step()`, non : un paramètre dont
-# `.grad` vaut `None` est **sauté**, alors qu'un gradient nul est traité comme un vrai
-# gradient. Avec un moment ou une pénalité `weight_decay`, le paramètre bouge donc encore.
-
-# %%
-for set_to_none in (False, True):
-    for options in ({"momentum": 0.9}, {"weight_decay": 0.1}):
-        p = nn.Parameter(torch.tensor([1.0]))
-        opt = torch.optim.SGD([p], lr=0.1, **options)
-        (p**2).sum().backward()
-        opt.step()  # premier pas : la vitesse du moment devient non nulle
-        opt.zero_grad(set_to_none=set_to_none)
-        before = p.item()
-        opt.step()  # aucun backward depuis zero_grad
-        option = ", ".join(f"{k}={v}" for k, v in options.items())
-        print(f"set_to_none={set_to_none!s:<5} {option:<16} : .grad = "
-              f"{p.grad}, p a bougé de {p.item() - before:+.3f}")
-
-# %% [markdown]
-# Le moment continue sur sa lancée, et `weight_decay` tire $p$ vers 0, même quand le
-# gradient du coût est nul. Ce n'est pas une erreur ; il suffit de savoir que
-# `set_to_none=True` fige les paramètres qui n'ont pas reçu de gradient, par exemple une
-# partie d'un réseau que l'on n'entraîne pas.
-#
 # ### Accumuler des gradients, volontairement
 #
 # Faire un pas tous les $k$ mini-lots, comme le fait la boucle de l'énoncé, a un usage
@@ -321,27 +296,35 @@ for name, g_acc, g_union in zip("wb", accumulated, union):
 # Les deux gradients coïncident à l'arrondi du float32 près (tolérance vérifiée :
 # $10^{-5}$).
 #
+# (sec-algorithmes)=
 # ## SGD, moment, RMSprop, Adam
 #
 # Changer d'algorithme ne change qu'une ligne : la création de l'optimiseur. Voici les
 # quatre règles de mise à jour, pour un gradient de mini-lot $\mathbf{g}_t$ au pas $t$
 # (les opérations sur des vecteurs se font coordonnée par coordonnée), avec leurs
-# hyper-paramètres et les valeurs par défaut de PyTorch :
+# hyper-paramètres et les valeurs par défaut de PyTorch (affichées par la cellule qui
+# suit la liste) :
 #
 # - **SGD** : $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\mathbf{g}_t$ (seul réglage : $\eta$) ;
-# - **SGD avec moment** (`momentum` $= \mu$, ici 0,9) : une vitesse
+# - **SGD avec {term}`moment`** (`momentum` $= \mu$, ici 0,9) : une vitesse
 #   $\mathbf{v} \leftarrow \mu\mathbf{v} + \mathbf{g}_t$ (au premier pas,
 #   $\mathbf{v} = \mathbf{g}_1$), puis $\mathbf{w} \leftarrow \mathbf{w} - \eta\mathbf{v}$.
 #   PyTorch **accumule** les gradients, il n'en fait pas une moyenne : si le gradient
-#   garde la même direction, la vitesse tend vers $\mathbf{g}/(1-\mu)$, dix fois le
-#   gradient pour $\mu = 0{,}9$, après une dizaine de pas. Au même $\eta$, le moment fait
-#   donc des déplacements environ dix fois plus grands que SGD (l'option `dampening`
-#   $= \mu$ en ferait une moyenne) ;
+#   reste égal à $\mathbf{g}$, la vitesse vaut $\frac{1-\mu^t}{1-\mu}\,\mathbf{g}$ après
+#   $t$ pas et tend vers $\mathbf{g}/(1-\mu)$, {glue:md}`momentum_limit` fois le gradient
+#   pour $\mu = 0{,}9$. Elle n'y arrive pas tout de suite : {glue:md}`velocity_10`
+#   $\mathbf{g}$ après 10 pas, et il faut {glue:md}`steps_to_90` pas pour atteindre
+#   {glue:md}`velocity_90` $\mathbf{g}$ (mesuré plus bas). Une fois lancé, le moment fait
+#   donc, au même $\eta$, des déplacements environ {glue:md}`momentum_limit` fois plus
+#   grands que SGD (l'option `dampening` $= \mu$ en ferait une moyenne : la vitesse
+#   resterait $\mathbf{g}$) ;
 # - **RMSprop** (`alpha` $= 0{,}99$) : une moyenne glissante des carrés des gradients,
 #   $\mathbf{s} \leftarrow \alpha\mathbf{s} + (1-\alpha)\,\mathbf{g}_t^2$, partie de zéro,
 #   puis $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\mathbf{g}_t/(\sqrt{\mathbf{s}} + c)$,
 #   où la petite constante $c$ = `eps` $= 10^{-8}$ évite de diviser par zéro : le
-#   déplacement est d'environ $\eta$ quelle que soit l'échelle du gradient ;
+#   déplacement ne dépend pas de l'échelle du gradient (multiplier le coût par 100 ne
+#   le change pas) ; plus grand que $\eta$ aux premiers pas, quand la moyenne partie de
+#   zéro est encore trop petite, il se rapproche ensuite de $\eta$ ;
 # - **Adam** (`betas` $= (\beta_1, \beta_2) = (0{,}9 ; 0{,}999)$, même `eps`) : une moyenne
 #   glissante des gradients et une de leurs carrés, toutes deux parties de zéro,
 #
@@ -362,20 +345,90 @@ for name, g_acc, g_union in zip("wb", accumulated, union):
 #   zéro), et la correction compense. (Ce « biais » est celui des moyennes, sans rapport
 #   avec le biais $b$ du modèle.)
 #
-# Pour Adam, $\eta$ se mesure donc **en unités des paramètres** : le biais du modèle doit
-# aller de 0 à environ 22,6 (la moyenne de `MEDV`), ce qui demande environ $22{,}6/\eta$
-# pas. On donne $\eta = 0{,}1$ à Adam et à RMSprop, et $0{,}01$ à SGD. Pour SGD avec
-# moment, deux réglages : le même $\eta = 0{,}01$, et $\eta = 0{,}001$, qui donne le même
-# taux effectif $\eta/(1-\mu) = 0{,}01$ que SGD.
+# Tous acceptent aussi une {term}`pénalité` sur les poids, `weight_decay` $= \lambda$
+# (0 par défaut, *weight decay* en anglais) : avant d'appliquer sa règle, l'optimiseur
+# remplace le gradient $\mathbf{g}_t$ par $\mathbf{g}_t + \lambda\mathbf{w}$, qui est le
+# gradient du coût pénalisé $\ell + \frac{\lambda}{2}\lVert\mathbf{w}\rVert^2$. La pénalité
+# tire donc chaque paramètre vers 0, d'autant plus fort qu'il est grand. Ce chapitre ne
+# s'en sert que dans la {numref}`section %s <sec-zero-grad-none>`.
+
+# %%
+# Les réglages par défaut, lus dans les optimiseurs eux-mêmes :
+params = [nn.Parameter(torch.zeros(1))]
+shown = {torch.optim.SGD: ("momentum", "dampening", "weight_decay"),
+         torch.optim.RMSprop: ("alpha", "eps", "weight_decay"),
+         torch.optim.Adam: ("betas", "eps", "weight_decay")}
+for optim_class, keys in shown.items():
+    defaults = optim_class(params).defaults
+    print(f"{optim_class.__name__:<7}", {k: defaults[k] for k in keys})
+
+# %% [markdown]
+# Mesurons la vitesse du moment. Le coût $\ell(p) = p$ a un gradient constant,
+# $g = 1$ ; avec $\eta = 1$, chaque pas déplace $p$ de la vitesse $v$ elle-même :
+
+# %%
+def unit_gradient_moves(make_optimizer, num_steps: int) -> list[float]:
+    """Déplacement de p à chaque pas, pour le coût ℓ(p) = p (g = 1)."""
+    p = nn.Parameter(torch.zeros((), dtype=torch.float64))
+    opt = make_optimizer([p])
+    moves = []
+    for _ in range(num_steps):
+        opt.zero_grad()
+        before = p.item()
+        p.sum().backward()  # le coût ℓ(p) = p : gradient 1
+        opt.step()
+        moves.append(before - p.item())
+    return moves
+
+
+mu = 0.9
+velocity = unit_gradient_moves(  # lr = 1 : le déplacement est la vitesse
+    lambda p: torch.optim.SGD(p, lr=1.0, momentum=mu), 50)
+damped = unit_gradient_moves(
+    lambda p: torch.optim.SGD(p, lr=1.0, momentum=mu, dampening=mu), 50)
+limit = 1 / (1 - mu)  # la limite g/(1 − μ), en unités de g
+steps_to_90 = next(t for t, v in enumerate(velocity, 1)
+                   if v >= 0.9 * limit)  # premier pas à 90 % de la limite
+print("pas t | vitesse v | (1 − μᵗ)/(1 − μ) | avec dampening = μ")
+for t in (1, 2, 5, 10, steps_to_90 - 1, steps_to_90, 50):
+    formula = (1 - mu**t) / (1 - mu)
+    print(f"{t:>5} | {velocity[t - 1]:>9.3f} | {formula:>16.3f} | "
+          f"{damped[t - 1]:>18.3f}")
+print(f"limite : {limit:.0f} g ; 90 % atteints au pas {steps_to_90}")
+
+# %% tags=["remove-cell"]
+glue("momentum_limit", limit, ".0f")
+glue("velocity_10", velocity[9], ".1f")
+glue("velocity_90", 0.9 * limit, ".0f")
+glue("steps_to_90", steps_to_90, "d")
+assert velocity[steps_to_90 - 2] < 0.9 * limit <= velocity[steps_to_90 - 1]
+assert all(abs(v - (1 - mu**t) / (1 - mu)) < 1e-9
+           for t, v in enumerate(velocity, 1))
+assert all(abs(v - 1) < 1e-12 for v in damped)
+
+# %% [markdown]
+# Ces règles ne donnent pas le même sens à $\eta$. Pour Adam, il se mesure **en unités
+# des paramètres** : chaque pas déplace une coordonnée d'environ $\eta$ (mesuré plus bas).
+# Or le biais du modèle doit aller de 0 à environ {glue:md}`y_mean` (le prix moyen des
+# quartiers d'apprentissage, affiché en tête de chapitre), ce qui demande au moins
+# {glue:md}`y_mean` / $\eta$ pas. On donne $\eta = 0{,}1$ à Adam et à RMSprop, et
+# $0{,}01$ à SGD. Pour SGD avec moment, deux réglages : le même $\eta = 0{,}01$, et
+# $\eta = 0{,}001$, qui donne le même taux effectif $\eta/(1-\mu) = 0{,}01$ que SGD.
 #
 # La comparaison se fait sur la régression linéaire de Boston, écrite avec un
 # `nn.Linear(13, 1)` : il calcule $X W^\top + b$ avec un poids $W$ de forme $(1, 13)$ et un
 # biais $b$, les mêmes paramètres que nos `w` et `b` (le chapitre 5 présente les modules).
 # Tous partent de la même initialisation (même graine), voient les mêmes mini-lots de 32,
-# pendant 50 époques ; la boucle est celle de la question 4.1, avec un `DataLoader` et le
-# journal TensorBoard (`fit` de `tp2_src.training`).
+# pendant 50 époques. La boucle est celle de l'exercice 4.a, en mini-lots tirés d'un
+# `DataLoader` comme au chapitre 3, et journalisée dans TensorBoard : `fit` (de
+# `tp2_src.training`) l'écrit une fois pour toutes, et mesure à chaque époque la MSE
+# d'apprentissage et de test.
 
 # %%
+from tp2_src.training import fit  # boucle de l'exercice 4.a, en mini-lots
+from tp2_src.logs import logged_run  # un SummaryWriter neuf, puis fermé
+from tp2_src.logs import read_scalars  # relit les courbes d'un journal
+
 optimizers = {
     "SGD": lambda p: torch.optim.SGD(p, lr=0.01),
     "moment, même η": lambda p: torch.optim.SGD(p, lr=0.01, momentum=0.9),
@@ -397,26 +450,46 @@ for name, make_optimizer in optimizers.items():
             evals={"test": (X_test, y_test)}, num_epochs=50, batch_size=32,
             seed=0, writer=writer)
     runs[name] = read_scalars(writer.log_dir)
-fr = french_number
-show_table(
-    ["optimiseur", "MSE d'apprentissage après 1 époque", "après 2",
-     "après 5", "après 20", "après 50", "MSE de test finale"],
-    [[name, *(fr(h.train_mse[e], ".2f") for e in (1, 2, 5, 20, 50)),
-      fr(h.test_mse[-1], ".2f")] for name, h in histories.items()],
-)
+
+# %% [markdown]
+# Le tableau donne la MSE d'apprentissage après quelques époques, et celle de test à la
+# fin ; la ligne qui le suit, la référence : l'optimum exact des moindres carrés
+# (chapitre 3), qu'aucune descente ne peut battre sur l'apprentissage.
+
+# %%
+from tp2_src.display import show_table  # un tableau Markdown
+from tp2_src.french import french_number as fr  # 19.46 → « 19,46 »
+from tp2_src.linreg import least_squares  # l'optimum exact (w*, b*)
+
+epochs = (1, 2, 3, 5, 20, 50)
+show_table(["optimiseur", "MSE d'apprentissage après 1 époque",
+            *(f"après {e}" for e in epochs[1:]), "MSE de test finale"],
+           [[name, *(fr(h.train_mse[e], ".2f") for e in epochs),
+             fr(h.test_mse[-1], ".2f")] for name, h in histories.items()])
+w_star, b_star = least_squares(X_train, y_train)
+print("moindres carrés (l'optimum) : MSE d'apprentissage",
+      fr(linear_mse(X_train, y_train, w_star, b_star), ".2f"),
+      "; de test", fr(linear_mse(X_test, y_test, w_star, b_star), ".2f"))
 
 # %% tags=["hide-input"] mystnb={"figure": {"caption": "Cinq réglages d'optimiseur sur la régression linéaire de Boston, même initialisation, mêmes mini-lots : MSE d'apprentissage (à gauche) et de test (à droite) par époque, en échelle logarithmique, courbes relues dans TensorBoard.", "name": "fig-optimiseurs"}, "image": {"alt": "Deux graphiques côte à côte, une courbe par réglage : tous descendent vers le même plancher en 50 époques. Le moment au même taux plonge dès la première époque puis remonte brièvement à la deuxième ; Adam est le plus lent au départ ; le moment au même taux effectif suit presque SGD."}}
+from tp2_src.plots import plot_losses  # courbes d'un journal, axe log
+from tp2_src.plots import legend_below  # une légende sous la figure
+
 fig, axes = plt.subplots(1, 2, figsize=(7, 4.2), sharey=True)
 plot_losses(axes[0], runs, tags=("loss/train",))
 plot_losses(axes[1], runs, tags=("loss/test",))
 axes[0].set_title("apprentissage")
 axes[1].set_title("test")
+for line, name in zip(axes[0].get_lines(), runs):
+    line.set_label(name)  # le titre du panneau dit quelle MSE
 legend_below(fig, axes[0])
 
 # %% tags=["remove-cell"]
 first = {name: h.train_mse[1] for name, h in histories.items()}
 fifth = {name: h.train_mse[5] for name, h in histories.items()}
 momentum = histories["moment, même η"]
+lstsq_train = linear_mse(X_train, y_train, w_star, b_star)
+glue("y_mean", y_train.mean().item(), ".1f")
 glue("momentum_e1", momentum.train_mse[1], ".1f")
 glue("momentum_e2", momentum.train_mse[2], ".1f")
 glue("sgd_e1", histories["SGD"].train_mse[1], ".0f")
@@ -427,28 +500,51 @@ glue("sgd_e5", histories["SGD"].train_mse[5], ".1f")
 glue("momentum_e3", momentum.train_mse[3], ".1f")
 glue("momentum_e50", momentum.train_mse[50], ".2f")
 glue("sgd_e50", histories["SGD"].train_mse[50], ".2f")
+glue("lstsq_train", lstsq_train, ".2f")
+glue("worst_e50", max(h.train_mse[50] for h in histories.values()), ".2f")
+assert abs(b_star.item() - y_train.mean().item()) < 1e-3  # variables centrées
 assert min(first, key=first.get) == "moment, même η"
 assert momentum.train_mse[2] > momentum.train_mse[1]  # le pic de l'époque 2
-assert max(fifth, key=fifth.get) == "Adam"
+for epoch in (1, 2, 3, 5, 20):  # Adam, le plus lent au départ
+    assert max(histories, key=lambda n: histories[n].train_mse[epoch]) == "Adam"
 assert abs(equal.train_mse[5] / histories["SGD"].train_mse[5] - 1) < 0.1
 assert equal.train_mse[1] > histories["SGD"].train_mse[1]  # départ plus lent
 assert momentum.train_mse[3] < momentum.train_mse[2]
-assert all(h.train_mse[-1] < 20 for h in histories.values()), "tous convergent"
+assert all(h.train_mse[-1] < 1.02 * lstsq_train for h in histories.values())
+for lines in (fig.axes[0].get_lines(), fig.axes[1].get_lines()):
+    assert len(lines) == len(runs)
+assert [t.get_text() for t in fig.legends[0].get_texts()] == list(runs)
 
 # %% [markdown]
 # Sur ce problème convexe et bien conditionné (variables standardisées), tous finissent
-# près de l'optimum ({numref}`fig-optimiseurs`). Au même $\eta$, le moment va le plus vite
-# au début ({glue:md}`momentum_e1` après une époque, contre {glue:md}`sgd_e1` pour SGD),
-# puis son coût **remonte** à l'époque 2 ({glue:md}`momentum_e2`). À taux effectif égal,
-# ce pic disparaît et le moment suit presque SGD ({glue:md}`equal_step_e5` contre
-# {glue:md}`sgd_e5` après 5 époques) : l'avance du premier réglage venait de ses
-# déplacements dix fois plus grands. (Ce second réglage part même un peu plus lentement
-# que SGD, {glue:md}`equal_step_e1` après une époque : sa vitesse, partie de
-# $\mathbf{g}_1$, met une dizaine de pas à atteindre $\mathbf{g}/(1-\mu)$.) D'où vient le
-# pic ? Suivons le biais, pas par pas, sur les trois premières époques :
+# près de l'optimum ({numref}`fig-optimiseurs`) : après 50 époques, leur MSE
+# d'apprentissage ne dépasse pas {glue:md}`worst_e50`, pour {glue:md}`lstsq_train` à
+# l'optimum. Au même $\eta$, le moment va le plus vite au début ({glue:md}`momentum_e1`
+# après une époque, contre {glue:md}`sgd_e1` pour SGD), puis son coût **remonte** à
+# l'époque 2 ({glue:md}`momentum_e2`). À taux effectif égal, ce pic disparaît et le moment
+# suit presque SGD ({glue:md}`equal_step_e5` contre {glue:md}`sgd_e5` après 5 époques) :
+# l'avance du premier réglage venait de ses déplacements environ
+# {glue:md}`momentum_limit` fois plus grands. (Ce second réglage part même un peu plus
+# lentement que SGD, {glue:md}`equal_step_e1` après une époque : sa vitesse, partie de
+# $\mathbf{g}_1$, met {glue:md}`steps_to_90` pas à atteindre 90 % de $\mathbf{g}/(1-\mu)$,
+# plus qu'une époque de {glue:md}`steps_per_epoch` pas.) D'où vient le pic ? Suivons le
+# biais, pas par pas, sur les trois premières époques.
+#
+# La boucle est écrite en clair. Le coût y est calculé par
+# `nn.functional.mse_loss(prédiction, cible)`, la MSE toute faite de PyTorch : la même
+# valeur que `((prédiction - cible) ** 2).mean()`, sous forme de fonction (le chapitre 5
+# présente sa forme module, `nn.MSELoss`). `model(X)` rend une colonne $(n, 1)$, que
+# `squeeze(1)` aplatit en $(n,)$, la forme de la cible :
 
 # %%
-b_star = least_squares(X_train, y_train)[1].item()  # le biais optimal
+model = nn.Linear(13, 1).to(device)
+with torch.no_grad():
+    pred = model(X_train).squeeze(1)  # (n, 1) → (n,)
+    by_hand = ((pred - y_train) ** 2).mean()
+    print("mse_loss =", nn.functional.mse_loss(pred, y_train).item(),
+          "; à la main =", by_hand.item())
+
+# %%
 trajectories = {}
 for name in ("SGD", "moment, même η", "moment, taux effectif égal"):
     torch.manual_seed(0)
@@ -465,9 +561,11 @@ for name in ("SGD", "moment, même η", "moment, taux effectif égal"):
             optimizer.step()
             trajectories[name].append(model.bias.item())
     print(f"{name:<26} : biais maximal {max(trajectories[name]):5.1f} "
-          f"(optimum {b_star:.1f})")
+          f"(optimum b* = {b_star:.1f})")
+print(len(loader), "pas par époque ;",
+      len(trajectories["SGD"]) - 1, "pas en trois époques")
 
-# %% tags=["remove-input"] mystnb={"figure": {"caption": "Le biais du modèle linéaire, pas à pas, pendant les trois premières époques (13 pas par époque), pour SGD et pour SGD avec moment aux deux réglages ; la ligne pointillée est le biais optimal des moindres carrés.", "name": "fig-moment-biais"}, "image": {"alt": "Trois courbes du biais en fonction du pas, sur 39 pas : SGD et le moment à taux effectif égal montent lentement vers 11 ou 12 ; le moment au même taux monte vite, dépasse le biais optimal d'environ 22,6 vers le pas 20 pour culminer près de 30, puis redescend."}}
+# %% tags=["remove-input"] mystnb={"figure": {"caption": "Le biais du modèle linéaire, pas à pas, pendant les trois premières époques (13 pas par époque), pour SGD et pour SGD avec moment aux deux réglages ; la ligne pointillée est le biais optimal des moindres carrés.", "name": "fig-moment-biais"}, "image": {"alt": "Trois courbes du biais en fonction du pas, sur 39 pas : SGD et le moment à taux effectif égal montent lentement vers 11 ou 12 ; le moment au même taux monte vite, dépasse le biais optimal (environ 22,6, ligne pointillée) au début de la deuxième époque, culmine près de 30 au milieu de celle-ci, puis redescend."}}
 fig, ax = plt.subplots(figsize=(7, 3.4))
 for name, values in trajectories.items():
     ax.plot(values, label=name)
@@ -479,10 +577,25 @@ ax.grid(True, alpha=0.3)
 fig.tight_layout()
 
 # %% tags=["remove-cell"]
-glue("bias_peak", max(trajectories["moment, même η"]), ".1f")
+fast = trajectories["moment, même η"]
+steps_per_epoch = len(loader)
+peak_step = max(range(len(fast)), key=fast.__getitem__)
+cross_step = next(t for t, value in enumerate(fast) if value > b_star)
+glue("bias_peak", max(fast), ".1f")
 glue("bias_star", b_star, ".1f")
-assert max(trajectories["moment, même η"]) > b_star + 3
+glue("steps_per_epoch", steps_per_epoch, "d")
+assert max(fast) > b_star + 3
 assert max(trajectories["SGD"]) < b_star
+# Ce que disent la légende et le texte alternatif de la figure.
+assert steps_per_epoch == 13 and all(len(v) == 40 for v in trajectories.values())
+assert 22 < b_star < 23 and 28 < max(fast) < 31
+for name in ("SGD", "moment, taux effectif égal"):
+    assert 10.5 < trajectories[name][-1] < 12.5
+assert steps_per_epoch <= cross_step < steps_per_epoch + 3  # début de l'époque 2
+assert steps_per_epoch + 4 <= peak_step <= 2 * steps_per_epoch - 4  # son milieu
+assert fast[-1] < max(fast) - 3  # puis redescend
+# Le pic du coût : époque 2, la seule qui remonte.
+assert momentum.train_mse[2] == max(momentum.train_mse[1:])
 
 # %% [markdown]
 # Au même $\eta$, la vitesse du moment grandit tant que les gradients poussent le biais
@@ -494,31 +607,93 @@ assert max(trajectories["SGD"]) < b_star
 # {glue:md}`sgd_e50`), avec l'agitation des mini-lots vue au chapitre 3.
 #
 # Adam est le plus lent au départ : ses déplacements, d'environ $\eta$ par coordonnée,
-# doivent amener le biais de 0 jusqu'à 22,6. RMSprop a le même $\eta$ mais pas de
-# correction de biais : sa moyenne des carrés part de zéro, et avec $\alpha = 0{,}99$ son
-# premier déplacement vaut $\eta/\sqrt{1-\alpha} = 10\,\eta$. Mesurons le premier
-# déplacement de chacun sur le biais :
+# doivent amener le biais de 0 jusqu'à {glue:md}`bias_star`. RMSprop a le même $\eta$
+# mais pas de correction de biais : sa moyenne des carrés part de zéro, et avec
+# $\alpha = 0{,}99$ son premier déplacement vaut $\eta/\sqrt{1-\alpha} = 10\,\eta$.
+# Sous un gradient constant (le coût $\ell(p) = p$ de tout à l'heure), ses
+# déplacements valent $\eta/\sqrt{1-\alpha^t}$ : ils ne se rapprochent de $\eta$ qu'après
+# quelques centaines de pas, alors que ceux d'Adam valent $\eta$ dès le premier :
+
+# %%
+print("déplacement / η, au pas t :")
+for name in ("RMSprop", "Adam"):
+    moves = unit_gradient_moves(optimizers[name], 500)  # η = 0,1
+    print(f"{name:>7} :", " ; ".join(
+        f"t = {t} : {moves[t - 1] / 0.1:.2f}" for t in (1, 10, 100, 500)))
+
+# %% tags=["remove-cell"]
+adam_moves = unit_gradient_moves(optimizers["Adam"], 500)
+for t, v in enumerate(adam_moves, 1):  # Adam : η à chaque pas
+    assert abs(v - 0.1) < 1e-6, (t, v)
+rms_moves = unit_gradient_moves(optimizers["RMSprop"], 500)
+for t, v in enumerate(rms_moves, 1):  # RMSprop : η/√(1 − αᵗ)
+    assert abs(v - 0.1 / (1 - 0.99**t) ** 0.5) < 1e-6, (t, v)
+assert rms_moves[99] > 1.2 * 0.1 and rms_moves[499] < 1.01 * 0.1
+
+# %% [markdown]
+# Sur Boston, mesurons le premier déplacement de chacun sur le biais, avec le coût tel
+# quel puis multiplié par 100 :
 
 # %%
 first_steps = {}
 for name in ("RMSprop", "Adam"):
-    torch.manual_seed(0)
-    model = nn.Linear(13, 1).to(device)
-    optimizer = optimizers[name](model.parameters())
-    before = model.bias.item()
-    nn.functional.mse_loss(model(X_train).squeeze(1), y_train).backward()
-    optimizer.step()
-    first_steps[name] = abs(model.bias.item() - before)
-    print(f"{name:>7} : le biais bouge de {first_steps[name]:.3f}")
+    for scale in (1, 100):
+        torch.manual_seed(0)
+        model = nn.Linear(13, 1).to(device)
+        optimizer = optimizers[name](model.parameters())
+        before = model.bias.item()
+        loss = nn.functional.mse_loss(model(X_train).squeeze(1), y_train)
+        (scale * loss).backward()
+        optimizer.step()
+        first_steps[name, scale] = abs(model.bias.item() - before)
+        print(f"{name:>7}, coût × {scale:<3} : le biais bouge de "
+              f"{first_steps[name, scale]:.3f}")
 
 # %% tags=["remove-cell"]
-assert first_steps["RMSprop"] > 5 * first_steps["Adam"]
+rms_ratio = first_steps["RMSprop", 1] / first_steps["Adam", 1]
+glue("rms_adam_ratio", rms_ratio, ".0f")
+assert round(rms_ratio) == 10
+for name in ("RMSprop", "Adam"):
+    assert abs(first_steps[name, 100] / first_steps[name, 1] - 1) < 1e-3
 ranked = sorted(first, key=first.get)
 assert ranked[:2] == ["moment, même η", "RMSprop"]
 
 # %% [markdown]
-# Dix fois plus grand : l'absence de correction donne à RMSprop un départ rapide
-# (sa MSE après une époque est la plus basse après celle du moment), qu'Adam n'a pas.
+# Le premier déplacement de RMSprop est {glue:md}`rms_adam_ratio` fois celui d'Adam, et
+# ne change pas quand le coût est multiplié par 100 : l'absence de correction donne à
+# RMSprop un départ rapide (sa MSE après une époque est la plus basse après celle du
+# moment), qu'Adam n'a pas.
+#
+# (sec-zero-grad-none)=
+# ## `zero_grad()` : remettre à `None` ou à zéro ?
+#
+# Pour la passe arrière suivante, `zero_grad(set_to_none=True)` (le défaut) et
+# `zero_grad(set_to_none=False)` reviennent au même. Pour `step()`, non : un paramètre dont
+# `.grad` vaut `None` est **sauté**, alors qu'un gradient nul est traité comme un vrai
+# gradient. Avec un moment ou une pénalité `weight_decay`
+# ({numref}`section %s <sec-algorithmes>`), le paramètre bouge donc encore. Faisons un
+# premier pas sur le coût $p^2$, depuis $p = 1$, puis effaçons le gradient et faisons un
+# second `step()` sans passe arrière :
+
+# %%
+for set_to_none in (False, True):
+    for options in ({"momentum": 0.9}, {"weight_decay": 0.1}):
+        p = nn.Parameter(torch.tensor([1.0]))
+        opt = torch.optim.SGD([p], lr=0.1, **options)
+        (p**2).sum().backward()
+        opt.step()  # premier pas : la vitesse du moment devient non nulle
+        opt.zero_grad(set_to_none=set_to_none)
+        before = p.item()
+        opt.step()  # aucun backward depuis zero_grad
+        option = ", ".join(f"{k}={v}" for k, v in options.items())
+        print(f"set_to_none={set_to_none!s:<5} {option:<16} : .grad = "
+              f"{p.grad}, p a bougé de {p.item() - before:+.3f}")
+
+# %% [markdown]
+# Avec un gradient nul, le moment continue sur sa lancée (un pas de $\eta\mu\mathbf{v}$), et
+# `weight_decay` tire $p$ vers 0 (un pas de $\eta\lambda p$). Ce n'est pas une erreur ; il
+# suffit de savoir que `set_to_none=True` fige les paramètres qui n'ont pas reçu de
+# gradient, par exemple une partie d'un réseau que l'on n'entraîne pas.
 #
 # ## Résumé
 #
@@ -531,9 +706,13 @@ assert ranked[:2] == ["moment, même η", "RMSprop"]
 # - Accumuler exprès $k$ gradients de mini-lots, chacun divisé par $k$, donne le gradient
 #   de leur union : un grand lot en plusieurs morceaux.
 # - Changer d'optimiseur ne change qu'une ligne, mais pas le sens de $\eta$ : le moment de
-#   PyTorch multiplie les déplacements par environ $1/(1-\mu)$, et RMSprop et Adam font des
-#   déplacements d'environ $\eta$ par coordonnée. On compare des optimiseurs à réglages
-#   comparables.
+#   PyTorch multiplie les déplacements par environ $1/(1-\mu)$, une fois sa vitesse
+#   lancée ; Adam fait des déplacements d'environ $\eta$ par coordonnée, RMSprop aussi
+#   après quelques centaines de pas (plus grands avant). On compare des optimiseurs à
+#   réglages comparables.
+# - `weight_decay` ajoute $\lambda\mathbf{w}$ au gradient : une pénalité qui tire les poids
+#   vers 0. Avec elle ou avec un moment, un gradient remis à zéro fait encore bouger le
+#   paramètre ; un gradient remis à `None`, non.
 #
 # Le {ref}`chapitre 5 <chap-modules>` range paramètres et calculs dans des modules.
 #
@@ -551,7 +730,7 @@ assert ranked[:2] == ["moment, même η", "RMSprop"]
 # Pour la passe arrière, aucune : le prochain `.grad` sera le gradient de la nouvelle
 # passe seule (avec `None`, `backward` l'écrit directement, sans ajouter à des zéros). Pour
 # `step()`, oui : un paramètre dont `.grad` vaut `None` est sauté, alors qu'un gradient
-# nul laisse encore agir le moment et `weight_decay` (mesuré à la {numref}`section %s <sec-boucle-enonce>`).
+# nul laisse encore agir le moment et `weight_decay` (mesuré à la {numref}`section %s <sec-zero-grad-none>`).
 # ```
 #
 # ```{exercise} Exercice 4.c — accumulation et moyenne
