@@ -52,7 +52,7 @@ print(f"{len(X_train)} quartiers d'apprentissage, {len(X_test)} de test ;",
 # %% tags=["remove-cell", "setup"]
 # Plomberie du livre (exécutée, masquée dans les pages) : figures SVG lisibles, valeurs collées,
 # vérification de ce qu'annonce la prose.
-from tp2_src.glue import glue, glue_environment
+from tp2_src.glue import glue, glue_environment, glue_figure
 from tp2_src.style import use_book_style
 
 use_book_style()
@@ -237,8 +237,10 @@ check_sgd_descent(globals())
 
 # %%
 # La descente du chapitre 3, mise à jour et remise à zéro à la main :
-from tp2_src.linreg import fit_linear_regression
-from tp2_src.linreg import linear_mse  # ((X @ w + b - y) ** 2).mean()
+from tp2_src.linreg import (
+    fit_linear_regression,
+    linear_mse,  # ((X @ w + b - y) ** 2).mean()
+)
 
 w, b = sgd_descent(X_train, y_train, lr=0.1, num_epochs=100)
 w_ch3, b_ch3, _ = fit_linear_regression(X_train, y_train, X_test, y_test,
@@ -252,22 +254,22 @@ print("mêmes paramètres qu'au chapitre 3 (à 10⁻⁶ près) :",
 # %% [markdown]
 # ### Accumuler des gradients, volontairement
 #
-# Faire un pas tous les $k$ mini-lots, comme le fait la boucle de l'énoncé, a un usage
-# réel : simuler un grand lot qui ne tient pas en mémoire. On appelle `backward()` sur $k$ mini-lots, puis
+# Faire un pas tous les $K$ mini-lots, comme le fait la boucle de l'énoncé, a un usage
+# réel : simuler un grand lot qui ne tient pas en mémoire. On appelle `backward()` sur $K$ mini-lots, puis
 # **un** `step()` et **un** `zero_grad()`. Pour que le gradient accumulé soit celui de la
-# moyenne sur l'union des lots, on divise chaque coût par $k$ : avec des lots de même
+# moyenne sur l'union des lots, on divise chaque coût par $K$ : avec des lots de même
 # taille $B$,
 #
 # $$
-# \frac{1}{k}\sum_{j=1}^{k} \nabla \frac{1}{B}\sum_{i \in \text{lot}_j} \ell_i
-# = \nabla \frac{1}{kB} \sum_{i \in \bigcup_j \text{lot}_j} \ell_i .
+# \frac{1}{K}\sum_{j=1}^{K} \nabla \frac{1}{B}\sum_{i \in \text{lot}_j} \ell_i
+# = \nabla \frac{1}{KB} \sum_{i \in \bigcup_j \text{lot}_j} \ell_i .
 # $$
 
 # %%
-k, batch_size = 4, 32
+K, batch_size = 4, 32  # K mini-lots de 32
 g = torch.Generator().manual_seed(0)
 perm = torch.randperm(len(X_train), generator=g)
-idx = perm[: k * batch_size].to(device)
+idx = perm[: K * batch_size].to(device)
 w = nn.Parameter(torch.randn(13, generator=g).to(device))
 b = nn.Parameter(torch.zeros((), device=device))
 optimizer = torch.optim.SGD([w, b], lr=0.01)
@@ -279,12 +281,12 @@ def mse_on(rows: torch.Tensor) -> torch.Tensor:
 
 
 optimizer.zero_grad()
-for chunk in idx.split(batch_size):  # k mini-lots, un backward chacun
-    (mse_on(chunk) / k).backward()
+for chunk in idx.split(batch_size):  # K mini-lots, un backward chacun
+    (mse_on(chunk) / K).backward()
 accumulated = [w.grad.clone(), b.grad.clone()]
 
 optimizer.zero_grad()
-mse_on(idx).backward()  # un seul lot : l'union des k mini-lots
+mse_on(idx).backward()  # un seul lot : l'union des K mini-lots
 union = [w.grad.clone(), b.grad.clone()]
 
 for name, g_acc, g_union in zip("wb", accumulated, union):
@@ -407,6 +409,120 @@ assert all(abs(v - (1 - mu**t) / (1 - mu)) < 1e-9
 assert all(abs(v - 1) < 1e-12 for v in damped)
 
 # %% [markdown]
+# La règle du moment tient en deux lignes : l'écrire soi-même est la meilleure façon de
+# voir ce que `step()` garde d'un pas à l'autre.
+#
+# ````{exercise} Exercice 4.b — le moment, à la main
+# :label: ex-4b
+# :nonumber:
+# Écrivez la descente batch avec moment sans `torch.optim`. Chaque paramètre a sa
+# vitesse, un tenseur de sa forme qui part de zéro (au premier pas, $\mathbf{v} =
+# \mathbf{g}_1$, comme dans PyTorch). À chaque pas, sous `torch.no_grad()` : d'abord
+# $\mathbf{v} \leftarrow \mu\mathbf{v} + \mathbf{g}_t$, puis
+# $\mathbf{p} \leftarrow \mathbf{p} - \eta\mathbf{v}$. Les gradients sont remis à zéro
+# à chaque pas : c'est la vitesse, pas `.grad`, qui garde la mémoire des pas passés.
+# Complétez `momentum_descent` :
+#
+# ```python
+# def momentum_descent(X_train, y_train, lr, mu, num_epochs):
+#     """Descente batch avec moment, à la main ; rend (w, b)."""
+#     w = torch.zeros(X_train.shape[1], device=X_train.device,
+#                     requires_grad=True)
+#     b = torch.zeros((), device=X_train.device, requires_grad=True)
+#     v_w, v_b = torch.zeros_like(w), torch.zeros_like(b)  # vitesses
+#     for _ in range(num_epochs):
+#         loss = ((X_train @ w + b - y_train) ** 2).mean()
+#         loss.backward()
+#         with torch.no_grad():
+#             ...  # À vous : les vitesses, puis les paramètres
+#         ...  # À vous : remettre les gradients à zéro
+#     return w, b
+# ```
+# ````
+#
+# ```{solution-start} ex-4b
+# :class: dropdown
+# ```
+#
+# La vitesse d'abord, le pas ensuite, puis la remise à zéro :
+
+# %% tags=["solution"]
+def momentum_descent(X_train, y_train, lr, mu, num_epochs):
+    """Descente batch avec moment, à la main ; rend (w, b)."""
+    w = torch.zeros(X_train.shape[1], device=X_train.device,
+                    requires_grad=True)
+    b = torch.zeros((), device=X_train.device, requires_grad=True)
+    v_w, v_b = torch.zeros_like(w), torch.zeros_like(b)  # vitesses
+    for _ in range(num_epochs):
+        loss = ((X_train @ w + b - y_train) ** 2).mean()
+        loss.backward()
+        with torch.no_grad():
+            v_w = mu * v_w + w.grad  # v ← μ·v + g
+            v_b = mu * v_b + b.grad
+            w -= lr * v_w  # p ← p − η·v
+            b -= lr * v_b
+        w.grad.zero_()
+        b.grad.zero_()
+    return w, b
+
+
+# %% tags=["check", "remove-cell"]
+from tp2_src.checks import check_momentum_descent
+
+check_momentum_descent(globals())
+
+# %% [markdown]
+# ```{solution-end}
+# ```
+#
+# Comparons avec `torch.optim.SGD(momentum=0.9)` sur Boston, au même $\eta = 0{,}01$,
+# pendant 100 itérations, et avec la descente sans moment de l'exercice 4.a :
+
+# %%
+from tp2_src.linreg import least_squares  # l'optimum exact (w*, b*)
+
+w_mom, b_mom = momentum_descent(X_train, y_train, lr=0.01, mu=0.9,
+                                num_epochs=100)
+w_opt = nn.Parameter(torch.zeros(13, device=device))
+b_opt = nn.Parameter(torch.zeros((), device=device))
+optimizer = torch.optim.SGD([w_opt, b_opt], lr=0.01, momentum=0.9)
+for _ in range(100):
+    optimizer.zero_grad()
+    ((X_train @ w_opt + b_opt - y_train) ** 2).mean().backward()
+    optimizer.step()
+w_sgd, b_sgd = sgd_descent(X_train, y_train, lr=0.01, num_epochs=100)
+
+gap = max((w_mom - w_opt).abs().max().item(), (b_mom - b_opt).abs().item())
+print(f"plus grand écart à torch.optim.SGD(momentum=0.9) : {gap:.1e}")
+w_star, b_star = least_squares(X_train, y_train)
+optimum = linear_mse(X_train, y_train, w_star, b_star)
+print(f"MSE d'apprentissage, optimum des moindres carrés : {optimum:.2f}")
+for name, (w_, b_) in {"moment, à la main": (w_mom, b_mom),
+                        "sans moment (4.a)": (w_sgd, b_sgd)}.items():
+    mse = linear_mse(X_train, y_train, w_, b_)
+    print(f"{name:<18} après 100 pas : {mse:.2f} "
+          f"(excès sur l'optimum : {mse - optimum:.2f})")
+
+# %% tags=["remove-cell"]
+mse_momentum = linear_mse(X_train, y_train, w_mom, b_mom)
+mse_plain = linear_mse(X_train, y_train, w_sgd, b_sgd)
+glue("momentum_gap", gap, ".0e")
+glue("mse_momentum_100", mse_momentum, ".2f")
+glue("mse_plain_100", mse_plain, ".2f")
+glue("excess_momentum", mse_momentum - optimum, ".2f")
+glue("excess_plain", mse_plain - optimum, ".2f")
+assert gap < 1e-3
+assert (mse_momentum - optimum) < (mse_plain - optimum) / 10
+
+# %% [markdown]
+# Les deux versions du moment coïncident, aux arrondis du calcul en `float32` près
+# (écart {glue:md}`momentum_gap`). Au même $\eta$, le moment arrive bien plus près de
+# l'optimum en 100 pas : MSE {glue:md}`mse_momentum_100`, à {glue:md}`excess_momentum`
+# au-dessus de l'optimum, contre {glue:md}`mse_plain_100` sans moment, à
+# {glue:md}`excess_plain` au-dessus. Il se déplace en effet jusqu'à
+# {glue:md}`momentum_limit` fois plus loin à chaque pas, une fois sa vitesse lancée.
+
+# %% [markdown]
 # Ces règles ne donnent pas le même sens à $\eta$. Pour Adam, il se mesure **en unités
 # des paramètres** : chaque pas déplace une coordonnée d'environ $\eta$ (mesuré plus bas).
 # Or le biais du modèle doit aller de 0 à environ {glue:md}`y_mean` (le prix moyen des
@@ -425,9 +541,11 @@ assert all(abs(v - 1) < 1e-12 for v in damped)
 # d'apprentissage et de test.
 
 # %%
+from tp2_src.logs import (
+    logged_run,  # un SummaryWriter neuf, puis fermé
+    read_scalars,  # relit les courbes d'un journal
+)
 from tp2_src.training import fit  # boucle de l'exercice 4.a, en mini-lots
-from tp2_src.logs import logged_run  # un SummaryWriter neuf, puis fermé
-from tp2_src.logs import read_scalars  # relit les courbes d'un journal
 
 optimizers = {
     "SGD": lambda p: torch.optim.SGD(p, lr=0.01),
@@ -459,21 +577,21 @@ for name, make_optimizer in optimizers.items():
 # %%
 from tp2_src.display import show_table  # un tableau Markdown
 from tp2_src.french import french_number as fr  # 19.46 → « 19,46 »
-from tp2_src.linreg import least_squares  # l'optimum exact (w*, b*)
 
 epochs = (1, 2, 3, 5, 20, 50)
 show_table(["optimiseur", "MSE d'apprentissage après 1 époque",
             *(f"après {e}" for e in epochs[1:]), "MSE de test finale"],
            [[name, *(fr(h.train_mse[e], ".2f") for e in epochs),
              fr(h.test_mse[-1], ".2f")] for name, h in histories.items()])
-w_star, b_star = least_squares(X_train, y_train)
 print("moindres carrés (l'optimum) : MSE d'apprentissage",
       fr(linear_mse(X_train, y_train, w_star, b_star), ".2f"),
       "; de test", fr(linear_mse(X_test, y_test, w_star, b_star), ".2f"))
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "Cinq réglages d'optimiseur sur la régression linéaire de Boston, même initialisation, mêmes mini-lots : MSE d'apprentissage (à gauche) et de test (à droite) par époque, en échelle logarithmique, courbes relues dans TensorBoard.", "name": "fig-optimiseurs"}, "image": {"alt": "Deux graphiques côte à côte, une courbe par réglage : tous descendent vers le même plancher en 50 époques. Le moment au même taux plonge dès la première époque puis remonte brièvement à la deuxième ; Adam est le plus lent au départ ; le moment au même taux effectif suit presque SGD."}}
-from tp2_src.plots import plot_losses  # courbes d'un journal, axe log
-from tp2_src.plots import legend_below  # une légende sous la figure
+# %% tags=["hide-input", "remove-output"]
+from tp2_src.plots import (
+    legend_below,  # une légende sous la figure
+    plot_losses,  # courbes d'un journal, axe log
+)
 
 fig, axes = plt.subplots(1, 2, figsize=(7, 4.2), sharey=True)
 plot_losses(axes[0], runs, tags=("loss/train",))
@@ -483,6 +601,20 @@ axes[1].set_title("test")
 for line, name in zip(axes[0].get_lines(), runs):
     line.set_label(name)  # le titre du panneau dit quelle MSE
 legend_below(fig, axes[0])
+
+
+# %% tags=["remove-cell"]
+glue_figure("fig_optimiseurs", fig)
+
+# %% [markdown]
+# ```{glue:figure} fig_optimiseurs
+# :alt: Deux graphiques côte à côte, une courbe par réglage : tous descendent vers le même plancher en 50 époques. Le moment au même taux plonge dès la première époque puis remonte brièvement à la deuxième ; Adam est le plus lent au départ ; le moment au même taux effectif suit presque SGD.
+# :name: fig-optimiseurs
+#
+# Cinq réglages d'optimiseur sur la régression linéaire de Boston, même initialisation,
+# mêmes mini-lots : MSE d'apprentissage (à gauche) et de test (à droite) par époque, en
+# échelle logarithmique, courbes relues dans TensorBoard.
+# ```
 
 # %% tags=["remove-cell"]
 first = {name: h.train_mse[1] for name, h in histories.items()}
@@ -565,7 +697,7 @@ for name in ("SGD", "moment, même η", "moment, taux effectif égal"):
 print(len(loader), "pas par époque ;",
       len(trajectories["SGD"]) - 1, "pas en trois époques")
 
-# %% tags=["remove-input"] mystnb={"figure": {"caption": "Le biais du modèle linéaire, pas à pas, pendant les trois premières époques (13 pas par époque), pour SGD et pour SGD avec moment aux deux réglages ; la ligne pointillée est le biais optimal des moindres carrés.", "name": "fig-moment-biais"}, "image": {"alt": "Trois courbes du biais en fonction du pas, sur 39 pas : SGD et le moment à taux effectif égal montent lentement vers 11 ou 12 ; le moment au même taux monte vite, dépasse le biais optimal (environ 22,6, ligne pointillée) au début de la deuxième époque, culmine près de 30 au milieu de celle-ci, puis redescend."}}
+# %% tags=["remove-cell", "setup"]
 fig, ax = plt.subplots(figsize=(7, 3.4))
 for name, values in trajectories.items():
     ax.plot(values, label=name)
@@ -575,6 +707,17 @@ ax.set_ylabel("biais")
 ax.legend()
 ax.grid(True, alpha=0.3)
 fig.tight_layout()
+glue_figure("fig_moment_biais", fig)
+
+# %% [markdown]
+# ```{glue:figure} fig_moment_biais
+# :alt: Trois courbes du biais en fonction du pas, sur 39 pas : SGD et le moment à taux effectif égal montent lentement vers 11 ou 12 ; le moment au même taux monte vite, dépasse le biais optimal (environ 22,6, ligne pointillée) au début de la deuxième époque, culmine près de 30 au milieu de celle-ci, puis redescend.
+# :name: fig-moment-biais
+#
+# Le biais du modèle linéaire, pas à pas, pendant les trois premières époques (13 pas par
+# époque), pour SGD et pour SGD avec moment aux deux réglages ; la ligne pointillée est le
+# biais optimal des moindres carrés.
+# ```
 
 # %% tags=["remove-cell"]
 fast = trajectories["moment, même η"]
@@ -703,7 +846,7 @@ for set_to_none in (False, True):
 # - La boucle de l'énoncé a une erreur de syntaxe (`=` pour `==`). Il faut y remettre les
 #   gradients à zéro après chaque `step()` : sans cela, ils s'accumulent depuis le début,
 #   et `.grad` s'éloigne de plus en plus du vrai gradient.
-# - Accumuler exprès $k$ gradients de mini-lots, chacun divisé par $k$, donne le gradient
+# - Accumuler exprès $K$ gradients de mini-lots, chacun divisé par $K$, donne le gradient
 #   de leur union : un grand lot en plusieurs morceaux.
 # - Changer d'optimiseur ne change qu'une ligne, mais pas le sens de $\eta$ : le moment de
 #   PyTorch multiplie les déplacements par environ $1/(1-\mu)$, une fois sa vitesse
@@ -718,14 +861,14 @@ for set_to_none in (False, True):
 #
 # ## Questions
 #
-# ```{exercise} Exercice 4.b — remettre à None ou à zéro ?
-# :label: ex-4b
+# ```{exercise} Exercice 4.c — remettre à None ou à zéro ?
+# :label: ex-4c
 # :nonumber:
 # Quelle différence entre `zero_grad(set_to_none=True)` et
 # `zero_grad(set_to_none=False)`, pour la passe arrière suivante et pour `step()` ?
 # ```
 #
-# ```{solution} ex-4b
+# ```{solution} ex-4c
 # :class: dropdown
 # Pour la passe arrière, aucune : le prochain `.grad` sera le gradient de la nouvelle
 # passe seule (avec `None`, `backward` l'écrit directement, sans ajouter à des zéros). Pour
@@ -733,17 +876,17 @@ for set_to_none in (False, True):
 # nul laisse encore agir le moment et `weight_decay` (mesuré à la {numref}`section %s <sec-zero-grad-none>`).
 # ```
 #
-# ```{exercise} Exercice 4.c — accumulation et moyenne
-# :label: ex-4c
+# ```{exercise} Exercice 4.d — accumulation et moyenne
+# :label: ex-4d
 # :nonumber:
-# Dans l'accumulation sur $k$ mini-lots, que se passe-t-il si l'on oublie de diviser
-# chaque coût par $k$ ?
+# Dans l'accumulation sur $K$ mini-lots, que se passe-t-il si l'on oublie de diviser
+# chaque coût par $K$ ?
 # ```
 #
-# ```{solution} ex-4c
+# ```{solution} ex-4d
 # :class: dropdown
-# Le gradient accumulé vaut $k$ fois celui de l'union : avec SGD, c'est comme multiplier
-# le taux d'apprentissage par $k$, ce qui peut faire diverger la descente (chapitre 3,
+# Le gradient accumulé vaut $K$ fois celui de l'union : avec SGD, c'est comme multiplier
+# le taux d'apprentissage par $K$, ce qui peut faire diverger la descente (chapitre 3,
 # {numref}`section %s <sec-taux>`).
 # ```
 

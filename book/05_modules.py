@@ -50,7 +50,7 @@ device = get_device()  # CUDA s'il y en a une, sinon le processeur
 # %% tags=["remove-cell", "setup"]
 # Plomberie du livre (exécutée, masquée dans les pages) : figures SVG lisibles, valeurs collées,
 # vérification de ce qu'annonce la prose.
-from tp2_src.glue import glue, glue_environment
+from tp2_src.glue import glue, glue_environment, glue_figure
 from tp2_src.style import use_book_style
 
 use_book_style()
@@ -87,7 +87,8 @@ glue("y_mean", y_train.mean().item(), ".1f")
 # définit `forward` ; la passe arrière, elle, vient d'autograd dès que `forward` n'utilise
 # que des opérations de PyTorch. (Contrairement à une `torch.autograd.Function`, un
 # `nn.Module` n'a pas de méthode `backward` à écrire : on appelle `backward()` sur le coût,
-# et autograd remonte le graphe que `forward` a enregistré.)
+# et autograd remonte le graphe que `forward` a enregistré ; la cellule qui suit le
+# premier module le vérifie.)
 #
 # Ce qui fait la force du module, c'est qu'il **sait quels sont ses paramètres**. Quand on
 # affecte un `nn.Parameter` à un attribut (`self.w = nn.Parameter(...)`), la méthode
@@ -114,6 +115,25 @@ for name, p in affine.named_parameters():
     print(f"  {name} : forme {tuple(p.shape)}, "
           f"requires_grad={p.requires_grad}")
 print("tenseurs dans parameters() :", len(list(affine.parameters())))
+
+# %% [markdown]
+# Ce module n'a pas de `backward`, et n'en a pas besoin : le coût calculé par `forward`
+# porte un `grad_fn`, et `backward()` remplit le `.grad` de chaque paramètre inscrit.
+
+# %%
+print("nn.Module a une méthode backward :", hasattr(nn.Module, "backward"))
+loss = ((affine(X_train) - y_train) ** 2).mean()
+print("grad_fn du coût :", type(loss.grad_fn).__name__)
+loss.backward()
+for name, p in affine.named_parameters():
+    print(f"  {name}.grad : forme {tuple(p.grad.shape)}")
+print("w.grad = -2/n Σ (y - ŷ) x :",
+      torch.allclose(affine.w.grad,
+                     -2 * (y_train - affine(X_train)).detach() @ X_train
+                     / len(X_train), atol=1e-5))
+
+# %% tags=["remove-cell"]
+assert not hasattr(nn.Module, "backward") and affine.b.grad is not None
 
 # %% [markdown]
 # `parameters()` est ce qu'on donne à l'optimiseur ; `named_parameters()` donne en plus
@@ -636,9 +656,11 @@ assert lost.layers[0].weight.dtype == torch.float32
 # pour voir ce qui se passe longtemps après la question 2.
 
 # %%
+from tp2_src.logs import (
+    logged_run,  # un SummaryWriter neuf, puis fermé
+    read_scalars,  # relit les courbes d'un journal
+)
 from tp2_src.training import fit  # la boucle de train_net, mesurée
-from tp2_src.logs import logged_run  # un SummaryWriter neuf, puis fermé
-from tp2_src.logs import read_scalars  # relit les courbes d'un journal
 
 
 def train_model(name: str, num_epochs: int, writer=None):
@@ -684,15 +706,31 @@ assert mlp.val_mse[100] == evaluate(net, X_val, y_val)
 # %% [markdown]
 # La {numref}`fig-lineaire-reseau` montre la suite.
 
-# %% tags=["hide-input"] mystnb={"figure": {"caption": "Modèle linéaire contre réseau à deux couches sur Boston : MSE d'apprentissage (traits pleins) et de validation (tirets) par époque, en échelle logarithmique, courbes relues dans TensorBoard. L'époque 0 (MSE proche de 600) sort du cadre.", "name": "fig-lineaire-reseau"}, "image": {"alt": "Quatre courbes sur 600 époques, en échelle logarithmique : le modèle linéaire se stabilise vite vers 20, en apprentissage comme en validation ; le réseau descend beaucoup plus bas en apprentissage, sous 1 ; sa MSE de validation descend vers 9, fluctue, puis remonte un peu dans les dernières centaines d'époques."}}
-from tp2_src.plots import plot_losses  # courbes d'un journal, axe log
-from tp2_src.plots import legend_below  # une légende sous la figure
+# %% tags=["hide-input", "remove-output"]
+from tp2_src.plots import (
+    legend_below,  # une légende sous la figure
+    plot_losses,  # courbes d'un journal, axe log
+)
 
 fig, ax = plt.subplots(figsize=(7, 4.2))
 plot_losses(ax, runs, tags=("loss/train", "loss/val"))
 ax.set_ylim(0.3, 60)
 ax.set_title("Linéaire contre réseau à deux couches")
 legend_below(fig, ax)
+
+
+# %% tags=["remove-cell"]
+glue_figure("fig_lineaire_reseau", fig)
+
+# %% [markdown]
+# ```{glue:figure} fig_lineaire_reseau
+# :alt: Quatre courbes sur 600 époques, en échelle logarithmique : le modèle linéaire se stabilise vite vers 20, en apprentissage comme en validation ; le réseau descend beaucoup plus bas en apprentissage, sous 1 ; sa MSE de validation descend vers 9, fluctue, puis remonte un peu dans les dernières centaines d'époques.
+# :name: fig-lineaire-reseau
+#
+# Modèle linéaire contre réseau à deux couches sur Boston : MSE d'apprentissage (traits
+# pleins) et de validation (tirets) par époque, en échelle logarithmique, courbes relues
+# dans TensorBoard. L'époque 0 (MSE proche de 600) sort du cadre.
+# ```
 
 # %% tags=["remove-cell"]
 best_epoch = min(range(len(mlp.val_mse)), key=mlp.val_mse.__getitem__)
@@ -725,8 +763,10 @@ assert mlp.train_mse[600] < 1 and 8 < mlp.val_mse[best_epoch] < 10
 
 # %%
 from tp2_src.french import french_number  # 16.66 → « 16,66 »
-from tp2_src.linreg import least_squares  # l'optimum exact (w*, b*)
-from tp2_src.linreg import linear_mse  # ((X @ w + b - y) ** 2).mean()
+from tp2_src.linreg import (
+    least_squares,  # l'optimum exact (w*, b*)
+    linear_mse,  # ((X @ w + b - y) ** 2).mean()
+)
 
 sets = {"apprentissage": (X_train, y_train), "validation": (X_val, y_val),
         "test": (X_test, y_test)}

@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 import networkx as nx
 import pytest
 import torch
+from helpers import autoencoder
 from torch import nn
 
 from tp2_src import (
@@ -94,6 +95,12 @@ def corrupted_csv(tmp: Path, how: str) -> Path:
     return path
 
 
+def autoencoder_graph() -> nx.MultiDiGraph:
+    """Le graphe d'autograd de l'auto-encodeur du chapitre 1."""
+    loss, leaves, values = autoencoder()
+    return graph.autograd_graph(loss, leaves=leaves, intermediates=values)
+
+
 def small_dag(**node_attrs: str) -> nx.DiGraph:
     g = nx.DiGraph()
     g.add_node("a", kind="leaf")
@@ -171,6 +178,8 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
     ("graph_drawing.graph_figure", "nœud à surligner absent", lambda t: graph_drawing.graph_figure(small_dag(), highlight=["zzz"]), ValueError, "absents du graphe.*zzz"),
     ("graph_drawing.graph_figure", "étape sur un nœud absent", lambda t: graph_drawing.graph_figure(small_dag(), steps=[fake_step("zzz")]), ValueError, "absents du graphe.*zzz"),
     ("graph_drawing.graph_figure", "plus large que la colonne", lambda t: graph_drawing.graph_figure(small_dag(), width=9), ValueError, "Largeur 9 pouces"),
+    ("graph_drawing.statement_figure", "graphe sans les nœuds de l'auto-encodeur", lambda t: graph_drawing.statement_figure(small_dag()), ValueError, "Nœuds absents du graphe"),
+    ("graph_drawing.statement_figure", "trop étroite", lambda t: graph_drawing.statement_figure(autoencoder_graph(), width=5), ValueError, "Largeur 5 pouces"),
     ("graph_drawing.function_split_figure", "trop étroite", lambda t: graph_drawing.function_split_figure(width=4), ValueError, "Largeur 4 pouces"),
     ("style.french_log_axis", "axe inconnu", lambda t: style.french_log_axis(plt.gca(), which="z"), ValueError, "which doit valoir"),
     ("style.text_sizes", "pas une figure", lambda t: style.text_sizes("figure"), ValueError, "attend une figure"),

@@ -11,10 +11,18 @@ import matplotlib.pyplot as plt
 import pytest
 import torch
 from helpers import autoencoder, scalar_example
+from matplotlib.colors import to_rgb
 from matplotlib.text import Text
 
 from tp2_src.graph import autograd_graph, format_tensor, record_backward, reference_gradients
-from tp2_src.graph_drawing import function_split_figure, graph_figure, layered_layout
+from tp2_src.graph_drawing import (
+    RED,
+    STATEMENT_FUNCTIONS,
+    function_split_figure,
+    graph_figure,
+    layered_layout,
+    statement_figure,
+)
 from tp2_src.style import COLUMN_WIDTH_IN, MIN_FONT_PT, assert_legible, text_sizes
 
 
@@ -88,7 +96,8 @@ def test_layout_goes_top_down_inside_the_column(traced) -> None:
 
 
 @pytest.mark.parametrize("make", [lambda g: graph_figure(g), lambda g: graph_figure(g, steps=[]),
-                                  lambda g: function_split_figure()], ids=["graphe", "graphe-vide", "schema"])
+                                  lambda g: function_split_figure(), lambda g: statement_figure(g)],
+                         ids=["graphe", "graphe-vide", "schema", "enonce"])
 def test_figures_are_legible_at_the_column_width(traced, make) -> None:
     graph, _, _, _ = traced
     fig = make(graph)
@@ -96,3 +105,28 @@ def test_figures_are_legible_at_the_column_width(traced, make) -> None:
     assert fig.get_figwidth() <= COLUMN_WIDTH_IN
     assert min(size for _, size in text_sizes(fig)) >= MIN_FONT_PT
     plt.close(fig)
+
+
+def test_statement_functions_cover_every_operation(traced) -> None:
+    """Chaque opération du graphe appartient à une et une seule fonction de la figure 1."""
+    graph, _, _, _ = traced
+    grouped = [n for group in STATEMENT_FUNCTIONS.values() for n in group]
+    assert len(grouped) == len(set(grouped))
+    assert sorted(grouped) == sorted(n for n, op in graph.nodes(data="op") if op != "AccumulateGrad")
+
+
+def test_statement_figure_reads_the_classes_in_the_graph(traced) -> None:
+    """Sous chaque fonction, les classes des nœuds lues dans le graphe ; g en rouge."""
+    graph, _, _, _ = traced
+    fig = statement_figure(graph)
+    shown = texts(fig)
+    for function, nodes in STATEMENT_FUNCTIONS.items():
+        ops = ", ".join(graph.nodes[n]["op"] for n in nodes)
+        assert f"{function}\n{ops}" in shown, function
+    assert {"x", "θ", "b₁", "b₂"} <= shown
+    g = next(t for t in fig.findobj(Text) if t.get_text().startswith("linéaire : x̂"))
+    assert g.get_bbox_patch().get_edgecolor()[:3] == pytest.approx(to_rgb(RED))
+    # Un autre graphe (une autre classe d'opération) change l'étiquette : rien n'est écrit en dur.
+    graph.nodes["s"]["op"] = "AbsBackward0"
+    assert any("AbsBackward0" in t for t in texts(statement_figure(graph)))
+    plt.close("all")
