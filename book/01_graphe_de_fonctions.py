@@ -602,7 +602,7 @@ from tp2_src.graph import assert_backward_matches
 
 worst = assert_backward_matches(graph, steps, reference)
 print(f"les {len(steps)} gradients relevés sont ceux de "
-      f"torch.autograd.grad : écart maximal {worst:.1e}")
+      f"torch.autograd.grad ;\nécart maximal : {worst:.1e}")
 
 # %% tags=["remove-cell", "setup"]
 # Les légendes des onglets ci-dessous décrivent cet ordre : il doit être celui d'autograd.
@@ -808,6 +808,11 @@ glue_text("swapped_order", " puis ".join(swapped))
 # - $L$ regroupe tout ce qui se passe **après** $g$ : le coût
 #   $\ell = L(\mathbf{m}, \mathbf{z})$. Il dépend de $\mathbf{z}$, mais aussi directement de
 #   $\mathbf{m}$ (ici par $\mathbf{x}$).
+#
+# Le calcul coule comme une rivière, des racines vers le coût : $f$, qui vient avant $g$,
+# est donc **en amont** de $g$, et $L$, qui vient après, **en aval**. L'énoncé dit
+# l'inverse (« en aval » pour $f$, « en amont » pour $L$) : c'est une inversion, que le
+# livre corrige partout ; le gradient, lui, remonte le courant, de l'aval vers l'amont.
 #
 # On note $L_{\mathbf{m}}(\mathbf{z}) = L(\mathbf{m}, \mathbf{z})$ le coût vu comme une
 # fonction de $\mathbf{z}$ seul ($\mathbf{m}$ fixé), et
@@ -1147,7 +1152,7 @@ print("∂ℓ/∂θ (autograd)   =\n", theta.grad.numpy().round(4))
 # l’**unité d'arrondi** du float64 ; la différence de deux valeurs voisines, divisée par
 # $2\varepsilon$, amplifie cette erreur d’**arrondi** en $u\,|\ell|/\varepsilon$, qui
 # **augmente** quand $\varepsilon$ diminue. Mesurons l'écart maximal sur les
-# {glue:md}`m_size` coordonnées pour plusieurs pas :
+# {glue:md}`m_size` coordonnées pour plusieurs pas, à côté des deux estimations :
 
 # %%
 eps_values = [10.0**-k for k in range(1, 11)]
@@ -1158,11 +1163,14 @@ for e in eps_values:
             for name, leaf in leaves.items()]
     fd_gaps.append(max(g.abs().max().item() for g in gaps))
     roundoff.append(unit_roundoff * loss.item() / e)
-for e, gap, rounding in zip(eps_values, fd_gaps, roundoff, strict=True):
-    print(f"ε = {e:.0e} : écart {gap:.1e}, arrondi estimé {rounding:.1e}")
+# La troncature, en ε² : ajustée au plus grand pas, où elle domine.
+truncation = [fd_gaps[0] * (e / eps_values[0]) ** 2 for e in eps_values]
+print("    ε | écart mesuré | arrondi estimé | troncature estimée")
+for e, gap, rounding, trunc in zip(eps_values, fd_gaps, roundoff,
+                                   truncation, strict=True):
+    print(f"{e:.0e} | {gap:>12.1e} | {rounding:>14.1e} | {trunc:>18.1e}")
 
 # %% tags=["remove-cell", "setup"]
-truncation = [fd_gaps[0] * (e / eps_values[0]) ** 2 for e in eps_values]
 fig, ax = plt.subplots(figsize=(7, 3.6))
 ax.loglog(eps_values, truncation, ":", color="C2", linewidth=2.5,
           label="troncature ∝ ε² (ajustée en ε = 0,1)")

@@ -40,6 +40,8 @@ import torch
 from torch.autograd.function import FunctionCtx
 from torch.autograd.functional import jacobian
 
+torch.manual_seed(0)  # graine fixe : les mêmes nombres à chaque exécution
+
 # %% tags=["remove-cell", "setup"]
 # Plomberie du livre (exécutée, masquée dans les pages).
 from tp2_src.glue import glue, glue_environment
@@ -274,7 +276,7 @@ print(inspect.getsource(MSEFunction))
 # rangé dans le contexte.
 
 # %%
-torch.manual_seed(0)  # graine fixe : les mêmes nombres à chaque exécution
+torch.manual_seed(0)  # repartir de la même graine pour ces tirages
 n, dim_in, dim_out = 6, 3, 2
 X = torch.randn(n, dim_in, dtype=torch.float64, requires_grad=True)
 W = torch.randn(dim_in, dim_out, dtype=torch.float64, requires_grad=True)

@@ -268,6 +268,39 @@ check_batch_descent(globals())
 # ```{solution-end}
 # ```
 #
+# L'énoncé laisse le choix : la passe avant peut aussi utiliser **vos propres
+# fonctions** du TME 1, des `torch.autograd.Function` comme celles du chapitre 2. Autograd
+# appelle alors leurs `backward` au lieu de ceux de PyTorch, sans autre changement dans la
+# boucle. Comparons les deux gradients, au même point, avec `linear` et `mse` (de
+# `tp2_src.functions`, présentées au chapitre 2) :
+
+# %%
+from tp2_src.functions import linear, mse  # LinearFunction, MSEFunction
+
+g = torch.Generator().manual_seed(0)
+w = torch.randn(X_train.shape[1], generator=g).to(device).requires_grad_()
+b = torch.tensor(1.0, device=device, requires_grad=True)
+
+((X_train @ w + b - y_train) ** 2).mean().backward()  # par PyTorch
+grads_torch = [w.grad.clone(), b.grad.clone()]
+w.grad, b.grad = None, None
+
+# Les mêmes calculs avec nos Functions : W de forme (d, 1), b de forme (1,)
+loss = mse(linear(X_train, w[:, None], b.reshape(1)), y_train[:, None])
+loss.backward()
+print("nœud du coût :", type(loss.grad_fn).__name__)
+print("mêmes gradients :",
+      torch.allclose(w.grad, grads_torch[0], atol=1e-5),
+      torch.allclose(b.grad, grads_torch[1], atol=1e-5))
+
+# %% tags=["remove-cell"]
+assert torch.allclose(w.grad, grads_torch[0], atol=1e-5)
+assert torch.allclose(b.grad, grads_torch[1], atol=1e-5)
+
+# %% [markdown]
+# La vérification de la question 1.1 accepte l'une et l'autre passe avant : elle juge les
+# pas, pas la façon de calculer le coût.
+#
 # ````{exercise} Question 1.2 — Boston Housing et TensorBoard
 # :label: q1-2
 # :nonumber:
@@ -342,7 +375,7 @@ for tag, (steps, values) in logged.items():
 #
 # ```{figure} images/tensorboard.png
 # :name: fig-tensorboard
-# :class: capture-ecran
+# :figclass: capture-ecran
 # :target: ../_images/tensorboard.png
 # :alt: Capture de l'interface de TensorBoard, onglet Time Series. À gauche, la liste des expériences cochées : q1-batch, q1-mini-batch et q1-stochastique, chacune avec sa couleur. À droite, deux cartes de courbes, loss/test et loss/train : les trois courbes chutent pendant les vingt premières époques puis restent à plat jusqu'à l'époque 100 ; sous chaque carte, un tableau donne pour chaque expérience la valeur lissée, la valeur brute et le pas.
 #
@@ -459,6 +492,8 @@ lam_min, lam_max = eigenvalues.min().item(), eigenvalues.max().item()
 limit = 2 / lam_max
 print(f"λ_max = {lam_max:.4g}, λ_min = {lam_min:.3g}, "
       f"rapport {lam_max / lam_min:.3g} ; stable pour η < {limit:.3g}")
+print(f"meilleur taux constant 2/(λ_max + λ_min) = "
+      f"{2 / (lam_max + lam_min):.3g}")
 
 # %% [markdown]
 # Sur les variables standardisées, la limite est donc $2/\lambda_{\max} \approx$
@@ -481,8 +516,12 @@ for label, rate in learning_rates.items():
         print(error_summary(err))
         sweep[label] = err.history
 for label, h in sweep.items():
-    print(f"η = {learning_rates[label]:.3f} ({label}) : dernière époque "
-          f"mesurée {h.epochs[-1]}, MSE {h.train_mse[-1]:.4g}")
+    rate, last = learning_rates[label], h.train_mse[-1]
+    print(f"η = {rate:.3f} ({label}) : dernière époque mesurée "
+          f"{h.epochs[-1]}, MSE {last:.4g}")
+    excess = (f"{100 * (last / optimum - 1):.3g} % au-dessus de l'optimum"
+              if last < float("inf") else "perte infinie")
+    print(f"    {excess} ; |1 − ηλ_max| = {abs(1 - rate * lam_max):.2f}")
 
 # %% tags=["remove-cell", "setup"]
 fig, axes = plt.subplots(1, 2, figsize=(7, 3.6))
@@ -519,6 +558,7 @@ glue("optimum_train", optimum, ".2f")
 glue("lr_limit", limit, ".3f")
 glue("lr_best", 2 / (lam_max + lam_min), ".3f")
 glue("diverged_epoch", len(sweep["au-dessus"].epochs), "d")
+glue("factor_above", abs(1 - learning_rates["au-dessus"] * lam_max), ".1f")
 gaps = {label: 100 * (h.train_mse[-1] / optimum - 1) for label, h in sweep.items()}
 glue("gap_small", gaps["trop petit"], ".1f")
 glue("gap_good", gaps["bon"], ".2f")
@@ -537,9 +577,9 @@ assert above[1] < above[0] and above[-1] > above[0]  # baisse d'abord, puis expl
 # pas, avec un facteur $|1 - \eta\lambda_{\max}|$ proche de 1, mais elle décroît, et le
 # coût baisse à chaque époque. Au-dessus de la limite, le coût commence par baisser : au
 # départ, l'erreur vient surtout des autres directions, qui diminuent ; la composante de
-# $\lambda_{\max}$, minuscule, grandit d'un facteur $|1 - \eta\lambda_{\max}| = 1{,}5$ par
-# pas, finit par tout emporter, et la perte cesse d'être finie à l'époque
-# {glue:md}`diverged_epoch`. Pour un coût quadratique, le meilleur taux constant est
+# $\lambda_{\max}$, minuscule, grandit d'un facteur $|1 - \eta\lambda_{\max}| =$
+# {glue:md}`factor_above` par pas, finit par tout emporter, et la perte cesse d'être
+# finie à l'époque {glue:md}`diverged_epoch`. Pour un coût quadratique, le meilleur taux constant est
 # $2/(\lambda_{\max} + \lambda_{\min}) \approx$ {glue:md}`lr_best`, tout près de la
 # limite ; $\eta = 0{,}1$, que nous gardons, est un choix prudent.
 #

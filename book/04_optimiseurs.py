@@ -46,8 +46,8 @@ make_deterministic(seed=0)  # torch.manual_seed(0), calculs déterministes
 device = get_device()  # CUDA s'il y en a une, sinon le processeur
 # Le découpage standardisé du chapitre 3 (même graine).
 X_train, y_train, X_test, y_test = boston_split(device=device).tensors()
-print(f"{len(X_train)} quartiers d'apprentissage, {len(X_test)} de test ;",
-      f"prix moyen (MEDV, apprentissage) : {y_train.mean():.2f}")
+print(f"{len(X_train)} quartiers d'apprentissage, {len(X_test)} de test")
+print(f"prix moyen (MEDV, apprentissage) : {y_train.mean():.2f}")
 
 # %% tags=["remove-cell", "setup"]
 # Plomberie du livre (exécutée, masquée dans les pages) : figures SVG lisibles, valeurs collées,
@@ -347,11 +347,13 @@ for name, g_acc, g_union in zip("wb", accumulated, union):
 #   zéro), et la correction compense. (Ce « biais » est celui des moyennes, sans rapport
 #   avec le biais $b$ du modèle.)
 #
-# Tous acceptent aussi une {term}`pénalité` sur les poids, `weight_decay` $= \lambda$
-# (0 par défaut, *weight decay* en anglais) : avant d'appliquer sa règle, l'optimiseur
-# remplace le gradient $\mathbf{g}_t$ par $\mathbf{g}_t + \lambda\mathbf{w}$, qui est le
-# gradient du coût pénalisé $\ell + \frac{\lambda}{2}\lVert\mathbf{w}\rVert^2$. La pénalité
-# tire donc chaque paramètre vers 0, d'autant plus fort qu'il est grand. Ce chapitre ne
+# Tous acceptent aussi une {term}`pénalité` sur les poids, `weight_decay`
+# $= \lambda_{\text{wd}}$ (0 par défaut, *weight decay* en anglais ; l'indice le distingue
+# des valeurs propres $\lambda_i$ du chapitre 3) : avant d'appliquer sa règle,
+# l'optimiseur remplace le gradient $\mathbf{g}_t$ par
+# $\mathbf{g}_t + \lambda_{\text{wd}}\mathbf{w}$, qui est le gradient du coût pénalisé
+# $\ell + \frac{\lambda_{\text{wd}}}{2}\lVert\mathbf{w}\rVert^2$. La pénalité tire donc
+# chaque paramètre vers 0, d'autant plus fort qu'il est grand. Ce chapitre ne
 # s'en sert que dans la {numref}`section %s <sec-zero-grad-none>`.
 
 # %%
@@ -570,17 +572,18 @@ for name, make_optimizer in optimizers.items():
     runs[name] = read_scalars(writer.log_dir)
 
 # %% [markdown]
-# Le tableau donne la MSE d'apprentissage après quelques époques, et celle de test à la
-# fin ; la ligne qui le suit, la référence : l'optimum exact des moindres carrés
-# (chapitre 3), qu'aucune descente ne peut battre sur l'apprentissage.
+# Le tableau donne la MSE d'apprentissage après 1, 2, 3, 5, 20 et 50 époques (une
+# colonne par époque), puis la MSE de test à la fin ; la ligne qui le suit, la
+# référence : l'optimum exact des moindres carrés (chapitre 3), qu'aucune descente ne
+# peut battre sur l'apprentissage.
 
 # %%
 from tp2_src.display import show_table  # un tableau Markdown
 from tp2_src.french import french_number as fr  # 19.46 → « 19,46 »
 
 epochs = (1, 2, 3, 5, 20, 50)
-show_table(["optimiseur", "MSE d'apprentissage après 1 époque",
-            *(f"après {e}" for e in epochs[1:]), "MSE de test finale"],
+show_table(["optimiseur", *(f"époque {e}" for e in epochs),
+            "test, à la fin"],
            [[name, *(fr(h.train_mse[e], ".2f") for e in epochs),
              fr(h.test_mse[-1], ".2f")] for name, h in histories.items()])
 print("moindres carrés (l'optimum) : MSE d'apprentissage",
@@ -833,10 +836,11 @@ for set_to_none in (False, True):
               f"{p.grad}, p a bougé de {p.item() - before:+.3f}")
 
 # %% [markdown]
-# Avec un gradient nul, le moment continue sur sa lancée (un pas de $\eta\mu\mathbf{v}$), et
-# `weight_decay` tire $p$ vers 0 (un pas de $\eta\lambda p$). Ce n'est pas une erreur ; il
-# suffit de savoir que `set_to_none=True` fige les paramètres qui n'ont pas reçu de
-# gradient, par exemple une partie d'un réseau que l'on n'entraîne pas.
+# Avec un gradient nul, le moment continue sur sa lancée (un pas de
+# $\eta\mu\mathbf{v}$), et `weight_decay` tire $p$ vers 0 (un pas de
+# $\eta\lambda_{\text{wd}} p$). Ce n'est pas une erreur ; il suffit de savoir que
+# `set_to_none=True` fige les paramètres qui n'ont pas reçu de gradient, par exemple
+# une partie d'un réseau que l'on n'entraîne pas.
 #
 # ## Résumé
 #
@@ -853,8 +857,8 @@ for set_to_none in (False, True):
 #   lancée ; Adam fait des déplacements d'environ $\eta$ par coordonnée, RMSprop aussi
 #   après quelques centaines de pas (plus grands avant). On compare des optimiseurs à
 #   réglages comparables.
-# - `weight_decay` ajoute $\lambda\mathbf{w}$ au gradient : une pénalité qui tire les poids
-#   vers 0. Avec elle ou avec un moment, un gradient remis à zéro fait encore bouger le
+# - `weight_decay` ajoute $\lambda_{\text{wd}}\mathbf{w}$ au gradient : une pénalité qui
+#   tire les poids vers 0. Avec elle ou avec un moment, un gradient remis à zéro fait encore bouger le
 #   paramètre ; un gradient remis à `None`, non.
 #
 # Le {ref}`chapitre 5 <chap-modules>` range paramètres et calculs dans des modules.

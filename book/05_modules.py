@@ -160,6 +160,48 @@ class Polynomial(nn.Module):
 print([name for name, _ in Polynomial(2).named_parameters()])
 
 # %% [markdown]
+# PyTorch fournit, tout faits dans `torch.nn`, les modules dont les réseaux sont
+# construits : des couches, des activations, des coûts et des outils de régularisation.
+# Voici un exemplaire de chaque sorte que cite l'énoncé, avec ses paramètres :
+
+# %%
+zoo = [  # (sorte, module), dans l'ordre de l'énoncé
+    ("couche linéaire", nn.Linear(4, 3)),
+    ("convolution", nn.Conv1d(1, 2, kernel_size=3)),  # 2 filtres de 3
+    ("activation", nn.Tanh()),
+    ("activation", nn.Sigmoid()),
+    ("activation", nn.ReLU()),
+    ("coût", nn.MSELoss()),
+    ("coût", nn.L1Loss()),
+    ("coût", nn.CrossEntropyLoss()),
+    ("régularisation", nn.BatchNorm1d(4)),
+    ("régularisation", nn.Dropout(p=0.5)),
+]
+for kind, module in zoo:
+    shapes = [tuple(p.shape) for p in module.parameters()]
+    count = sum(p.numel() for p in module.parameters())
+    print(f"{kind:<15} {type(module).__name__:<17} "
+          f"{count:>2} paramètre(s)", *shapes)
+
+# %% tags=["remove-cell"]
+params_of = {type(m).__name__: sum(p.numel() for p in m.parameters()) for _, m in zoo}
+glue("conv_params", params_of["Conv1d"], "d")
+glue("bn_params", params_of["BatchNorm1d"], "d")
+assert not any(params_of[type(m).__name__] for k, m in zoo if k in ("activation", "coût"))
+
+# %% [markdown]
+# Les activations et les coûts n'ont aucun paramètre : ce sont des modules pour
+# s'assembler avec les autres dans un conteneur ({numref}`section %s <sec-sequential>`).
+# La convolution `nn.Conv1d(1, 2, kernel_size=3)` fait glisser deux filtres de trois
+# coefficients (plus un biais chacun) le long d'un signal, soit {glue:md}`conv_params`
+# paramètres ; `nn.Conv2d` et `nn.Conv3d` font de même sur des images et des volumes
+# (l'énoncé les note `convXd`). `nn.BatchNorm1d(4)` standardise chacune de ses quatre
+# variables sur le lot, puis apprend une échelle et un décalage par variable :
+# {glue:md}`bn_params` paramètres. `nn.Dropout`, présenté plus bas, n'en a pas. (L'énoncé
+# écrit `ReLu` ; la classe s'appelle `nn.ReLU`.) `nn.CrossEntropyLoss` est le coût des
+# problèmes de classification, où $\hat{y}$ donne un score par classe.
+
+# %% [markdown]
 # (sec-tampons)=
 # ### Tampons, `state_dict()` et `.to()`
 #
@@ -429,6 +471,7 @@ print(f"perte diffusée {wrong:.2f}, perte juste {right:.2f}")
 assert len(caught) == 1 and wrong > 2 * right
 
 # %% [markdown]
+# (sec-sequential)=
 # ## Le même réseau avec `nn.Sequential`
 #
 # `nn.Sequential` est un conteneur qui applique ses modules l'un après l'autre : plus
@@ -683,10 +726,11 @@ for name in ("linéaire", "réseau"):
         _, histories[name] = train_model(name, 600, writer=writer)
     runs[name] = read_scalars(writer.log_dir)
 mlp = histories["réseau"]
-for epoch in (100, 300, 600):
-    print(f"réseau, époque {epoch} : MSE apprentissage "
-          f"{mlp.train_mse[epoch]:.3f}, validation "
-          f"{mlp.val_mse[epoch]:.3f}")
+for name, h in histories.items():
+    for epoch in (0, 100, 300, 600):
+        print(f"{name:<8} époque {epoch:>3} : MSE apprentissage "
+              f"{h.train_mse[epoch]:7.3f}, "
+              f"validation {h.val_mse[epoch]:7.3f}")
 
 # %% [markdown]
 # À l'époque 100, `fit` retrouve les MSE d'apprentissage et de validation du réseau `net`
@@ -729,7 +773,9 @@ glue_figure("fig_lineaire_reseau", fig)
 #
 # Modèle linéaire contre réseau à deux couches sur Boston : MSE d'apprentissage (traits
 # pleins) et de validation (tirets) par époque, en échelle logarithmique, courbes relues
-# dans TensorBoard. L'époque 0 (MSE proche de 600) sort du cadre.
+# dans TensorBoard. Après l'époque 50, les deux courbes du modèle linéaire, vers 20,
+# restent à moins de {glue:md}`linear_gap` % l'une de l'autre : elles se confondent
+# presque. L'époque 0 (MSE proche de 600) sort du cadre.
 # ```
 
 # %% tags=["remove-cell"]
@@ -747,6 +793,10 @@ linear_h = histories["linéaire"]
 for h in histories.values():  # l'époque 0, hors du cadre, proche de 600
     assert all(500 < mse[0] < 700 for mse in (h.train_mse, h.val_mse))
 late = sorted(linear_h.train_mse[50:] + linear_h.val_mse[50:])  # « vers 20 »
+# « se confondent presque » : l'écart relatif maximal après l'époque 50.
+linear_gap = max(abs(t / v - 1) for t, v in zip(linear_h.train_mse[50:], linear_h.val_mse[50:]))
+glue("linear_gap", int(100 * linear_gap) + 1, "d")  # un majorant entier
+assert linear_gap < 0.25
 assert 17 < late[0] and late[-1] < 25 and 19 < late[len(late) // 2] < 21.5
 assert mlp.train_mse[600] < 1 and 8 < mlp.val_mse[best_epoch] < 10
 

@@ -118,6 +118,10 @@ b.grad.zero_()
 
 ATTEMPTS = [
     Attempt("q1-1", "la solution du livre", batch(RIGHT_STEP), None),
+    Attempt("q1-1", "avec ses propres Functions du TME 1 (linear, mse)",
+            "from tp2_src.functions import linear, mse\n" + batch(RIGHT_STEP.replace(
+                "loss = ((X_train @ w + b - y_train) ** 2).mean()",
+                "loss = mse(linear(X_train, w[:, None], b.reshape(1)), y_train[:, None])")), None),
     Attempt("q1-1", "F.mse_loss, mise à jour par .data, .grad remis à None", batch("""
 import torch.nn.functional as F
 loss = F.mse_loss(X_train @ w + b, y_train)

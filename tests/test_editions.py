@@ -79,7 +79,7 @@ def test_full_edition_keeps_every_cell_and_reads_without_myst(chapter: Path) -> 
     assert "pip install -r requirements.txt" in first and "python3 -m venv" in first
     assert "édition complète" in first
     prose = "\n".join(c.source for c in full.cells if c.cell_type == "markdown")
-    assert not re.search(r"```\{(exercise|solution|admonition|glue:figure|tab-item)", prose)
+    assert not re.search(r"```\{(exercise|solution|admonition|glue:figure|glue:md|tab-item)", prose)
     assert not re.search(r"\{(term|ref|numref|glue:md)\}`", prose)
     assert not re.search(r"^\([\w-]+\)=$", prose, re.M)
     titles = re.findall(r"^> \*\*((?:Question|Exercice) [^*]+)\*\*$", prose, re.M)
@@ -183,6 +183,35 @@ def test_markdown_becomes_plain_markdown(tmp_path: Path) -> None:
         "assert x == 42",
         'glue("cout", 3.5, ".1f")',
     ]
+
+
+GLUED_BLOCK = """# %% [markdown]
+# # Essai
+#
+# ````{admonition} Pour aller plus loin
+# :class: dropdown
+# L'ordre des nœuds :
+#
+# ```{glue:md} tableau
+# :format: myst
+# ```
+# ````
+#
+# Après.
+"""
+
+
+def test_a_glued_markdown_block_becomes_its_text(tmp_path: Path) -> None:
+    """Un ``{glue:md}`` en bloc (un tableau collé) devient le tableau, dans sa citation."""
+    chapter = write_chapter(tmp_path, GLUED_BLOCK)
+    table = "| nœud | ordre |\n|---|---|\n| x | 1 |"
+    notebook = edition(chapter, student=False, glue={"tableau": table})
+    prose = "\n".join(c.source for c in notebook.cells[1:] if c.cell_type == "markdown")
+    assert "> | nœud | ordre |\n> |---|---|\n> | x | 1 |" in prose, prose
+    assert "glue:md" not in prose and ":format:" not in prose
+    assert prose.endswith("Après."), prose
+    missing = edition(chapter, student=False, glue={})
+    assert "> …" in "\n".join(c.source for c in missing.cells if c.cell_type == "markdown")
 
 
 @pytest.mark.parametrize(

@@ -62,4 +62,9 @@ def test_log_ticks_are_text_at_full_size() -> None:
     fig.canvas.draw()
     minor = [t.get_text() for t in ax.get_yminorticklabels() if t.get_text()]
     assert "20" in minor and "30" in minor
+    # Jusqu'à 99 999, des chiffres : « 1 000 » et « 10 000 » sur le même axe, pas « 10⁴ ».
+    ax.set_xlim(1, 5e4)
+    fig.canvas.draw()
+    major = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert "1\u202f000" in major and "10\u202f000" in major and "10⁴" not in major, major
     plt.close(fig)

@@ -85,7 +85,7 @@ def assert_legible(fig: Figure) -> None:
 
 
 class FrenchLogFormatter(LogFormatter):
-    """Graduations d'un axe logarithmique en texte : « 10⁻⁶ », « 20 », « 0,5 ».
+    """Graduations d'un axe logarithmique en texte : « 10⁻⁶ », « 20 », « 0,5 », « 10 000 ».
 
     Le formateur par défaut écrit les puissances de dix en mathtext, dont l'exposant est
     réduit à 70 % : trop petit à l'écran. Ici l'exposant est un caractère Unicode, à la
@@ -95,7 +95,9 @@ class FrenchLogFormatter(LogFormatter):
     def _num_to_string(self, x: float, vmin: float, vmax: float) -> str:
         exponent = math.floor(math.log10(x) + 1e-9)
         mantissa = x / 10**exponent
-        if 1e-2 <= x < 1e4 and not math.isclose(mantissa, 1.0, rel_tol=1e-6) or 1 <= x < 1e4:
+        # En chiffres jusqu'à 99 999 (« 1 000 » puis « 10 000 », pas « 10⁴ ») : un même axe
+        # ne mêle pas les deux écritures.
+        if 1e-2 <= x < 1e5 and not math.isclose(mantissa, 1.0, rel_tol=1e-6) or 1 <= x < 1e5:
             return french_number(x, "g")
         power = "10" + str(exponent).translate(SUPERSCRIPTS)
         if math.isclose(mantissa, 1.0, rel_tol=1e-6):

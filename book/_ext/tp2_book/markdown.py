@@ -150,6 +150,11 @@ def to_markdown(text: str, state: MarkdownState) -> str:
             state.blocks.append(_Block(fence, "plain" if argument.strip() == "notebook" else "drop"))
         elif state.student and top is not None and top.name == "exercise" and PYTHON_FENCE.match(stripped):
             state.blocks.append(_Block(stripped.split("python")[0], "drop", options=False))
+        elif name == "glue:md":
+            # Une valeur collée en bloc (un tableau Markdown) : son texte, à la place.
+            for glued in state.glue.get(argument.strip(), "…").splitlines():
+                keep(glued)
+            state.blocks.append(_Block(fence, "drop"))
         elif name in ("tab-set", "tab-item", "glue:figure", "figure"):
             # Les figures en onglets du livre : leur légende, sans les onglets ni l'image.
             state.blocks.append(_Block(fence, "plain"))

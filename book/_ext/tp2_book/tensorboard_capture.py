@@ -68,13 +68,19 @@ def capture(logdir: Path, target: Path, chromium: str) -> None:
                 time.sleep(0.5)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(viewport={"width": 1024, "height": 720}, device_scale_factor=1)
+            page = browser.new_page(viewport={"width": 1024, "height": 750}, device_scale_factor=1)
             page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
             page.goto(url + "#timeseries", wait_until="networkidle")
             page.wait_for_timeout(6000)  # les courbes se dessinent après le chargement
             # Le panneau des réglages, ouvert par défaut, cache une partie des courbes.
             page.get_by_role("button", name="Settings", exact=False).last.click(timeout=5000)
-            page.wait_for_timeout(2000)
+            # Le tableau sous chaque courbe défile après deux lignes : on l'agrandit, et la
+            # carte avec lui, pour que les trois expériences s'y lisent.
+            page.add_style_tag(content=(
+                ".data-table-container { max-height: none !important; height: auto !important; }"
+                " .card-space, card-view, card-view-component, scalar-card, scalar-card-component"
+                " { height: 446px !important; }"))
+            page.wait_for_timeout(2500)
             target.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(target))
             browser.close()
