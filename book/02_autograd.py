@@ -40,8 +40,6 @@ import torch
 from torch.autograd.function import FunctionCtx
 from torch.autograd.functional import jacobian
 
-torch.manual_seed(0)  # graine fixe : les mêmes nombres à chaque exécution
-
 # %% tags=["remove-cell", "setup"]
 # Plomberie du livre (exécutée, masquée dans les pages).
 from tp2_src.glue import glue, glue_environment
@@ -64,6 +62,7 @@ from tp2_src.display import error_summary, warning_summary
 # l'opération qui l'a produit. Reprenons l'exemple de l'énoncé.
 
 # %%
+torch.manual_seed(0)  # graine fixe : les mêmes nombres à chaque exécution
 a = torch.rand((1, 10), requires_grad=True)
 b = torch.rand((1, 10), requires_grad=True)
 c = a.mm(b.t())  # produit scalaire, forme (1, 1)
@@ -578,6 +577,7 @@ glue("jac_entries", J.numel(), "d")
 glue("w_entries", W.numel(), "d")
 
 # %%
+torch.manual_seed(0)  # graine fixe : les mêmes nombres à chaque exécution
 a = torch.rand((1, 10), requires_grad=True)
 b = torch.rand((1, 10), requires_grad=True)
 d = 2 * a.mm(b.t())

@@ -958,7 +958,7 @@ ax.set_title("MSE en fonction du temps de calcul (temps mesurés)")
 legend_below(fig, ax)
 
 
-# %% tags=["remove-cell"]
+# %% tags=["timing", "remove-cell"]
 glue_figure("fig_q13_secondes", fig)
 
 # %% [markdown]
