@@ -47,8 +47,10 @@ def inputs_fingerprint() -> str:
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())
     digest.update(sys.version.encode())
+    # Un ensemble : lancé depuis la racine du dépôt (« python -m … »), sys.path voit aussi
+    # tp2_src.egg-info, qui doublerait une ligne sans rien changer aux sorties.
     versions = sorted(
-        f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()
+        {f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()}
     )
     digest.update("\n".join(versions).encode())
     return digest.hexdigest()

@@ -22,7 +22,6 @@ from packaging.requirements import Requirement
 from packaging.version import Version
 
 from tp2_book.editions import KIT_NAME
-from tp2_src.logs import KIT_MARKER
 
 #: Ce dont les notebooks ont besoin en plus de tp2_src : un noyau Jupyter.
 NOTEBOOK_EXTRAS = ("ipykernel",)
@@ -198,6 +197,10 @@ def write_kit(notebooks: Mapping[str, nbformat.NotebookNode], wheel: Path, targe
 
     ``notebooks`` associe à chaque chemin dans le kit (``etudiant/03_….ipynb``) son notebook.
     """
+    # Importé ici : tp2_src.logs charge torch (2 s), qu'une reconstruction sans changement
+    # n'a pas à payer.
+    from tp2_src.logs import KIT_MARKER
+
     files: dict[str, bytes] = {
         KIT_MARKER: MARKER_TEXT.encode(),
         "LISEZMOI.txt": lisezmoi(wheel.name).encode(),
