@@ -1015,8 +1015,8 @@ def seconds_per_step(batch_size: int, repeats: int = 20) -> float:
 sizes = [1, 32, 404, 4_040, 40_400, 404_000]
 costs = {size: seconds_per_step(size) for size in sizes}
 show_table(["taille du lot", "µs par pas", "µs par exemple"],
-           [[fr(s, "d"), fr(1e6 * c, ".0f"), fr(1e6 * c / s, ".3f")]
-            for s, c in costs.items()])
+           [[french_number(s, "d"), french_number(1e6 * c, ".0f"),
+             french_number(1e6 * c / s, ".3f")] for s, c in costs.items()])
 
 # %% [markdown]
 # Un gradient de mini-lot est-il utile, s'il n'est qu'une estimation ? Comparons, au point

@@ -158,6 +158,8 @@ for i in (0, 1, 99, 100, 101, 500, 999):
           f"{fixed_acc[i]:>16.1f}")
 print(f"coût final : {buggy_loss[-1]:.1f} (sans remise), "
       f"{fixed_loss[-1]:.1f} (remis à 0)")
+print("à la dernière itération, sans remise, w.grad vaut "
+      f"{buggy_acc[-1] / buggy_true[-1]:.0f} fois le vrai gradient")
 
 # %% tags=["remove-cell"]
 glue("grad_ratio", buggy_acc[-1] / buggy_true[-1], ".0f")

@@ -731,6 +731,11 @@ for name, h in histories.items():
         print(f"{name:<8} époque {epoch:>3} : MSE apprentissage "
               f"{h.train_mse[epoch]:7.3f}, "
               f"validation {h.val_mse[epoch]:7.3f}")
+linear_h = histories["linéaire"]
+linear_gap = max(abs(t / v - 1) for t, v in
+                 zip(linear_h.train_mse[50:], linear_h.val_mse[50:]))
+print("linéaire, après l'époque 50 : écart relatif maximal entre "
+      f"apprentissage et validation {100 * linear_gap:.1f} %")
 
 # %% [markdown]
 # À l'époque 100, `fit` retrouve les MSE d'apprentissage et de validation du réseau `net`
@@ -789,12 +794,10 @@ glue("mlp_val_rise", 100 * (mlp.val_mse[600] / mlp.val_mse[best_epoch] - 1), ".0
 assert mlp.train_mse[100] / mlp.train_mse[600] > 4  # l'apprentissage baisse encore nettement
 assert mlp.val_mse[600] > 1.1 * mlp.val_mse[best_epoch] and best_epoch < 500  # elle remonte
 # Ce que disent la légende et le texte alternatif de la figure.
-linear_h = histories["linéaire"]
 for h in histories.values():  # l'époque 0, hors du cadre, proche de 600
     assert all(500 < mse[0] < 700 for mse in (h.train_mse, h.val_mse))
 late = sorted(linear_h.train_mse[50:] + linear_h.val_mse[50:])  # « vers 20 »
-# « se confondent presque » : l'écart relatif maximal après l'époque 50.
-linear_gap = max(abs(t / v - 1) for t, v in zip(linear_h.train_mse[50:], linear_h.val_mse[50:]))
+# « se confondent presque » : l'écart relatif maximal après l'époque 50, affiché plus haut.
 glue("linear_gap", int(100 * linear_gap) + 1, "d")  # un majorant entier
 assert linear_gap < 0.25
 assert 17 < late[0] and late[-1] < 25 and 19 < late[len(late) // 2] < 21.5

@@ -71,6 +71,17 @@ def test_every_code_cell_was_executed_without_error_output(built_book: Path) -> 
                 assert len(line) <= MAX_OUTPUT_LINE, f"{chapter.name} : sortie trop longue\n{line}"
 
 
+def test_no_apostrophe_became_a_quote_on_any_page(built_book: Path) -> None:
+    """« l'**édition** » devient « l”édition » sous MyST (guillemets typographiques) : sur
+    chaque page du site, introduction et glossaire compris, aucun “ ” collé à un mot."""
+    pages = sorted((built_book / "book").glob("*.html"))
+    assert {p.stem for p in pages} >= {"intro", "glossaire", *(c.stem for c in CHAPTERS)}
+    for html in pages:
+        text = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").get_text()
+        glued = re.findall(r"\w[“”]\w*", text)
+        assert not glued, f"{html.name} : apostrophe devenue guillemet : {glued[:5]}"
+
+
 def test_exercise_titles_are_french(built_book: Path) -> None:
     """Un exercice s'intitule par son nom (« Question 1.1 — … », « Exercice 3.a — … »), et
     sa solution « Solution de la question 1.1 » (titre court, qui ne bute pas sur

@@ -62,9 +62,14 @@ def test_log_ticks_are_text_at_full_size() -> None:
     fig.canvas.draw()
     minor = [t.get_text() for t in ax.get_yminorticklabels() if t.get_text()]
     assert "20" in minor and "30" in minor
-    # Jusqu'à 99 999, des chiffres : « 1 000 » et « 10 000 » sur le même axe, pas « 10⁴ ».
+    # Une écriture par axe : en chiffres entre 0,001 et 99 999 (« 1 000 », « 10 000 », pas
+    # « 10⁴ »), sinon en puissances de dix, 1 et 10 compris (« 10⁰ », « 10¹ »).
     ax.set_xlim(1, 5e4)
     fig.canvas.draw()
     major = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
     assert "1\u202f000" in major and "10\u202f000" in major and "10⁴" not in major, major
+    ax.set_xlim(1e-4, 50)
+    fig.canvas.draw()
+    major = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert {"10⁻³", "10⁰", "10¹"} <= set(major) and "1" not in major and "0,001" not in major, major
     plt.close(fig)

@@ -85,7 +85,8 @@ def assert_legible(fig: Figure) -> None:
 
 
 class FrenchLogFormatter(LogFormatter):
-    """Graduations d'un axe logarithmique en texte : « 10⁻⁶ », « 20 », « 0,5 », « 10 000 ».
+    """Graduations d'un axe logarithmique en texte : « 10⁻⁶ », « 20 », « 0,5 », « 10 000 »,
+    toutes en chiffres ou toutes en puissances de dix sur un même axe.
 
     Le formateur par défaut écrit les puissances de dix en mathtext, dont l'exposant est
     réduit à 70 % : trop petit à l'écran. Ici l'exposant est un caractère Unicode, à la
@@ -93,12 +94,13 @@ class FrenchLogFormatter(LogFormatter):
     """
 
     def _num_to_string(self, x: float, vmin: float, vmax: float) -> str:
+        # Une seule écriture par axe : en chiffres (« 0,001 », « 1 000 », « 10 000 ») si tout
+        # l'axe tient entre 0,001 et 99 999, sinon en puissances de dix (« 10⁻³ », « 10⁰ »).
+        low, high = sorted((vmin, vmax))
+        if 1e-3 * (1 - 1e-9) <= low and high < 1e5:
+            return french_number(x, "g")
         exponent = math.floor(math.log10(x) + 1e-9)
         mantissa = x / 10**exponent
-        # En chiffres jusqu'à 99 999 (« 1 000 » puis « 10 000 », pas « 10⁴ ») : un même axe
-        # ne mêle pas les deux écritures.
-        if 1e-2 <= x < 1e5 and not math.isclose(mantissa, 1.0, rel_tol=1e-6) or 1 <= x < 1e5:
-            return french_number(x, "g")
         power = "10" + str(exponent).translate(SUPERSCRIPTS)
         if math.isclose(mantissa, 1.0, rel_tol=1e-6):
             return power
