@@ -734,8 +734,8 @@ for name, h in histories.items():
 linear_h = histories["linéaire"]
 linear_gap = max(abs(t / v - 1) for t, v in
                  zip(linear_h.train_mse[50:], linear_h.val_mse[50:]))
-print("linéaire, après l'époque 50 : écart relatif maximal entre "
-      f"apprentissage et validation {100 * linear_gap:.1f} %")
+print("linéaire, après l'époque 50 : écart relatif maximal")
+print(f"entre apprentissage et validation {100 * linear_gap:.1f} %")
 
 # %% [markdown]
 # À l'époque 100, `fit` retrouve les MSE d'apprentissage et de validation du réseau `net`
