@@ -176,11 +176,13 @@ def pdf(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """Lance la suite de tests (pytest) ; les arguments après ``--`` vont à pytest.
 
-    Deux processus de test (pytest-xdist, un par cœur) ; palier rapide, sans exécuter les
-    chapitres ni construire le livre : ``nox -s tests -- -m "not book"``.
+    Deux processus de test (pytest-xdist, un par cœur ; les tests du kit groupés dans l'un
+    d'eux) ; palier rapide, sans exécuter les chapitres ni construire le livre :
+    ``nox -s tests -- -m "not book"``.
     """
     install(session, "test")
-    session.run("pytest", "--numprocesses", "auto", *session.posargs, env=SETTINGS.BUILD_ENV)
+    session.run("pytest", "--numprocesses", "auto", "--dist", "loadgroup", *session.posargs,
+                env=SETTINGS.BUILD_ENV)
 
 
 @nox.session

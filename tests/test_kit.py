@@ -42,6 +42,10 @@ from tp2_book.settings import LAB_DIR_ENV
 from tp2_src.logs import LOGDIR_ENV
 
 KERNEL = "tp2-kit"
+#: Tous les tests du kit dans un même processus (``--dist loadgroup``) : pendant que l'un
+#: installe le venv du kit (~45 s, surtout des écritures disque), l'autre processus fait le
+#: reste de la suite au lieu d'attendre le verrou.
+pytestmark = pytest.mark.xdist_group("kit")
 
 
 def tags(cell: nbformat.NotebookNode) -> list[str]:

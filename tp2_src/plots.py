@@ -84,6 +84,7 @@ def legend_below(fig: Figure, ax: Axes, ncol: int = 2) -> None:
     for axis in fig.axes:
         if axis.get_legend() is not None:
             axis.get_legend().remove()
-    rows = -(-len(handles) // ncol)
-    fig.legend(handles, labels, loc="lower center", ncol=ncol, frameon=False)
-    fig.tight_layout(rect=(0, 0.06 + 0.055 * rows, 1, 1))
+    legend = fig.legend(handles, labels, loc="lower center", ncol=ncol, frameon=False)
+    # La place réservée est la hauteur mesurée de la légende : ni chevauchement, ni vide.
+    height = legend.get_window_extent(fig.canvas.get_renderer()).height / fig.bbox.height
+    fig.tight_layout(rect=(0, height, 1, 1))
