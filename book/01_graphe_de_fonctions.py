@@ -24,8 +24,8 @@
 #   opérations, nœud terminal ;
 # - lire le graphe que PyTorch enregistre réellement (`grad_fn`, `next_functions`, nœuds
 #   `AccumulateGrad`) et suivre, étape par étape, la passe arrière qu'autograd y exécute ;
-# - isoler une fonction $g$ au milieu du graphe, **démontrer** la règle de dérivation en
-#   chaîne qui propage le gradient de la sortie vers les entrées, et l'écrire avec des
+# - isoler une fonction $g$ au milieu du graphe, **démontrer** la
+#   {term}`règle de dérivation en chaîne` qui propage le gradient de la sortie vers les entrées, et l'écrire avec des
 #   matrices jacobiennes ;
 # - calculer ce gradient à la main, le confronter à autograd et aux différences finies, et
 #   dire ce qui limite leur accord.
@@ -58,9 +58,10 @@ glue_environment()  # citée par la note « Exécution de ce chapitre », en fin
 # Quand PyTorch calcule une valeur à partir de tenseurs, il peut garder la trace de
 # **toutes** les opérations effectuées. Cette trace forme un {term}`graphe de calcul` :
 #
-# - les **racines** sont les tenseurs de départ : les données d'entrée et les paramètres ;
+# - les **racines** sont les tenseurs de départ : les données d'entrée et les
+#   {term}`paramètres <paramètre>` ;
 # - les **nœuds internes** sont les opérations (produit, addition, transposition…) ;
-# - le **nœud terminal** est le résultat, ici un coût scalaire noté $\ell$.
+# - le **nœud terminal** est le résultat, ici un {term}`coût` scalaire noté $\ell$.
 #
 # Le graphe est *orienté* (une opération consomme des entrées et produit une sortie) et
 # *acyclique* : une valeur ne peut pas servir à son propre calcul. C'est ce qui permet de
@@ -87,7 +88,7 @@ for name, t in forward.items():
     print(f"{name:<9} = {t.item():g}")
 
 # %% [markdown]
-# Voilà la **passe avant** : chaque nœud a calculé sa valeur à partir de celles de ses
+# Voilà la {term}`passe avant` : chaque nœud a calculé sa valeur à partir de celles de ses
 # parents. (`t.item()` renvoie le nombre Python contenu dans un tenseur à un seul élément.)
 #
 # ### La passe arrière, à la main
@@ -187,7 +188,7 @@ assert [by_hand[k] for k in ("a", "b", "c", "p", "q")] == [-24, 16, 8, 8, 8]
 # tenseur et sa forme (« scalaire »), et son nœud, de classe `AccumulateGrad`, dépose le
 # gradient reçu dans `.grad`. Dans chaque case, la valeur calculée à l'aller, puis, en rouge, le
 # gradient reçu au retour (pour $\ell$, le point de départ 1, que l'on appelle la
-# **graine** de la passe arrière). Les flèches suivent le sens du calcul ; les gradients
+# {term}`graine` de la passe arrière). Les flèches suivent le sens du calcul ; les gradients
 # les ont remontées, et elles sont rouges une fois parcourues. Les deux flèches de $q$ vers
 # le dernier produit sont les deux utilisations de $q$ : autograd a additionné les deux
 # messages avant de les transmettre plus haut. Le cadre rouge désigne le dernier nœud
@@ -223,7 +224,8 @@ glue_figure("fig_scalaire", fig)
 # ````{exercise} Exercice 1.a — un moteur de différentiation automatique
 # :label: ex-1a
 # :nonumber:
-# Complétez la classe `Value` : un scalaire (`data`) qui retient ses parents et les
+# Complétez la classe `Value`, un petit moteur de
+# {term}`différentiation automatique` : un scalaire (`data`) qui retient ses parents et les
 # dérivées locales par rapport à eux, et dont `backward()` remplit le `.grad` de chaque
 # nœud. L'addition est écrite ; à vous le produit, la puissance, `tanh`, `exp` et la passe
 # arrière.
@@ -947,7 +949,8 @@ glue_figure("fig_decoupage", fig)
 #
 # ### Sous forme matricielle : des matrices jacobiennes
 #
-# Pour une fonction $F : \mathbb{R}^P \to \mathbb{R}^Q$, la **matrice jacobienne**
+# Pour une fonction $F : \mathbb{R}^P \to \mathbb{R}^Q$, la
+# {term}`matrice jacobienne <jacobienne>`
 # $J_F(\mathbf{t}) \in \mathbb{R}^{Q \times P}$ range toutes les dérivées partielles :
 # $(J_F)_{ik} = \partial F_i / \partial \mathbf{t}_k$ (une ligne par sortie, une colonne
 # par entrée). La règle de chaîne d'une composée est un **produit de jacobiennes**, dans
@@ -969,7 +972,7 @@ glue_figure("fig_decoupage", fig)
 #     \underbrace{\nabla_{\mathbf{n}} (L_{\mathbf{m}}\circ g)}_{\dim\mathbf{n}} .
 # $$
 #
-# Chaque étape de la passe arrière est donc un **produit vecteur–jacobienne** : le
+# Chaque étape de la passe arrière est donc un {term}`produit vecteur–jacobienne` : le
 # gradient reçu $\mathbf{w}$ multiplié par la jacobienne du nœud, $J^\top\mathbf{w}$, soit,
 # écrit en ligne, $\mathbf{w}^\top J$. Autograd ne construit jamais $J$ : chaque nœud sait
 # calculer $\mathbf{w}^\top J$ directement, comme on va le faire pour $g$. Le
@@ -1149,7 +1152,8 @@ print("∂ℓ/∂θ (autograd)   =\n", theta.grad.numpy().round(4))
 # Deux erreurs s'opposent. L'erreur de **troncature** de la formule centrée est en
 # $\varepsilon^2 |\ell'''|/6$ : elle diminue avec $\varepsilon$. Mais chaque évaluation du
 # coût est arrondie, à $u\,|\ell|$ près, où $u = 2^{-53} \approx 1{,}1\times10^{-16}$ est
-# l’**unité d'arrondi** du float64 ; la différence de deux valeurs voisines, divisée par
+# l’**unité d'arrondi** du float64 (un nombre, sans lien avec l'argument $\mathbf{u}$ de
+# $L$ plus haut) ; la différence de deux valeurs voisines, divisée par
 # $2\varepsilon$, amplifie cette erreur d’**arrondi** en $u\,|\ell|/\varepsilon$, qui
 # **augmente** quand $\varepsilon$ diminue. Mesurons l'écart maximal sur les
 # {glue:md}`m_size` coordonnées pour plusieurs pas, à côté des deux estimations :

@@ -329,7 +329,9 @@ except ValueError as err:
     print(error_summary(err))
 
 # %% [markdown]
-# Et en simple précision ?
+# Et en simple précision ? `t.detach().float().requires_grad_()` fait de chaque entrée une
+# copie en float32, feuille qui demande un gradient ; le `_` final signale, dans PyTorch,
+# une méthode qui modifie le tenseur sur place (ici, son drapeau `requires_grad`).
 
 # %%
 X32, W32, bias32 = (t.detach().float().requires_grad_()
@@ -350,7 +352,10 @@ assert not ok32
 # la jacobienne que donne notre `backward` et celle des différences finies, de pas
 # $\varepsilon = 10^{-6}$ (le pas de `gradcheck`), colonne par colonne ($\mathbf{e}_k$
 # vaut 1 en $k$, 0 ailleurs). `gradcheck` accepte un coefficient si l'écart est au plus
-# $10^{-5} + 10^{-3} \times |J_{ik}|$.
+# $10^{-5} + 10^{-3} \times |J_{ik}|$. La première jacobienne vient de
+# `jacobian(F, x)` (importée de `torch.autograd.functional` en tête du chapitre) : elle
+# calcule la jacobienne de `F` en `x` par des passes arrière, donc ici avec **notre**
+# `backward` ; la {numref}`section %s <sec-vjp>` y revient.
 
 # %%
 eps = 1e-6  # le pas de différences finies de gradcheck
@@ -514,6 +519,7 @@ print(f"coût : {loss_ours.item():.6f} (nos fonctions), "
 # résultat. On n'écrit une `Function` que pour une opération absente de PyTorch ou une
 # passe arrière plus économe.
 #
+# (sec-vjp)=
 # ## Sorties non scalaires : le produit vecteur–jacobienne
 #
 # Jusqu'ici, on a toujours rétropropagé depuis un coût scalaire. Que calcule `backward()`

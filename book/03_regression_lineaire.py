@@ -79,7 +79,7 @@ glue_environment()  # citée par la note « Exécution de ce chapitre », en fin
 # for clean air » (*Journal of Environmental Economics and Management*, 1978), et a été
 # diffusé par StatLib, la bibliothèque de données de l'université Carnegie Mellon.
 # scikit-learn le livrait (`sklearn.datasets.load_boston`) jusqu'à sa version 1.2, qui
-# l'a retiré ; `tp2_src` en embarque une copie exacte, dont l'empreinte est vérifiée à
+# l'a retiré ; `tp2_src` en embarque une copie exacte, dont l'{term}`empreinte` est vérifiée à
 # chaque chargement.
 #
 # ```{admonition} Un jeu de données controversé
@@ -123,7 +123,7 @@ print(f"MEDV : de {data.y.min():.1f} à {data.y.max():.1f} k$, "
 # %% [markdown]
 # ## Découper et standardiser
 #
-# On garde 20 % des quartiers pour le test (découpage `train_test_split` de scikit-learn,
+# On garde 20 % des quartiers pour le {term}`jeu de test <jeu d'apprentissage, de validation, de test>` (découpage `train_test_split` de scikit-learn,
 # tiré avec une graine fixe), et l'on **standardise** chaque variable (moyenne nulle,
 # écart-type 1, `StandardScaler` de scikit-learn) avec les statistiques de la partie
 # apprentissage seulement : calculées sur tout le jeu, elles laisseraient fuir de
@@ -167,11 +167,11 @@ print(f"brutes : écarts-types de {raw_stds[low]:.3f} ({names[low]}) "
 #
 # On compte les itérations en {term}`époques <époque>` : une époque est un passage complet
 # sur les données d'apprentissage. En descente batch, chaque itération voit toutes les
-# données : une époque est donc un seul pas de gradient (la {numref}`section %s <sec-stochastique>` change cela).
+# données : une époque est donc un seul {term}`pas de gradient` (la {numref}`section %s <sec-stochastique>` change cela).
 #
 # ### Journaliser avec TensorBoard
 #
-# Pour suivre un apprentissage, on écrit à chaque époque les coûts dans un **journal**
+# Pour suivre un apprentissage, on écrit à chaque époque les coûts dans un {term}`journal`
 # que TensorBoard affiche. PyTorch l'écrit avec un `SummaryWriter(dossier)` : chaque
 # `writer.add_scalar(étiquette, valeur, pas)` ajoute un point à la courbe de cette
 # étiquette, et `writer.close()` écrit tout sur le disque. Un essai sur trois points :
@@ -298,8 +298,8 @@ assert torch.allclose(w.grad, grads_torch[0], atol=1e-5)
 assert torch.allclose(b.grad, grads_torch[1], atol=1e-5)
 
 # %% [markdown]
-# La vérification de la question 1.1 accepte l'une et l'autre passe avant : elle juge les
-# pas, pas la façon de calculer le coût.
+# Dans l'édition étudiant, la cellule qui vérifie la question 1.1 accepte l'une et l'autre
+# passe avant : elle juge les pas, pas la façon de calculer le coût.
 #
 # ````{exercise} Question 1.2 — Boston Housing et TensorBoard
 # :label: q1-2
@@ -615,18 +615,23 @@ print(f"brutes, η = {safe_lr:.1e} : MSE {raw_hist.train_mse[-1]:.2f} "
       "après 100 époques")
 print(f"standardisées, η = 0,1 : MSE {sweep['bon'].train_mse[100]:.2f} "
       "après 100 époques")
+w_raw, b_raw = least_squares(raw.X_train, raw.y_train)
+print(f"optimum exact : {optimum:.2f} (standardisées), "
+      f"{linear_mse(raw.X_train, raw.y_train, w_raw, b_raw):.2f} (brutes)")
 
 # %% tags=["remove-cell"]
 glue("raw_lr", safe_lr, ".1e")
 glue("raw_mse", raw_hist.train_mse[-1], ".1f")
 glue("std_mse", sweep["bon"].train_mse[100], ".2f")
 assert raw_hist.train_mse[-1] > 2 * optimum > sweep["bon"].train_mse[100]
+assert abs(linear_mse(raw.X_train, raw.y_train, w_raw, b_raw) - optimum) < 1e-3
 
 # %% [markdown]
 # Sur les variables brutes, le taux 0,1 fait exploser le coût en quelques pas ; un taux
 # assez petit pour rester stable ({glue:md}`raw_lr`) laisse, après 100 époques, une MSE
 # de {glue:md}`raw_mse`, loin de l'optimum ({glue:md}`optimum_train`, le même pour les deux
-# versions des données). Aucun taux unique ne convient à toutes les directions. Sur les
+# versions des données : standardiser change les coordonnées, pas les prédictions
+# possibles). Aucun taux unique ne convient à toutes les directions. Sur les
 # variables standardisées, le même calcul arrive à {glue:md}`std_mse`.
 #
 # (sec-stochastique)=
@@ -641,8 +646,9 @@ assert raw_hist.train_mse[-1] > 2 * optimum > sweep["bon"].train_mse[100]
 #
 # Les lots viennent d'un `DataLoader` sur un `TensorDataset` : à chaque époque, il
 # mélange les exemples (`shuffle=True`) avec un générateur de graine fixe, et les rend par
-# paquets de `batch_size`. Les trois descentes ne diffèrent que par cette taille : $N$
-# pour le batch, 1 pour le stochastique, 32 pour le mini-batch. Une époque compte donc
+# paquets de `batch_size`. Les trois descentes diffèrent par cette taille, $N$ pour le
+# batch, 1 pour le stochastique, 32 pour le mini-batch, et par leur taux d'apprentissage
+# (0,1, 0,001 et 0,01, discutés plus bas). Une époque compte donc
 # 1 pas en batch, 404 en stochastique et 13 en mini-batch.
 #
 # ````{exercise} Question 1.3 — stochastique et mini-batch
@@ -987,7 +993,7 @@ show_table(
 
 # %% [markdown]
 # Pourquoi le stochastique est-il si lent en secondes, alors qu'un pas ne traite qu'un
-# exemple ? Parce qu'un pas coûte surtout sa **surcharge** (appels Python, graphe, mise à
+# exemple ? Parce qu'un pas coûte surtout son **surcoût fixe** (appels Python, graphe, mise à
 # jour), presque indépendante du nombre d'exemples tant que ce nombre reste petit ; dans
 # le tableau ci-dessus, un pas compte aussi la préparation de son lot par le
 # `DataLoader`, qui coûte d'autant plus que le lot est grand. Mesurons le seul pas de
@@ -1071,7 +1077,8 @@ assert np.mean(cosines) > 0.7
 # %% [markdown]
 # **Ce que montrent ces mesures, sur 404 exemples.** Un pas sur les 404 exemples a coûté
 # {glue:md}`cost_ratio_small` fois un pas sur un seul : bien moins que les 404 fois que
-# laisserait attendre le nombre d'exemples, car le coût d'un pas est surtout sa surcharge.
+# laisserait attendre le nombre d'exemples, car le coût d'un pas est surtout son surcoût
+# fixe.
 # Ce qui compte est donc le nombre de pas. Pour arriver à 1 % de l'optimum, il a fallu
 # {glue:md}`batch_to_1pc` s au batch, {glue:md}`mini_to_1pc` s au mini-batch
 # ({glue:md}`fast_to_1pc` s à η = 0,05) et {glue:md}`sto_to_1pc` s au stochastique ; sur
@@ -1082,7 +1089,7 @@ assert np.mean(cosines) > 0.7
 # {glue:md}`mini_seconds` s pour le mini-batch.
 #
 # **Pourquoi le mini-batch l'emporte sur de grands jeux.** Tant que le lot reste petit, le
-# coût d'un pas est dominé par sa surcharge : un lot de 4 040 exemples a coûté
+# coût d'un pas est dominé par son surcoût fixe : un lot de 4 040 exemples a coûté
 # {glue:md}`cost_ratio_4040` fois un lot de 32, pour 126 fois plus d'exemples. Sur de très
 # grands lots, c'est le calcul qui domine : un pas sur 404 000 exemples a coûté
 # {glue:md}`cost_ratio_big` fois un pas sur 32, et {glue:md}`cost_ratio_tenfold` fois un

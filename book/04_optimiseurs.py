@@ -20,7 +20,7 @@
 # À la fin de ce chapitre, vous saurez :
 # - confier la mise à jour des paramètres à un optimiseur : ce que font exactement
 #   `zero_grad()` et `step()` ;
-# - repérer et corriger l'erreur de la boucle d'exemple de l'énoncé, et voir ce que
+# - repérer et corriger les deux erreurs de la boucle d'exemple de l'énoncé, et voir ce que
 #   deviendrait cette boucle sans remise à zéro des gradients ;
 # - accumuler volontairement les gradients de plusieurs mini-lots avant un pas ;
 # - comparer SGD, SGD avec moment, RMSprop et Adam à réglages comparables, et lire leurs
@@ -68,7 +68,7 @@ glue_environment()  # citée par la note « Exécution de ce chapitre », en fin
 #   la prochaine passe arrière écrira le gradient au lieu de l'ajouter, et l'on économise
 #   une écriture mémoire ;
 # - `optimizer.step()` applique la règle de mise à jour de l'algorithme avec les `.grad`
-#   courants ; pour SGD, $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\nabla_{\mathbf{w}}\ell$,
+#   courants ; pour {term}`SGD`, $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\nabla_{\mathbf{w}}\ell$,
 #   où $\eta$ est le taux d'apprentissage (`lr`).
 #
 # Les paramètres sont des `nn.Parameter` : des tenseurs qui demandent un gradient par
@@ -116,10 +116,11 @@ except SyntaxError as err:
 
 # %% [markdown]
 # Où remettre les gradients à zéro ? Dans le texte de l'énoncé dont nous disposons, l'appel
-# `optim.zero_grad()` n'apparaît qu'avant la boucle, et le commentaire
-# « Reinitialisation du gradient » une fois avant et une fois après : la mise en page a
-# sans doute déplacé une ligne, et la boucle voulue remet à zéro après chaque `step()`,
-# dans le `if`. Comparons les deux versions, la comparaison corrigée : avec
+# `optim.zero_grad()` figure juste avant la boucle, et une seconde fois, seul sur sa ligne,
+# plus haut, sous la liste de ce que permet `torch.optim` ; le commentaire
+# « Reinitialisation du gradient » apparaît une fois avant la boucle et une fois après : la
+# mise en page a sans doute déplacé ces lignes, et la boucle voulue remet à zéro après chaque
+# `step()`, dans le `if`. Comparons les deux versions, la condition corrigée (`==`) : avec
 # `zero_grad()` après chaque `step()`, et avec un seul `zero_grad()` avant la boucle.
 # Comme `backward()` accumule (chapitre 2), `.grad` contient, après $i$ itérations sans
 # remise à zéro, la **somme** des $i$ gradients calculés depuis le début. On note, à
@@ -347,7 +348,9 @@ for name, g_acc, g_union in zip("wb", accumulated, union):
 #   Les divisions par $1 - \beta_1^t$ et $1 - \beta_2^t$ sont la **correction de biais** :
 #   parties de zéro, les deux moyennes sont trop petites aux premiers pas (biaisées vers
 #   zéro), et la correction compense. (Ce « biais » est celui des moyennes, sans rapport
-#   avec le biais $b$ du modèle.)
+#   avec le biais $b$ du modèle ; de même, $\beta_1$ et $\beta_2$, les noms que leur
+#   donnent PyTorch et l'article d'Adam, n'ont rien à voir avec le vecteur
+#   $\boldsymbol{\beta} = (\mathbf{w}, b)$ du chapitre 3.)
 #
 # Tous acceptent aussi une {term}`pénalité` sur les poids, `weight_decay`
 # $= \lambda_{\text{wd}}$ (0 par défaut, *weight decay* en anglais ; l'indice le distingue

@@ -118,10 +118,16 @@ print("tenseurs dans parameters() :", len(list(affine.parameters())))
 
 # %% [markdown]
 # Ce module n'a pas de `backward`, et n'en a pas besoin : le coût calculé par `forward`
-# porte un `grad_fn`, et `backward()` remplit le `.grad` de chaque paramètre inscrit.
+# porte un `grad_fn`, et `backward()` remplit le `.grad` de chaque paramètre inscrit. Il
+# n'enveloppe pas non plus une `torch.autograd.Function` (l'énoncé parle d'une fonction
+# « héritée de torch.nn.Function », classe qui n'existe pas) : `nn.Module` n'hérite pas de
+# `Function`, et son `forward` est du Python ordinaire dont autograd enregistre chaque
+# opération, à chaque appel.
 
 # %%
 print("nn.Module a une méthode backward :", hasattr(nn.Module, "backward"))
+print("nn.Module hérite de torch.autograd.Function :",
+      issubclass(nn.Module, torch.autograd.Function))
 loss = ((affine(X_train) - y_train) ** 2).mean()
 print("grad_fn du coût :", type(loss.grad_fn).__name__)
 loss.backward()
@@ -134,6 +140,7 @@ print("w.grad = -2/n Σ (y - ŷ) x :",
 
 # %% tags=["remove-cell"]
 assert not hasattr(nn.Module, "backward") and affine.b.grad is not None
+assert not issubclass(nn.Module, torch.autograd.Function)
 
 # %% [markdown]
 # `parameters()` est ce qu'on donne à l'optimiseur ; `named_parameters()` donne en plus
@@ -191,7 +198,7 @@ assert not any(params_of[type(m).__name__] for k, m in zoo if k in ("activation"
 
 # %% [markdown]
 # Les activations et les coûts n'ont aucun paramètre : ce sont des modules pour
-# s'assembler avec les autres dans un conteneur ({numref}`section %s <sec-sequential>`).
+# s'assembler avec les autres dans un {term}`conteneur` ({numref}`section %s <sec-sequential>`).
 # La convolution `nn.Conv1d(1, 2, kernel_size=3)` fait glisser deux filtres de trois
 # coefficients (plus un biais chacun) le long d'un signal, soit {glue:md}`conv_params`
 # paramètres ; `nn.Conv2d` et `nn.Conv3d` font de même sur des images et des volumes
@@ -207,14 +214,14 @@ assert not any(params_of[type(m).__name__] for k, m in zoo if k in ("activation"
 #
 # Revenons au `scale` de la classe `Affine` : qu'il ne soit pas appris est voulu. Mais un
 # tel tenseur doit souvent **suivre** le module : changer de matériel ou de type avec
-# lui, être sauvé avec lui. On l'inscrit alors comme {term}`tampon` (*buffer*), par
+# lui, être sauvegardé avec lui. On l'inscrit alors comme {term}`tampon` (*buffer*), par
 # `self.register_buffer("scale", tenseur)`. Deux méthodes de `nn.Module` parcourent paramètres et tampons, sous-modules compris :
 #
 # - `module.to(device)` les déplace vers un matériel (`device` : CUDA ou le processeur),
 #   `module.to(torch.float64)` les convertit vers un type ; la méthode modifie le module
 #   sur place et le rend, d'où l'écriture `nn.Linear(13, 4).to(device)` des chapitres ;
 # - `module.state_dict()` rend le {term}`state_dict` : un dictionnaire nom → tenseur de
-#   tout l'état du module, que l'on sauve avec `torch.save` et que
+#   tout l'état du module, que l'on sauvegarde avec `torch.save` et que
 #   `load_state_dict` recharge dans un module de même structure.
 #
 # Un tenseur ordinaire n'est vu par aucune des deux :
@@ -244,7 +251,8 @@ print("w rechargé par load_state_dict :", fresh.w[:3].tolist(), "…")
 
 # %% [markdown]
 # Le tampon est dans le `state_dict` et suit `.to()`, sans être un paramètre : l'optimiseur
-# ne le modifiera pas. Le tenseur ordinaire, lui, reste en float32 et n'est pas sauvé.
+# ne le modifiera pas. Le tenseur ordinaire, lui, reste en float32 et n'est pas
+# sauvegardé.
 #
 # ### `module(X)` plutôt que `module.forward(X)`
 #
@@ -279,6 +287,11 @@ handle.remove()
 # activations pendant l'apprentissage) ou `nn.BatchNorm1d`, non. Le mode se propage à
 # tous les sous-modules ; on évalue toujours un modèle en mode évaluation (c'est ce que
 # fait `evaluate` de `tp2_src.training`).
+#
+# Pour le vérifier, la cellule suivante enchaîne une couche linéaire et un `nn.Dropout`
+# avec `nn.Sequential(a, b)`, qui applique `a` puis `b` et range ses sous-modules dans une
+# liste indexable (`dropout[0]` est la couche linéaire) ; la
+# {numref}`section %s <sec-sequential>` le présente en détail.
 
 # %%
 torch.manual_seed(0)
@@ -448,7 +461,7 @@ with torch.no_grad():
 
 # %% [markdown]
 # Pourquoi `squeeze(1)` ? Sans lui, `MSELoss` reçoit une prédiction $(n, 1)$ et une
-# cible $(n,)$, les **diffuse** (*broadcasting*) en une matrice $(n, n)$, et calcule la
+# cible $(n,)$, les {term}`diffuse <diffusion>` (*broadcasting*) en une matrice $(n, n)$, et calcule la
 # moyenne des $n^2$ écarts entre chaque prédiction et chaque cible : une perte fausse.
 # PyTorch prévient, mais ne s'arrête pas (`torch.broadcast_shapes` donne la forme
 # commune) :
@@ -681,7 +694,7 @@ assert lost.layers[0].weight.dtype == torch.float32
 # %% [markdown]
 # Le symptôme est sournois : l'entraînement tourne, le coût baisse un peu (grâce au seul
 # décalage `shift`), et rien ne signale que les deux couches sont restées figées à leur
-# initialisation. Elles ne seraient pas non plus sauvées par `state_dict()`, ni déplacées
+# initialisation. Elles ne seraient pas non plus sauvegardées par `state_dict()`, ni déplacées
 # par `.to()`. `nn.ModuleList` aurait suffi. (De même, un tenseur qui n'est pas un
 # paramètre mais doit suivre le module s'inscrit comme tampon, par `register_buffer` :
 # {numref}`section %s <sec-tampons>`.)
@@ -753,7 +766,15 @@ assert mlp.train_mse[100] == evaluate(net, X_train, y_train)
 assert mlp.val_mse[100] == evaluate(net, X_val, y_val)
 
 # %% [markdown]
-# La {numref}`fig-lineaire-reseau` montre la suite.
+# La {numref}`fig-lineaire-reseau` montre la suite. Relevons d'abord, pour le réseau, le
+# minimum de la MSE de validation et son époque :
+
+# %%
+best_epoch = min(range(len(mlp.val_mse)), key=mlp.val_mse.__getitem__)
+print(f"réseau, validation : minimum {mlp.val_mse[best_epoch]:.2f} "
+      f"à l'époque {best_epoch}, {mlp.val_mse[600]:.2f} à l'époque 600")
+print(f"réseau, apprentissage : {mlp.train_mse[best_epoch]:.2f} "
+      f"à l'époque {best_epoch}, {mlp.train_mse[600]:.2f} à l'époque 600")
 
 # %% tags=["hide-input", "remove-output"]
 from tp2_src.plots import (
@@ -764,27 +785,31 @@ from tp2_src.plots import (
 fig, ax = plt.subplots(figsize=(7, 4.2))
 plot_losses(ax, runs, tags=("loss/train", "loss/val"))
 ax.set_ylim(0.3, 60)
+ax.axvline(best_epoch, color="grey", linestyle=":",
+           label=f"minimum de validation du réseau (époque {best_epoch})")
 ax.set_title("Linéaire contre réseau à deux couches")
 legend_below(fig, ax)
 
 
 # %% tags=["remove-cell"]
 glue_figure("fig_lineaire_reseau", fig)
+glue("best_epoch_fig", best_epoch, "d")
 
 # %% [markdown]
 # ```{glue:figure} fig_lineaire_reseau
-# :alt: Quatre courbes sur 600 époques, en échelle logarithmique : le modèle linéaire se stabilise vite vers 20, en apprentissage comme en validation ; le réseau descend beaucoup plus bas en apprentissage, sous 1 ; sa MSE de validation descend vers 9, fluctue, puis remonte un peu dans les dernières centaines d'époques.
+# :alt: Quatre courbes sur 600 époques, en échelle logarithmique : le modèle linéaire se stabilise vite vers 20, en apprentissage comme en validation ; le réseau descend beaucoup plus bas en apprentissage, sous 1 ; sa MSE de validation descend vers 9, fluctue, puis remonte un peu dans les dernières centaines d'époques ; un pointillé vertical marque l'époque de son minimum.
 # :name: fig-lineaire-reseau
 #
 # Modèle linéaire contre réseau à deux couches sur Boston : MSE d'apprentissage (traits
 # pleins) et de validation (tirets) par époque, en échelle logarithmique, courbes relues
 # dans TensorBoard. Après l'époque 50, les deux courbes du modèle linéaire, vers 20,
-# restent à moins de {glue:md}`linear_gap` % l'une de l'autre : elles se confondent
-# presque. L'époque 0 (MSE proche de 600) sort du cadre.
+# restent à moins de {glue:md}`linear_gap` % l'une de l'autre ; celles du réseau
+# s'écartent bien davantage. Le pointillé vertical marque l'époque
+# {glue:md}`best_epoch_fig`, où la MSE de validation du réseau est minimale. L'époque 0
+# (MSE proche de 600) sort du cadre.
 # ```
 
 # %% tags=["remove-cell"]
-best_epoch = min(range(len(mlp.val_mse)), key=mlp.val_mse.__getitem__)
 glue("mlp_train_100", mlp.train_mse[100], ".2f")
 glue("mlp_train_600", mlp.train_mse[600], ".2f")
 glue("mlp_val_100", mlp.val_mse[100], ".2f")
@@ -797,7 +822,7 @@ assert mlp.val_mse[600] > 1.1 * mlp.val_mse[best_epoch] and best_epoch < 500  # 
 for h in histories.values():  # l'époque 0, hors du cadre, proche de 600
     assert all(500 < mse[0] < 700 for mse in (h.train_mse, h.val_mse))
 late = sorted(linear_h.train_mse[50:] + linear_h.val_mse[50:])  # « vers 20 »
-# « se confondent presque » : l'écart relatif maximal après l'époque 50, affiché plus haut.
+# « à moins de … % » : l'écart relatif maximal après l'époque 50, affiché plus haut.
 glue("linear_gap", int(100 * linear_gap) + 1, "d")  # un majorant entier
 assert linear_gap < 0.25
 assert 17 < late[0] and late[-1] < 25 and 19 < late[len(late) // 2] < 21.5

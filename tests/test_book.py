@@ -71,6 +71,16 @@ def test_every_code_cell_was_executed_without_error_output(built_book: Path) -> 
                 assert len(line) <= MAX_OUTPUT_LINE, f"{chapter.name} : sortie trop longue\n{line}"
 
 
+def test_every_glossary_term_is_linked_from_the_book(built_book: Path) -> None:
+    """Le glossaire promet que chaque terme y est relié depuis le passage qui l'introduit."""
+    pages = {p.stem: p.read_text(encoding="utf-8") for p in (built_book / "book").glob("*.html")}
+    terms = re.findall(r'<dt id="(term-[^"]+)"', pages.pop("glossaire"))
+    assert len(terms) >= 30, terms
+    linked = {m for html in pages.values() for m in re.findall(r'href="glossaire\.html#(term-[^"]+)"', html)}
+    missing = [t for t in terms if t not in linked]
+    assert not missing, f"termes jamais reliés depuis un chapitre : {missing}"
+
+
 def test_no_apostrophe_became_a_quote_on_any_page(built_book: Path) -> None:
     """« l'**édition** » devient « l”édition » sous MyST (guillemets typographiques) : sur
     chaque page du site, introduction et glossaire compris, aucun “ ” collé à un mot."""

@@ -76,6 +76,22 @@ def test_every_frame_shows_autograds_gradients(traced) -> None:
     plt.close(fig)
 
 
+def test_legend_describes_only_the_states_drawn(traced) -> None:
+    """Avant la passe arrière, tout est gris ; à la fin, plus ni orange ni gris."""
+    graph, steps, _, _ = traced
+
+    def legend(k: int) -> str:
+        fig = graph_figure(graph, steps=steps[:k])
+        text = " | ".join(t.get_text() for t in fig.axes[0].get_legend().get_texts())
+        plt.close(fig)
+        return text
+
+    first, third, last = legend(0), legend(3), legend(len(steps))
+    assert "gris" in first and "orange" not in first and "rouge" not in first
+    assert "gris" in third and "orange" in third  # x attend son second message
+    assert "gris" not in last and "orange" not in last and "texte rouge" in last
+
+
 def test_scalar_figure_shows_the_numbers_of_chapter_1() -> None:
     loss, named = scalar_example()
     graph = autograd_graph(loss, leaves={k: named[k] for k in "abc"},

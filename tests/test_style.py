@@ -62,6 +62,11 @@ def test_log_ticks_are_text_at_full_size() -> None:
     fig.canvas.draw()
     minor = [t.get_text() for t in ax.get_yminorticklabels() if t.get_text()]
     assert "20" in minor and "30" in minor
+    # Sur un peu plus de deux décades (0,3 à 60), les graduations secondaires restent écrites.
+    ax.set_ylim(0.3, 60)
+    fig.canvas.draw()
+    minor = [t.get_text() for t in ax.get_yminorticklabels() if t.get_text()]
+    assert {"0,3", "2", "20"} <= set(minor), minor
     # Une écriture par axe : en chiffres entre 0,001 et 99 999 (« 1 000 », « 10 000 », pas
     # « 10⁴ »), sinon en puissances de dix, 1 et 10 compris (« 10⁰ », « 10¹ »).
     ax.set_xlim(1, 5e4)

@@ -173,8 +173,10 @@ def graph_figure(
     received = messages_until(graph, steps) if steps is not None else {n: [] for n in graph}
 
     boxes: dict[str, AnnotationBbox] = {}
+    shown_colors: set[str] = set()  # la légende ne décrit que les états dessinés
     for node, data in graph.nodes(data=True):
         lines = _node_lines(graph, node, steps, received[node])
+        shown_colors.update(c for _, c, _ in lines)
         areas = [TextArea(t, textprops={"fontsize": LINE_PT, "color": c, "fontweight": w})
                  for t, c, w in lines]
         box = AnnotationBbox(
@@ -198,10 +200,12 @@ def graph_figure(
     to_data = ax.transData.inverted()
     extent = {n: to_data.transform(b.get_window_extent(renderer)) for n, b in boxes.items()}
     sent = {s.node: s for s in steps or ()}
+    any_carried = False
     for parent, child, data in graph.edges(data=True):
         step = sent.get(child)
         message = step.grad_inputs[data["slot"]] if step and data["slot"] < len(step.grad_inputs) else None
         carried = message is not None
+        any_carried |= carried
         style = {"color": RED if carried else EDGE, "linewidth": 1.8 if carried else 1.0}
         parallel = graph.number_of_edges(parent, child)
         slot = data["slot"] if parallel > 1 else None
@@ -212,13 +216,17 @@ def graph_figure(
     present = [k for k in KINDS if any(d["kind"] == k for _, d in graph.nodes(data=True))]
     handles: list = [Patch(facecolor=KIND_COLORS[k], edgecolor=EDGE, label=KIND_LEGEND[k]) for k in present]
     if steps is not None:
-        handles += [
-            Patch(facecolor="white", edgecolor=RED, linewidth=2.6, label="nœud qui vient de s'exécuter"),
-            Patch(facecolor=RED, label="texte rouge : gradient reçu, nœud exécuté"),
-            Patch(facecolor=ORANGE, label="orange : messages arrivés, pas encore exécuté"),
-            Patch(facecolor=GREY, label="gris : aucun message encore"),
-            Line2D([], [], color=RED, linewidth=1.8, label="arête rouge : un gradient y est remonté"),
+        states = [
+            (bool(steps), Patch(facecolor="white", edgecolor=RED, linewidth=2.6,
+                                label="nœud qui vient de s'exécuter")),
+            (RED in shown_colors, Patch(facecolor=RED, label="texte rouge : gradient reçu, nœud exécuté")),
+            (ORANGE in shown_colors, Patch(facecolor=ORANGE,
+                                           label="orange : messages arrivés, pas encore exécuté")),
+            (GREY in shown_colors, Patch(facecolor=GREY, label="gris : aucun message encore")),
+            (any_carried, Line2D([], [], color=RED, linewidth=1.8,
+                                 label="arête rouge : un gradient y est remonté")),
         ]
+        handles += [handle for shown, handle in states if shown]
     ax.legend(handles=handles, loc="lower center", ncol=2, frameon=False, fontsize=9,
               bbox_to_anchor=(0.5, 0.0), handlelength=1.2, columnspacing=1.2)
     return fig

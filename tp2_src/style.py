@@ -115,5 +115,7 @@ def french_log_axis(ax: Axes, which: str = "both") -> Axes:
         axis = getattr(ax, f"{name}axis")
         if axis.get_scale() == "log":
             axis.set_major_formatter(FrenchLogFormatter(labelOnlyBase=False))
-            axis.set_minor_formatter(FrenchLogFormatter(labelOnlyBase=False, minor_thresholds=(1, 0.4)))
+            # Graduations secondaires (2, 3, 4, 6…) écrites jusqu'à 2,5 décades : au-delà,
+            # elles se chevaucheraient dans une figure de la largeur de la colonne.
+            axis.set_minor_formatter(FrenchLogFormatter(labelOnlyBase=False, minor_thresholds=(2.5, 1)))
     return ax
