@@ -79,7 +79,7 @@ glue_environment()  # citée par la note « Exécution de ce chapitre », en fin
 # for clean air » (*Journal of Environmental Economics and Management*, 1978), et a été
 # diffusé par StatLib, la bibliothèque de données de l'université Carnegie Mellon.
 # scikit-learn le livrait (`sklearn.datasets.load_boston`) jusqu'à sa version 1.2, qui
-# l'a retiré ; `tp2_src` en embarque une copie exacte, dont l'{term}`empreinte` est vérifiée à
+# l'a retiré ; `tp2_src` en embarque une copie exacte, dont l’{term}`empreinte` est vérifiée à
 # chaque chargement.
 #
 # ```{admonition} Un jeu de données controversé

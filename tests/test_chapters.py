@@ -18,7 +18,7 @@ from pathlib import Path
 
 import jupytext
 import pytest
-from helpers import CHAPTERS
+from helpers import BOOK, CHAPTERS
 from tp2_book import conventions
 
 from tp2_src.logs import LOGDIR_ENV
@@ -60,6 +60,19 @@ def test_chapter_runs_as_plain_script(chapter: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-4000:]
     assert "Traceback" not in result.stderr, result.stderr[-4000:]
     assert result.stdout.strip(), "le chapitre n'a rien affiché"
+
+
+def test_no_straight_apostrophe_right_before_markup() -> None:
+    """« l'**unité** » ou « l'{term}`…` » : MyST fait de l'apostrophe droite un guillemet
+    fermant (« l”unité ») ; devant du balisage, la source écrit l'apostrophe typographique ’."""
+    sources = [*CHAPTERS, *BOOK.glob("*.md")]
+    found = [
+        f"{source.name}:{number}: {line.strip()[:70]}"
+        for source in sources
+        for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\w'(\*\*|\{[a-z:]+\}`)", line)
+    ]
+    assert not found, "\n".join(found)
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
