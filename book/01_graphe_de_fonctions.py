@@ -351,6 +351,24 @@ print("notre moteur :", [v.grad for v in (a_v, b_v, c_v)])
 print("autograd     :", [t.grad.item() for t in (a, b, c)])
 
 # %% [markdown]
+# Et avec la puissance, `tanh` et `exp`, sur $f = e^{\tanh(u v)} + u^3$ (autograd en
+# float64, comme les `float` de Python) :
+
+# %%
+u_v, v_v = Value(0.5), Value(-1.5)
+f_v = (u_v * v_v).tanh().exp() + u_v**3
+f_v.backward()
+u_t, v_t = (torch.tensor(val, dtype=torch.float64, requires_grad=True)
+            for val in (0.5, -1.5))
+f_t = torch.exp(torch.tanh(u_t * v_t)) + u_t**3
+f_t.backward()
+print("notre moteur :", [f"{w.grad:.12f}" for w in (u_v, v_v)])
+print("autograd     :", [f"{t.grad.item():.12f}" for t in (u_t, v_t)])
+
+# %% tags=["remove-cell"]
+assert all(abs(w.grad - t.grad.item()) < 1e-12 for w, t in ((u_v, u_t), (v_v, v_t)))
+
+# %% [markdown]
 # Les mêmes nombres. Et la même structure : le graphe que PyTorch enregistre est fait des
 # mêmes pièces que le nôtre.
 #
