@@ -626,7 +626,8 @@ class Value:
         visit(self)
         self.grad = 1.0
         for node in reversed(order):
-            for parent, local in zip(node.parents, node.local_grads):
+            pairs = zip(node.parents, node.local_grads)
+            for parent, local in pairs:
                 parent.grad += node.grad * local
 '''
 NAIVE_BACKWARD = '''    def backward(self):

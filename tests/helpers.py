@@ -5,6 +5,7 @@ Un module ordinaire (les fixtures sont dans ``conftest.py``) : ``from helpers im
 
 from __future__ import annotations
 
+import ast
 import functools
 import http.server
 import os
@@ -142,3 +143,17 @@ def serve(directory: Path, headers: dict[str, str] | None = None) -> Iterator[st
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def names_in(source: str) -> tuple[set[str], set[str]]:
+    """(noms définis, noms lus) par du code Python : une cellule, un squelette."""
+    tree = ast.parse(source)
+    defined = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    defined |= {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+    defined |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
+    defined |= {n.name for n in ast.walk(tree) if isinstance(n, ast.ExceptHandler) and n.name}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            defined |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return defined, read

@@ -8,7 +8,6 @@ une solution, dont le cadre prend de la place).
 
 from __future__ import annotations
 
-import ast
 import builtins
 import os
 import re
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import jupytext
 import pytest
-from helpers import BOOK, CHAPTERS
+from helpers import BOOK, CHAPTERS, names_in
 from tp2_book import conventions
 
 from tp2_src.logs import LOGDIR_ENV
@@ -107,19 +106,6 @@ def test_visible_code_fits_the_column_and_hides_the_plumbing(chapter: Path) -> N
             assert len(line) <= limit, f"{chapter.name} : ligne de {len(line)} car. (max {limit})\n{line}"
 
 
-def _names(source: str) -> tuple[set[str], set[str]]:
-    """(noms définis, noms lus) par du code Python."""
-    tree = ast.parse(source)
-    defined = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    defined |= {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)}
-    defined |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
-    defined |= {n.name for n in ast.walk(tree) if isinstance(n, ast.ExceptHandler) and n.name}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            defined |= {(a.asname or a.name).split(".")[0] for a in node.names}
-    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    return defined, read
-
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_every_name_in_view_is_defined_in_view(chapter: Path) -> None:
@@ -127,12 +113,13 @@ def test_every_name_in_view_is_defined_in_view(chapter: Path) -> None:
     cellules visibles au-dessus d'elle, ou par le squelette d'un exercice (écrit dans son
     énoncé) : jamais par une cellule masquée ou par une solution repliée."""
     known = set(dir(builtins))
-    interface = {name for e in conventions.exercises(chapter) if e.skeleton for name in _names(e.skeleton)[0]}
+    skeletons = [e.skeleton for e in conventions.exercises(chapter) if e.skeleton]
+    interface = {name for skeleton in skeletons for name in names_in(skeleton)[0]}
     problems = []
     for cell in conventions.read(chapter):
         if cell.cell_type != "code" or cell.hidden:
             continue
-        defined, read = _names(cell.source)
+        defined, read = names_in(cell.source)
         if cell.in_solution:
             known |= defined & interface  # l'interface, définie par la solution
             continue

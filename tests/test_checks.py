@@ -10,6 +10,7 @@ le message qui nomme sa cause ; aucune ne doit finir sur une autre erreur que
 
 from __future__ import annotations
 
+import ast
 import linecache
 import random
 from functools import cache
@@ -65,6 +66,41 @@ def test_every_code_exercise_has_attempts_right_and_wrong() -> None:
         verdicts = {a.expected is None for a in ATTEMPTS if a.exercise == label}
         assert verdicts == {True, False}, f"{label} : il faut au moins une tentative juste et une fausse"
     assert len(ATTEMPTS) >= 30
+
+
+class _WithoutDocsAndHints(ast.NodeTransformer):
+    """Retire docstrings et annotations : ce que la solution du livre ajoute pour le lecteur."""
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.FunctionDef:
+        node.returns = None
+        return self.visit_ClassDef(node)
+
+    def visit_ClassDef(self, node):
+        self.generic_visit(node)
+        first = node.body[0]
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(
+            first.value.value, str
+        ):
+            node.body = node.body[1:] or [ast.Pass()]
+        return node
+
+    def visit_arg(self, node: ast.arg) -> ast.arg:
+        node.annotation = None
+        return node
+
+
+def test_the_book_solution_in_the_corpus_is_the_chapters() -> None:
+    """« la solution du livre » du corpus, écrite comme un étudiant (sans commentaires ni
+    docstrings), est le code de la solution du chapitre : elle ne peut pas s'en écarter."""
+
+    def tree(code: str) -> str:
+        return ast.dump(_WithoutDocsAndHints().visit(ast.parse(code)))
+
+    book = [a for a in ATTEMPTS if a.name == "la solution du livre"]
+    assert {a.exercise for a in book} == set(CHAPTER)
+    for attempt in book:
+        exercise = next(e for e in exercises(CHAPTER[attempt.exercise]) if e.label == attempt.exercise)
+        assert tree(attempt.code) == tree(exercise.solution), f"{attempt.exercise} : le corpus a dérivé"
 
 
 @pytest.mark.parametrize("attempt", ATTEMPTS, ids=lambda a: f"{a.exercise} : {a.name}")

@@ -6,14 +6,13 @@ question y a un squelette suivi de sa vérification. L'édition complète garde 
 
 from __future__ import annotations
 
-import ast
 import builtins
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
-from helpers import CHAPTERS, WITH_QUESTIONS
+from helpers import CHAPTERS, WITH_QUESTIONS, names_in
 from tp2_book import conventions, lab
 from tp2_book.conventions import SOLUTION
 from tp2_book.editions import YOUR_ANSWER, EditionError, edition, write_editions
@@ -250,19 +249,6 @@ def test_write_editions_never_overwrites_the_students_work(tmp_path: Path) -> No
     assert mine.read_text(encoding="utf-8") == "mon travail"
 
 
-def _names(source: str) -> tuple[set[str], set[str]]:
-    """(noms définis, noms lus) au niveau d'une cellule de code."""
-    tree = ast.parse(source)
-    defined = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    defined |= {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)}
-    defined |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
-    defined |= {n.name for n in ast.walk(tree) if isinstance(n, ast.ExceptHandler) and n.name}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            defined |= {(a.asname or a.name).split(".")[0] for a in node.names}
-    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    return defined, read
-
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 @pytest.mark.parametrize("student", [True, False], ids=["étudiant", "complète"])
@@ -273,7 +259,7 @@ def test_every_name_a_notebook_reads_is_defined_above(chapter: Path, student: bo
     for cell in edition(chapter, student=student).cells:
         if cell.cell_type != "code":
             continue
-        defined, read = _names(cell.source)
+        defined, read = names_in(cell.source)
         missing = read - known - defined
         assert not missing, f"{chapter.name} : {sorted(missing)} lu(s) avant d'être défini(s)\n{cell.source}"
         known |= defined

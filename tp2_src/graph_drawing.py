@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 import matplotlib.pyplot as plt
 import networkx as nx
 import torch
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.offsetbox import AnnotationBbox, TextArea, VPacker
@@ -127,6 +128,16 @@ def _node_lines(
     return lines
 
 
+def _canvas(width: float, height: float) -> tuple[Figure, Axes]:
+    """Une figure de ``width`` × ``height`` pouces, sans axes, dont les coordonnées sont en pouces."""
+    fig = plt.figure(figsize=(width, height))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.set_axis_off()
+    return fig, ax
+
+
 def graph_figure(
     graph: nx.MultiDiGraph,
     steps: Sequence[BackwardStep] | None = None,
@@ -164,11 +175,7 @@ def graph_figure(
     top = 0.45 if title else 0.15
     bottom = 0.75 if steps is None else 1.35  # la légende de la passe arrière est plus longue
     height = top + n_layers * ROW_IN + bottom
-    fig = plt.figure(figsize=(width, height))
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, width)
-    ax.set_ylim(0, height)
-    ax.set_axis_off()
+    fig, ax = _canvas(width, height)
     y_of = {n: height - top - (layer + 0.5) * ROW_IN for n, (layer, _) in pos.items()}
     received = messages_until(graph, steps) if steps is not None else {n: [] for n in graph}
 
@@ -291,11 +298,7 @@ def function_split_figure(width: float = COLUMN_WIDTH_IN) -> Figure:
     if not 6.0 <= width <= COLUMN_WIDTH_IN:
         raise ValueError(f"Largeur {width} pouces : le schéma demande entre 6 et {COLUMN_WIDTH_IN} pouces")
     height = 5.0
-    fig = plt.figure(figsize=(width, height))
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, width)
-    ax.set_ylim(0, height)
-    ax.set_axis_off()
+    fig, ax = _canvas(width, height)
     center, top, gap = 3.2, 4.25, 0.76
     nodes = [
         ("m", "m = (b₂, θ, b₁, x)", KIND_COLORS["leaf"]),
@@ -375,11 +378,7 @@ def statement_figure(graph: nx.MultiDiGraph, width: float = COLUMN_WIDTH_IN) -> 
     if not 6.0 <= width <= COLUMN_WIDTH_IN:
         raise ValueError(f"Largeur {width} pouces : le schéma demande entre 6 et {COLUMN_WIDTH_IN} pouces")
     height = 4.6
-    fig = plt.figure(figsize=(width, height))
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, width)
-    ax.set_ylim(0, height)
-    ax.set_axis_off()
+    fig, ax = _canvas(width, height)
     lin1, transpose, lin2, cost = STATEMENT_FUNCTIONS
     places = {
         "x": (0.9, 4.15), "θ": (2.8, 4.15), "b₁": (4.4, 4.15), "b₂": (6.2, 4.15),
