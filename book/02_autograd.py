@@ -17,6 +17,10 @@
 #
 # ```{admonition} Objectifs
 # :class: tip
+# **Durée** : {reading-time}`lecture` de lecture, sans les encadrés facultatifs ; plus les
+# exercices. **Énoncé** : la partie 2 (« Différenciation automatique : autograd ») et son
+# exemple de code.
+#
 # À la fin de ce chapitre, vous saurez :
 # - dire quels tenseurs enregistrent un graphe (`requires_grad`, `grad_fn`, {term}`feuilles <feuille>`) ;
 # - lancer la rétropropagation (`backward`) et lire les gradients (`.grad`), y compris
@@ -33,7 +37,6 @@
 # voit *comment* PyTorch l'organise, et l'on exécute chaque comportement annoncé.
 
 # %%
-import inspect
 import warnings
 
 import torch
@@ -233,8 +236,19 @@ assert "does not require grad" in message
 # %%
 from tp2_src.functions import LinearFunction, MSEFunction, linear, mse
 
-print(inspect.getsource(LinearFunction))
-print(inspect.getsource(MSEFunction))
+
+# %% [markdown]
+# ```{literalinclude} ../tp2_src/functions.py
+# :pyobject: LinearFunction
+# :language: python
+# :caption: tp2_src/functions.py
+# ```
+#
+# ```{literalinclude} ../tp2_src/functions.py
+# :pyobject: MSEFunction
+# :language: python
+# :caption: tp2_src/functions.py
+# ```
 
 # %% [markdown]
 # Deux détails de ce code :
@@ -329,6 +343,9 @@ except ValueError as err:
     print(error_summary(err))
 
 # %% [markdown]
+# ```{optional-start} gradcheck en simple précision
+# ```
+#
 # Et en simple précision ? `t.detach().float().requires_grad_()` fait de chaque entrée une
 # copie en float32, feuille qui demande un gradient ; le `_` final signale, dans PyTorch,
 # une méthode qui modifie le tenseur sur place (ici, son drapeau `requires_grad`).
@@ -399,6 +416,9 @@ glue("fp32_gap", gap.max().item(), ".1e")
 # float32, une sortie de quelques unités est arrondie à quelques $10^{-7}$ près, et la
 # division par $2\varepsilon$ amplifie cette erreur d'arrondi jusqu'à ce niveau
 # (chapitre 1, {numref}`section %s <sec-trois-calculs>`). La faute n'est pas dans `backward`, mais dans la référence.
+#
+# ```{optional-end}
+# ```
 #
 # `gradcheck` attrape bien les erreurs : voici une MSE dont la passe arrière a « oublié »
 # le facteur 2. On lui demande de répondre `False` plutôt que de lever une exception.

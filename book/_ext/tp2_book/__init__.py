@@ -6,6 +6,12 @@ local_extensions`` de ``_config.yml``) et appelle ``setup`` ci-dessous, qui char
 extensions de ``EXTENSIONS`` dans cet ordre :
 
 - ``french_exercises`` : sphinx-exercise, avec des titres de solution en bon français ;
+- ``optional`` : les encadrés facultatifs « Pour aller plus loin », repliés dans la page,
+  qui s'étendent sur plusieurs cellules (``{optional-start}`` … ``{optional-end}``) ;
+- ``stepper`` : une figure que le lecteur parcourt étape par étape (la passe arrière du
+  chapitre 1), en séquence dans le PDF ;
+- ``reading_time`` : la durée de lecture de la ligne principale, en tête des chapitres
+  (``{reading-time}``) ;
 - ``french_search`` : une recherche insensible aux accents et à la casse ;
 - ``notebook_downloads`` : les deux éditions de chaque chapitre et le kit, dans le site ;
 - ``offline`` : un site léger, sans aucune requête vers un autre serveur ;
@@ -32,6 +38,9 @@ from typing import Any
 #: Les extensions Sphinx du livre, dans leur ordre de chargement.
 EXTENSIONS = (
     "french_exercises",
+    "optional",
+    "stepper",
+    "reading_time",
     "french_search",
     "notebook_downloads",
     "offline",

@@ -20,6 +20,19 @@ collée, assertion de la prose, tracé d'une figure) ; ``setup`` garde une cellu
 dans l'édition étudiant (réglages dont les cellules suivantes ont besoin) ; ``timing``
 signale une cellule qui affiche des durées mesurées, qui changent d'une exécution à l'autre.
 
+Un **encadré facultatif** (« Pour aller plus loin », replié dans la page, extension
+``optional``) s'ouvre par ``{optional-start} <titre>`` et se ferme par ``{optional-end}``,
+chacun dans une cellule de prose ; les cellules entre les deux, prose et code, sont dans
+l'encadré (``Cell.optional``). Il ne contient aucun titre de section, et la ligne
+principale (tout ce qui est hors des encadrés) n'a besoin d'aucun de ses résultats.
+
+Le **code d'une leçon rangé dans** ``tp2_src`` est montré sur la page qui l'enseigne par
+``{literalinclude} ../tp2_src/<module>.py`` avec l'option ``:pyobject: <nom>`` (la
+fonction ou la classe entière) ; les notebooks reçoivent le même code, en clair
+(``included_source``). Un chapitre n'importe de ``tp2_src`` que ce qu'une page a montré
+avant, ou ce qui n'est pas la leçon (vérifications, affichage, style des figures, graine
+et matériel, lecture du fichier de données, dossiers et lecteur des journaux).
+
 Un bloc ``{only} notebook`` n'apparaît que dans les notebooks (Sphinx ne l'écrit dans
 aucune page), un bloc ``{only} html`` que dans les pages du livre : une phrase qui parle de
 la page web (un onglet, une cellule masquée) ou du dépôt a sa version pour le notebook.
@@ -45,6 +58,26 @@ DIRECTIVE = re.compile(r"^(`{3,}|:{3,})\{([\w:-]+)\}\s*(.*)$")
 PYTHON_FENCE = re.compile(r"^(`{3,})python\s*$")
 
 
+def included_source(source_dir: Path, path: str, pyobject: str) -> str:
+    """Le code qu'un ``{literalinclude} path`` avec ``:pyobject: pyobject`` montre dans la page.
+
+    ``path`` est relatif au dossier du chapitre (``source_dir``). On lit le fichier comme
+    Sphinx (``ModuleAnalyzer.find_tags``) : les notebooks montrent exactement les lignes de la
+    page. Lève ``ValueError`` si le fichier ou l'objet n'existe pas.
+    """
+    from sphinx.pycode import ModuleAnalyzer
+
+    file = (source_dir / path).resolve()
+    if not file.is_file():
+        raise ValueError(f"{{literalinclude}} : fichier introuvable {file}")
+    tags = ModuleAnalyzer.for_file(str(file), "").find_tags()
+    if pyobject not in tags:
+        raise ValueError(f"{{literalinclude}} : {pyobject!r} n'est pas défini dans {file}")
+    _, start, end = tags[pyobject]
+    lines = file.read_text(encoding="utf-8").splitlines()
+    return "\n".join(lines[start - 1 : end])
+
+
 def chapters(book: Path) -> list[Path]:
     """Les chapitres ``NN_sujet.py`` du dossier ``book``, dans l'ordre du livre."""
     return sorted(book.glob("[0-9][0-9]_*.py"))
@@ -59,6 +92,7 @@ class Cell:
     source: str
     tags: frozenset[str]
     exercise: str | None  # l'étiquette de la solution en cours ({solution-start} … {solution-end})
+    optional: str | None = None  # le titre de l'encadré facultatif en cours, s'il y en a un
 
     @property
     def in_solution(self) -> bool:
@@ -116,16 +150,39 @@ class SolutionGate:
         return result
 
 
+class OptionalGate:
+    """Dit, ligne après ligne et d'une cellule de prose à la suivante, si la prose est dans
+    un encadré facultatif (``{optional-start}`` … ``{optional-end}``, directives comprises)."""
+
+    def __init__(self) -> None:
+        self.title: str | None = None  # le titre de l'encadré ouvert
+
+    def lines(self, markdown: str) -> list[tuple[str, str | None]]:
+        """(ligne, titre de l'encadré qui la contient, ou None) pour chaque ligne de ``markdown``."""
+        result = []
+        for line in markdown.splitlines():
+            directive = DIRECTIVE.match(line.strip())
+            name = directive.group(2) if directive else ""
+            if name == "optional-start":
+                self.title = directive.group(3).strip() or "?"
+            result.append((line, self.title))
+            if name == "optional-end":
+                self.title = None
+        return result
+
+
 def read(chapter: Path) -> list[Cell]:
-    """Les cellules du chapitre, avec leurs tags et leur place (dans une solution ou non)."""
+    """Les cellules du chapitre, avec leurs tags et leur place (dans une solution, dans un
+    encadré facultatif, ou non)."""
     cells = []
-    gate = SolutionGate()
+    gate, optional = SolutionGate(), OptionalGate()
     for index, cell in enumerate(jupytext.read(chapter, fmt="py:percent").cells):
-        inside = gate.exercise
+        inside, box = gate.exercise, optional.title
         if cell.cell_type == "markdown":
             gate.lines(cell.source)
+            optional.lines(cell.source)
         tags = frozenset(cell.metadata.get("tags", []))
-        cells.append(Cell(index, cell.cell_type, cell.source, tags, inside))
+        cells.append(Cell(index, cell.cell_type, cell.source, tags, inside, box))
     return cells
 
 
@@ -140,6 +197,58 @@ def prose(chapter: Path) -> Iterator[tuple[str, bool]]:
             text = line.strip()
             if not text.startswith((":", "```")):
                 yield text, in_solution
+
+
+#: Vitesse de lecture d'une prose technique, en mots par minute (la durée annoncée en tête
+#: de chaque chapitre, ``{reading-time}``).
+READING_SPEED = 200
+#: Les blocs dont le texte n'est pas lu sur la ligne principale : figures (légende et texte
+#: alternatif), formules, code, valeurs collées, encadrés repliés.
+_NOT_MAIN_LINE = ("glue:figure", "figure", "stepper", "math", "glue:md", "literalinclude", "dropdown")
+
+
+def main_line_words(chapter: Path) -> int:
+    """Les mots de la ligne principale du chapitre, lus dans sa source : la prose hors des
+    solutions, des encadrés facultatifs ou repliés, des figures, des formules et du code
+    (c'est, à quelques pour cent près, ce que ``benchmarks/main_line.py`` compte sur la page
+    rendue)."""
+    solutions, optional = SolutionGate(), OptionalGate()
+    count = 0
+    for cell in read(chapter):
+        if cell.cell_type != "markdown":
+            continue
+        fences: list[tuple[str, bool]] = []  # les blocs ouverts : clôture, et s'il est lu
+        in_math = False  # entre deux lignes $$
+        for (line, in_solution), (_, box) in zip(
+            solutions.lines(cell.source), optional.lines(cell.source), strict=True
+        ):
+            text = line.strip()
+            if text.startswith("$$") or in_math:
+                if text.count("$$") % 2 == 1:
+                    in_math = not in_math
+                continue
+            if fences and closes(text, fences[-1][0]):
+                fences.pop()
+                continue
+            directive = DIRECTIVE.match(text)
+            fence = re.match(r"^(`{3,}|:{3,})", text)
+            if directive or fence:
+                name = directive.group(2) if directive else "code"
+                fences.append((fence.group(1), name not in _NOT_MAIN_LINE and name != "code"))
+                continue
+            if fences and re.match(r"^:class:.*\bdropdown\b", text):
+                fences[-1] = (fences[-1][0], False)  # un encadré replié
+            hidden = in_solution or box or any(not read for _, read in fences)
+            if hidden or text.startswith(":") or re.match(r"^\([\w-]+\)=$", text):
+                continue
+            text = re.sub(r"\$[^$]+\$", " ", text)  # les formules en ligne
+            count += sum(1 for token in text.split() if re.search(r"\w", token))
+    return count
+
+
+def reading_minutes(chapter: Path) -> int:
+    """La durée de lecture de la ligne principale, en minutes entières (au moins 1)."""
+    return max(1, round(main_line_words(chapter) / READING_SPEED))
 
 
 def visible_code(chapter: Path) -> list[tuple[str, bool]]:

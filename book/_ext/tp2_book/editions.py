@@ -108,6 +108,7 @@ def edition(
         substitutions=substitutions or {},
         chapter_number=int(number.group(1)) if number else None,
         written=frozenset(label for label, e in exercises.items() if e.written),
+        chapter=chapter,
     )
     cells: list[nbformat.NotebookNode] = [_install_cell(_title(source, chapter), student)]
     solved: set[str] = set()

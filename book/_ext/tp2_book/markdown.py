@@ -3,7 +3,10 @@
 Jupyter n'interprète pas MyST : les blocs ``{exercise}``, ``{solution}`` et les encadrés
 deviennent des citations Markdown, les rôles (``{term}``, ``{numref}``, ``{glue:md}``…)
 leur texte, les titres prennent le numéro que Sphinx leur donne dans le livre. Un bloc
-``{only} notebook`` est gardé, un bloc ``{only} html`` retiré. Dans l'édition étudiant, la
+``{only} notebook`` est gardé, un bloc ``{only} html`` retiré. Un encadré facultatif
+(``{optional-start}`` … ``{optional-end}``) est borné par deux lignes (``optional.OPENING``
+et ``optional.CLOSING``) ; un ``{literalinclude}`` avec ``:pyobject:`` devient le bloc de
+code qu'il montre dans la page. Dans l'édition étudiant, la
 prose des solutions est retirée (``conventions.SolutionGate`` dit laquelle), le squelette
 quitte l'énoncé de l'exercice (il devient la cellule de code à compléter), et une question
 écrite reçoit une cellule « Votre réponse » (``ANSWER``).
@@ -15,7 +18,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from tp2_book.conventions import DIRECTIVE, PYTHON_FENCE, SolutionGate
+from pathlib import Path
+
+from tp2_book.conventions import DIRECTIVE, PYTHON_FENCE, SolutionGate, included_source
+from tp2_book.optional import CLOSING, OPENING
 
 _FENCE = re.compile(r"^(`{3,}|:{3,})")
 _ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
@@ -42,6 +48,8 @@ class _Block:
     options: bool = True  # les lignes « :clé: valeur » du début de la directive
     name: str = ""  # la directive (« exercise »…)
     label: str = ""  # son option :label:
+    argument: str = ""  # son argument (le chemin d'un literalinclude)
+    given: dict[str, str] = field(default_factory=dict)  # ses options, « :clé: valeur »
 
 
 @dataclass
@@ -59,6 +67,8 @@ class MarkdownState:
     substitutions: Mapping[str, str] = field(default_factory=dict)
     chapter_number: int | None = None  # numéro du chapitre, que le livre donne au titre
     written: frozenset[str] = frozenset()  # les étiquettes des questions écrites
+    chapter: Path | None = None  # le chapitre (durée de lecture, chemins des literalinclude)
+    optional: str | None = None  # le titre de l'encadré facultatif ouvert
     blocks: list[_Block] = field(default_factory=list)
     gate: SolutionGate = field(default_factory=SolutionGate)
     section: int = 0  # dernière section numérotée
@@ -93,6 +103,10 @@ def _roles(text: str, state: MarkdownState) -> str:
             return state.figures.get(content, "figure")
         if role in ("term", "ref", "doc"):
             return label.group(1) if label else content
+        if role == "reading-time" and state.chapter is not None:
+            from tp2_book.reading_time import reading_text
+
+            return reading_text(state.chapter)
         return match.group(0)
 
     text = _ROLE.sub(replace, text)
@@ -115,6 +129,7 @@ def to_markdown(text: str, state: MarkdownState) -> str:
         if top is not None and top.options and (option := re.match(r"^:([\w-]+):\s*(.*)$", stripped)):
             if option.group(1) == "label":
                 top.label = option.group(2).strip()
+            top.given[option.group(1)] = option.group(2).strip()
             continue  # options de la directive (:label:, :class:, :alt:…)
         if top is not None:
             top.options = False
@@ -122,12 +137,25 @@ def to_markdown(text: str, state: MarkdownState) -> str:
             closed = state.blocks.pop()
             if closed.kind == "other":
                 keep(line)
+            if closed.name == "literalinclude":
+                for included in _included(closed, state):
+                    keep(included)
             if closed.name == "exercise" and state.student and closed.label in state.written:
                 out.append(ANSWER)
             continue
         directive = DIRECTIVE.match(stripped)
         fence, name, argument = directive.groups() if directive else ("", "", "")
-        if name in ("solution-start", "solution-end"):
+        if name == "optional-start":
+            state.optional = argument.strip()
+            keep(OPENING.format(title=state.optional))
+            state.blocks.append(_Block(fence, "drop"))
+        elif name == "optional-end":
+            keep(CLOSING.format(title=state.optional or "?"))
+            state.optional = None
+            state.blocks.append(_Block(fence, "drop"))
+        elif name == "literalinclude":
+            state.blocks.append(_Block(fence, "drop", name=name, argument=argument.strip()))
+        elif name in ("solution-start", "solution-end"):
             state.blocks.append(_Block(fence, "drop"))
             if name == "solution-start":
                 out.append("> **Solution**")
@@ -167,6 +195,19 @@ def to_markdown(text: str, state: MarkdownState) -> str:
         else:
             keep(state.heading(line))
     return _roles(_tidy(out), state)
+
+
+def _included(block: _Block, state: MarkdownState) -> list[str]:
+    """Le code d'un ``{literalinclude}`` (``:pyobject:``), en bloc ``python``, sous sa légende."""
+    pyobject = block.given.get("pyobject")
+    if state.chapter is None or not pyobject:
+        raise ValueError(
+            f"{{literalinclude}} {block.argument} : les notebooks ne savent montrer qu'un objet "
+            "(:pyobject:) d'un chapitre dont le dossier est connu"
+        )
+    code = included_source(state.chapter.parent, block.argument, pyobject)
+    caption = block.given.get("caption")
+    return [*([f"*{caption}*", ""] if caption else []), "```python", *code.splitlines(), "```"]
 
 
 def _tidy(lines: list[str]) -> str:

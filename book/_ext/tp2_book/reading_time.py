@@ -1,0 +1,34 @@
+"""Extension Sphinx : la durée de lecture de la ligne principale, en tête de chaque chapitre.
+
+Le rôle ``{reading-time}`lecture``` devient « 12 min » : les mots de la ligne principale
+du chapitre (``conventions.main_line_words`` : la prose hors des solutions, des encadrés
+facultatifs, des figures, des formules et du code), à ``conventions.READING_SPEED`` mots
+par minute. Les notebooks reçoivent le même nombre (``tp2_book.markdown``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxRole
+
+from tp2_book.conventions import reading_minutes
+
+
+def reading_text(chapter: Path) -> str:
+    """« 12 min » : la durée de lecture de la ligne principale de ``chapter``."""
+    return f"{reading_minutes(chapter)} min"
+
+
+class ReadingTime(SphinxRole):
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        chapter = Path(self.env.doc2path(self.env.docname))
+        return [nodes.inline(self.rawtext, reading_text(chapter), classes=["tp2-reading-time"])], []
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_role("reading-time", ReadingTime())
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

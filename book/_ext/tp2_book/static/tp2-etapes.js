@@ -1,0 +1,64 @@
+/* Les figures « étape par étape » (extension book/_ext/tp2_book/stepper.py).
+ *
+ * Une figure .tp2-stepper contient une étape par .tp2-step (l'image et son texte). Sans ce
+ * script, les étapes se suivent. Avec lui, une seule est montrée, et deux boutons
+ * (« Étape précédente », « Étape suivante ») et les flèches du clavier, quand le focus est
+ * dans la figure, passent d'une étape à l'autre ; « Étape 3 sur 12 » est annoncé aux
+ * lecteurs d'écran (aria-live). Le script ne lit aucune taille : il ne force aucun calcul
+ * de mise en page, et la hauteur de la figure est celle de sa plus grande étape (CSS grid),
+ * si bien que rien ne bouge sous elle quand on change d'étape.
+ */
+(() => {
+  "use strict";
+
+  const setUp = (figure) => {
+    const steps = Array.from(figure.querySelectorAll(":scope > .tp2-step"));
+    if (steps.length < 2) return;
+    const count = steps.length;
+    let current = count - 1; // la passe arrière finie, comme dans le PDF
+    const bar = document.createElement("div");
+    bar.className = "tp2-stepper-bar";
+    const button = (label, text) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "tp2-stepper-button";
+      b.setAttribute("aria-label", label);
+      b.textContent = text;
+      return b;
+    };
+    const first = button("Première étape", "⏮");
+    const previous = button("Étape précédente", "◀ Précédente");
+    const status = document.createElement("span");
+    status.className = "tp2-stepper-status";
+    status.setAttribute("aria-live", "polite");
+    const next = button("Étape suivante", "Suivante ▶");
+    bar.append(first, previous, status, next);
+    figure.insertBefore(bar, steps[0]);
+
+    const show = (k) => {
+      current = Math.max(0, Math.min(count - 1, k));
+      steps.forEach((step, i) => {
+        step.classList.toggle("tp2-step-hidden", i !== current);
+        step.setAttribute("aria-hidden", String(i !== current));
+      });
+      status.textContent = `Étape ${current + 1} sur ${count}`;
+      first.disabled = previous.disabled = current === 0;
+      next.disabled = current === count - 1;
+    };
+    first.addEventListener("click", () => show(0));
+    previous.addEventListener("click", () => show(current - 1));
+    next.addEventListener("click", () => show(current + 1));
+    figure.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowLeft") show(current - 1);
+      else if (event.key === "ArrowRight") show(current + 1);
+      else return;
+      event.preventDefault();
+    });
+    figure.classList.add("tp2-stepper-ready");
+    show(current);
+  };
+
+  const start = () => document.querySelectorAll("figure.tp2-stepper").forEach(setUp);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
