@@ -22,30 +22,26 @@
 # exemple de code.
 #
 # À la fin de ce chapitre, vous saurez :
-# - dire quels tenseurs enregistrent un graphe (`requires_grad`, `grad_fn`, {term}`feuilles <feuille>`) ;
-# - lancer la rétropropagation (`backward`) et lire les gradients (`.grad`), y compris
-#   ceux des nœuds intermédiaires (`retain_grad`) ;
-# - éviter le piège de **l'accumulation** des gradients, et couper le graphe avec
-#   `torch.no_grad()` ;
-# - écrire une fonction différentiable à la main avec `torch.autograd.Function`, un
-#   contexte et `save_for_backward`, et la vérifier avec `gradcheck` ;
-# - rétropropager depuis une sortie **non scalaire** avec `backward(gradient=v)`, et
-#   relier ce calcul au produit vecteur–jacobienne $\mathbf{v}^\top J$.
+# - dire quels tenseurs enregistrent un graphe, et quand il est construit ;
+# - lancer la rétropropagation (`backward`) et lire les gradients (`.grad`, `retain_grad`) ;
+# - éviter le piège de **l'accumulation** des gradients, et calculer sans graphe
+#   (`torch.no_grad()`) ;
+# - écrire une opération différentiable avec `torch.autograd.Function` et la vérifier avec
+#   `gradcheck` ;
+# - rétropropager depuis une sortie **non scalaire** (`backward(gradient=v)`).
 # ```
-#
-# Le {ref}`chapitre 1 <chap-graphe>` a montré *ce que* calcule la rétropropagation. Ici, on
-# voit *comment* PyTorch l'organise, et l'on exécute chaque comportement annoncé.
 
 # %%
 import warnings
 
 import torch
-from torch.autograd.function import FunctionCtx
 from torch.autograd.functional import jacobian
 
 # %% tags=["remove-cell", "setup"]
-# Plomberie du livre (exécutée, masquée dans les pages).
-from tp2_src.glue import glue, glue_environment
+# Plomberie du livre (exécutée, masquée dans les pages) : figures, valeurs collées.
+from tp2_src.glue import glue, glue_environment, glue_figure
+from tp2_src.graph import autograd_graph, record_backward
+from tp2_src.graph_drawing import graph_figure
 from tp2_src.style import use_book_style
 
 use_book_style()
@@ -60,9 +56,9 @@ from tp2_src.display import error_summary, warning_summary
 # ## Qui enregistre un graphe ? `requires_grad` et `grad_fn`
 #
 # Garder le graphe coûte de la mémoire : PyTorch ne le fait que si on le demande. Il
-# suffit de marquer les **racines** avec `requires_grad=True` ; tout résultat calculé à
-# partir d'elles hérite de l'indicateur et reçoit un `grad_fn`, la passe arrière de
-# l'opération qui l'a produit. Reprenons l'exemple de l'énoncé.
+# suffit de marquer les {term}`feuilles <feuille>` avec `requires_grad=True` ; tout
+# résultat calculé à partir d'elles hérite de l'indicateur et reçoit un `grad_fn`, le nœud
+# de l'opération qui l'a produit. Reprenons l'exemple de l'énoncé.
 
 # %%
 torch.manual_seed(0)  # graine fixe : les mêmes nombres à chaque exécution
@@ -76,13 +72,11 @@ for name, t in {"a": a, "b": b, "c": c, "d": d}.items():
           f"feuille={t.is_leaf!s:5}  grad_fn={grad_fn}")
 
 # %% [markdown]
-# `a` et `b` sont des **feuilles** (créées par l'utilisateur, sans `grad_fn`) ; `c` et `d`
-# sont des résultats intermédiaires, produits par des nœuds internes du graphe. Comme au
-# chapitre 1, on peut remonter le graphe depuis `d` : `AccumulateGrad` est le nœud qui
-# déposera le gradient dans `a.grad`, `TBackward0` celui de la transposition `b.t()` (au
-# chapitre 1, `theta.T` donnait `PermuteBackward0` : deux écritures de la transposition,
-# deux classes de nœud), et `None` tient la place de la constante 2, qui ne demande pas de
-# gradient :
+# `a` et `b` sont des feuilles (créées par l'utilisateur, sans `grad_fn`) ; `c` et `d`
+# sont produits par des nœuds internes. Comme au chapitre 1, on remonte le graphe depuis
+# `d` : `TBackward0` est le nœud de la transposition `b.t()`, `AccumulateGrad` celui qui
+# déposera le gradient dans `a.grad`, et `None` tient la place de la constante 2, qui ne
+# demande pas de gradient ({numref}`fig-enonce-2`).
 
 # %%
 def parent_classes(t: torch.Tensor) -> list[str | None]:
@@ -95,11 +89,49 @@ print("d :", type(d.grad_fn).__name__, "→", parent_classes(d))
 print("c :", type(c.grad_fn).__name__, "→", parent_classes(c))
 
 # %% [markdown]
+# ### Un graphe construit à la volée
+#
+# Le graphe n'est pas déclaré à l'avance : il est **enregistré pendant le calcul**, à
+# chaque exécution (*define-by-run*, « à la volée » dans l'énoncé). Une fonction Python
+# ordinaire, avec ses `if` et ses boucles, produit donc un graphe qui dépend des valeurs
+# qu'elle traite. Ici, on double `x` tant que sa somme reste sous 10 :
+
+
+# %%
+def grow(x: torch.Tensor) -> torch.Tensor:
+    """Double x tant que sa somme est sous 10, puis rend la somme."""
+    while x.sum() < 10:  # un if Python, évalué à chaque tour
+        x = 2 * x
+    return x.sum()
+
+
+doublings = {}
+for start in (3.0, 0.5):
+    x0 = torch.tensor([start], requires_grad=True)
+    out = grow(x0)
+    node, doublings[start] = out.grad_fn.next_functions[0][0], 0
+    while type(node).__name__ == "MulBackward0":  # un doublement
+        doublings[start] += 1
+        node = node.next_functions[0][0]  # son entrée x
+    out.backward()
+    print(f"x = {start} : {doublings[start]} nœud(s) MulBackward0,"
+          f" ∂sortie/∂x = {x0.grad.item():g}")
+
+# %% tags=["remove-cell"]
+assert doublings == {3.0: 2, 0.5: 5}  # les nombres que cite la prose
+glue("doublings_3", doublings[3.0], "d")
+glue("doublings_05", doublings[0.5], "d")
+
+# %% [markdown]
+# Deux appels de la même fonction, deux graphes : {glue:md}`doublings_3` doublements pour
+# $x = 3$, {glue:md}`doublings_05` pour $x = 0{,}5$, et autant de facteurs 2 dans le
+# gradient. Chaque appel construit son graphe, que la passe arrière suit, puis libère.
+#
 # ## `backward` et `.grad`
 #
 # `d.backward()` rétropropage depuis `d` jusqu'aux feuilles et **ajoute** le gradient dans
 # l'attribut `.grad` de chaque feuille. Les gradients des tenseurs intermédiaires sont
-# jetés dès qu'ils ont servi, pour économiser la mémoire — sauf si on a appelé
+# jetés dès qu'ils ont servi, pour économiser la mémoire — sauf si l'on a appelé
 # `retain_grad()` sur ce tenseur avant la passe arrière.
 
 # %%
@@ -114,11 +146,35 @@ print("c.grad =", c.grad)  # conservé grâce à retain_grad : ∂(2c)/∂c = 2
 print("a.grad =", a.grad)
 print("b.grad =", b.grad)
 
+# %% tags=["remove-cell"]
+# La figure : le graphe de l'énoncé, refait sur des copies et relevé pendant sa passe
+# arrière (tp2_src.graph) ; mêmes nombres.
+a_c, b_c = (t.detach().clone().requires_grad_() for t in (a, b))
+c_c = a_c.mm(b_c.t())
+d_c = 2 * c_c
+snippet = autograd_graph(d_c, leaves={"a": a_c, "b": b_c}, intermediates={"c": c_c},
+                         output_name="d")
+with record_backward(snippet) as snippet_steps:
+    d_c.backward()
+assert torch.equal(a_c.grad, a.grad) and torch.equal(b_c.grad, b.grad)
+glue_figure("fig_enonce_2", graph_figure(snippet, steps=snippet_steps,
+                                         title="c = a·bᵀ, d = 2c : valeurs et gradients"))
+
 # %% [markdown]
-# PyTorch ne se contente pas de renvoyer `None` pour `d.grad` : il émet un
-# `UserWarning` qui explique que l'on lit le `.grad` d'un tenseur qui n'est pas une
-# feuille, et suggère `retain_grad()`. Les valeurs sont celles qu'on attend :
-# $d = 2\,a\,b^\top$ donne $\partial d/\partial a = 2b$ et $\partial d/\partial b = 2a$.
+# PyTorch ne se contente pas de renvoyer `None` pour `d.grad` : il émet un `UserWarning`
+# qui explique que l'on lit le `.grad` d'un tenseur qui n'est pas une feuille, et suggère
+# `retain_grad()`. Les valeurs sont celles qu'on attend : $d = 2\,a\,b^\top$ donne
+# $\partial d/\partial a = 2b$ et $\partial d/\partial b = 2a$ (vérifié ci-dessous).
+#
+# ```{glue:figure} fig_enonce_2
+# :alt: Graphe vertical de l'exemple de l'énoncé. En haut, les feuilles a et b (1×10) ; b entre dans TBackward0 (la transposée) ; a et bᵀ entrent dans MmBackward0 (c = a·bᵀ, de forme 1×1) ; c entre dans MulBackward0 (d = 2c), en bas. Chaque case porte en rouge son gradient : 1 pour d, 2 pour c, et les premières coordonnées de 2b et 2a pour les feuilles.
+# :name: fig-enonce-2
+#
+# Le graphe de l'exemple de code de l'énoncé (partie 2), enregistré par autograd : les
+# feuilles `a` et `b`, la transposée, le produit `c`, puis `d = 2 * c`. Les gradients
+# reçus pendant `d.backward()`, en rouge, sont ceux qu'affiche la cellule : `c.grad`,
+# gardé par `retain_grad()`, vaut 2.
+# ```
 
 # %%
 torch.testing.assert_close(c.grad, torch.tensor([[2.0]]))
@@ -128,8 +184,9 @@ print("∂d/∂a = 2b et ∂d/∂b = 2a : vérifié")
 
 # %% [markdown]
 # Une passe arrière libère aussi les valeurs intermédiaires que le graphe gardait pour
-# elle. Appeler `backward` une deuxième fois sur le **même** graphe échoue donc — c'est
-# pourquoi l'énoncé recalcule `d` avant chaque `backward`. Voici le message réel :
+# elle : appeler `backward` une deuxième fois sur le **même** graphe échoue. C'est pourquoi
+# l'énoncé recalcule `d` avant chaque `backward` (ou l'on passe `retain_graph=True` à la
+# première passe) :
 
 # %%
 try:
@@ -138,15 +195,12 @@ except RuntimeError as err:
     print(error_summary(err))
 
 # %% [markdown]
-# (Si l'on a vraiment besoin de deux passes arrière sur le même graphe, on passe
-# `retain_graph=True` à la première.)
-#
 # ## Les gradients s'accumulent
 #
-# `backward` **ajoute** au contenu de `.grad` au lieu de le remplacer : c'est ce qui permet
-# de sommer les contributions de plusieurs chemins (chapitre 1) ou de plusieurs coûts.
-# Mais si l'on oublie de remettre `.grad` à zéro entre deux calculs indépendants, on
-# additionne des gradients qui n'ont rien à voir.
+# `backward` **ajoute** au contenu de `.grad` au lieu de le remplacer : c'est ce qui somme
+# les contributions de plusieurs chemins (chapitre 1). Mais si l'on oublie de remettre
+# `.grad` à zéro entre deux calculs indépendants, on additionne des gradients qui n'ont
+# rien à voir.
 
 # %%
 first_a_grad = a.grad.clone()
@@ -157,10 +211,10 @@ torch.testing.assert_close(a.grad, 2 * first_a_grad)
 print("a.grad vaut bien 2 fois le gradient précédent.")
 
 # %% [markdown]
-# On remet le gradient à zéro avant un nouveau calcul. L'énoncé écrit
+# On remet donc le gradient à zéro avant un nouveau calcul. L'énoncé écrit
 # `a.grad.data.zero_()` ; `.data` contourne le suivi d'autograd et n'est plus conseillé :
-# `a.grad.zero_()` suffit (ou `a.grad = None`, ce que fait `optimizer.zero_grad()` par
-# défaut, voir le {ref}`chapitre 4 <chap-optim>`).
+# `a.grad.zero_()` suffit (ou `a.grad = None`, ce que fait `optimizer.zero_grad()`, voir le
+# {ref}`chapitre 4 <chap-optim>`).
 
 # %%
 a.grad.zero_()
@@ -173,15 +227,15 @@ print("b.grad / (2a) =", ratio.round(decimals=4).unique())
 torch.testing.assert_close(b.grad, 3 * (2 * a.detach()))
 
 # %% [markdown]
-# `a.grad` est redevenu $2b$. En revanche, l'énoncé n'a remis à zéro que `a` : le
-# gradient de `b` a continué d'accumuler et vaut maintenant **trois** fois $2a$. Il faut
-# remettre à zéro *tous* les paramètres — c'est le rôle de `zero_grad()` des optimiseurs.
+# `a.grad` est redevenu $2b$. Mais l'énoncé n'a remis à zéro que `a` : le gradient de `b`
+# a continué d'accumuler et vaut **trois** fois $2a$. Il faut remettre à zéro *tous* les
+# paramètres : c'est le rôle de `zero_grad()` des optimiseurs.
 #
-# ## Couper le graphe : `torch.no_grad()`
+# ## Calculer sans graphe : `torch.no_grad()`
 #
 # Dans un bloc `with torch.no_grad():`, PyTorch n'enregistre aucun graphe : les résultats
 # n'ont ni `grad_fn` ni `requires_grad`. C'est ce qu'on veut pour évaluer un modèle ou
-# mettre à jour des paramètres « à la main » ({ref}`chapitre 3 <chap-regression>`).
+# mettre à jour des paramètres à la main ({ref}`chapitre 3 <chap-regression>`).
 # Rétropropager depuis un tel résultat n'a pas de sens, et PyTorch le refuse :
 
 # %%
@@ -198,46 +252,33 @@ except RuntimeError as err:
 assert "does not require grad" in message
 
 # %% [markdown]
-# Le message dit précisément ce qui manque : le tenseur n° 0 de la liste à rétropropager
-# (le seul, `c`) n'exige pas de gradient et n'a pas de `grad_fn`. Une autre manière de sortir un tenseur du
-# graphe est `t.detach()` (déjà croisé au chapitre 1), qui partage la mémoire de `t` sans
-# son historique : un calcul fait à partir de `t.detach()` n'est pas enregistré.
+# Le message dit ce qui manque : le tenseur n° 0 de la liste à rétropropager (le seul,
+# `c`) n'exige pas de gradient et n'a pas de `grad_fn`. Autre façon de sortir du graphe :
+# `t.detach()` (déjà croisé au chapitre 1) partage la mémoire de `t` sans son historique.
 
 # %% [markdown]
 # ## Une opération = une passe avant + une passe arrière
 #
 # Au chapitre 1, chaque opération du graphe était un **nœud d'autograd** capable de faire
-# sa part de la passe arrière : `MvBackward0`, `AddBackward0`… Pour les opérations de
-# PyTorch, ces nœuds sont des objets de classes écrites en C++, toutes enregistrées comme
-# sous-classes de `torch.autograd.graph.Node` (`isinstance(noeud, Node)` vaut `True`, vérifié
-# plus bas). Pour définir **sa propre** opération différentiable, on écrit en Python une
-# sous-classe de `torch.autograd.Function` (l'énoncé écrit
-# `torch.nn.Function`, qui n'existe pas), avec deux méthodes statiques :
+# sa part de la passe arrière (`MvBackward0`, `AddBackward0`…) ; pour les opérations de
+# PyTorch, ce sont des classes écrites en C++. Pour définir **sa propre** opération
+# différentiable, on écrit en Python une sous-classe de `torch.autograd.Function`
+# (l'énoncé écrit `torch.nn.Function`, qui n'existe pas), avec deux méthodes statiques :
 #
 # - `forward(ctx, *entrées)` calcule le résultat et range dans le **contexte** `ctx` ce
 #   que la passe arrière devra relire (`ctx.save_for_backward(...)`) ;
-# - `backward(ctx, *gradients)` reçoit un gradient par **sortie** de `forward` — la dérivée
-#   du coût par rapport à cette sortie, venue de l'aval — et renvoie un gradient par
-#   **entrée** de `forward`, ou `None` pour une entrée qui n'en demande pas. C'est
-#   exactement la seconde équation du chapitre 1 : gradient reçu combiné aux dérivées
-#   locales, un produit vecteur–jacobienne.
+# - `backward(ctx, *gradients)` reçoit un gradient par **sortie** de `forward` (la dérivée
+#   du coût par rapport à cette sortie, venue de l'aval) et renvoie un gradient par
+#   **entrée**, ou `None` pour une entrée qui n'en demande pas : la seconde équation du
+#   chapitre 1, message reçu combiné aux dérivées locales.
 #
-# Chaque appel `LinearFunction.apply(...)` ajoute au graphe un nœud de classe
-# `LinearFunctionBackward`, qui appellera notre `backward`. C'est l'approche du TME 1, le
-# TP précédent, où l'on écrivait chaque passe arrière à la main. Voici les deux fonctions
-# du module `tp2_src.functions` : la fonction linéaire $\hat{Y} = XW + b$ et l'erreur
-# quadratique moyenne $\frac{1}{N}\sum (\hat{Y} - Y)^2$ (sur tous les éléments). Le coût
-# de l'auto-encodeur du chapitre 1 était une **somme** d'écarts au carré ; à partir d'ici,
-# une perte est une **moyenne**, comme celle de `nn.MSELoss` : elle ne grandit pas avec le
-# nombre d'exemples. Le même
-# paquet fournit `linear(X, W, b)` et `mse(Y_hat, Y)`, qui vérifient les formes (avec un
-# message d'erreur clair) puis appellent `LinearFunction.apply` et `MSEFunction.apply`.
-
-# %%
-from tp2_src.functions import LinearFunction, MSEFunction, linear, mse
-
-
-# %% [markdown]
+# Chaque appel `LinearFunction.apply(...)` ajoute au graphe un nœud
+# `LinearFunctionBackward`, qui appellera notre `backward` : c'est l'approche du TME 1.
+# Voici la fonction linéaire $\hat{Y} = XW + b$ et l'erreur quadratique moyenne
+# $\frac{1}{np}\sum_{ij} (\hat{Y}_{ij} - Y_{ij})^2$ de `tp2_src.functions`. (Le coût du
+# chapitre 1 était une **somme** d'écarts au carré ; à partir d'ici, c'est leur
+# **moyenne**, comme dans `nn.MSELoss` : il ne grandit pas avec le nombre d'exemples.)
+#
 # ```{literalinclude} ../tp2_src/functions.py
 # :pyobject: LinearFunction
 # :language: python
@@ -249,46 +290,51 @@ from tp2_src.functions import LinearFunction, MSEFunction, linear, mse
 # :language: python
 # :caption: tp2_src/functions.py
 # ```
-
-# %% [markdown]
-# Deux détails de ce code :
 #
-# - `ctx` (annoté `FunctionCtx`) est l'objet où `forward` dépose ce qu'il faut garder
-#   (`save_for_backward`), que `backward` relit dans `ctx.saved_tensors`. PyTorch passe comme
-#   contexte le nœud `LinearFunctionBackward` lui-même, dont la classe hérite de
-#   `FunctionCtx` : le contexte devient le `grad_fn` du résultat (vérifié plus bas : le
-#   `grad_fn` est un `FunctionCtx` et porte les tenseurs que `forward` a rangés) ;
-# - `ctx.needs_input_grad` est un tuple de booléens, un par entrée de `forward` : vrai si
-#   cette entrée demande un gradient. `backward` s'en sert pour ne calculer que les
-#   gradients utiles et renvoyer `None` pour les autres.
+# `ctx.saved_tensors` rend ce que `forward` a rangé ; `ctx.needs_input_grad` dit, entrée
+# par entrée, si un gradient est demandé, pour ne calculer que les gradients utiles.
 #
-# Les formules de `backward` viennent de la règle de chaîne. Si $G = \partial \ell /
-# \partial \hat{Y}$ (forme $n\times p$) est le gradient reçu, alors pour
-# $\hat{Y} = XW + b$ (même raisonnement qu'au chapitre 1 pour $\theta^\top\mathbf{y}$,
-# avec une ligne par exemple) :
+# **D'où viennent ces formules.** Ici, chaque exemple est une **ligne** de $X$ (au
+# chapitre 1, les vecteurs étaient des colonnes, d'où $\theta\mathbf{x}$) :
+# $\hat{Y}_{ij} = \sum_k X_{ik} W_{kj} + b_j$, pour l'exemple $i$ et la sortie $j$. Soit
+# $G = \partial\ell/\partial\hat{Y}$, de forme $n\times p$, le gradient reçu. La règle de
+# chaîne somme sur toutes les sorties $(i, j)$ :
 #
-# $$
-# \frac{\partial \ell}{\partial X} = G\,W^\top, \qquad
-# \frac{\partial \ell}{\partial W} = X^\top G, \qquad
-# \frac{\partial \ell}{\partial b} = \sum_{i=1}^{n} G_{i,:},
-# $$
+# - $\partial\hat{Y}_{ij}/\partial W_{kj} = X_{ik}$, donc
+#   $\partial\ell/\partial W_{kj} = \sum_i G_{ij} X_{ik} = (X^\top G)_{kj}$ ;
+# - $\partial\hat{Y}_{ij}/\partial X_{ik} = W_{kj}$, donc
+#   $\partial\ell/\partial X_{ik} = \sum_j G_{ij} W_{kj} = (G\,W^\top)_{ik}$ ;
+# - $b_j$ est **diffusé** à toutes les lignes : il entre dans $\hat{Y}_{ij}$ pour chaque
+#   exemple $i$, avec une dérivée 1, d'où $\partial\ell/\partial b_j = \sum_i G_{ij}$, la
+#   somme des lignes de $G$ (`grad_output.sum(dim=0)`).
 #
-# et pour la MSE, où $N$ est le nombre d'éléments de $\hat{Y}$ (ici $n \times p$),
-# $\partial \ell/\partial \hat{Y} = \frac{2}{N}(\hat{Y} - Y)$ et
-# $\partial \ell/\partial Y = -\frac{2}{N}(\hat{Y} - Y)$. (Au chapitre 1, les vecteurs
-# étaient des colonnes et l'on écrivait $\theta^\top\mathbf{y}$ ; ici chaque exemple est
-# une **ligne** de $X$, d'où $XW$ et des gradients écrits dans l'autre sens, $X^\top G$.)
+# Pour la MSE, $\partial\ell/\partial\hat{Y} = \frac{2}{np}(\hat{Y} - Y)$ et
+# $\partial\ell/\partial Y$ est son opposé. Deux fonctions de `tp2_src.functions`
+# vérifient les formes avant d'appeler `apply`, pour qu'une erreur de forme donne un
+# message clair plutôt qu'un calcul faux :
+#
+# ```{literalinclude} ../tp2_src/functions.py
+# :pyobject: linear
+# :language: python
+# :caption: tp2_src/functions.py
+# ```
+#
+# ```{literalinclude} ../tp2_src/functions.py
+# :pyobject: mse
+# :language: python
+# :caption: tp2_src/functions.py
+# ```
 #
 # ### Vérifier une passe arrière : `gradcheck`
 #
-# `torch.autograd.gradcheck` compare la matrice jacobienne (chapitre 1, {numref}`section %s <sec-regle-chaine>`) que
-# donne `backward` à celle des différences finies, en double précision : en simple
-# précision, l'erreur d'arrondi des différences finies dépasse ses tolérances (chapitre 1,
-# {numref}`section %s <sec-trois-calculs>` ; essayé plus bas). On vérifie aussi que le `grad_fn` d'un résultat de
-# `linear` est bien un nœud `LinearFunctionBackward`, qui a gardé ce que `forward` a
-# rangé dans le contexte.
+# `torch.autograd.gradcheck` compare la jacobienne que donne `backward` à celle des
+# différences finies, en float64 (en float32, l'arrondi dépasse ses tolérances : encadré
+# ci-dessous). On vérifie aussi que le `grad_fn` d'un résultat de `linear` est bien notre
+# nœud, qui a gardé ce que `forward` a rangé.
 
 # %%
+from tp2_src.functions import linear, mse
+
 torch.manual_seed(0)  # repartir de la même graine pour ces tirages
 n, dim_in, dim_out = 6, 3, 2
 X = torch.randn(n, dim_in, dtype=torch.float64, requires_grad=True)
@@ -301,25 +347,23 @@ print("gradcheck(linear) :",
 print("gradcheck(mse)    :",
       torch.autograd.gradcheck(mse, (X @ W + bias, Y)))
 ours = linear(X, W, bias).grad_fn
-print("contexte rangé par forward :",
+print("grad_fn :", type(ours).__name__, "; contexte rangé :",
       [tuple(t.shape) for t in ours.saved_tensors], "(X et W)")
-print("le grad_fn est un FunctionCtx :",
-      isinstance(ours, FunctionCtx))
 Node, Function = torch.autograd.graph.Node, torch.autograd.Function
 for label, node in (("linear(X, W, b)", ours), ("X @ W", (X @ W).grad_fn)):
-    print(f"grad_fn de {label} : {type(node).__name__}")
-    print(f"  un Node d'autograd : {isinstance(node, Node)} ;",
-          f"sous-classe de Function : {issubclass(type(node), Function)}")
+    print(f"grad_fn de {label} : un Node d'autograd : "
+          f"{isinstance(node, Node)} ; une Function : "
+          f"{issubclass(type(node), Function)}")
 
 # %% [markdown]
 # Les deux passes arrière sont justes. Les deux `grad_fn` sont des nœuds d'autograd
-# (`Node`), mais aucun n'est une `Function` : la `Function` est la classe que l'on écrit ;
-# le nœud est ce que chacun de ses appels ajoute au graphe.
+# (`Node`), mais aucun n'est une `Function` : la `Function` est la classe que l'on écrit,
+# le nœud ce que chacun de ses appels ajoute au graphe.
 #
 # Chaque appel reçoit donc **son** contexte. L'énoncé dit que « le calcul se fait sur les
 # valeurs du dernier appel de forward » : ce n'est pas le cas. Deux appels de `linear`
-# créent deux nœuds, chacun avec ce que **son** `forward` a rangé, et la passe arrière de
-# chacun utilise ses propres valeurs :
+# créent deux nœuds, et la passe arrière de chacun utilise ce que **son** `forward` a
+# rangé :
 
 # %%
 first = linear(X, W, bias)  # premier appel : son contexte range X
@@ -331,10 +375,10 @@ print("∂(Σ premier)/∂W = Xᵀ1, et non (2X)ᵀ1 :",
       torch.allclose(grad_W, X.detach().T @ ones))
 
 # %% [markdown]
-#
-# `linear` vérifie les formes avant d'appeler `LinearFunction.apply` : une erreur de forme
-# est signalée par un message qui donne les trois formes, avant que le moindre nœud soit
-# ajouté au graphe. Par exemple avec $W$ transposée par mégarde :
+# (`torch.autograd.grad(sortie, entrées)` fait la même passe arrière que `backward()`,
+# mais **rend** les gradients demandés au lieu de les ajouter à `.grad`.) Et une erreur de
+# forme, ici $W$ transposée par mégarde, est signalée avant qu'aucun nœud soit ajouté au
+# graphe :
 
 # %%
 try:
@@ -346,9 +390,10 @@ except ValueError as err:
 # ```{optional-start} gradcheck en simple précision
 # ```
 #
-# Et en simple précision ? `t.detach().float().requires_grad_()` fait de chaque entrée une
-# copie en float32, feuille qui demande un gradient ; le `_` final signale, dans PyTorch,
-# une méthode qui modifie le tenseur sur place (ici, son drapeau `requires_grad`).
+# La même passe arrière, pourtant juste, échoue-t-elle en float32 ?
+# `t.detach().float().requires_grad_()` fait de chaque entrée une copie en float32, feuille
+# qui demande un gradient (le `_` final signale, dans PyTorch, une méthode qui modifie le
+# tenseur sur place).
 
 # %%
 X32, W32, bias32 = (t.detach().float().requires_grad_()
@@ -364,18 +409,17 @@ print(warning_summary(caught[0]))
 assert not ok32
 
 # %% [markdown]
-# La même passe arrière, pourtant juste, échoue en float32, et `gradcheck` prévient qu'il
-# attend du float64. Pour voir pourquoi, refaisons ce qu'il compare, pour l'entrée $W$ :
-# la jacobienne que donne notre `backward` et celle des différences finies, de pas
-# $\varepsilon = 10^{-6}$ (le pas de `gradcheck`), colonne par colonne ($\mathbf{e}_k$
-# vaut 1 en $k$, 0 ailleurs). `gradcheck` accepte un coefficient si l'écart est au plus
-# $10^{-5} + 10^{-3} \times |J_{ik}|$. La première jacobienne vient de
-# `jacobian(F, x)` (importée de `torch.autograd.functional` en tête du chapitre) : elle
-# calcule la jacobienne de `F` en `x` par des passes arrière, donc ici avec **notre**
-# `backward` ; la {numref}`section %s <sec-vjp>` y revient.
+# Elle échoue, et `gradcheck` prévient qu'il attend du float64. Refaisons ce qu'il
+# compare, pour l'entrée $W$ : la jacobienne de notre `backward` (`jacobian(F, x)`, de
+# `torch.autograd.functional`, la calcule par des passes arrière) et celle des différences
+# finies, d'incrément $\varepsilon = 10^{-6}$ (celui de `gradcheck`), colonne par
+# colonne. `gradcheck` les compare par `torch.allclose(analytique, numérique)` : un
+# coefficient passe si
+# $|J^{\text{arrière}}_{ik} - J^{\text{num}}_{ik}| \le 10^{-5} + 10^{-3}\,|J^{\text{num}}_{ik}|$,
+# une tolérance qui grandit avec la valeur **numérique**.
 
 # %%
-eps = 1e-6  # le pas de différences finies de gradcheck
+eps = 1e-6  # l'incrément des différences finies de gradcheck
 W_flat = W32.detach().reshape(-1)
 
 
@@ -393,8 +437,8 @@ for k in range(W_flat.numel()):
     up, down = output(W_flat + e_k), output(W_flat - e_k)
     columns.append((up - down) / (2 * eps))
 J_numeric = torch.stack(columns, dim=1)
-gap = (J_numeric - J_backward).abs()
-tolerance = 1e-5 + 1e-3 * J_backward.abs()
+gap = (J_backward - J_numeric).abs()
+tolerance = 1e-5 + 1e-3 * J_numeric.abs()  # celle de torch.allclose
 outside = (gap > tolerance).sum()
 print("jacobiennes :", tuple(J_backward.shape),
       "(sorties × coordonnées de W)")
@@ -407,15 +451,17 @@ print("hors tolérance = non nuls de J :",
 # %% tags=["remove-cell"]
 assert (gap > tolerance).any() and gap.max() > 10 * tolerance.max()
 assert torch.equal(gap > tolerance, nonzero)
+assert torch.allclose(J_backward, J_numeric, rtol=1e-3, atol=1e-5) is False
 glue("fp32_gap", gap.max().item(), ".1e")
 
 # %% [markdown]
 # L'écart maximal, {glue:md}`fp32_gap`, dépasse de loin la tolérance, et les coefficients
-# hors tolérance sont exactement les coefficients non nuls de $J$ (les autres sont des
-# zéros exacts : la colonne $j$ de la sortie ne dépend que de la colonne $j$ de $W$). En
-# float32, une sortie de quelques unités est arrondie à quelques $10^{-7}$ près, et la
-# division par $2\varepsilon$ amplifie cette erreur d'arrondi jusqu'à ce niveau
-# (chapitre 1, {numref}`section %s <sec-trois-calculs>`). La faute n'est pas dans `backward`, mais dans la référence.
+# hors tolérance sont exactement les non nuls de $J$ (les autres sont des zéros exacts :
+# la colonne $j$ de la sortie ne dépend que de la colonne $j$ de $W$). En float32, une
+# sortie de quelques unités est arrondie à quelques $10^{-7}$ près, et la division par
+# $2\varepsilon$ amplifie cette erreur jusqu'à ce niveau (chapitre 1, encadré « Ce qui
+# limite les différences finies »). La faute n'est pas dans `backward`, mais dans la
+# référence.
 #
 # ```{optional-end}
 # ```
@@ -514,13 +560,9 @@ native = torch.autograd.grad(torch.tanh(x).sum(), x)[0]
 print(f"écart max avec torch.tanh : {(ours - native).abs().max():.1e}")
 
 # %% [markdown]
-# ### Les mêmes gradients qu'autograd
-#
-# On calcule le même coût deux fois, avec nos fonctions puis avec les opérations de
-# PyTorch, et on compare les gradients obtenus pour $X$, $W$ et $b$. On les obtient avec
-# `torch.autograd.grad(sortie, entrées)`, qui fait la même passe arrière que `backward()`
-# mais **renvoie** les gradients demandés au lieu de les ajouter à `.grad` : les deux
-# calculs ne se mélangent pas.
+# Enfin, le même coût calculé avec nos fonctions puis avec les opérations de PyTorch donne
+# les mêmes gradients pour $X$, $W$ et $b$ (`torch.autograd.grad` les rend sans toucher à
+# `.grad` : les deux calculs ne se mélangent pas) :
 
 # %%
 loss_ours = mse(linear(X, W, bias), Y)
@@ -530,21 +572,17 @@ grads_torch = torch.autograd.grad(loss_torch, (X, W, bias))
 for name, g1, g2 in zip("XWb", grads_ours, grads_torch, strict=True):
     print(f"∂ℓ/∂{name} : écart max {(g1 - g2).abs().max().item():.1e}")
     torch.testing.assert_close(g1, g2, rtol=1e-12, atol=1e-12)
-print(f"coût : {loss_ours.item():.6f} (nos fonctions), "
-      f"{loss_torch.item():.6f} (PyTorch)")
 
 # %% [markdown]
 # En pratique, on n'écrit presque jamais ces classes : chaque opération sur un tenseur
-# crée le nœud d'autograd (écrit en C++) qui lui correspond et l'accroche au graphe du
-# résultat. On n'écrit une `Function` que pour une opération absente de PyTorch ou une
-# passe arrière plus économe.
+# crée son nœud d'autograd. On n'écrit une `Function` que pour une opération absente de
+# PyTorch, ou une passe arrière plus économe.
 #
 # (sec-vjp)=
 # ## Sorties non scalaires : le produit vecteur–jacobienne
 #
-# Jusqu'ici, on a toujours rétropropagé depuis un coût scalaire. Que calcule `backward()`
-# quand la sortie est un vecteur ou une matrice ? Essayons sur la fonction linéaire, dont la
-# sortie $\hat{Y}$ a la forme $n \times p$ :
+# Jusqu'ici, on a rétropropagé depuis un coût scalaire. Et depuis une sortie vectorielle,
+# comme $\hat{Y}$, de forme $n \times p$ ?
 
 # %%
 X.grad = W.grad = bias.grad = None  # on repart de gradients vides
@@ -556,16 +594,14 @@ except RuntimeError as err:
     print(error_summary(err))
 
 # %% [markdown]
-# PyTorch refuse : la dérivée d'une sortie de $n p$ nombres par rapport à $W$ est toute une
-# jacobienne, et `backward()` ne sait pas laquelle de ses combinaisons on veut. Il faut lui
-# donner un vecteur $V$ de la forme de la sortie : `backward(gradient=V)` calcule alors le
-# gradient du scalaire $\sum_{ij} V_{ij} \hat{Y}_{ij}$, c'est-à-dire le **produit
-# vecteur–jacobienne** $\mathbf{v}^\top J$ (avec $\mathbf{v}$ et $J$ aplatis). C'est
-# exactement ce que fait chaque nœud pendant la passe arrière : $V$ joue le rôle du
-# gradient reçu de l'aval.
-#
-# Vérifions-le avec la jacobienne complète, que `torch.autograd.functional.jacobian`
-# calcule (une ligne par coordonnée de sortie, au prix d'une passe arrière par ligne) :
+# PyTorch refuse : la dérivée de $n p$ nombres par rapport à $W$ est toute une jacobienne,
+# et `backward()` ne sait pas laquelle de ses combinaisons on veut. Il faut lui donner un
+# vecteur $V$ de la forme de la sortie : `backward(gradient=V)` calcule alors le gradient
+# du scalaire $\sum_{ij} V_{ij} \hat{Y}_{ij}$, c'est-à-dire le
+# {term}`produit vecteur–jacobienne` $\mathbf{v}^\top J$ ($\mathbf{v}$ et $J$ aplatis).
+# C'est ce que fait chaque nœud pendant la passe arrière : $V$ joue le rôle du gradient
+# reçu de l'aval. Vérifions-le avec la jacobienne complète, que `jacobian` calcule (une
+# ligne par coordonnée de sortie, une passe arrière par ligne) :
 
 # %%
 V = torch.randn_like(Y_hat)  # « gradient reçu de l'aval », forme de Y_hat
@@ -575,32 +611,28 @@ J = jacobian(lambda W_: linear(X.detach(), W_, bias.detach()), W.detach())
 print("J, jacobienne de W ↦ XW + b :", tuple(J.shape),
       "= forme de la sortie + forme de W")
 J_flat = J.reshape(Y_hat.numel(), W.numel())
-print("J aplatie :", tuple(J_flat.shape), "; V aplati :", (V.numel(),))
 vJ = (V.reshape(-1) @ J_flat).reshape(W.shape)
-print("vᵀJ remis à la forme de W :", tuple(vJ.shape))
 XtV = X.detach().T @ V  # la formule de LinearFunction.backward
 print(f"écart max |vᵀJ − W.grad| : {(vJ - W.grad).abs().max():.1e}")
 print(f"écart max |XᵀV − W.grad| : {(XtV - W.grad).abs().max():.1e}")
 torch.testing.assert_close(vJ, W.grad, rtol=1e-12, atol=1e-12)
 torch.testing.assert_close(XtV, W.grad, rtol=1e-12, atol=1e-12)
 
-# %% [markdown]
-# `backward(gradient=V)` a déposé dans `W.grad` exactement $\mathbf{v}^\top J$, sans
-# jamais construire $J$ : notre `backward` calcule directement $X^\top V$. La jacobienne
-# a ici {glue:md}`jac_entries` coefficients pour {glue:md}`w_entries` coordonnées de
-# gradient ; pour un réseau d'un million de paramètres et un lot de mille exemples, elle
-# en aurait des milliards. C'est pourquoi autograd ne manipule que des produits
-# vecteur–jacobienne.
-#
-# **Et les sorties « scalaires » de forme $(1, 1)$ ?** Dans l'exemple de l'énoncé,
-# `d = 2 * a.mm(b.t())` a la forme $(1, 1)$, et `d.backward()` a pourtant marché sans
-# argument. PyTorch ne regarde pas la dimension mais le **nombre d'éléments** : pour une
-# sortie d'un seul élément, il prend implicitement `gradient=torch.ones_like(d)`, la graine
-# $\partial d / \partial d = 1$ du chapitre 1.
-
 # %% tags=["remove-cell"]
 glue("jac_entries", J.numel(), "d")
 glue("w_entries", W.numel(), "d")
+
+# %% [markdown]
+# `backward(gradient=V)` a déposé dans `W.grad` exactement $\mathbf{v}^\top J$, sans
+# construire $J$ : notre `backward` calcule directement $X^\top V$. Ici, $J$ a
+# {glue:md}`jac_entries` coefficients pour {glue:md}`w_entries` coordonnées de gradient ;
+# pour un million de paramètres et mille exemples, elle en aurait des milliards. C'est
+# pourquoi autograd ne manipule que des produits vecteur–jacobienne.
+#
+# **Et `d`, de forme $(1, 1)$ ?** Dans l'exemple de l'énoncé, `d.backward()` a marché sans
+# argument : PyTorch regarde le **nombre d'éléments**, pas la dimension. Pour une sortie
+# d'un seul élément, il prend `gradient=torch.ones_like(d)`, le gradient initial 1 du
+# chapitre 1 :
 
 # %%
 torch.manual_seed(0)  # graine fixe : les mêmes nombres à chaque exécution
@@ -622,20 +654,18 @@ assert torch.equal(grad_implicit, a.grad)
 # %% [markdown]
 # ## Résumé
 #
-# - Chaque opération est un nœud d'autograd qui sait faire sa passe arrière ; pour écrire
-#   la sienne, on dérive `torch.autograd.Function` : `forward` calcule et range dans le
-#   contexte, `backward` transforme le gradient reçu en un gradient par entrée.
-#   `gradcheck` (en float64) vérifie une passe arrière écrite à la main.
 # - Hors de `torch.no_grad()`, un tenseur enregistre son histoire (`grad_fn`) dès qu'une
-#   de ses racines a `requires_grad=True`. Seules les feuilles qui demandent un gradient
-#   reçoivent `.grad`, et les résultats intermédiaires sur lesquels on a appelé
-#   `retain_grad()`.
+#   de ses feuilles a `requires_grad=True` ; le graphe est construit à chaque exécution,
+#   par le code Python lui-même. Seules les feuilles qui demandent un gradient reçoivent
+#   `.grad`, et les tenseurs intermédiaires marqués par `retain_grad()`.
 # - `backward()` **accumule** dans `.grad` et libère le graphe : on recalcule le coût à
-#   chaque itération et l'on remet les gradients à zéro.
+#   chaque pas et l'on remet **tous** les gradients à zéro.
 # - `torch.no_grad()` calcule sans graphe : pour évaluer ou mettre à jour des paramètres.
+# - Une `torch.autograd.Function` a un `forward`, qui calcule et range dans son contexte,
+#   et un `backward`, qui transforme le gradient reçu en un gradient par entrée ;
+#   `gradcheck` (en float64) la vérifie.
 # - Pour une sortie non scalaire, `backward(gradient=v)` calcule le produit
-#   vecteur–jacobienne $\mathbf{v}^\top J$ sans construire $J$ ; une sortie d'un seul
-#   élément prend implicitement $\mathbf{v} = 1$.
+#   vecteur–jacobienne $\mathbf{v}^\top J$ sans construire $J$.
 #
 # Le {ref}`chapitre 3 <chap-regression>` met tout cela au service d'une descente de
 # gradient.
@@ -665,8 +695,8 @@ assert torch.equal(grad_implicit, a.grad)
 # ```{solution} ex-2c
 # :class: dropdown
 # Un paramètre partagé par plusieurs chemins du graphe (le $\theta$ de l'auto-encodeur) ;
-# ou l'accumulation sur plusieurs mini-lots avant un seul `step()`, quand un grand lot ne
-# tient pas en mémoire (voir le {ref}`chapitre 4 <chap-optim>`).
+# ou l'accumulation sur plusieurs mini-batchs avant un seul `step()`, quand un grand
+# mini-batch ne tient pas en mémoire (voir le {ref}`chapitre 4 <chap-optim>`).
 # ```
 #
 # ````{exercise} Exercice 2.d — dériver coordonnée par coordonnée
@@ -733,9 +763,8 @@ print("x.grad = 1ᵀJ :", torch.allclose(grad, ones @ J))
 
 # %% [markdown]
 # Ce raccourci ne vaut que parce que la jacobienne est diagonale : si $y_i$ dépendait de
-# plusieurs $x_j$, `x.grad` contiendrait $\mathbf{1}^\top J$, la somme des lignes de $J$
-# (chaque coordonnée $j$ est la somme de la colonne $j$), et non des dérivées coordonnée
-# par coordonnée.
+# plusieurs $x_j$, `x.grad` contiendrait $\mathbf{1}^\top J$, la somme des lignes de $J$,
+# et non des dérivées coordonnée par coordonnée.
 
 # %% [markdown]
 # ```{admonition} Exécution de ce chapitre

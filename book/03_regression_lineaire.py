@@ -642,7 +642,7 @@ assert abs(linear_mse(raw.X_train, raw.y_train, w_raw, b_raw) - optimum) < 1e-3
 # estimé sur une partie des exemples :
 #
 # - **stochastique** : un pas par exemple, tiré dans un ordre aléatoire ;
-# - **mini-batch** : un pas par {term}`lot` de quelques exemples (ici 32).
+# - **mini-batch** : un pas par {term}`mini-batch` de quelques exemples (ici 32).
 #
 # Les lots viennent d'un `DataLoader` sur un `TensorDataset` : à chaque époque, il
 # mélange les exemples (`shuffle=True`) avec un générateur de graine fixe, et les rend par

@@ -673,7 +673,8 @@ ATTEMPTS += [
             r"1 − tanh²"),
     Attempt("ex-1a", "la dérivée de xᵏ écrite k·x", ENGINE.replace("(k * self.data**(k - 1),)", "(k * self.data,)"),
             r"k·xᵏ⁻¹"),
-    Attempt("ex-1a", "la graine oubliée", ENGINE.replace("        self.grad = 1.0\n", ""), r"la graine"),
+    Attempt("ex-1a", "le gradient initial oublié", ENGINE.replace("        self.grad = 1.0\n", ""),
+            r"part du gradient initial"),
     Attempt("ex-1a", "le produit laissé au squelette", ENGINE.replace(
         """        other = other if isinstance(other, Value) else Value(other)
         return Value(self.data * other.data, (self, other),
@@ -689,10 +690,10 @@ def autoencoder_gradients(x, theta, b1, b2):
     delta = 2 * (x_hat - x)
     gamma = theta @ delta
     return {
-        "x": -delta + theta.T @ gamma,
+        "b₂": delta,
         "θ": torch.outer(y, delta) + torch.outer(gamma, x),
         "b₁": gamma,
-        "b₂": delta,
+        "x": -delta + theta.T @ gamma,
     }
 '''
 

@@ -60,7 +60,7 @@ def test_every_frame_shows_autograds_gradients(traced) -> None:
         done = {s.node for s in steps[:k]}
         for node in graph:
             if node == "ℓ":
-                assert ("∂ℓ/∂ℓ = 1 (graine)" in shown) == (node in done)
+                assert ("∂ℓ/∂ℓ = 1 (gradient initial)" in shown) == (node in done)
                 continue
             expected = reference[node]
             if graph.nodes[node]["kind"] == "leaf":

@@ -805,7 +805,7 @@ def check_scalar_engine(namespace: Any) -> None:
         grads = [getattr(v, "grad", None) for v in (a, b, c)]
         if all(g == 0 for g in grads):
             fail(question, f"{text} : après backward(), tous les gradients valent 0. La passe arrière "
-                           "part de la graine : le résultat reçoit grad = 1.")
+                           "part du gradient initial : le résultat reçoit grad = 1.")
         for name, got, want in zip("abc", grads, expected_grads, strict=True):
             if not isinstance(got, int | float):
                 fail(question, f"{text} : {name}.grad devrait être un nombre ; c'est un "

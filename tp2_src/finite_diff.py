@@ -1,4 +1,8 @@
-"""Gradients par différences finies, pour vérifier la règle de chaîne (chapitres 1 et 2)."""
+"""Gradients par différences finies, pour vérifier un gradient (chapitre 1).
+
+Le code de ``finite_difference_grad`` est montré au chapitre 1 (« Trois calculs du
+même gradient ») : ses lignes tiennent dans la colonne de la page.
+"""
 
 from __future__ import annotations
 
@@ -8,33 +12,33 @@ import torch
 
 
 def finite_difference_grad(
-    f: Callable[[], torch.Tensor], param: torch.Tensor, eps: float = 1e-6
+    f: Callable[[], torch.Tensor], leaf: torch.Tensor, eps: float = 1e-6
 ) -> torch.Tensor:
-    """Gradient de la fonction scalaire ``f()`` par rapport à ``param``, par différences centrées.
+    """∂f/∂leaf par différences centrées, une coordonnée à la fois.
 
-    ``f`` ne prend pas d'argument : elle relit ``param``, que l'on perturbe sur place, une
-    coordonnée à la fois, puis que l'on remet à sa valeur. Renvoie un tenseur de la forme
-    de ``param``. Deux erreurs : la troncature, en O(eps²), et l'arrondi, en O(u·|f|/eps)
-    (u : unité d'arrondi du type), qui domine aux petits pas (chapitre 1, « Ce qui limite
-    les différences finies ») : travailler en float64 pour un résultat fiable.
+    ``f()`` relit ``leaf``, décalée sur place de ±eps puis remise à sa
+    valeur. Rend un tenseur de la forme de ``leaf``. Travailler en
+    float64 : en float32, l'arrondi domine (chapitre 1).
     """
     if eps <= 0:
-        raise ValueError(f"eps doit être strictement positif ; reçu {eps}")
-    if param.numel() == 0:
-        raise ValueError("param est vide : il n'y a aucune dérivée partielle à calculer")
-    grad = torch.zeros_like(param)
-    flat = param.detach().view(-1)  # même mémoire que param
-    with torch.no_grad():
+        raise ValueError(f"eps doit être > 0 ; reçu {eps}")
+    if leaf.numel() == 0:
+        raise ValueError("leaf est vide : aucune dérivée à calculer")
+    grad = torch.zeros_like(leaf)
+    flat = leaf.detach().view(-1)  # même mémoire que leaf
+    with torch.no_grad():  # f n'enregistre aucun graphe
         for k in range(flat.numel()):
             saved = flat[k].item()
             flat[k] = saved + eps
             up = f()
             flat[k] = saved - eps
             down = f()
-            flat[k] = saved
+            flat[k] = saved  # remis en place
             if up.numel() != 1:
-                raise ValueError(f"f doit renvoyer un scalaire ; forme reçue {tuple(up.shape)}")
+                raise ValueError(
+                    f"f doit rendre un scalaire ; forme {tuple(up.shape)}")
             if not (torch.isfinite(up) and torch.isfinite(down)):
-                raise ValueError(f"f n'est pas finie autour de la coordonnée {k} de param (eps={eps})")
+                raise ValueError(
+                    f"f n'est pas finie près de la coordonnée {k}")
             grad.view(-1)[k] = (up - down).item() / (2 * eps)
     return grad

@@ -30,7 +30,7 @@ KIND_COLORS: dict[str, str] = {"leaf": "#d3f9d8", "op": "#dbe4ff", "output": "#f
 KIND_LEGEND: dict[str, str] = {
     "leaf": "feuille (AccumulateGrad → .grad)",
     "op": "opération (sa valeur calculée)",
-    "output": "résultat ℓ",
+    "output": "résultat {output}",
 }
 RED = "#c92a2a"
 ORANGE = "#d9480f"
@@ -99,9 +99,10 @@ def _mean(values: Sequence[float], default: float) -> float:
 
 
 def _node_lines(
-    graph: nx.MultiDiGraph, node: str, steps: Sequence[BackwardStep] | None, received: list[torch.Tensor]
+    graph: nx.MultiDiGraph, node: str, steps: Sequence[BackwardStep] | None, received: list[torch.Tensor],
+    output: str = "ℓ",
 ) -> list[tuple[str, str, str]]:
-    """Lignes (texte, couleur, graisse) de la case d'un nœud."""
+    """Lignes (texte, couleur, graisse) de la case d'un nœud ; ``output`` : le nom du résultat."""
     data = graph.nodes[node]
     name, value = data["name"], data["value"]
     if data["kind"] == "leaf":
@@ -114,10 +115,11 @@ def _node_lines(
     if steps is None:
         return lines
     done = {s.node: s for s in steps}
-    label = f"∂ℓ/∂{name}" if name else "gradient"
+    label = f"∂{output}/∂{name}" if name else "gradient"
     if node in done:
         grad = done[node].received
-        text = "∂ℓ/∂ℓ = 1 (graine)" if data["kind"] == "output" else f"{label} = {format_tensor(grad)}"
+        initial = f"∂{output}/∂{output} = 1 (gradient initial)"
+        text = initial if data["kind"] == "output" else f"{label} = {format_tensor(grad)}"
         lines.append((text, RED, "bold"))
     elif received:
         expected = graph.out_degree(node)
@@ -170,6 +172,8 @@ def graph_figure(
             raise ValueError(f"Étapes sur des nœuds absents du graphe : {sorted(strangers)}")
         if steps:
             highlight.add(steps[-1].node)
+    # Le nom du résultat (ℓ, ou d pour l'exemple de l'énoncé au chapitre 2).
+    output = next((d["name"] for _, d in graph.nodes(data=True) if d["kind"] == "output" and d["name"]), "ℓ")
     pos = layered_layout(graph, width)
     n_layers = max(layer for layer, _ in pos.values()) + 1
     top = 0.45 if title else 0.15
@@ -182,7 +186,7 @@ def graph_figure(
     boxes: dict[str, AnnotationBbox] = {}
     shown_colors: set[str] = set()  # la légende ne décrit que les états dessinés
     for node, data in graph.nodes(data=True):
-        lines = _node_lines(graph, node, steps, received[node])
+        lines = _node_lines(graph, node, steps, received[node], output)
         shown_colors.update(c for _, c, _ in lines)
         areas = [TextArea(t, textprops={"fontsize": LINE_PT, "color": c, "fontweight": w})
                  for t, c, w in lines]
@@ -221,7 +225,8 @@ def graph_figure(
     if title:
         ax.text(width / 2, height - 0.22, title, ha="center", va="center", fontsize=11)
     present = [k for k in KINDS if any(d["kind"] == k for _, d in graph.nodes(data=True))]
-    handles: list = [Patch(facecolor=KIND_COLORS[k], edgecolor=EDGE, label=KIND_LEGEND[k]) for k in present]
+    handles: list = [Patch(facecolor=KIND_COLORS[k], edgecolor=EDGE, label=KIND_LEGEND[k].format(output=output))
+                     for k in present]
     if steps is not None:
         states = [
             (bool(steps), Patch(facecolor="white", edgecolor=RED, linewidth=2.6,

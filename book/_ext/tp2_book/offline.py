@@ -31,7 +31,11 @@ from sphinx.application import Sphinx
 MATHJAX_PATH = "mathjax/tex-chtml.js"
 #: Ce que les pages chargent de MathJax (relevé dans Chromium, vérifié par tests/test_browser.py :
 #: une formule qui demanderait une autre extension échouerait hors ligne, et le test avec elle).
-MATHJAX_FILES = ("tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions/boldsymbol.js")
+MATHJAX_FILES = (
+    "tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions/boldsymbol.js",
+    # \class{tpvert}{…} : les termes colorés de la règle de chaîne (chapitre 1).
+    "input/tex/extensions/html.js",
+)
 #: Ce que le site ne sert à personne (chemins relatifs à ``_static``, motifs glob).
 UNUSED_STATIC = (
     "**/*.map", "locales", "vendor/fontawesome/webfonts/*.ttf", "sphinx-thebe.*", "*webpack-macros.html",

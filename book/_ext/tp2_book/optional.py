@@ -124,4 +124,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("optional-start", OptionalStart)
     app.add_directive("optional-end", OptionalEnd)
     app.add_transform(MergeOptionalBlocks)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    # env_version : changer la structure produite fait relire les pages (sans ré-exécuter).
+    return {"env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

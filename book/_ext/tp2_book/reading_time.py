@@ -31,4 +31,5 @@ class ReadingTime(SphinxRole):
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_role("reading-time", ReadingTime())
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    # env_version : changer la structure produite fait relire les pages (sans ré-exécuter).
+    return {"env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -39,6 +39,7 @@ from sphinx.util.docutils import SphinxDirective
 SCRIPT = "tp2-etapes.js"
 #: Classes HTML : la figure entière, une étape, le texte d'une étape.
 FIGURE_CLASS, STEP_CLASS, TEXT_CLASS = "tp2-stepper", "tp2-step", "tp2-step-text"
+IMAGE_CLASS = "tp2-step-image"
 
 
 class Stepper(SphinxDirective):
@@ -58,6 +59,7 @@ class Stepper(SphinxDirective):
         self.set_source_info(figure)
         for number, frame in enumerate(frames, start=1):
             step = nodes.container(classes=[STEP_CLASS])
+            picture = nodes.container(classes=[IMAGE_CLASS])  # défile seul, sur un téléphone
             texts = []
             for child in list(frame.children):
                 frame.remove(child)
@@ -66,9 +68,10 @@ class Stepper(SphinxDirective):
                     text.extend(child.children)
                     texts.append(text)
                 else:  # l'image, ou le paquet de ses formats (SVG, PDF) que MyST-NB choisira
-                    step += child
+                    picture += child
             if not texts:
                 raise self.error(f"{{stepper}} : l'étape {number} n'a pas de légende")
+            step += picture
             step.extend(texts)
             figure += step
         caption = nodes.caption()
@@ -110,4 +113,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("stepper", Stepper)
     app.add_post_transform(StepsInSequence)
     app.add_js_file(SCRIPT, loading_method="defer")
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    # env_version : changer la structure produite fait relire les pages (sans ré-exécuter).
+    return {"env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -25,12 +25,14 @@
     ".cell_output > .output",
     ".jp-RenderedHTMLCommon",
     ".pst-scrollable-table-container",
+    ".tp2-step-image", // une étape d'une figure « étape par étape », sur un téléphone
   ].join(", ");
   const MODES = { light: "clair", dark: "sombre", auto: "celui du système" };
 
   const kindOf = (el) => {
     if (el.closest(".cell_output, .nboutput, .jp-RenderedHTMLCommon")) return "Sortie";
     if (el.matches(".pst-scrollable-table-container")) return "Tableau";
+    if (el.matches(".tp2-step-image")) return "Figure";
     return "Bloc de code";
   };
 

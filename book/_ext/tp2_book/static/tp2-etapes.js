@@ -2,8 +2,9 @@
  *
  * Une figure .tp2-stepper contient une étape par .tp2-step (l'image et son texte). Sans ce
  * script, les étapes se suivent. Avec lui, une seule est montrée, et deux boutons
- * (« Étape précédente », « Étape suivante ») et les flèches du clavier, quand le focus est
- * dans la figure, passent d'une étape à l'autre ; « Étape 3 sur 12 » est annoncé aux
+ * (« Étape précédente », « Étape suivante ») et les flèches du clavier (Début et Fin
+ * pour la première et la dernière), quand le focus est dans la figure, passent d'une étape
+ * à l'autre ; « Étape 3 sur 12 » est annoncé aux
  * lecteurs d'écran (aria-live). Le script ne lit aucune taille : il ne force aucun calcul
  * de mise en page, et la hauteur de la figure est celle de sa plus grande étape (CSS grid),
  * si bien que rien ne bouge sous elle quand on change d'étape.
@@ -26,13 +27,12 @@
       b.textContent = text;
       return b;
     };
-    const first = button("Première étape", "⏮");
     const previous = button("Étape précédente", "◀ Précédente");
     const status = document.createElement("span");
     status.className = "tp2-stepper-status";
     status.setAttribute("aria-live", "polite");
     const next = button("Étape suivante", "Suivante ▶");
-    bar.append(first, previous, status, next);
+    bar.append(previous, next, status);
     figure.insertBefore(bar, steps[0]);
 
     const show = (k) => {
@@ -42,17 +42,26 @@
         step.setAttribute("aria-hidden", String(i !== current));
       });
       status.textContent = `Étape ${current + 1} sur ${count}`;
-      first.disabled = previous.disabled = current === 0;
+      previous.disabled = current === 0;
       next.disabled = current === count - 1;
     };
-    first.addEventListener("click", () => show(0));
     previous.addEventListener("click", () => show(current - 1));
     next.addEventListener("click", () => show(current + 1));
     figure.addEventListener("keydown", (event) => {
       if (event.key === "ArrowLeft") show(current - 1);
       else if (event.key === "ArrowRight") show(current + 1);
+      else if (event.key === "Home") show(0);
+      else if (event.key === "End") show(count - 1);
       else return;
       event.preventDefault();
+    });
+    // Sur un téléphone, une étape défile : son image s'estompe au bord tant qu'il en reste
+    // à voir. La taille n'est lue qu'au défilement, jamais au chargement.
+    figure.querySelectorAll(".tp2-step-image").forEach((box) => {
+      box.addEventListener("scroll", () => {
+        const end = box.scrollLeft + box.clientWidth >= box.scrollWidth - 2;
+        box.classList.toggle("tp2-step-end", end);
+      }, { passive: true });
     });
     figure.classList.add("tp2-stepper-ready");
     show(current);
