@@ -301,7 +301,7 @@ class Value:
 
         visit(self)
         self.grad = 1.0  # le gradient initial ∂ℓ/∂ℓ
-        for node in reversed(order):  # du résultat vers les feuilles
+        for node in reversed(order):  # du résultat aux feuilles
             pairs = zip(node.parents, node.local_grads)
             for parent, local in pairs:
                 parent.grad += node.grad * local
@@ -742,7 +742,8 @@ node_of = {name: node for node, name in name_of.items()}
 print("étape | nœud              | tenseur | numéro de création")
 for k, name in enumerate(order, start=1):
     node = node_of[name]
-    number = "2⁶⁴ − 1" if node._sequence_nr() == MAX else node._sequence_nr()
+    number = node._sequence_nr()
+    number = "2⁶⁴ − 1" if number == MAX else number
     print(f"{k:>5} | {type(node).__name__:<17} | {name:>7} | {number}")
 
 # %% tags=["remove-cell"]
