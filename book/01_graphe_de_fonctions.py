@@ -372,7 +372,8 @@ print(type(node).__name__, "→ parents :",
       [type(parent).__name__ for parent, _ in node.next_functions])
 print("messages de PyTorch :",
       [m.item() for m in node(torch.tensor(1.0))])
-print("notre moteur        :", [1.0 * d for d in loss_v.local_grads])
+print("notre moteur        :",
+      [1.0 * d for d in loss_v.local_grads])
 
 # %% [markdown]
 # ```{optional-end}
@@ -739,12 +740,13 @@ glue_text("backward_gap", "identiques au bit près" if worst == 0
 # %%
 MAX = 2**64 - 1  # le numéro des nœuds AccumulateGrad
 node_of = {name: node for node, name in name_of.items()}
-print("étape | nœud              | tenseur | numéro de création")
+print("étape | nœud             | tenseur | numéro de création")
 for k, name in enumerate(order, start=1):
     node = node_of[name]
     number = node._sequence_nr()
     number = "2⁶⁴ − 1" if number == MAX else number
-    print(f"{k:>5} | {type(node).__name__:<17} | {name:>7} | {number}")
+    kind = type(node).__name__
+    print(f"{k:>5} | {kind:<16} | {name:>7} | {number}")
 
 # %% tags=["remove-cell"]
 assert all(node_of[n]._sequence_nr() == MAX for n in leaves)
@@ -764,9 +766,9 @@ glue_text("swapped_order", " puis ".join(swapped))
 # ```{exercise} Exercice 1.f — l'ordre de la passe arrière
 # :label: ex-1f
 # :nonumber:
-# Dans la passe arrière de la {numref}`section %s <sec-passe-arriere>`, pourquoi le nœud
-# `AccumulateGrad` de $\mathbf{x}$ s'exécute-t-il en dernier, alors que la soustraction
-# lui a envoyé un message dès l'étape 3 ?
+# Dans la passe arrière de l'auto-encodeur, pourquoi le nœud `AccumulateGrad` de
+# $\mathbf{x}$ s'exécute-t-il en dernier, alors que la soustraction lui a envoyé un
+# message dès l'étape 3 ?
 # ```
 #
 # ```{solution} ex-1f
@@ -935,7 +937,9 @@ glue_figure("fig_decoupage", function_split_figure())
 # \underbrace{\nabla_{\mathbf{n}} (L_{\mathbf{m}}\circ g)}_{\dim\mathbf{n}}
 #   = \underbrace{J_g(\mathbf{n})^\top}_{\dim\mathbf{n} \times \dim\mathbf{z}}\,
 #     \underbrace{\nabla_{\mathbf{z}} L}_{\dim\mathbf{z}},
-# \qquad
+# $$
+#
+# $$
 # \underbrace{\nabla_{\mathbf{m}} L_f}_{\dim\mathbf{m}}
 #   = \underbrace{\nabla_{\mathbf{m}} L}_{\dim\mathbf{m}}
 #   + \underbrace{J_f(\mathbf{m})^\top}_{\dim\mathbf{m} \times \dim\mathbf{n}}\,
@@ -1149,16 +1153,18 @@ eps_values = [10.0**-k for k in range(1, 11)]
 unit_roundoff = torch.finfo(torch.float64).eps / 2  # u = 2⁻⁵³
 fd_gaps, roundoff = [], []
 for e in eps_values:
-    gaps = [finite_difference_grad(loss_fn, leaf, eps=e) - by_hand[name]
-            for name, leaf in leaves.items()]
+    gaps = [finite_difference_grad(loss_fn, leaf, eps=e)
+            - by_hand[name] for name, leaf in leaves.items()]
     fd_gaps.append(max(g.abs().max().item() for g in gaps))
     roundoff.append(unit_roundoff * loss.item() / e)
-# La troncature, en ε² : ajustée au plus grand incrément, où elle domine.
-truncation = [fd_gaps[0] * (e / eps_values[0]) ** 2 for e in eps_values]
+# La troncature, en ε², ajustée au plus grand incrément
+largest = eps_values[0]
+truncation = [fd_gaps[0] * (e / largest) ** 2 for e in eps_values]
 print("    ε | écart mesuré | arrondi estimé | troncature estimée")
 for e, gap, rounding, trunc in zip(eps_values, fd_gaps, roundoff,
                                    truncation, strict=True):
-    print(f"{e:.0e} | {gap:>12.1e} | {rounding:>14.1e} | {trunc:>18.1e}")
+    print(f"{e:.0e} | {gap:>12.1e} | {rounding:>14.1e} |"
+          f" {trunc:>18.1e}")
 
 # %% tags=["remove-cell"]
 import matplotlib.pyplot as plt
@@ -1201,7 +1207,8 @@ assert 0 < best < len(eps_values) - 1
 # $u\,|\ell|/\varepsilon$.
 # ```
 #
-# Avec $\varepsilon = 10^{-6}$, l'incrément utilisé plus haut, l'écart mesuré vaut
+# La {numref}`fig-pas-fd` montre les deux branches. Avec $\varepsilon = 10^{-6}$,
+# l'incrément utilisé plus haut, l'écart mesuré vaut
 # {glue:md}`fd_gap` : c'est l'ordre de l'arrondi estimé $u\,|\ell|/\varepsilon$
 # ({glue:md}`fd_roundoff`), alors que la troncature n'y est plus que de l'ordre de
 # {glue:md}`fd_truncation`. **C'est donc l'arrondi, et non $\varepsilon^2$, qui borne
@@ -1212,7 +1219,8 @@ assert 0 < best < len(eps_values) - 1
 # 6\times10^{-8}$ : refaisons le même balayage sur des copies en float32 des feuilles.
 
 # %%
-leaves32 = {name: leaf.detach().float() for name, leaf in leaves.items()}
+leaves32 = {name: leaf.detach().float()
+            for name, leaf in leaves.items()}
 
 
 def loss_fn32() -> torch.Tensor:

@@ -403,7 +403,7 @@ with warnings.catch_warnings(record=True) as caught:
     ok32 = torch.autograd.gradcheck(linear, (X32, W32, bias32),
                                     raise_exception=False)
 print("gradcheck(linear) en float32 :", ok32)
-print(warning_summary(caught[0]))
+print(warning_summary(caught[0], width=66))  # encadré : plus étroit
 
 # %% tags=["remove-cell"]
 assert not ok32
@@ -424,7 +424,7 @@ W_flat = W32.detach().reshape(-1)
 
 
 def output(w_flat: torch.Tensor) -> torch.Tensor:
-    """La sortie de linear, aplatie, en fonction de W aplatie (float32)."""
+    """La sortie de linear, aplatie, selon W aplatie (float32)."""
     return linear(X32.detach(), w_flat.reshape(W32.shape),
                   bias32.detach()).reshape(-1)
 

@@ -501,3 +501,83 @@ def test_scrollable_blocks_are_keyboard_reachable(browser, server: str, path: st
         assert not problems, "\n".join(problems)
     finally:
         context.close()
+
+
+def test_the_main_line_is_read_in_one_lab_session(browser, server: str) -> None:
+    """La ligne principale (prose affichée à l'arrivée, hors encadrés repliés, code, sorties,
+    formules et légendes ; ``benchmarks/main_line.py``) : au plus ``WORDS_PER_CHAPTER``
+    mots par chapitre et ``WORDS_IN_ALL`` en tout. Les encadrés repliés comptent bien en
+    dehors : la prose qu'ils contiennent, dépliés, s'ajoute."""
+    from main_line import WORDS_IN_ALL, WORDS_PER_CHAPTER, main_line_words
+
+    counts, unfolded = {}, {}
+    for chapter in CHAPTERS:
+        context, page, problems = open_page(browser, server + f"book/{chapter.stem}.html", WIDTHS["ordinateur"])
+        try:
+            counts[chapter.stem] = main_line_words(page)
+            page.evaluate("""() => document.querySelectorAll('.tp2-optional button.toggle-button')
+                .forEach(b => b.click())""")
+            page.wait_for_timeout(300)
+            unfolded[chapter.stem] = main_line_words(page)
+            assert not problems, "\n".join(problems)
+        finally:
+            context.close()
+    over = {k: v for k, v in counts.items() if v > WORDS_PER_CHAPTER}
+    assert not over, f"chapitres au-delà de {WORDS_PER_CHAPTER} mots : {over}"
+    assert sum(counts.values()) <= WORDS_IN_ALL, f"{sum(counts.values())} mots en tout : {counts}"
+    assert all(v > 1000 for v in counts.values()), f"mesure suspecte : {counts}"
+    assert all(unfolded[k] > counts[k] for k in counts), f"encadrés dépliés : {unfolded}, repliés : {counts}"
+
+
+STEPPER_STATE = """async () => {
+  const figure = document.querySelector('figure.tp2-stepper');
+  const visible = Array.from(figure.querySelectorAll(':scope > .tp2-step'))
+    .filter(s => getComputedStyle(s).visibility === 'visible');
+  const img = visible.length === 1 ? visible[0].querySelector('img') : null;
+  let smallest = null;
+  if (img) {
+    const svg = new DOMParser().parseFromString(await (await fetch(img.src)).text(), 'image/svg+xml');
+    const viewWidth = parseFloat(svg.documentElement.getAttribute('viewBox').split(/\\s+/)[2]);
+    const sizes = Array.from(svg.querySelectorAll('text, tspan'))
+      .map(t => (t.getAttribute('style') || '').match(/font(?:-size)?:\\s*([\\d.]+)px/))
+      .filter(m => m).map(m => parseFloat(m[1]));
+    smallest = Math.min(...sizes) * img.getBoundingClientRect().width / viewWidth;
+  }
+  return {
+    smallest: smallest,
+    status: figure.querySelector('.tp2-stepper-status').textContent,
+    visible: visible.length,
+    src: img ? img.getAttribute('src') : null,
+    imgWidth: img ? img.getBoundingClientRect().width : 0,
+    height: figure.getBoundingClientRect().height,
+    pageWidth: document.documentElement.scrollWidth,
+  };
+}"""
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_backward_pass_is_stepped_through(browser, server: str, width: str) -> None:
+    """La passe arrière du chapitre 1 : une figure, une étape visible à la fois, des boutons
+    et les flèches du clavier pour changer d'étape, sans que la page bouge ; sur un
+    téléphone, l'étape garde une largeur où son texte se lit (elle défile dans son cadre)."""
+    context, page, problems = open_page(browser, server + f"book/{CHAPTERS[0].stem}.html", WIDTHS[width])
+    try:
+        last = page.evaluate(STEPPER_STATE)
+        count = int(last["status"].split()[-1])
+        assert last["status"] == f"Étape {count} sur {count}" and count >= 10 and last["visible"] == 1
+        page.get_by_role("button", name="Étape précédente").click()
+        before = page.evaluate(STEPPER_STATE)
+        assert before["status"] == f"Étape {count - 1} sur {count}" and before["visible"] == 1
+        assert before["src"] != last["src"] and before["height"] == last["height"]
+        page.locator("figure.tp2-stepper").press("Home")
+        first = page.evaluate(STEPPER_STATE)
+        assert first["status"] == f"Étape 1 sur {count}"
+        assert page.get_by_role("button", name="Étape précédente").is_disabled()
+        page.locator("figure.tp2-stepper").press("ArrowRight")
+        assert page.evaluate(STEPPER_STATE)["status"] == f"Étape 2 sur {count}"
+        smallest = first["smallest"]
+        assert smallest >= 10, f"texte de l'étape à {smallest:.1f} px à la largeur {width}"
+        assert first["pageWidth"] <= WIDTHS[width][0], "la page déborde de l'écran"
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()

@@ -23,7 +23,8 @@ from tp2_book import conventions
 from tp2_src.logs import LOGDIR_ENV
 
 #: Au-delà, une ligne de code défile horizontalement dans une fenêtre de 1280 px
-#: (mesuré dans Chromium par tests/test_browser.py) ; moins dans le cadre d'une solution.
+#: (mesuré dans Chromium par tests/test_browser.py) ; moins dans le cadre d'une solution
+#: ou d'un encadré facultatif.
 MAX_CODE_LINE = 75
 MAX_SOLUTION_CODE_LINE = 68
 #: Part maximale de la prose d'un chapitre rangée dans les solutions repliées.
@@ -99,9 +100,14 @@ def test_visible_code_fits_the_column_and_hides_the_plumbing(chapter: Path) -> N
     for exercise in conventions.exercises(chapter):  # le squelette, dans le cadre de l'exercice
         for line in (exercise.skeleton or "").splitlines():
             assert len(line) <= MAX_SOLUTION_CODE_LINE, f"{chapter.name} : squelette trop large\n{line}"
-    for source, in_solution in conventions.visible_code(chapter):
+    for cell in conventions.read(chapter):
+        if cell.cell_type != "code" or cell.hidden:
+            continue
+        source = cell.source
         assert not re.search(r"\bglue\(", source), f"{chapter.name} : glue() visible\n{source[:200]}"
-        limit = MAX_SOLUTION_CODE_LINE if in_solution else MAX_CODE_LINE
+        # Une solution ou un encadré facultatif : un cadre, donc une colonne plus étroite.
+        framed = cell.in_solution or cell.optional is not None
+        limit = MAX_SOLUTION_CODE_LINE if framed else MAX_CODE_LINE
         for line in source.splitlines():
             assert len(line) <= limit, f"{chapter.name} : ligne de {len(line)} car. (max {limit})\n{line}"
 

@@ -21,7 +21,7 @@ import torch
 
 from tp2_src.french import french_number
 
-#: Sortes de nœuds : racine (feuille, nœud ``AccumulateGrad``), opération, résultat.
+#: Sortes de nœuds : feuille (nœud ``AccumulateGrad``), opération, résultat.
 KINDS = ("leaf", "op", "output")
 
 
@@ -120,7 +120,7 @@ def autograd_graph(
         keys[id(fn)] = key
         return key
 
-    # Parcours en largeur : les nœuds sont inscrits du résultat vers les racines.
+    # Parcours en largeur : les nœuds sont inscrits du résultat vers les feuilles.
     todo, seen = [output.grad_fn], {id(output.grad_fn)}
     key_of(output.grad_fn)
     while todo:

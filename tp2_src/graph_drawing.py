@@ -1,7 +1,7 @@
 """Dessiner un graphe d'autograd et la fonction isolée de son graphe (chapitre 1).
 
 ``graph_figure`` dessine un graphe d'autograd (``tp2_src.graph``) de haut en bas : les
-racines en haut, le résultat en bas, chaque nœud avec la valeur qu'il a calculée et,
+feuilles en haut, le résultat en bas, chaque nœud avec la valeur qu'il a calculée et,
 pendant la passe arrière, le gradient qu'il a reçu. ``function_split_figure`` dessine la
 fonction g isolée entre son amont f et son aval L, avec les messages de la passe arrière.
 Les figures suivent le style du livre (``tp2_src.style``) : largeur de la colonne, textes
@@ -147,7 +147,7 @@ def graph_figure(
     highlight: Iterable[str] = (),
     width: float = COLUMN_WIDTH_IN,
 ) -> Figure:
-    """Dessine ``graph`` de haut (racines) en bas (résultat) ; renvoie la figure.
+    """Dessine ``graph`` de haut (feuilles) en bas (résultat) ; renvoie la figure.
 
     Chaque case donne la classe du nœud d'autograd et la valeur qu'il a calculée (les
     premières coordonnées). Si ``steps`` est donné (les premières étapes relevées par

@@ -1,4 +1,4 @@
-"""Courbes de perte relues dans les journaux TensorBoard (chapitres 3 à 5)."""
+"""Courbes de coût relues dans les journaux TensorBoard (chapitres 3 à 5)."""
 
 from __future__ import annotations
 

@@ -42,8 +42,11 @@
         step.setAttribute("aria-hidden", String(i !== current));
       });
       status.textContent = `Étape ${current + 1} sur ${count}`;
+      const focused = document.activeElement;
       previous.disabled = current === 0;
       next.disabled = current === count - 1;
+      // Un bouton qui devient inactif perd le focus : on le rend à la figure.
+      if (focused && focused.disabled) figure.focus();
     };
     previous.addEventListener("click", () => show(current - 1));
     next.addEventListener("click", () => show(current + 1));
@@ -63,6 +66,10 @@
         box.classList.toggle("tp2-step-end", end);
       }, { passive: true });
     });
+    // La figure prend le focus (clic, tabulation) : les flèches y changent d'étape.
+    figure.tabIndex = 0;
+    figure.setAttribute("aria-label",
+      "Figure étape par étape : flèches gauche et droite pour changer d'étape");
     figure.classList.add("tp2-stepper-ready");
     show(current);
   };
