@@ -53,6 +53,7 @@ glue_environment()  # citée par la note « Exécution de ce chapitre », en fin
 from tp2_src.display import error_summary, warning_summary
 
 # %% [markdown]
+# (sec-requires-grad)=
 # ## Qui enregistre un graphe ? `requires_grad` et `grad_fn`
 #
 # Garder le graphe coûte de la mémoire : PyTorch ne le fait que si on le demande. Il
@@ -89,6 +90,7 @@ print("d :", type(d.grad_fn).__name__, "→", parent_classes(d))
 print("c :", type(c.grad_fn).__name__, "→", parent_classes(c))
 
 # %% [markdown]
+# (sec-a-la-volee)=
 # ### Un graphe construit à la volée
 #
 # Le graphe n'est pas déclaré à l'avance : il est **enregistré pendant le calcul**, à
@@ -127,6 +129,7 @@ glue("doublings_05", doublings[0.5], "d")
 # $x = 3$, {glue:md}`doublings_05` pour $x = 0{,}5$, et autant de facteurs 2 dans le
 # gradient. Chaque appel construit son graphe, que la passe arrière suit, puis libère.
 #
+# (sec-backward-grad)=
 # ## `backward` et `.grad`
 #
 # `d.backward()` rétropropage depuis `d` jusqu'aux feuilles et **ajoute** le gradient dans
@@ -195,6 +198,7 @@ except RuntimeError as err:
     print(error_summary(err))
 
 # %% [markdown]
+# (sec-accumulation)=
 # ## Les gradients s'accumulent
 #
 # `backward` **ajoute** au contenu de `.grad` au lieu de le remplacer : c'est ce qui somme
@@ -231,6 +235,7 @@ torch.testing.assert_close(b.grad, 3 * (2 * a.detach()))
 # a continué d'accumuler et vaut **trois** fois $2a$. Il faut remettre à zéro *tous* les
 # paramètres : c'est le rôle de `zero_grad()` des optimiseurs.
 #
+# (sec-no-grad)=
 # ## Calculer sans graphe : `torch.no_grad()`
 #
 # Dans un bloc `with torch.no_grad():`, PyTorch n'enregistre aucun graphe : les résultats
@@ -257,6 +262,7 @@ assert "does not require grad" in message
 # `t.detach()` (déjà croisé au chapitre 1) partage la mémoire de `t` sans son historique.
 
 # %% [markdown]
+# (sec-function)=
 # ## Une opération = une passe avant + une passe arrière
 #
 # Au chapitre 1, chaque opération du graphe était un **nœud d'autograd** capable de faire

@@ -20,7 +20,9 @@ import pytest
 from helpers import CHAPTERS, serve
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-PAGES = ["index.html", *(f"book/{c.stem}.html" for c in CHAPTERS), "book/glossaire.html"]
+PAGES = [
+    "index.html", *(f"book/{c.stem}.html" for c in CHAPTERS), "book/recapitulatif.html", "book/glossaire.html"
+]
 WIDTHS = {"ordinateur": (1280, 900), "telephone": (390, 844)}
 
 if CHROMIUM is None and os.environ.get("CI"):
