@@ -21,7 +21,7 @@ Elle devient une seule figure numérotée (« Fig. 1.4 », citée par ``{numref}
   boutons et « Étape 3 sur 12 » annoncé aux lecteurs d'écran ; les flèches du clavier font
   de même. Sans JavaScript, les étapes se suivent ;
 - **dans le PDF**, la figure garde l'image de la dernière étape et sa légende, suivie des
-  étapes en séquence, deux par ligne, chacune avec son texte ;
+  étapes en séquence, chacune avec son texte ;
 - **dans les notebooks**, la cellule qui trace les étapes les affiche l'une après l'autre,
   et ``tp2_book.markdown`` garde le texte de chaque étape.
 """
@@ -84,7 +84,8 @@ class Stepper(SphinxDirective):
 
 class StepsInSequence(SphinxPostTransform):
     """PDF : la figure garde la dernière étape et la légende, puis les étapes se suivent,
-    deux par ligne (une figure flottante de douze images ne tiendrait sur aucune page)."""
+    chacune avec son texte (une figure flottante de douze images ne tiendrait sur aucune
+    page)."""
 
     builders = ("latex",)
     default_priority = 200
@@ -97,14 +98,12 @@ class StepsInSequence(SphinxPostTransform):
             final = next(steps[-1].findall(nodes.image)).deepcopy()
             final["width"] = "70%"
             sequence = nodes.container(classes=["tp2-steps-latex"])
-            for number, step in enumerate(steps, start=1):
+            for step in steps:
                 figure.remove(step)
-                sequence += nodes.raw("", r"\noindent\begin{minipage}[t]{0.48\linewidth}", format="latex")
                 for image in step.findall(nodes.image):
-                    image["width"] = "100%"
+                    image["width"] = "80%"  # un texte de 6 pt au moins, imprimé
+                    image["align"] = "center"
                 sequence.extend(step.children)
-                ending = r"\end{minipage}" + ("\\par\\medskip" if number % 2 == 0 else r"\hfill")
-                sequence += nodes.raw("", ending, format="latex")
             figure.insert(0, final)
             figure.parent.insert(figure.parent.index(figure) + 1, sequence)
 
@@ -114,4 +113,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(StepsInSequence)
     app.add_js_file(SCRIPT, loading_method="defer")
     # env_version : changer la structure produite fait relire les pages (sans ré-exécuter).
-    return {"env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
