@@ -37,8 +37,8 @@ import torch
 from torch.utils.data import DataLoader, TensorDataset
 from torch.utils.tensorboard import SummaryWriter
 from tp2_src.data import boston_split
-from tp2_src.linreg import fit_linear_regression, least_squares, linear_mse
-from tp2_src.logs import fresh_run_dir, logged_run, read_scalars
+from tp2_src.linreg import least_squares, linear_mse
+from tp2_src.logs import fresh_run_dir, read_scalars
 device = torch.device("cpu")
 split = boston_split(device=device)
 X_train, y_train, X_test, y_test = split.tensors()
@@ -163,7 +163,7 @@ loss.backward()
 w = w - lr * w.grad
 b = b - lr * b.grad
 """), r"\.grad vaut None|n'est plus une feuille"),
-    Attempt("q1-1", "w de forme (d, 1) : la perte diffuse", batch(RIGHT_STEP).replace(
+    Attempt("q1-1", "w de forme (d, 1) : le coût diffuse", batch(RIGHT_STEP).replace(
         "torch.zeros(X_train.shape[1], device", "torch.zeros(X_train.shape[1], 1, device"),
             r"w doit être de forme \(13,\)"),
     Attempt("q1-1", "mise à jour à la main et optimizer.step()", batch("""
@@ -282,10 +282,10 @@ def descent(X_train, y_train, X_test, y_test, batch_size, lr, num_epochs, writer
         writer.add_scalar("loss/test", linear_mse(X_test, y_test, w, b), epoch)
     return w.detach(), b.detach()
 ''', None),
-    Attempt("q1-3", "« stochastique » dont la perte porte sur tout X_train",
+    Attempt("q1-3", "« stochastique » dont le coût porte sur tout X_train",
             DESCENT.replace("loss = ((X @ w + b - y) ** 2).mean()",
                             "loss = ((X_train @ w + b - y_train) ** 2).mean()"),
-            r"porte sur les 12 exemples au lieu d'un lot de 1"),
+            r"porte sur les 12 exemples au lieu d'un mini-batch de 1"),
     Attempt("q1-3", "remise à zéro une fois par époque",
             DESCENT.replace("                w.grad.zero_()\n                b.grad.zero_()\n",
                             "            w.grad.zero_()\n            b.grad.zero_()\n"),
@@ -296,7 +296,7 @@ def descent(X_train, y_train, X_test, y_test, batch_size, lr, num_epochs, writer
                             '        writer.add_scalar("loss/test",\n'
                             '                          linear_mse(X_test, y_test, w, b), epoch)\n', ""),
             r"n'écrit rien dans writer"),
-    Attempt("q1-3", "des lots découpés à la main, qui oublient la fin du jeu", '''
+    Attempt("q1-3", "des mini-batchs découpés à la main, qui oublient la fin du jeu", '''
 def descent(X_train, y_train, X_test, y_test, batch_size, lr, num_epochs, writer):
     w = torch.zeros(X_train.shape[1], requires_grad=True)
     b = torch.zeros((), requires_grad=True)
