@@ -200,16 +200,17 @@ with torch.no_grad():
 ATTEMPTS += [
     Attempt("q1-2", "la solution du livre", """
 def boston_log(run_dir):
-    writer = SummaryWriter(run_dir)
-    w, b = batch_descent(X_train, y_train, X_test, y_test,
-                         lr=0.1, num_epochs=100, writer=writer)
-    writer.close()
+    with SummaryWriter(run_dir) as writer:
+        w, b = batch_descent(X_train, y_train, X_test, y_test,
+                             lr=0.1, num_epochs=100, writer=writer)
     return w, b
 """, None),
-    Attempt("q1-2", "le SummaryWriter comme gestionnaire de contexte", """
+    Attempt("q1-2", "le SummaryWriter fermé à la main, log_dir en texte", """
 def boston_log(run_dir):
-    with SummaryWriter(log_dir=str(run_dir)) as writer:
-        return batch_descent(*split.tensors(), 0.1, 100, writer)
+    writer = SummaryWriter(log_dir=str(run_dir))
+    w, b = batch_descent(*split.tensors(), 0.1, 100, writer)
+    writer.close()
+    return w, b
 """, None),
     Attempt("q1-2", "le journal écrit dans un autre dossier", """
 def boston_log(run_dir):
