@@ -176,7 +176,7 @@ print(f"standardisées : |moyennes| ≤ {means.abs().max():.1e}, "
 # modifier sur place, hors de `torch.no_grad()`, une feuille qui demande un gradient :
 
 # %%
-w_leaf = torch.zeros(X_train.shape[1], device=device, requires_grad=True)
+w_leaf = torch.zeros(13, device=device, requires_grad=True)
 loss = ((X_train @ w_leaf - y_train) ** 2).mean()
 loss.backward()
 try:
@@ -522,8 +522,9 @@ for label, mse in sweep.items():
     out = next((e for e, v in enumerate(gap) if v > TOP), None)
     if out is not None:  # la courbe sort par le haut : on le marque
         ax.plot([out], [TOP], marker="^", color=line.get_color(), markersize=9, clip_on=False)
-        ax.annotate(f"sort du cadre à l'époque {out} :\nle coût diverge", xy=(out, TOP),
-                    xytext=(out + 8, TOP / 40), color=line.get_color(), va="center")
+        ax.annotate(f"sort du cadre à l'époque {out} : le coût diverge", xy=(out, TOP),
+                    xytext=(16, 250), color=line.get_color(), va="center",
+                    arrowprops={"arrowstyle": "->", "color": line.get_color()})
 ax.set_ylim(1e-5, TOP)
 ax.set_yscale("log")
 ax.set_xlabel("époque")
@@ -623,7 +624,7 @@ assert all(b > a for a, b in zip(above[left_at:diverged_at], above[left_at + 1:d
 # en dixièmes), et la hessienne devient bien plus mal conditionnée :
 
 # %%
-raw = boston_split(device=device, standardize=False)  # variables brutes
+raw = boston_split(device=device, standardize=False)  # brutes
 raw_stds = raw.X_train.std(0, unbiased=False)
 low, high = raw_stds.argmin().item(), raw_stds.argmax().item()
 feature = data.feature_names
@@ -631,8 +632,8 @@ print(f"écarts-types de {raw_stds[low]:.3f} ({feature[low]}) "
       f"à {raw_stds[high]:.1f} ({feature[high]})")
 for label, X in (("standardisées", X_train), ("brutes", raw.X_train)):
     ev = torch.linalg.eigvalsh(mse_hessian(X.double()))
-    print(f"{label:<13} : λ_max {ev.max():<9.4g} λ_min {ev.min():<8.3g} "
-          f"rapport {ev.max() / ev.min():.3g}")
+    print(f"{label:<13} : λ_max {ev.max():<9.4g} "
+          f"λ_min {ev.min():<8.3g} rapport {ev.max() / ev.min():.3g}")
 
 # %% [markdown]
 # Le rapport passe de moins de cent à des centaines de millions. Un taux assez petit pour
@@ -650,8 +651,9 @@ for rate in raw_rates:
         batch_descent(*raw.tensors(), lr=rate, num_epochs=100,
                       writer=writer)
     raw_mse[rate] = read_scalars(run_dir)["loss/train"][1]
-    print(f"brutes, η = {rate:.1e} : MSE {raw_mse[rate][3]:.3g} après "
-          f"3 époques, {raw_mse[rate][-1]:.4g} après 100")
+    mse = raw_mse[rate]
+    print(f"brutes, η = {rate:.1e} : MSE {mse[3]:.3g} après 3 "
+          f"époques, {mse[-1]:.4g} après 100")
 print(f"standardisées, η = 0,1 : MSE {sweep['bon'][100]:.2f} "
       "après 100 époques")
 w_raw, b_raw = least_squares(raw.X_train, raw.y_train)
@@ -980,7 +982,8 @@ assert curvature.mean() > 2 * lam_max and unstable > 0.5
 # %%
 def rises(values: list[float]) -> int:
     """Nombre d'époques où la MSE a augmenté."""
-    return sum(after > before for before, after in zip(values, values[1:]))
+    pairs = zip(values, values[1:])
+    return sum(after > before for before, after in pairs)
 
 
 def wobble(values: list[float]) -> float:
@@ -1034,13 +1037,15 @@ import time
 
 
 def seconds_of_steps(batch_size: int, lr: float) -> float:
-    """Secondes de 100 époques de pas, par mini-batchs de batch_size."""
-    w = torch.zeros(X_train.shape[1], device=device, requires_grad=True)
+    """Secondes de 100 époques de pas sur des mini-batchs de taille
+    batch_size (la descente batch : le jeu entier, sans loader)."""
+    w = torch.zeros(13, device=device, requires_grad=True)
     b = torch.zeros((), device=device, requires_grad=True)
     g = torch.Generator().manual_seed(0)
     loader = DataLoader(TensorDataset(X_train, y_train),
-                        batch_size=batch_size, shuffle=True, generator=g)
-    if batch_size == len(X_train):  # batch : le jeu entier, sans loader
+                        batch_size=batch_size, shuffle=True,
+                        generator=g)
+    if batch_size == len(X_train):
         loader = [(X_train, y_train)]
     start = time.perf_counter()
     for _ in range(100):
@@ -1057,12 +1062,15 @@ def seconds_of_steps(batch_size: int, lr: float) -> float:
 
 seconds = {label: seconds_of_steps(size, rate)
            for label, (size, rate) in settings.items()}
-# Jusqu'à 1 % de l'optimum : l'époque atteinte × la durée d'une époque.
-to_1pc = {label: reached[label] * s / 100 for label, s in seconds.items()}
-show_table(["méthode", "s (100 époques)", "µs par pas", "s jusqu'à 1 %"],
+# Jusqu'à 1 % de l'optimum : l'époque atteinte × durée d'une époque
+to_1pc = {label: reached[label] * s / 100
+          for label, s in seconds.items()}
+show_table(["méthode", "s (100 époques)", "µs par pas",
+            "s jusqu'à 1 %"],
            [[label, fr(s, ".3f"),
              fr(1e6 * s / (100 * per_epoch[label]), ".0f"),
-             fr(to_1pc[label], ".3f")] for label, s in seconds.items()])
+             fr(to_1pc[label], ".3f")]
+            for label, s in seconds.items()])
 
 # %% [markdown]
 # Pourquoi la descente stochastique est-elle si lente en secondes, alors qu'un pas ne
@@ -1070,16 +1078,17 @@ show_table(["méthode", "s (100 époques)", "µs par pas", "s jusqu'à 1 %"],
 # Python, graphe, mise à jour, préparation du mini-batch par le `DataLoader`), presque
 # indépendant du nombre d'exemples tant que ce nombre reste petit. Mesurons le seul pas de
 # gradient selon la taille du mini-batch, sur des données aléatoires de 13 variables
-# (meilleur de 20 essais, après un premier passage d'échauffement) :
+# (meilleur de 50 essais, après un premier passage d'échauffement) :
 
 # %% tags=["timing"]
-def seconds_per_step(batch_size: int, repeats: int = 20) -> float:
-    """Temps d'un pas (avant, arrière, mise à jour) sur un mini-batch."""
+def seconds_per_step(batch_size: int, repeats: int = 50) -> float:
+    """Temps d'un pas (avant, arrière, mise à jour), meilleur de
+    repeats essais, sur un mini-batch de batch_size exemples."""
     X = torch.randn(batch_size, 13, device=device)
     y = torch.randn(batch_size, device=device)
     w = torch.zeros(13, device=device, requires_grad=True)
     timings = []
-    for _ in range(repeats + 1):  # le 1er passage échauffe : on l'écarte
+    for _ in range(repeats + 1):  # le 1er passage échauffe
         start = time.perf_counter()
         loss = ((X @ w - y) ** 2).mean()
         loss.backward()
@@ -1154,7 +1163,7 @@ b0 = torch.zeros((), device=device, requires_grad=True)
 
 
 def gradient(X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Gradient de la MSE sur (X, y) en (w0, b0), en un vecteur de 14."""
+    """Gradient de la MSE sur (X, y) en (w0, b0), de taille 14."""
     loss = ((X @ w0 + b0 - y) ** 2).mean()
     grad_w, grad_b = torch.autograd.grad(loss, (w0, b0))
     return torch.cat([grad_w, grad_b[None]])

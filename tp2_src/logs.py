@@ -27,9 +27,9 @@ Scalars = dict[str, tuple[list[int], list[float]]]
 
 
 def default_logdir() -> Path:
-    """Dossier racine des journaux : ``$TP2_LOGDIR`` s'il est défini, sinon ``runs/``.
+    """Dossier des journaux : ``$TP2_LOGDIR`` s'il est défini, sinon ``runs/``.
 
-    ``runs/`` est pris à la racine du dépôt quand ``tp2_src`` y est installé en mode
+    ``runs/`` est pris au sommet du dépôt quand ``tp2_src`` y est installé en mode
     éditable (cas de ``nox``), dans le dossier du kit de l'étudiant quand le notebook est
     dans le kit (un dossier parent contient ``KIT_MARKER``), sinon dans le dossier courant.
     """
