@@ -167,27 +167,6 @@ print(f"standardisées : |moyennes| ≤ {means.abs().max():.1e}, "
 #    **sous `torch.no_grad()`** : la mise à jour ne doit pas entrer dans le graphe ;
 # 4. remise à zéro des gradients, sinon ils s'accumulent (chapitre 2).
 #
-# ```{optional-start} pourquoi la mise à jour sous torch.no_grad()
-# ```
-#
-# La mise à jour n'est pas un calcul à dériver. Si autograd l'enregistrait, `w`
-# deviendrait le résultat d'une opération, avec un `grad_fn` : ce ne serait plus une
-# feuille, et il ne recevrait plus de `.grad` (chapitre 2). PyTorch refuse donc de
-# modifier sur place, hors de `torch.no_grad()`, une feuille qui demande un gradient :
-
-# %%
-w_leaf = torch.zeros(13, device=device, requires_grad=True)
-loss = ((X_train @ w_leaf - y_train) ** 2).mean()
-loss.backward()
-try:
-    w_leaf -= 0.1 * w_leaf.grad
-except RuntimeError as err:
-    print(error_summary(err))
-
-# %% [markdown]
-# ```{optional-end}
-# ```
-#
 # On compte les itérations en {term}`époques <époque>` : une époque est un passage complet
 # sur le jeu d'apprentissage. En descente batch, une époque est donc un seul {term}`pas de
 # gradient` (la {numref}`section %s <sec-stochastique>` change cela). Pour suivre la
@@ -443,6 +422,27 @@ assert test_q12[-1] < test_q12[0] and test_q12[-1] > train_q12[-1]
 # avec un taux d'apprentissage assez petit (la section suivante dit « assez petit » par
 # rapport à quoi). Le coût de test baisse aussi, puis se stabilise plus haut : le modèle a
 # été ajusté aux quartiers d'apprentissage, et ceux du test sont d'autres quartiers.
+#
+# ```{optional-start} pourquoi la mise à jour sous torch.no_grad()
+# ```
+#
+# La mise à jour n'est pas un calcul à dériver. Si autograd l'enregistrait, `w`
+# deviendrait le résultat d'une opération, avec un `grad_fn` : ce ne serait plus une
+# feuille, et il ne recevrait plus de `.grad` (chapitre 2). PyTorch refuse donc de
+# modifier sur place, hors de `torch.no_grad()`, une feuille qui demande un gradient :
+
+# %%
+w_leaf = torch.zeros(13, device=device, requires_grad=True)
+loss = ((X_train @ w_leaf - y_train) ** 2).mean()
+loss.backward()
+try:
+    w_leaf -= 0.1 * w_leaf.grad
+except RuntimeError as err:
+    print(error_summary(err, width=70))  # la largeur de l'encadré
+
+# %% [markdown]
+# ```{optional-end}
+# ```
 
 # %% [markdown]
 # (sec-taux)=
@@ -630,7 +630,8 @@ low, high = raw_stds.argmin().item(), raw_stds.argmax().item()
 feature = data.feature_names
 print(f"écarts-types de {raw_stds[low]:.3f} ({feature[low]}) "
       f"à {raw_stds[high]:.1f} ({feature[high]})")
-for label, X in (("standardisées", X_train), ("brutes", raw.X_train)):
+versions = {"standardisées": X_train, "brutes": raw.X_train}
+for label, X in versions.items():
     ev = torch.linalg.eigvalsh(mse_hessian(X.double()))
     print(f"{label:<13} : λ_max {ev.max():<9.4g} "
           f"λ_min {ev.min():<8.3g} rapport {ev.max() / ev.min():.3g}")
@@ -1173,10 +1174,11 @@ full = gradient(X_train, y_train)
 g = torch.Generator().manual_seed(0)
 loader = DataLoader(TensorDataset(X_train, y_train), batch_size=32,
                     shuffle=True, generator=g)
-cosines = [torch.cosine_similarity(gradient(X, y), full, dim=0).item()
+cosines = [torch.cosine_similarity(gradient(X, y), full, dim=0)
            for X, y in loader]
-print(f"cosinus mini-batch / exact : moyenne {np.mean(cosines):.2f}, "
-      f"minimum {min(cosines):.2f}, sur {len(cosines)} mini-batchs")
+cosines = torch.stack(cosines).tolist()
+print(f"{len(cosines)} mini-batchs, cosinus avec le gradient exact :")
+print(f"moyenne {np.mean(cosines):.2f}, minimum {min(cosines):.2f}")
 
 # %% tags=["remove-cell"]
 glue("cos_mean", float(np.mean(cosines)), ".2f")
