@@ -37,8 +37,8 @@ import torch
 from torch.utils.data import DataLoader, TensorDataset
 from torch.utils.tensorboard import SummaryWriter
 from tp2_src.data import boston_split
-from tp2_src.linreg import fit_linear_regression, least_squares, linear_mse
-from tp2_src.logs import fresh_run_dir, logged_run, read_scalars
+from tp2_src.linreg import linear_mse
+from tp2_src.logs import fresh_run_dir, read_scalars
 device = torch.device("cpu")
 split = boston_split(device=device)
 X_train, y_train, X_test, y_test = split.tensors()
@@ -139,7 +139,9 @@ optimizer.step()
 """), None),
     Attempt("q1-1", "la solution exacte des moindres carrés, sans descente", """
 def batch_descent(X_train, y_train, X_test, y_test, lr, num_epochs, writer):
-    w, b = least_squares(X_train, y_train)
+    A = torch.cat([X_train, torch.ones(len(X_train), 1)], dim=1)
+    solution = torch.linalg.lstsq(A, y_train[:, None]).solution[:, 0]
+    w, b = solution[:-1], solution[-1]
     for epoch in range(num_epochs + 1):
         writer.add_scalar("loss/train", linear_mse(X_train, y_train, w, b), epoch)
         writer.add_scalar("loss/test", linear_mse(X_test, y_test, w, b), epoch)
@@ -163,7 +165,7 @@ loss.backward()
 w = w - lr * w.grad
 b = b - lr * b.grad
 """), r"\.grad vaut None|n'est plus une feuille"),
-    Attempt("q1-1", "w de forme (d, 1) : la perte diffuse", batch(RIGHT_STEP).replace(
+    Attempt("q1-1", "w de forme (d, 1) : le coût diffuse", batch(RIGHT_STEP).replace(
         "torch.zeros(X_train.shape[1], device", "torch.zeros(X_train.shape[1], 1, device"),
             r"w doit être de forme \(13,\)"),
     Attempt("q1-1", "mise à jour à la main et optimizer.step()", batch("""
@@ -200,16 +202,17 @@ with torch.no_grad():
 ATTEMPTS += [
     Attempt("q1-2", "la solution du livre", """
 def boston_log(run_dir):
-    writer = SummaryWriter(run_dir)
-    w, b = batch_descent(X_train, y_train, X_test, y_test,
-                         lr=0.1, num_epochs=100, writer=writer)
-    writer.close()
+    with SummaryWriter(run_dir) as writer:
+        w, b = batch_descent(X_train, y_train, X_test, y_test,
+                             lr=0.1, num_epochs=100, writer=writer)
     return w, b
 """, None),
-    Attempt("q1-2", "le SummaryWriter comme gestionnaire de contexte", """
+    Attempt("q1-2", "le SummaryWriter fermé à la main, log_dir en texte", """
 def boston_log(run_dir):
-    with SummaryWriter(log_dir=str(run_dir)) as writer:
-        return batch_descent(*split.tensors(), 0.1, 100, writer)
+    writer = SummaryWriter(log_dir=str(run_dir))
+    w, b = batch_descent(*split.tensors(), 0.1, 100, writer)
+    writer.close()
+    return w, b
 """, None),
     Attempt("q1-2", "le journal écrit dans un autre dossier", """
 def boston_log(run_dir):
@@ -282,10 +285,10 @@ def descent(X_train, y_train, X_test, y_test, batch_size, lr, num_epochs, writer
         writer.add_scalar("loss/test", linear_mse(X_test, y_test, w, b), epoch)
     return w.detach(), b.detach()
 ''', None),
-    Attempt("q1-3", "« stochastique » dont la perte porte sur tout X_train",
+    Attempt("q1-3", "« stochastique » dont le coût porte sur tout X_train",
             DESCENT.replace("loss = ((X @ w + b - y) ** 2).mean()",
                             "loss = ((X_train @ w + b - y_train) ** 2).mean()"),
-            r"porte sur les 12 exemples au lieu d'un lot de 1"),
+            r"porte sur les 12 exemples au lieu d'un mini-batch de 1"),
     Attempt("q1-3", "remise à zéro une fois par époque",
             DESCENT.replace("                w.grad.zero_()\n                b.grad.zero_()\n",
                             "            w.grad.zero_()\n            b.grad.zero_()\n"),
@@ -296,7 +299,7 @@ def descent(X_train, y_train, X_test, y_test, batch_size, lr, num_epochs, writer
                             '        writer.add_scalar("loss/test",\n'
                             '                          linear_mse(X_test, y_test, w, b), epoch)\n', ""),
             r"n'écrit rien dans writer"),
-    Attempt("q1-3", "des lots découpés à la main, qui oublient la fin du jeu", '''
+    Attempt("q1-3", "des mini-batchs découpés à la main, qui oublient la fin du jeu", '''
 def descent(X_train, y_train, X_test, y_test, batch_size, lr, num_epochs, writer):
     w = torch.zeros(X_train.shape[1], requires_grad=True)
     b = torch.zeros((), requires_grad=True)

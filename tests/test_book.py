@@ -131,15 +131,15 @@ def test_build_leaves_tensorboard_runs_with_train_and_test_tags(built_book: Path
     from tp2_src.logs import read_scalars
 
     runs = built_book.parents[1] / "runs"
-    # Les trois boucles écrites à la main de la question 1 (chapitre 3).
-    for run in ("q1-batch", "q1-mini-batch", "q1-stochastique"):
+    # Les quatre descentes de la question 1, comparées au chapitre 3.
+    for run in ("q1-batch", "q1-mini-batch", "q1-stochastique", "q1-mini-batch-0.05"):
         series = read_scalars(runs / run)
         assert {"loss/train", "loss/test"} <= set(series), run
         steps, values = series["loss/train"]
         assert steps[0] == 0 and len(steps) == 101 and values[-1] < values[0], run
-    # Puis les comparaisons : 4 au chapitre 3, 5 optimiseurs au chapitre 4, 2 modèles au 5.
+    # Puis les balayages : 4 taux au chapitre 3, 5 optimiseurs au chapitre 4, 2 modèles au 5.
     names = {p.name for p in runs.iterdir() if p.is_dir()}
-    assert len({n for n in names if n.startswith("q1-compare-")}) == 4, names
+    assert len({n for n in names if n.startswith("taux-")}) == 4, names
     assert len({n for n in names if n.startswith("optim-")}) == 5, names
     assert len({n for n in names if n.startswith("modules-")}) == 2, names
 

@@ -11,7 +11,6 @@ from tp2_src.data import (
     DataFileError,
     boston_split,
     load_boston,
-    standardized_split,
 )
 
 
@@ -42,29 +41,35 @@ def test_data_file_error_is_a_value_error() -> None:
 
 def test_split_is_seeded_and_standardized_on_train_only() -> None:
     data = load_boston()
-    split = standardized_split(data.X, data.y, test_size=0.2, seed=0)
+    split = boston_split()
     assert split.X_train.shape == (404, 13) and split.X_test.shape == (102, 13)
     assert split.y_train.shape == (404,) and split.y_test.shape == (102,)
-    assert split.X_train.dtype == torch.float32
+    assert split.X_train.dtype == torch.float32 and split.y_test.dtype == torch.float32
     # Standardisé sur l'apprentissage : moyenne 0 et écart-type 1 là, pas exactement sur le test.
     torch.testing.assert_close(split.X_train.mean(0), torch.zeros(13), atol=1e-5, rtol=0)
     torch.testing.assert_close(split.X_train.std(0, unbiased=False), torch.ones(13), atol=1e-4, rtol=0)
     assert split.X_test.mean(0).abs().max() > 1e-3
-    # Même graine, même découpage ; autre graine, autre découpage.
-    again = standardized_split(data.X, data.y, test_size=0.2, seed=0)
-    assert torch.equal(split.y_test, again.y_test)
-    other = standardized_split(data.X, data.y, test_size=0.2, seed=1)
-    assert not torch.equal(split.y_test, other.y_test)
+    # Graine fixe : le même découpage à chaque appel.
+    again = boston_split()
+    for a, b in zip(split.tensors(), again.tensors(), strict=True):
+        assert torch.equal(a, b)
     # La cible n'est pas transformée : ses valeurs sont celles du fichier.
     assert set(split.y_test.tolist()) <= set(data.y.tolist())
 
 
-def test_boston_split_matches_the_chapter_3_split() -> None:
+def test_boston_split_is_scikit_learns_split_and_scaler() -> None:
+    """Le code montré au chapitre 3 : train_test_split (graine 0), puis StandardScaler ajusté
+    sur le seul jeu d'apprentissage, et rien d'autre."""
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
     data = load_boston()
-    a = standardized_split(data.X, data.y, test_size=0.2, seed=0)
-    b = boston_split(device="cpu")
-    for x, y in zip(a.tensors(), b.tensors(), strict=True):
-        assert torch.equal(x, y)
+    X_tr, X_te, y_tr, y_te = train_test_split(data.X.numpy(), data.y.numpy(), test_size=0.2, random_state=0)
+    scaler = StandardScaler().fit(X_tr)
+    split = boston_split(device="cpu")
+    expected = (scaler.transform(X_tr), y_tr, scaler.transform(X_te), y_te)
+    for got, want in zip(split.tensors(), expected, strict=True):
+        assert torch.equal(got, torch.from_numpy(want))
 
 
 def test_validation_is_carved_from_training_and_test_stays_the_same() -> None:
@@ -77,8 +82,6 @@ def test_validation_is_carved_from_training_and_test_stays_the_same() -> None:
     torch.testing.assert_close(with_val.X_train.mean(0), torch.zeros(13), atol=1e-5, rtol=0)
     assert with_val.X_val.mean(0).abs().max() > 1e-3
     assert plain.X_val is None and plain.y_val is None
-    moved = with_val.to("cpu")
-    assert torch.equal(moved.X_val, with_val.X_val)
 
 
 def test_raw_split_keeps_the_variables_and_the_same_examples() -> None:

@@ -75,7 +75,7 @@ def _boston() -> Split:
 
 def _tiny(n: int = 12, d: int = 13, seed: int = 0) -> Split:
     """Un petit problème de régression (``n`` exemples, ``d`` variables), où chaque pas se
-    lit exactement : avec n ≤ d + 1, le gradient d'un lot dit quels exemples il contient."""
+    lit exactement : avec n ≤ d + 1, le gradient d'un mini-batch dit quels exemples il contient."""
     g = torch.Generator().manual_seed(seed)
     X = torch.randn(n + n // 2, d, generator=g)
     y = X @ torch.randn(d, generator=g) + 0.5 * torch.randn(n + n // 2, generator=g) + 3.0
@@ -108,18 +108,18 @@ class _Audit:
 def _params_of(
     question: str, name: str, leaves: list[torch.Tensor], d: int
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """(w, b) parmi les feuilles de la perte : un vecteur de ``d`` poids et un biais."""
+    """(w, b) parmi les feuilles du coût : un vecteur de ``d`` poids et un biais."""
     ws = [t for t in leaves if t.numel() == d]
     bs = [t for t in leaves if t.numel() == 1]
     if len(leaves) != 2 or len(ws) != 1 or len(bs) != 1:
         shapes = ", ".join(str(tuple(t.shape)) for t in leaves) or "aucun"
-        fail(question, f"la perte de {name} dépend de {len(leaves)} tenseur(s) qui demandent un gradient "
+        fail(question, f"le coût de {name} dépend de {len(leaves)} tenseur(s) qui demandent un gradient "
                        f"(formes : {shapes}) ; il en faut deux : w de forme ({d},) et b de forme ().")
     w, b = ws[0], bs[0]
     if tuple(w.shape) != (d,):
         fail(question, f"w a la forme {tuple(w.shape)} au lieu de ({d},). Avec cette forme, X @ w a la "
                        f"forme (n, 1), et l'écart à y, de forme (n,), est diffusé en une matrice (n, n) : "
-                       f"la perte est fausse. Créez w avec torch.zeros({d}).")
+                       f"le coût est faux. Créez w avec torch.zeros({d}).")
     if tuple(b.shape) != ():
         fail(question, f"b a la forme {tuple(b.shape)} au lieu de () : créez-le avec torch.zeros(()).")
     return w, b
@@ -129,7 +129,7 @@ def _batch_weights(X: torch.Tensor, y: torch.Tensor, w: torch.Tensor, b: torch.T
                    gradient: torch.Tensor) -> tuple[torch.Tensor, float]:
     """Les poids ``a`` des exemples dans ``gradient`` = Σ aᵢ ∇(xᵢ·w + b − yᵢ)², et l'écart relatif.
 
-    Un pas de MSE sur un lot B donne aᵢ = 1/|B| pour i ∈ B, 0 ailleurs.
+    Un pas de MSE sur un mini-batch B donne aᵢ = 1/|B| pour i ∈ B, 0 ailleurs.
     """
     X64, y64 = X.double(), y.double()
     residual = X64 @ w.double() + b.double() - y64
@@ -152,8 +152,8 @@ def _audit_descent(
 ) -> _Audit:
     """Appelle ``run(données)`` sur ``_tiny()`` et juge chaque pas de la descente.
 
-    Attendu : ``num_epochs`` époques de lots de ``batch_size`` exemples qui couvrent les
-    données une fois par époque ; à chaque pas, le gradient de la MSE moyenne du lot ; puis
+    Attendu : ``num_epochs`` époques de mini-batchs de ``batch_size`` exemples qui couvrent les
+    données une fois par époque ; à chaque pas, le gradient de la MSE moyenne du mini-batch ; puis
     ``w ← w − lr·.grad`` ; ``.grad`` remis à zéro entre deux pas (``reset``), ou au contraire
     jamais (la question 3.b).
     """
@@ -169,13 +169,13 @@ def _audit_descent(
     w, b = _params_of(question, name, rec.leaves(), d)
     per_epoch = math.ceil(n / batch_size)
     expected = per_epoch * num_epochs
-    what = "un pas par époque" if batch_size >= n else f"un pas par lot de {batch_size}"
+    what = "un pas par époque" if batch_size >= n else f"un pas par mini-batch de {batch_size}"
     if len(records) != expected:
         fail(question, f"appelée pour {num_epochs} époques sur {n} exemples, {name} fait "
                        f"{len(records)} pas (appels à backward()) au lieu de {expected} ({what}).")
     for k, record in enumerate(records):
         if {id(t) for t in record.leaves} != {id(w), id(b)}:
-            fail(question, f"au pas {k + 1}, la perte ne dépend pas de w et de b à la fois.")
+            fail(question, f"au pas {k + 1}, le coût ne dépend pas de w et de b à la fois.")
     _check_resets(question, records, (w, b), per_epoch, reset)
     seen_in_epoch: set[int] = set()
     for k, record in enumerate(records):
@@ -184,25 +184,25 @@ def _audit_descent(
         gradient = torch.cat([record.gradient(iw).reshape(-1), record.gradient(ib).reshape(1)])
         weights, error = _batch_weights(data.X_train, data.y_train, value_w, value_b, gradient)
         if error > STEP_RTOL:
-            fail(question, f"au pas {k + 1}, le gradient ne correspond à la MSE d'aucun lot de vos "
-                           "données : la perte est-elle bien ((X @ w + b - y) ** 2).mean(), sur le lot "
+            fail(question, f"au pas {k + 1}, le gradient ne correspond à la MSE d'aucun mini-batch de vos "
+                           "données : le coût est-il bien ((X @ w + b - y) ** 2).mean(), sur le mini-batch "
                            "en cours ?")
         members = {i for i, a in enumerate(weights.tolist()) if abs(a) > 0.5 * weights.abs().max().item()}
         size = len(members)
         expected_size = min(batch_size, n - (k % per_epoch) * batch_size)
         if size != expected_size:
             if batch_size < n and size == n:
-                fail(question, f"au pas {k + 1}, la perte porte sur les {n} exemples au lieu d'un lot "
-                               f"de {batch_size} : calculez-la sur le lot (X, y) que rend le "
+                fail(question, f"au pas {k + 1}, le coût porte sur les {n} exemples au lieu d'un mini-batch "
+                               f"de {batch_size} : calculez-le sur le mini-batch (X, y) que rend le "
                                "DataLoader, pas sur tout X_train.")
             fail(question, f"au pas {k + 1}, le gradient vient de {size} exemple(s) au lieu de "
-                           f"{expected_size} : chaque pas doit utiliser un lot de {batch_size}.")
+                           f"{expected_size} : chaque pas doit utiliser un mini-batch de {batch_size}.")
         mean = sum(weights[i].item() for i in members) / size
         if abs(mean - 1.0) < 0.1 and size > 1:
-            fail(question, f"au pas {k + 1}, la perte est la somme des écarts au carré du lot, pas leur "
-                           "moyenne : utilisez .mean() (la MSE).")
+            fail(question, f"au pas {k + 1}, le coût est la somme des écarts au carré du mini-batch, pas "
+                           "leur moyenne : utilisez .mean() (la MSE).")
         if abs(mean * size - 1.0) > 0.05:
-            fail(question, f"au pas {k + 1}, la perte n'est pas la MSE du lot (poids "
+            fail(question, f"au pas {k + 1}, le coût n'est pas la MSE du mini-batch (poids "
                            f"{french_number(mean, '.3g')} par exemple au lieu de 1/{size}) : utilisez "
                            "((X @ w + b - y) ** 2).mean().")
         if members & seen_in_epoch:
@@ -379,8 +379,8 @@ def check_boston_log(namespace: Any) -> None:
                            "SummaryWriter avec ce dossier, SummaryWriter(run_dir).")
         logged = read_scalars(run_dir)
     if not logged:
-        fail(question, "le journal est vide : fermez le SummaryWriter (writer.close()) à la fin, pour "
-                       "qu'il écrive tout sur le disque.")
+        fail(question, "le journal est vide : fermez le SummaryWriter à la fin (writer.close(), ou un "
+                       "bloc with SummaryWriter(run_dir) as writer:), pour qu'il écrive tout sur le disque.")
     writer = RecordingWriter()
     for tag, (steps, values) in logged.items():
         for step, value in zip(steps, values, strict=True):
@@ -395,11 +395,11 @@ def check_boston_log(namespace: Any) -> None:
 
 
 def check_minibatch_descent(namespace: Any) -> None:
-    """Question 1.3 (chapitre 3) : ``descent``, la descente par lots de ``batch_size``.
+    """Question 1.3 (chapitre 3) : ``descent``, la descente par mini-batchs de ``batch_size``.
 
-    Sur un petit jeu : un pas par lot (stochastique : un exemple ; mini-batch : 4), chaque
+    Sur un petit jeu : un pas par mini-batch (stochastique : un exemple ; mini-batch : 4), chaque
     exemple une fois par époque, gradients remis à zéro, coûts journalisés à chaque
-    époque. Sur Boston Housing : le mini-batch (lots de 32, η = 0,01, 100 époques) arrive
+    époque. Sur Boston Housing : le mini-batch (32 exemples, η = 0,01, 100 époques) arrive
     à 1 % de l'optimum.
     """
     question = "Question 1.3"
@@ -417,7 +417,7 @@ def check_minibatch_descent(namespace: Any) -> None:
                                 *data.tensors(), 32, 0.01, 100, writer))
     _scalars(question, writer, "descent", 100)
     mse, optimum, gap = _optimum_gap(question, w, b, data)
-    passed(question, f"un pas par lot, chaque exemple une fois par époque (lots de 1 et de 4 "
+    passed(question, f"un pas par mini-batch, chaque exemple une fois par époque (tailles 1 et 4 "
                      f"vérifiés) ; mini-batch sur Boston Housing à {percent(gap)} de l'optimum "
                      f"(tolérance {percent(MSE_TOLERANCE, '.0f')}).")
 

@@ -18,8 +18,6 @@ import torch
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-from tp2_src.device import get_device
-
 BOSTON_CSV: Path = Path(__file__).with_name("data") / "boston_house_prices.csv"
 BOSTON_SHA256 = "d98212636026544fc9b9c0f372e5f819872e6fa6fa757ab025efdda22180f2d6"
 BOSTON_SHAPE = (506, 13)
@@ -102,11 +100,10 @@ def validate_regression_data(X: torch.Tensor, y: torch.Tensor, name: str = "") -
 
 @dataclass(frozen=True)
 class Split:
-    """Découpage standardisé : apprentissage, test et, si demandé, validation.
+    """Un découpage de Boston Housing : apprentissage, test, validation.
 
-    ``X_train`` (n_train, d), ``y_train`` (n_train,), ``X_test`` (n_test, d),
-    ``y_test`` (n_test,), en float32 ; ``X_val`` (n_val, d) et ``y_val`` (n_val,) valent
-    ``None`` sans jeu de validation.
+    Les X sont de forme (n, d), les y de forme (n,), en float32 ; sans
+    jeu de validation, X_val et y_val valent None. Montré au chapitre 3.
     """
 
     X_train: torch.Tensor
@@ -116,79 +113,45 @@ class Split:
     X_val: torch.Tensor | None = None
     y_val: torch.Tensor | None = None
 
-    def tensors(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-        """``(X_train, y_train, X_test, y_test)``, à déballer en une ligne."""
+    def tensors(self) -> tuple[torch.Tensor, ...]:
+        """(X_train, y_train, X_test, y_test), à déballer d'un coup."""
         return self.X_train, self.y_train, self.X_test, self.y_test
-
-    def to(self, device: torch.device | str) -> Split:
-        """Le même découpage, tenseurs déplacés sur ``device`` (CPU ou CUDA).
-
-        Lève ``ValueError`` pour un matériel inconnu ou absent de la machine.
-        """
-        device = get_device(str(device))
-        moved = [None if t is None else t.to(device) for t in
-                 (self.X_train, self.y_train, self.X_test, self.y_test, self.X_val, self.y_val)]
-        return Split(*moved)
 
 
 def boston_split(
     device: torch.device | str = "cpu",
-    test_size: float = 0.2,
-    seed: int = 0,
     val_size: float = 0.0,
     standardize: bool = True,
 ) -> Split:
-    """Boston Housing découpé (et standardisé) comme au chapitre 3, sur ``device`` (chapitres 3 à 5).
+    """Boston Housing découpé, standardisé, sur device (chapitres 3 à 5).
 
-    ``standardize=False`` garde les variables brutes, pour montrer au chapitre 3 ce que la
-    standardisation évite.
+    20 % des exemples vont au test ; si val_size > 0, cette part du reste
+    va à la validation (chapitre 5). Moyennes et écarts-types viennent du
+    seul jeu d'apprentissage ; la cible reste en k$. Montré au chapitre 3.
     """
+    if not 0 <= val_size < 1:
+        raise ValueError(f"val_size hors de [0, 1[ : {val_size}")
     data = load_boston()
-    split = standardized_split(data.X, data.y, test_size=test_size, seed=seed, val_size=val_size,
-                               standardize=standardize)
-    return split.to(device)
+    X, y = data.X.numpy(), data.y.numpy()
+    # random_state : la graine du tirage, le même à chaque appel
+    split = train_test_split(X, y, test_size=0.2, random_state=0)
+    X_train, X_test, y_train, y_test = split
+    X_val = y_val = None
+    if val_size > 0:  # la validation, prise sur l'apprentissage
+        X_train, X_val, y_train, y_val = train_test_split(
+            X_train, y_train, test_size=val_size, random_state=0
+        )
+    if standardize:  # statistiques du seul jeu d'apprentissage
+        scaler = StandardScaler().fit(X_train)
+        X_train = scaler.transform(X_train)
+        X_test = scaler.transform(X_test)
+        if X_val is not None:
+            X_val = scaler.transform(X_val)
 
+    def tensor(a: np.ndarray | None) -> torch.Tensor | None:
+        if a is None:
+            return None
+        return torch.tensor(a, dtype=torch.float32, device=device)
 
-def standardized_split(
-    X: torch.Tensor,
-    y: torch.Tensor,
-    test_size: float = 0.2,
-    seed: int = 0,
-    val_size: float = 0.0,
-    standardize: bool = True,
-) -> Split:
-    """Découpe ``X`` (n, d) et ``y`` (n,) puis standardise les variables.
-
-    Le test est tiré d'abord (``train_test_split`` de scikit-learn, graine ``seed``) : il est
-    le même quel que soit ``val_size``. Si ``val_size`` > 0, cette fraction de la partie
-    restante devient un jeu de validation (pour choisir une époque d'arrêt sans regarder
-    le test). La moyenne et l'écart-type viennent de la partie apprentissage seulement :
-    les calculer sur tout le jeu ferait fuir de l'information vers l'apprentissage. La
-    cible n'est pas transformée, si bien que les MSE restent en k$². ``standardize=False``
-    découpe de la même façon sans transformer les variables.
-    """
-    validate_regression_data(X, y)
-    if X.shape[0] < 2:
-        raise ValueError(f"Il faut au moins 2 exemples pour découper ; reçu {X.shape[0]}")
-    if not 0.0 < test_size < 1.0:
-        raise ValueError(f"test_size doit être dans ]0, 1[ ; reçu {test_size}")
-    if not 0.0 <= val_size < 1.0:
-        raise ValueError(f"val_size doit être dans [0, 1[ ; reçu {val_size}")
-    X_np, y_np = X.numpy(), y.numpy()
-    X_tr, X_te, y_tr, y_te = train_test_split(X_np, y_np, test_size=test_size, random_state=seed)
-    X_va = y_va = None
-    if val_size > 0:
-        X_tr, X_va, y_tr, y_va = train_test_split(X_tr, y_tr, test_size=val_size, random_state=seed)
-    scaler = StandardScaler(with_mean=standardize, with_std=standardize).fit(X_tr)
-
-    def as_tensor(a: np.ndarray | None) -> torch.Tensor | None:
-        return None if a is None else torch.from_numpy(np.asarray(a, dtype=np.float32))
-
-    return Split(
-        X_train=as_tensor(scaler.transform(X_tr)),
-        y_train=as_tensor(y_tr),
-        X_test=as_tensor(scaler.transform(X_te)),
-        y_test=as_tensor(y_te),
-        X_val=None if X_va is None else as_tensor(scaler.transform(X_va)),
-        y_val=as_tensor(y_va),
-    )
+    arrays = X_train, y_train, X_test, y_test, X_val, y_val
+    return Split(*(tensor(a) for a in arrays))

@@ -1,8 +1,8 @@
-"""Régression linéaire : coût, solution exacte et descente de gradient (chapitres 3 et 5).
+"""Régression linéaire : coût, solution exacte et hessienne (chapitres 3 à 5).
 
-``fit_linear_regression`` est la boucle que le chapitre 3 écrit en clair (passe avant,
-``backward()``, mise à jour sous ``torch.no_grad()``, remise à zéro), branchée sur la
-boucle commune ``tp2_src.training.train`` pour les lots, le journal et les mesures.
+``linear_mse``, ``least_squares`` et ``mse_hessian`` sont montrées au chapitre 3, là où
+elles servent d'abord. ``fit_linear_regression`` ne sert plus qu'au chapitre 4 (le
+chapitre 3 écrit ses descentes en clair) : elle partira quand il ne l'appellera plus.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import torch
+from torch import Tensor
 from torch.utils.tensorboard import SummaryWriter
 
 from tp2_src.data import validate_regression_data
@@ -18,53 +19,56 @@ from tp2_src.training import History, train
 METHODS = ("batch", "mini-batch", "stochastic")
 
 
-def linear_mse(X: torch.Tensor, y: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> float:
-    """Erreur quadratique moyenne du modèle ``X @ w + b`` ; ``X`` (n, d), ``y`` (n,), ``w`` (d,).
+def linear_mse(X: Tensor, y: Tensor, w: Tensor, b: Tensor) -> float:
+    """Coût (MSE) du modèle X @ w + b, calculé sans graphe.
 
-    Calculée sans graphe ; refuse des formes qui se diffuseraient en silence en une perte
-    fausse.
+    X (n, d), y (n,), w (d,), b scalaire ; refuse des formes qui se
+    diffuseraient en silence en un coût faux. Montré au chapitre 3.
     """
     validate_regression_data(X, y)
     if w.shape != (X.shape[1],) or b.numel() != 1:
         raise ValueError(
-            f"w doit être de forme ({X.shape[1]},) et b scalaire ; reçu w {tuple(w.shape)}, "
-            f"b {tuple(b.shape)}"
+            f"w doit être de forme ({X.shape[1]},) et b scalaire ; "
+            f"reçu w {tuple(w.shape)}, b {tuple(b.shape)}"
         )
-    with torch.no_grad():
+    with torch.no_grad():  # mesurer n'ajoute rien au graphe
         return ((X @ w + b - y) ** 2).mean().item()
 
 
-def least_squares(X: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Solution exacte des moindres carrés : ``w`` (d,) et ``b`` (scalaire) minimisant la MSE.
+def least_squares(X: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
+    """Solution exacte des moindres carrés : w (d,) et b (scalaire).
 
-    Résout ``[X, 1] @ [w; b] ≈ y`` par ``torch.linalg.lstsq`` (la colonne de 1 porte le
-    biais) ; ``X`` (n, d), ``y`` (n,). Référence des chapitres 3 et 5.
+    Ils minimisent la MSE sur X (n, d), y (n,) : torch.linalg.lstsq
+    résout [X, 1] @ [w; b] ≈ y, où la colonne de 1 porte le biais.
+    Montré au chapitre 3.
     """
     validate_regression_data(X, y)
-    A = torch.cat([X, torch.ones(len(X), 1, dtype=X.dtype, device=X.device)], dim=1)
-    solution = torch.linalg.lstsq(A, y.unsqueeze(1)).solution[:, 0]
+    ones = torch.ones(len(X), 1, dtype=X.dtype, device=X.device)
+    A = torch.cat([X, ones], dim=1)  # A = [X, 1], de forme (n, d + 1)
+    solution = torch.linalg.lstsq(A, y[:, None]).solution[:, 0]
     return solution[:-1], solution[-1]
 
 
-def mse_hessian(X: torch.Tensor) -> torch.Tensor:
-    """Hessienne de la MSE de la régression linéaire : ``(2/N)·Aᵀ A`` avec ``A = [X, 1]``.
+def mse_hessian(X: Tensor) -> Tensor:
+    """Hessienne de la MSE de la régression linéaire : (2/n) AᵀA.
 
-    ``X`` (N, d) → matrice (d + 1, d + 1). Elle ne dépend pas de ``y`` ni des paramètres :
-    la MSE est quadratique. La descente batch est stable pour un taux ``lr < 2/λ_max``.
+    A = [X, 1] avec X (n, d) : une matrice (d + 1, d + 1), qui ne dépend
+    ni de y ni des paramètres (le coût est quadratique). Montré au
+    chapitre 3.
     """
     if X.ndim != 2 or X.shape[0] == 0 or not X.is_floating_point():
-        raise ValueError(
-            f"mse_hessian attend X flottant de forme (N, d), N > 0 ; reçu {tuple(X.shape)}, {X.dtype}"
-        )
-    A = torch.cat([X, torch.ones(len(X), 1, dtype=X.dtype, device=X.device)], dim=1)
+        got = f"{tuple(X.shape)}, {X.dtype}"
+        raise ValueError(f"X (n, d) flottant attendu ; reçu {got}")
+    ones = torch.ones(len(X), 1, dtype=X.dtype, device=X.device)
+    A = torch.cat([X, ones], dim=1)
     return 2 / len(A) * A.T @ A
 
 
 def fit_linear_regression(
-    X_train: torch.Tensor,
-    y_train: torch.Tensor,
-    X_test: torch.Tensor,
-    y_test: torch.Tensor,
+    X_train: Tensor,
+    y_train: Tensor,
+    X_test: Tensor,
+    y_test: Tensor,
     *,
     method: str,
     lr: float,
@@ -72,20 +76,19 @@ def fit_linear_regression(
     batch_size: int | None = None,
     seed: int = 0,
     writer: SummaryWriter | None = None,
-) -> tuple[torch.Tensor, torch.Tensor, History]:
+) -> tuple[Tensor, Tensor, History]:
     """Apprend ``y ≈ X @ w + b`` par descente de gradient sur la MSE ; renvoie ``w``, ``b`` et l'historique.
 
     - ``method="batch"`` : un pas par époque, sur tout ``X_train`` (n, d), dans l'ordre ;
-    - ``method="stochastic"`` : un pas par exemple (lots de taille 1), ordre mélangé ;
-    - ``method="mini-batch"`` : un pas par lot de ``batch_size`` exemples (32 par défaut).
+    - ``method="stochastic"`` : un pas par exemple (mini-batchs de taille 1), ordre mélangé ;
+    - ``method="mini-batch"`` : un pas par mini-batch de ``batch_size`` exemples (32 par défaut).
 
-    Paramètres initiaux nuls ; lots comme ``DataLoader(..., shuffle=True,
-    generator=torch.Generator().manual_seed(seed))`` : la boucle écrite en clair au
-    chapitre 3 donne exactement les mêmes nombres. ``w`` (d,), ``b`` (scalaire), détachés.
+    Paramètres initiaux nuls ; mini-batchs comme ``DataLoader(..., shuffle=True,
+    generator=torch.Generator().manual_seed(seed))``. ``w`` (d,), ``b`` (scalaire), détachés.
 
     Lève ``ValueError`` pour des données mal formées, un taux ``lr`` non positif, une
-    méthode inconnue ou une taille de lot incompatible avec la méthode ;
-    ``TrainingDivergedError`` (avec l'historique déjà mesuré) si la perte diverge.
+    méthode inconnue ou une taille de mini-batch incompatible avec la méthode ;
+    ``TrainingDivergedError`` (avec l'historique déjà mesuré) si le coût diverge.
     """
     if method not in METHODS:
         raise ValueError(f"Méthode inconnue {method!r} ; choisir parmi {METHODS}")
@@ -103,7 +106,7 @@ def fit_linear_regression(
     w = torch.zeros(d, dtype=X_train.dtype, device=X_train.device, requires_grad=True)
     b = torch.zeros((), dtype=X_train.dtype, device=X_train.device, requires_grad=True)
 
-    def step(X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    def step(X: Tensor, y: Tensor) -> Tensor:
         loss = ((X @ w + b - y) ** 2).mean()  # passe avant
         loss.backward()  # passe arrière : w.grad, b.grad
         with torch.no_grad():  # mise à jour, hors du graphe (w -= lr * w.grad)

@@ -1,10 +1,10 @@
 """Journaux TensorBoard : où les écrire, et comment les relire (chapitres 3 à 5).
 
-``logged_run(nom)`` ouvre un ``SummaryWriter`` dans un dossier neuf ``runs/<nom>`` et le
-ferme à la sortie du bloc : le chapitre n'écrit que ``writer.add_scalar(...)``. Les
-courbes du livre sont relues dans les fichiers d'événements avec le lecteur de
-TensorBoard lui-même (``read_scalars``) : la page montre exactement ce qui a été
-journalisé.
+Un chapitre ouvre son journal dans un dossier neuf, ``with SummaryWriter(fresh_run_dir(nom))
+as writer:``, et n'y écrit que ``writer.add_scalar(...)``. Les courbes du livre sont
+relues dans les fichiers d'événements avec le lecteur de TensorBoard lui-même
+(``read_scalars``) : la page montre exactement ce qui a été journalisé. ``logged_run`` ne
+sert plus qu'aux chapitres 4 et 5 (il partira quand ils ne l'appelleront plus).
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ Scalars = dict[str, tuple[list[int], list[float]]]
 
 
 def default_logdir() -> Path:
-    """Dossier racine des journaux : ``$TP2_LOGDIR`` s'il est défini, sinon ``runs/``.
+    """Dossier des journaux : ``$TP2_LOGDIR`` s'il est défini, sinon ``runs/``.
 
-    ``runs/`` est pris à la racine du dépôt quand ``tp2_src`` y est installé en mode
+    ``runs/`` est pris au sommet du dépôt quand ``tp2_src`` y est installé en mode
     éditable (cas de ``nox``), dans le dossier du kit de l'étudiant quand le notebook est
     dans le kit (un dossier parent contient ``KIT_MARKER``), sinon dans le dossier courant.
     """

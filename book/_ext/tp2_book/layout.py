@@ -14,12 +14,16 @@ KIT_ZIP = "tp2-kit.zip"
 
 
 def copy_book(root: Path, dest: Path) -> Path:
-    """Copie les sources du livre du dépôt ``root`` (configuration, chapitres, machinerie)
-    dans ``dest`` : de quoi le construire ailleurs, sans ``_build`` ni journaux."""
+    """Copie les sources du livre du dépôt ``root`` (configuration, chapitres, machinerie,
+    sources de ``tp2_src`` que les pages montrent) dans ``dest`` : de quoi le construire
+    ailleurs, sans ``_build`` ni journaux."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy2(root / name, dest / name)
     shutil.copytree(root / "book", dest / "book", ignore=shutil.ignore_patterns("*.ipynb", "__pycache__"))
+    # Les chapitres montrent du code de tp2_src ({literalinclude} ../tp2_src/…) : il faut
+    # ses sources à côté de book/ (le paquet importé reste celui qui est installé).
+    shutil.copytree(root / "tp2_src", dest / "tp2_src", ignore=shutil.ignore_patterns("__pycache__"))
     return dest
 
 
