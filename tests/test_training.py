@@ -23,8 +23,15 @@ def test_fit_recovers_a_linear_model(synthetic) -> None:
     X_tr, y_tr, X_te, y_te, w_true = synthetic
     torch.manual_seed(0)
     model = nn.Linear(3, 1)
-    history = fit(model, torch.optim.SGD(model.parameters(), lr=0.1), X_tr, y_tr,
-                  evals={"test": (X_te, y_te)}, num_epochs=30, batch_size=16)
+    history = fit(
+        model,
+        torch.optim.SGD(model.parameters(), lr=0.1),
+        X_tr,
+        y_tr,
+        evals={"test": (X_te, y_te)},
+        num_epochs=30,
+        batch_size=16,
+    )
     torch.testing.assert_close(model.weight.detach()[0], w_true, atol=0.01, rtol=0)
     assert model.bias.item() == pytest.approx(1.5, abs=0.01)
     assert set(history) == {"train", "test"}
@@ -41,11 +48,20 @@ def test_fit_is_the_loop_written_out(synthetic) -> None:
         torch.manual_seed(0)
         models.append(nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1)))
     ours, by_hand = models
-    fit(ours, torch.optim.Adam(ours.parameters(), lr=0.01), X_tr, y_tr, evals={},
-        num_epochs=3, batch_size=32, seed=7)
+    fit(
+        ours,
+        torch.optim.Adam(ours.parameters(), lr=0.01),
+        X_tr,
+        y_tr,
+        evals={},
+        num_epochs=3,
+        batch_size=32,
+        seed=7,
+    )
     optimizer = torch.optim.Adam(by_hand.parameters(), lr=0.01)
-    loader = DataLoader(TensorDataset(X_tr, y_tr), batch_size=32, shuffle=True,
-                        generator=torch.Generator().manual_seed(7))
+    loader = DataLoader(
+        TensorDataset(X_tr, y_tr), batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(7)
+    )
     for _ in range(3):
         for X, y in loader:
             optimizer.zero_grad()
@@ -69,8 +85,9 @@ def test_one_step_per_mini_batch_each_from_fresh_gradients(synthetic) -> None:
             expected = torch.autograd.grad(cost, model.weight)[0]
         seen.append(torch.allclose(model.weight.grad, expected, rtol=1e-5, atol=1e-7))
 
-    loader = DataLoader(TensorDataset(X_tr, y_tr), batch_size=40, shuffle=True,
-                        generator=torch.Generator().manual_seed(0))
+    loader = DataLoader(
+        TensorDataset(X_tr, y_tr), batch_size=40, shuffle=True, generator=torch.Generator().manual_seed(0)
+    )
     batches = [batch for _ in range(2) for batch in loader]  # les mini-batchs de fit
     optimizer.register_step_pre_hook(before_step)
     fit(model, optimizer, X_tr, y_tr, evals={}, num_epochs=2, batch_size=40, seed=0)
@@ -83,8 +100,18 @@ def test_same_seed_same_costs_other_seed_other_batches(synthetic) -> None:
     for seed in (5, 5, 6):
         torch.manual_seed(0)
         model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))
-        runs.append(fit(model, torch.optim.Adam(model.parameters(), lr=0.01), X_tr, y_tr,
-                        evals={"test": (X_te, y_te)}, num_epochs=3, batch_size=8, seed=seed))
+        runs.append(
+            fit(
+                model,
+                torch.optim.Adam(model.parameters(), lr=0.01),
+                X_tr,
+                y_tr,
+                evals={"test": (X_te, y_te)},
+                num_epochs=3,
+                batch_size=8,
+                seed=seed,
+            )
+        )
     assert runs[0] == runs[1]
     assert runs[0]["train"][0] == runs[2]["train"][0] and runs[0] != runs[2]
 
@@ -95,9 +122,16 @@ def test_every_set_is_measured_and_logged_at_every_epoch(synthetic) -> None:
     model = nn.Linear(3, 1)
     initial = evaluate(model, X_tr[100:], y_tr[100:])
     writer = RecordingWriter()
-    history = fit(model, torch.optim.SGD(model.parameters(), lr=0.05), X_tr[:100], y_tr[:100],
-                  evals={"val": (X_tr[100:], y_tr[100:]), "test": (X_te, y_te)}, num_epochs=4,
-                  batch_size=10, writer=writer)
+    history = fit(
+        model,
+        torch.optim.SGD(model.parameters(), lr=0.05),
+        X_tr[:100],
+        y_tr[:100],
+        evals={"val": (X_tr[100:], y_tr[100:]), "test": (X_te, y_te)},
+        num_epochs=4,
+        batch_size=10,
+        writer=writer,
+    )
     assert list(history) == ["train", "val", "test"]
     assert history["val"][0] == initial  # l'époque 0 : le modèle initial
     assert history["val"][-1] == evaluate(model, X_tr[100:], y_tr[100:])
@@ -109,8 +143,15 @@ def test_a_diverging_descent_stops_with_a_clear_message(synthetic) -> None:
     X_tr, y_tr, *_ = synthetic
     model = nn.Linear(3, 1)
     with pytest.raises(FloatingPointError, match=r"non finie à l'époque \d+ .*réduisez le taux lr"):
-        fit(model, torch.optim.SGD(model.parameters(), lr=50.0), X_tr, 1e3 * y_tr, evals={},
-            num_epochs=100, batch_size=150)
+        fit(
+            model,
+            torch.optim.SGD(model.parameters(), lr=50.0),
+            X_tr,
+            1e3 * y_tr,
+            evals={},
+            num_epochs=100,
+            batch_size=150,
+        )
 
 
 def test_evaluate_measures_in_eval_mode_without_a_graph_and_restores_the_mode() -> None:
@@ -145,6 +186,13 @@ def test_a_frozen_parameter_may_stay_out_of_the_optimizer(synthetic) -> None:
     model[0].requires_grad_(False)
     frozen = model[0].weight.detach().clone()
     check_fit(model, torch.optim.SGD(model[1].parameters(), lr=0.1), X_tr, y_tr, {})
-    fit(model, torch.optim.SGD(model[1].parameters(), lr=0.1), X_tr, y_tr, evals={},
-        num_epochs=1, batch_size=50)
+    fit(
+        model,
+        torch.optim.SGD(model[1].parameters(), lr=0.1),
+        X_tr,
+        y_tr,
+        evals={},
+        num_epochs=1,
+        batch_size=50,
+    )
     assert torch.equal(model[0].weight, frozen)
