@@ -114,10 +114,10 @@ print("tenseurs dans parameters() :", len(list(affine.parameters())))
 # %% [markdown]
 # Ce module n'a pas de `backward`, et n'en a pas besoin : le coût calculé par `forward`
 # porte un `grad_fn`, et `backward()` remplit le `.grad` de chaque paramètre inscrit. Il
-# n'enveloppe pas non plus de fonction « héritée de torch.nn.Function » (classe qui
-# n'existe pas, comme le dit l'énoncé) : `nn.Module` n'hérite pas de
-# `torch.autograd.Function`, et son `forward` est du Python ordinaire dont autograd
-# enregistre chaque opération, à chaque appel.
+# n'enveloppe pas non plus une `torch.autograd.Function` (l'énoncé parle d'une fonction
+# « héritée de torch.nn.Function », classe qui n'existe pas) : `nn.Module` n'hérite pas
+# de `Function`, et son `forward` est du Python ordinaire dont autograd enregistre chaque
+# opération, à chaque appel.
 
 # %%
 print("nn.Module a une méthode backward :", hasattr(nn.Module, "backward"))
@@ -149,12 +149,13 @@ assert not issubclass(nn.Module, torch.autograd.Function)
 
 # %%
 class Polynomial(nn.Module):
-    """ŷ = Σₖ cₖ xᵏ, avec un coefficient (un paramètre) par degré."""
+    """ŷ = Σₖ cₖ xᵏ, un coefficient (un paramètre) par degré."""
 
     def __init__(self, degree: int) -> None:
         super().__init__()
+        count = degree + 1  # c₀ … c_degree
         self.coefs = nn.ParameterList(
-            [nn.Parameter(torch.zeros(())) for _ in range(degree + 1)])
+            [nn.Parameter(torch.zeros(())) for _ in range(count)])
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return sum(c * x**k for k, c in enumerate(self.coefs))
@@ -185,14 +186,15 @@ class AffineWithBuffer(Affine):
 
     def __init__(self, dim: int) -> None:
         super().__init__(dim)
-        del self.scale  # le tenseur ordinaire d'Affine…
-        self.register_buffer("scale", torch.ones(()))  # …devient tampon
+        del self.scale  # le tenseur ordinaire d'Affine devient…
+        self.register_buffer("scale", torch.ones(()))  # …un tampon
 
 
 for model in (Affine(13), AffineWithBuffer(13)):
     model.to(torch.float64)  # paramètres et tampons en float64
-    print(f"{type(model).__name__} : {len(list(model.parameters()))} "
-          f"paramètres ; state_dict {list(model.state_dict())} ;")
+    count = len(list(model.parameters()))
+    print(f"{type(model).__name__} : {count} paramètres ; "
+          f"state_dict {list(model.state_dict())} ;")
     print(f"  après .to(torch.float64) : w en {model.w.dtype}, "
           f"scale en {model.scale.dtype}")
 
@@ -285,14 +287,15 @@ handle.remove()
 
 # %%
 torch.manual_seed(0)
-dropout = nn.Sequential(nn.Linear(13, 1), nn.Dropout(p=0.5)).to(device)
+dropout = nn.Sequential(nn.Linear(13, 1), nn.Dropout(p=0.5))
+dropout.to(device)
 with torch.no_grad():
     for mode in ("train", "eval"):
-        getattr(dropout, mode)()  # dropout.train() puis dropout.eval()
+        getattr(dropout, mode)()  # dropout.train(), puis .eval()
         same = torch.equal(dropout(X_train), dropout(X_train))
         print(f"{mode}() : training = {dropout[1].training!s:<5} ; "
               f"deux appels identiques ? {same}")
-    linear = dropout[0]  # la couche linéaire seule, dans les deux modes
+    linear = dropout[0]  # la couche linéaire seule
     outputs = [linear.train()(X_train), linear.eval()(X_train)]
     print("Linear seule, train() puis eval() : même sortie ?",
           torch.equal(*outputs))
@@ -455,7 +458,7 @@ print("paramètres au total :", sum(p.numel() for p in net.parameters()))
 first = next(m for m in net.modules() if isinstance(m, nn.Linear))
 W, bias = first.weight, first.bias
 print("weight :", tuple(W.shape), "(sorties, entrées)")
-print("weight.T :", tuple(W.T.shape), "(entrées, sorties) : la W du ch. 2")
+print("weight.T :", tuple(W.T.shape), "= la W du chapitre 2")
 with torch.no_grad():
     print("nn.Linear = X weightᵀ + b :",
           torch.allclose(first(X_train), X_train @ W.T + bias))
@@ -842,22 +845,24 @@ from tp2_src.linreg import (
     linear_mse,  # ((X @ w + b - y) ** 2).mean()
 )
 
-sets = {"apprentissage": (X_train, y_train), "validation": (X_val, y_val),
-        "test": (X_test, y_test)}
+sets = {"apprentissage": (X_train, y_train),
+        "validation": (X_val, y_val), "test": (X_test, y_test)}
 final, rows = {}, []
 for name, h in histories.items():
     best = min(range(len(h["val"])), key=h["val"].__getitem__)
-    model, _ = train_model(name, best)  # même graine : mêmes nombres
-    final[name] = {"best": best, **{part: evaluate(model, X, y)
-                                    for part, (X, y) in sets.items()}}
-    rows.append([name, best, *(french_number(final[name][part], ".2f")
-                               for part in sets)])
-w_star, b_star = least_squares(X_train, y_train)  # la référence exacte
-reference = [linear_mse(X, y, w_star, b_star) for X, y in sets.values()]
+    model, _ = train_model(name, best)  # réentraîné, même graine
+    scores = {part: evaluate(model, *data)
+              for part, data in sets.items()}
+    final[name] = {"best": best, **scores}
+    rows.append([name, best, *(french_number(v, ".2f")
+                               for v in scores.values())])
+w_star, b_star = least_squares(X_train, y_train)  # l'optimum exact
+reference = [linear_mse(X, y, w_star, b_star)
+             for X, y in sets.values()]
 rows.append(["moindres carrés", "—",
              *(french_number(v, ".2f") for v in reference)])
-show_table(["modèle", "époque choisie", *(f"MSE {part}" for part in sets)],
-           rows)
+columns = ["modèle", "époque choisie", *(f"MSE {p}" for p in sets)]
+show_table(columns, rows)
 
 # %% tags=["remove-cell"]
 lin, net_final = final["linéaire"], final["réseau"]
