@@ -669,11 +669,14 @@ from tp2_src.plots import (
     plot_losses,  # courbes d'un journal, axe log
 )
 
-fig, axes = plt.subplots(1, 2, figsize=(7, 4.2), sharey=True)
-plot_losses(axes[0], runs, tags=("loss/train",))
-plot_losses(axes[1], runs, tags=("loss/test",))
-axes[0].set_title("apprentissage")
-axes[1].set_title("test")
+fig, axes = plt.subplots(2, 1, figsize=(4.8, 6.6), sharex=True,
+                         sharey=True)
+for ax, tag, title in zip(axes, ("loss/train", "loss/test"),
+                          ("apprentissage", "test")):
+    plot_losses(ax, runs, tags=(tag,))
+    ax.set_title(title)
+    ax.tick_params(which="both", labelsize=10)  # lisible sur un téléphone
+axes[0].set_xlabel("")
 for line, name in zip(axes[0].get_lines(), runs):
     line.set_label(name)  # le titre du panneau dit quelle MSE
 legend_below(fig, axes[0])
@@ -684,11 +687,11 @@ glue_figure("fig_optimiseurs", fig)
 
 # %% [markdown]
 # ```{glue:figure} fig_optimiseurs
-# :alt: Deux graphiques côte à côte, une courbe par réglage : tous descendent vers le même plancher en 50 époques. Le moment au même taux plonge dès la première époque puis remonte brièvement à la deuxième ; Adam est le plus lent au départ ; le moment au même taux effectif suit presque SGD.
+# :alt: Deux graphiques superposés, une courbe par réglage : tous descendent vers le même plancher en 50 époques. Le moment au même taux plonge dès la première époque puis remonte brièvement à la deuxième ; Adam est le plus lent au départ ; le moment au même taux effectif suit presque SGD.
 # :name: fig-optimiseurs
 #
 # Cinq réglages d'optimiseur sur la régression linéaire de Boston, même initialisation,
-# mêmes mini-batchs : MSE d'apprentissage (à gauche) et de test (à droite) par époque, en
+# mêmes mini-batchs : MSE d'apprentissage (en haut) et de test (en bas) par époque, en
 # échelle logarithmique, courbes relues dans TensorBoard.
 # ```
 
@@ -775,15 +778,15 @@ print(len(loader), "pas par époque ;",
       len(trajectories["SGD"]) - 1, "pas en trois époques")
 
 # %% tags=["remove-cell", "setup"]
-fig, ax = plt.subplots(figsize=(7, 3.4))
+fig, ax = plt.subplots(figsize=(4.8, 4.2))
 for name, values in trajectories.items():
     ax.plot(values, label=name)
 ax.axhline(b_star, color="black", linestyle=":", linewidth=1, label="biais optimal")
 ax.set_xlabel("pas de gradient")
 ax.set_ylabel("biais")
-ax.legend()
+ax.tick_params(labelsize=10)  # lisible sur un téléphone
 ax.grid(True, alpha=0.3)
-fig.tight_layout()
+legend_below(fig, ax)
 glue_figure("fig_moment_biais", fig)
 
 # %% [markdown]
