@@ -367,7 +367,7 @@ try:
     fit(model, torch.optim.SGD(other.parameters(), lr=0.1),
         X_train, y_train, evals={}, num_epochs=1, batch_size=32)
 except ValueError as err:
-    print(error_summary(err))
+    print(error_summary(err, width=66))  # coupé à 66 colonnes
 
 # %% [markdown]
 # ```{optional-end}
@@ -476,10 +476,10 @@ adam_moves = unit_gradient_moves(
 rms_moves = unit_gradient_moves(
     lambda p: torch.optim.RMSprop(p, lr=0.1), 500)
 print("déplacement / η, au pas t :")
-for name, moves in (("RMSprop", rms_moves), ("Adam", adam_moves)):
-    ratios = [f"t = {t} : {moves[t - 1] / 0.1:.2f}"
-              for t in (1, 10, 100, 500)]
-    print(f"{name:>7} :", " ; ".join(ratios))
+print("pas t | RMSprop | Adam")
+for t in (1, 10, 100, 500):
+    print(f"{t:>5} | {rms_moves[t - 1] / 0.1:>7.2f} | "
+          f"{adam_moves[t - 1] / 0.1:.2f}")
 
 # %% tags=["remove-cell"]
 for t, v in enumerate(adam_moves, 1):  # Adam : η à chaque pas
@@ -893,6 +893,7 @@ for optim_class, keys in shown.items():
 # passe arrière :
 
 # %%
+print("set_to_none | option           | .grad        | p bouge de")
 for set_to_none in (False, True):
     for options in ({"momentum": 0.9}, {"weight_decay": 0.1}):
         p = nn.Parameter(torch.tensor([1.0]))
@@ -904,8 +905,8 @@ for set_to_none in (False, True):
         opt.step()  # aucun backward depuis zero_grad
         option = ", ".join(f"{k}={v}" for k, v in options.items())
         moved = p.item() - before
-        print(f"set_to_none={set_to_none!s:<5} {option:<16} : "
-              f".grad = {p.grad}, p a bougé de {moved:+.3f}")
+        print(f"{set_to_none!s:<11} | {option:<16} | "
+              f"{str(p.grad):<12} | {moved:+.3f}")
 
 # %% [markdown]
 # Avec un gradient nul, le moment continue sur sa lancée (un pas de $\eta\mu\mathbf{v}$),

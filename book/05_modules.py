@@ -195,8 +195,8 @@ for model in (Affine(13), AffineWithBuffer(13)):
     count = len(list(model.parameters()))
     print(f"{type(model).__name__} : {count} paramètres ; "
           f"state_dict {list(model.state_dict())} ;")
-    print(f"  après .to(torch.float64) : w en {model.w.dtype}, "
-          f"scale en {model.scale.dtype}")
+    print(f"  après .to(torch.float64) : w en {model.w.dtype},")
+    print(f"  scale en {model.scale.dtype}")
 
 with torch.no_grad():
     model.w.fill_(0.5)  # comme si w avait été appris

@@ -122,12 +122,12 @@ def check_fit(
     y_train: torch.Tensor,
     evals: Mapping[str, Pair],
 ) -> None:
-    """Lève ``ValueError`` si ``fit`` ne peut pas apprendre (chapitre 4).
+    """Lève ``ValueError`` si ``fit`` ne peut pas apprendre.
 
-    Données mal formées ; ``evals`` qui nomme ``"train"`` ou n'a pas les
-    ``d`` variables de ``X_train`` ; taux d'apprentissage non positif ;
-    paramètres que l'optimiseur ignore ; modèle et données sur deux
-    matériels.
+    Données mal formées ; ``evals`` qui nomme ``"train"`` ou n'a pas
+    les ``d`` variables de ``X_train`` ; taux d'apprentissage non
+    positif ; paramètres que l'optimiseur ignore ; modèle et données
+    sur deux matériels. Montré au chapitre 4.
     """
     validate_regression_data(X_train, y_train, "apprentissage")
     d = X_train.shape[1]
@@ -138,26 +138,31 @@ def check_fit(
         if X.shape[1] != d:
             msg = f"X ({name}) a {X.shape[1]} variables"
             raise ValueError(f"{msg}, X_train en a {d}")
-    lrs = [group["lr"] for group in optimizer.param_groups]
+    groups = optimizer.param_groups
+    lrs = [group["lr"] for group in groups]
     if not all(0 < lr < math.inf for lr in lrs):
-        raise ValueError(f"le taux d'apprentissage doit être > 0 : {lrs}")
-    given = {id(p) for g in optimizer.param_groups for p in g["params"]}
-    given |= {id(p) for p in model.parameters() if not p.requires_grad}
+        msg = "le taux d'apprentissage doit être > 0"
+        raise ValueError(f"{msg} : {lrs}")
+    given = {id(p) for group in groups for p in group["params"]}
+    # Un paramètre gelé (requires_grad=False) peut lui manquer.
+    frozen = [p for p in model.parameters() if not p.requires_grad]
+    given |= {id(p) for p in frozen}
     named = model.named_parameters()
     ignored = [name for name, p in named if id(p) not in given]
     if ignored:
         msg = "l'optimiseur ne reçoit pas ces paramètres du modèle"
         raise ValueError(f"{msg} : {ignored}")
-    data = [X_train, *(X for X, _ in evals.values())]
-    devices = sorted({str(t.device) for t in [*model.parameters(), *data]})
+    tensors = [*model.parameters(), X_train]
+    tensors += [X for X, _ in evals.values()]
+    devices = sorted({str(t.device) for t in tensors})
     if len(devices) > 1:
         msg = "modèle et données sur plusieurs matériels"
         raise ValueError(f"{msg} : {devices}")
 
 
 def check_sizes(num_epochs: int, batch_size: int, n: int) -> None:
-    """Lève ``ValueError`` si ``num_epochs`` n'est pas un entier > 0, ou
-    ``batch_size`` un entier de [1, n] (chapitre 4)."""
+    """Lève ``ValueError`` si ``num_epochs`` n'est pas un entier
+    > 0, ou ``batch_size`` un entier de [1, n] (chapitre 4)."""
     if not (isinstance(num_epochs, int) and num_epochs > 0):
         msg = "num_epochs doit être un entier > 0"
         raise ValueError(f"{msg} ; reçu {num_epochs!r}")
