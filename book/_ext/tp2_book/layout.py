@@ -20,6 +20,8 @@ def copy_book(root: Path, dest: Path) -> Path:
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy2(root / name, dest / name)
     shutil.copytree(root / "book", dest / "book", ignore=shutil.ignore_patterns("*.ipynb", "__pycache__"))
+    # Le code de tp2_src que les pages montrent ({literalinclude} ../tp2_src/…).
+    shutil.copytree(root / "tp2_src", dest / "tp2_src", ignore=shutil.ignore_patterns("__pycache__"))
     return dest
 
 
