@@ -17,15 +17,17 @@
 #
 # ```{admonition} Objectifs
 # :class: tip
+# **Durée** : {reading-time}`lecture` de lecture, sans les encadrés facultatifs ; plus les
+# exercices. **Énoncé** : la partie 3 (« Optimiseur ») et sa boucle d'exemple.
+#
 # À la fin de ce chapitre, vous saurez :
-# - confier la mise à jour des paramètres à un optimiseur : ce que font exactement
+# - confier la mise à jour des paramètres à un optimiseur : `nn.Parameter`,
 #   `zero_grad()` et `step()` ;
-# - repérer et corriger les deux erreurs de la boucle d'exemple de l'énoncé, et voir ce que
-#   deviendrait cette boucle sans remise à zéro des gradients ;
-# - accumuler volontairement les gradients de plusieurs mini-lots avant un pas ;
-# - comparer SGD, SGD avec moment, RMSprop et Adam à réglages comparables, et lire leurs
-#   hyper-paramètres, dont la pénalité `weight_decay` ;
-# - dire quand `zero_grad()` doit remettre les gradients à `None` plutôt qu'à zéro.
+# - corriger les deux erreurs de la boucle de l'énoncé, et accumuler exprès les gradients
+#   de plusieurs mini-batchs avant un pas ;
+# - lire la boucle d'apprentissage complète, `fit`, dont se sert le chapitre 5 ;
+# - passer de SGD au moment, à RMSprop ou à Adam en changeant une ligne, et les comparer
+#   à réglages comparables.
 # ```
 #
 # Au {ref}`chapitre 3 <chap-regression>`, la mise à jour et la remise à zéro des gradients
@@ -36,7 +38,6 @@
 import matplotlib.pyplot as plt
 import torch
 from torch import nn
-from torch.utils.data import DataLoader, TensorDataset
 
 # Les outils du livre (tp2_src), présentés au chapitre 3 :
 from tp2_src.data import boston_split  # Boston, découpé et standardisé
@@ -59,20 +60,17 @@ use_book_style()
 glue_environment()  # citée par la note « Exécution de ce chapitre », en fin de page
 
 # %% [markdown]
-# ## `zero_grad()` et `step()`
+# ## `nn.Parameter`, `zero_grad()` et `step()`
 #
-# Un {term}`optimiseur` reçoit à sa création la liste des paramètres à optimiser. Ensuite :
+# Un {term}`optimiseur` reçoit à sa création la liste des paramètres à optimiser. Ce sont
+# des `nn.Parameter` : des tenseurs qui demandent un gradient par défaut, et que les
+# modules reconnaissent comme leurs paramètres (chapitre 5). Ensuite :
 #
-# - `optimizer.zero_grad()` efface le gradient de chacun de ces paramètres. Par défaut
-#   (`set_to_none=True`), il remet `.grad` à `None` plutôt que de le remplir de zéros :
-#   la prochaine passe arrière écrira le gradient au lieu de l'ajouter, et l'on économise
-#   une écriture mémoire ;
-# - `optimizer.step()` applique la règle de mise à jour de l'algorithme avec les `.grad`
-#   courants ; pour {term}`SGD`, $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\nabla_{\mathbf{w}}\ell$,
-#   où $\eta$ est le taux d'apprentissage (`lr`).
-#
-# Les paramètres sont des `nn.Parameter` : des tenseurs qui demandent un gradient par
-# défaut et que les modules reconnaissent comme paramètres (chapitre 5).
+# - `optimizer.zero_grad()` efface le gradient de chacun de ces paramètres (il remet
+#   `.grad` à `None`) ;
+# - `optimizer.step()` fait un pas avec les `.grad` courants ; pour {term}`SGD`,
+#   $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\nabla_{\mathbf{w}}\ell$, où $\eta$ est le
+#   taux d'apprentissage (`lr`).
 
 # %%
 w = nn.Parameter(torch.zeros(13, device=device))
@@ -94,10 +92,10 @@ print("après zero_grad : w.grad =", w.grad)
 # (sec-boucle-enonce)=
 # ## La boucle de l'énoncé
 #
-# L'énoncé propose une boucle qui ne met à jour les paramètres qu'une fois toutes les 100
-# itérations (« mini-batch de 100 »). Elle ne s'exécute pas telle quelle :
-# `if i % 100 = 0` est une **affectation** là où il faut une comparaison (`==`), et
-# Python refuse de compiler le fichier.
+# L'énoncé propose une boucle qui ne fait un pas qu'une fois toutes les 100 itérations
+# (« mini-batch de 100 »). Elle ne s'exécute pas telle quelle : `if i % 100 = 0` est une
+# **affectation** là où il faut une comparaison (`==`), et Python refuse de compiler le
+# fichier.
 
 # %%
 statement_snippet = """
@@ -115,17 +113,15 @@ except SyntaxError as err:
     print("   ", err.text.strip())
 
 # %% [markdown]
-# Où remettre les gradients à zéro ? Dans le texte de l'énoncé dont nous disposons, l'appel
-# `optim.zero_grad()` figure juste avant la boucle, et une seconde fois, seul sur sa ligne,
-# plus haut, sous la liste de ce que permet `torch.optim` ; le commentaire
-# « Reinitialisation du gradient » apparaît une fois avant la boucle et une fois après : la
-# mise en page a sans doute déplacé ces lignes, et la boucle voulue remet à zéro après chaque
-# `step()`, dans le `if`. Comparons les deux versions, la condition corrigée (`==`) : avec
-# `zero_grad()` après chaque `step()`, et avec un seul `zero_grad()` avant la boucle.
-# Comme `backward()` accumule (chapitre 2), `.grad` contient, après $i$ itérations sans
-# remise à zéro, la **somme** des $i$ gradients calculés depuis le début. On note, à
-# chaque itération sur 1000, la norme de `w.grad` et celle du vrai gradient du coût
-# courant (calculé à part avec `torch.autograd.grad`, qui n'accumule rien).
+# Seconde erreur : les gradients ne sont remis à zéro qu'une fois, avant la boucle. (Le
+# commentaire « Reinitialisation du gradient », répété après la boucle dans le texte de
+# l'énoncé, laisse penser que la mise en page a déplacé un `optim.zero_grad()` : la boucle
+# voulue le rappelle après chaque `step()`.) Comme `backward()` accumule (chapitre 2),
+# `.grad` contient la **somme** des gradients calculés depuis la dernière remise à zéro.
+# Comparons deux exécutions de la boucle, condition corrigée, l'une sans remise à zéro,
+# l'autre avec `zero_grad()` après chaque `step()`. À chaque itération, on note la norme
+# de `w.grad` et celle du vrai gradient du coût courant **de la même exécution**
+# (calculé à part par `torch.autograd.grad`, qui n'accumule rien).
 
 
 # %%
@@ -136,50 +132,102 @@ def statement_loop(zero_grad_after_step: bool, num_iters: int = 1000):
     b = nn.Parameter(torch.randn(1).to(device))
     optim = torch.optim.SGD(params=[w, b], lr=1e-3)
     optim.zero_grad()
-    acc_norms, true_norms, losses = [], [], []
+    grad_norms, true_norms, losses = [], [], []
     for i in range(num_iters):
         loss = ((X_train @ w + b - y_train) ** 2).mean()
         (true_grad,) = torch.autograd.grad(loss, w, retain_graph=True)
         loss.backward()
-        acc_norms.append(w.grad.norm().item())
+        grad_norms.append(w.grad.norm().item())
         true_norms.append(true_grad.norm().item())
         losses.append(loss.item())
         if i % 100 == 0:
             optim.step()
             if zero_grad_after_step:
                 optim.zero_grad()
-    return acc_norms, true_norms, losses
+    return grad_norms, true_norms, losses
 
 
-buggy_acc, buggy_true, buggy_loss = statement_loop(False)  # sans remise
-fixed_acc, _, fixed_loss = statement_loop(True)  # zero_grad() après step()
-print("itération | vrai gradient | w.grad sans remise | w.grad remis à 0")
+runs = {"sans remise": statement_loop(False),
+        "remis à 0": statement_loop(True)}  # zero_grad() après step()
+print("          |  sans remise à zéro  | zero_grad() après step()")
+print("itération | vrai grad. |  w.grad | vrai grad. |  w.grad")
 for i in (0, 1, 99, 100, 101, 500, 999):
-    print(f"{i:>9} | {buggy_true[i]:>13.1f} | {buggy_acc[i]:>18.1f} | "
-          f"{fixed_acc[i]:>16.1f}")
-print(f"coût final : {buggy_loss[-1]:.1f} (sans remise), "
-      f"{fixed_loss[-1]:.1f} (remis à 0)")
-print("à la dernière itération, sans remise, w.grad vaut "
-      f"{buggy_acc[-1] / buggy_true[-1]:.0f} fois le vrai gradient")
+    row = [f"{norms[i]:>{width}.1f}" for grad, true, _ in runs.values()
+           for norms, width in ((true, 10), (grad, 7))]
+    print(f"{i:>9} | " + " | ".join(row))
+for name, (_, _, losses) in runs.items():
+    print(f"{name} : coût final {losses[-1]:.1f}")
 
 # %% tags=["remove-cell"]
-glue("grad_ratio", buggy_acc[-1] / buggy_true[-1], ".0f")
-assert buggy_acc[-1] > 100 * buggy_true[-1]
-assert fixed_acc[101] < 2 * buggy_true[101] < buggy_acc[101]
+buggy_grad, buggy_true, buggy_loss = runs["sans remise"]
+fixed_grad, fixed_true, fixed_loss = runs["remis à 0"]
+glue("grad_ratio", buggy_grad[-1] / buggy_true[-1], ".0f")
+glue("fixed_ratio_99", fixed_grad[99] / fixed_true[99], ".0f")
+glue("fixed_ratio_101", fixed_grad[101] / fixed_true[101], ".1f")
+glue("buggy_final", buggy_loss[-1], ".1f")
+glue("fixed_final", fixed_loss[-1], ".1f")
+assert buggy_grad[-1] > 100 * buggy_true[-1]
+assert 90 < fixed_grad[99] / fixed_true[99] < 100  # 99 gradients depuis le pas 0
+assert 0.99 < fixed_grad[101] / fixed_true[101] < 1.01  # un seul, après le pas 100
 assert fixed_loss[-1] < buggy_loss[-1]
 
 # %% [markdown]
-# Avec la remise à zéro après chaque `step()`, `w.grad` additionne les gradients des 100
-# itérations qui séparent deux pas (à l'itération 99, une centaine de fois le vrai
-# gradient) puis repart de zéro : c'est le « mini-batch de 100 » voulu par l'énoncé. Sans
-# remise à zéro, `w.grad` additionne les gradients de toutes les itérations depuis le
-# début : à la dernière, il est {glue:md}`grad_ratio` fois plus grand que le vrai
-# gradient. Chaque `step()` utilise cette somme périmée, et le coût baisse bien moins.
+# Avec la remise à zéro, `w.grad` additionne les gradients des 100 itérations qui
+# séparent deux pas (à l'itération 99, {glue:md}`fixed_ratio_99` fois le vrai gradient de
+# cette exécution), puis repart d'un seul gradient (itération 101 :
+# {glue:md}`fixed_ratio_101` fois) : c'est le « mini-batch de 100 » de l'énoncé. Sans
+# remise à zéro, la somme court depuis le début : à la dernière itération, `w.grad` vaut
+# {glue:md}`grad_ratio` fois le vrai gradient, chaque `step()` suit cette somme périmée,
+# et le coût final est plus haut ({glue:md}`buggy_final` contre {glue:md}`fixed_final`).
 #
-# Faire un pas toutes les 100 itérations sur le **même** lot complet n'a d'ailleurs pas
-# d'intérêt : la somme de 100 gradients presque égaux donne un déplacement 100 fois plus
-# grand, pour 100 fois plus de calcul. La boucle utile fait un pas par itération, et remet
-# les gradients à zéro avant chaque passe arrière.
+# ### Accumuler des gradients, volontairement
+#
+# Entre deux pas, `w` ne bouge pas et le jeu est le même : la boucle de l'énoncé
+# additionne 100 gradients **égaux**, soit un pas 100 fois plus grand pour 100 fois plus
+# de calcul, sans intérêt. Un pas tous les $K$ mini-batchs **différents** a en revanche
+# un usage réel : simuler un grand mini-batch qui ne tient pas en mémoire. On appelle `backward()` sur $K$ mini-batchs, puis **un**
+# `step()` et **un** `zero_grad()`. Pour que le gradient accumulé soit celui de la
+# moyenne sur leur union, on divise chaque coût par $K$ : avec des mini-batchs de même
+# taille $B$,
+#
+# $$
+# \frac{1}{K}\sum_{j=1}^{K} \nabla \frac{1}{B}\sum_{i \in \text{mini-batch}_j} \ell_i
+# = \nabla \frac{1}{KB} \sum_{i \in \bigcup_j \text{mini-batch}_j} \ell_i .
+# $$
+
+# %%
+K, batch_size = 4, 32  # K mini-batchs de 32
+g = torch.Generator().manual_seed(0)
+perm = torch.randperm(len(X_train), generator=g)
+idx = perm[: K * batch_size].to(device)
+w = nn.Parameter(torch.randn(13, generator=g).to(device))
+b = nn.Parameter(torch.zeros((), device=device))
+optimizer = torch.optim.SGD([w, b], lr=0.01)
+
+
+def mse_on(rows: torch.Tensor) -> torch.Tensor:
+    """La MSE du modèle X w + b sur les exemples d'indices rows."""
+    return ((X_train[rows] @ w + b - y_train[rows]) ** 2).mean()
+
+
+optimizer.zero_grad()
+for chunk in idx.split(batch_size):  # K mini-batchs, un backward chacun
+    (mse_on(chunk) / K).backward()
+accumulated = [w.grad.clone(), b.grad.clone()]
+
+optimizer.zero_grad()
+mse_on(idx).backward()  # un seul mini-batch : l'union des K
+union = [w.grad.clone(), b.grad.clone()]
+
+for name, g_acc, g_union in zip("wb", accumulated, union):
+    print(f"{name} : écart max accumulé / union = "
+          f"{(g_acc - g_union).abs().max():.1e}")
+    torch.testing.assert_close(g_acc, g_union, rtol=1e-5, atol=1e-5)
+
+# %% [markdown]
+# Les deux gradients coïncident à l'arrondi du float32 près (tolérance vérifiée :
+# $10^{-5}$). La boucle utile, elle, fait un pas par itération et remet les gradients à
+# zéro avant chaque passe arrière.
 #
 # ````{exercise} Exercice 4.a — la boucle corrigée, section 3 de l'énoncé
 # :label: ex-4a
@@ -233,151 +281,135 @@ check_sgd_descent(globals())
 # ```{solution-end}
 # ```
 #
-# C'est exactement la descente batch du chapitre 3 (même taux, mêmes 100 itérations) :
-# `step()` fait la mise à jour sous `torch.no_grad()`, et `zero_grad()` la remise à zéro,
-# en deux lignes de moins. `fit_linear_regression`, qui écrit ces deux lignes à la main,
-# arrive aux mêmes paramètres :
+# C'est la descente batch du chapitre 3, où la mise à jour sous `torch.no_grad()` et la
+# remise à zéro s'écrivaient à la main : `step()` et `zero_grad()` remplacent ces quatre
+# lignes, et les paramètres sont les mêmes.
 
 # %%
-# La descente du chapitre 3, mise à jour et remise à zéro à la main :
-from tp2_src.linreg import (
-    fit_linear_regression,
-    linear_mse,  # ((X @ w + b - y) ** 2).mean()
-)
+from tp2_src.linreg import linear_mse  # ((X @ w + b - y) ** 2).mean()
 
 w, b = sgd_descent(X_train, y_train, lr=0.1, num_epochs=100)
-w_ch3, b_ch3, _ = fit_linear_regression(X_train, y_train, X_test, y_test,
-                                        method="batch", lr=0.1,
-                                        num_epochs=100)
+w3 = torch.zeros(13, device=device, requires_grad=True)
+b3 = torch.zeros((), device=device, requires_grad=True)
+for _ in range(100):  # la descente batch du chapitre 3, à la main
+    loss = ((X_train @ w3 + b3 - y_train) ** 2).mean()
+    loss.backward()
+    with torch.no_grad():
+        w3 -= 0.1 * w3.grad
+        b3 -= 0.1 * b3.grad
+    w3.grad.zero_()
+    b3.grad.zero_()
 print(f"MSE d'apprentissage : {linear_mse(X_train, y_train, w, b):.3f}")
-print("mêmes paramètres qu'au chapitre 3 (à 10⁻⁶ près) :",
-      torch.allclose(w.detach(), w_ch3, atol=1e-6),
-      torch.allclose(b.detach(), b_ch3, atol=1e-6))
+print("mêmes paramètres qu'à la main (à 10⁻⁶ près) :",
+      torch.allclose(w, w3, atol=1e-6), torch.allclose(b, b3, atol=1e-6))
 
 # %% [markdown]
-# ### Accumuler des gradients, volontairement
+# (sec-fit)=
+# ## La boucle complète : `fit`
 #
-# Faire un pas tous les $K$ mini-lots, comme le fait la boucle de l'énoncé, a un usage
-# réel : simuler un grand lot qui ne tient pas en mémoire. On appelle `backward()` sur $K$ mini-lots, puis
-# **un** `step()` et **un** `zero_grad()`. Pour que le gradient accumulé soit celui de la
-# moyenne sur l'union des lots, on divise chaque coût par $K$ : avec des lots de même
-# taille $B$,
+# La boucle de l'exercice 4.a fait un pas sur tout le jeu. Celle dont se servent la suite
+# de ce chapitre et le chapitre 5 fait un pas par mini-batch, tirés d'un `DataLoader`
+# mélangé comme au chapitre 3, mesure le modèle à chaque époque et le journalise dans
+# TensorBoard. La voici, telle que le paquet du livre la range :
 #
-# $$
-# \frac{1}{K}\sum_{j=1}^{K} \nabla \frac{1}{B}\sum_{i \in \text{lot}_j} \ell_i
-# = \nabla \frac{1}{KB} \sum_{i \in \bigcup_j \text{lot}_j} \ell_i .
-# $$
+# ```{literalinclude} ../tp2_src/training.py
+# :pyobject: fit
+# :language: python
+# :caption: tp2_src/training.py
+# ```
+#
+# Le coût y est `nn.MSELoss()`, la MSE toute faite de PyTorch sous forme de module
+# (chapitre 5) : la même valeur que `((prédiction - y) ** 2).mean()`. Le modèle est un
+# `nn.Module` (chapitre 5), par exemple `nn.Linear(13, 1)`, qui calcule $XW^\top + b$ avec un poids
+# $W$ de forme $(1, 13)$ et un biais $b$ : nos `w` et `b`. Il rend une colonne
+# $(n, 1)$, que `predict` accorde à la cible $(n,)$. `evaluate` mesure la MSE sans
+# graphe, et en mode évaluation : `model.eval()` change le comportement de couches comme
+# `nn.Dropout`, que le chapitre 5 présente.
+#
+# ```{literalinclude} ../tp2_src/training.py
+# :pyobject: predict
+# :language: python
+# :caption: tp2_src/training.py
+# ```
+#
+# ```{literalinclude} ../tp2_src/training.py
+# :pyobject: evaluate
+# :language: python
+# :caption: tp2_src/training.py
+# ```
+#
+# ```{optional-start} ce que fit vérifie avant d'apprendre
+# ```
+#
+# `fit` commence par deux vérifications, pour qu'une erreur d'argument donne un message
+# clair au lieu d'un apprentissage faux ou d'une erreur venue du fond de PyTorch :
+#
+# ```{literalinclude} ../tp2_src/training.py
+# :pyobject: check_fit
+# :language: python
+# :caption: tp2_src/training.py
+# ```
+#
+# ```{literalinclude} ../tp2_src/training.py
+# :pyobject: check_sizes
+# :language: python
+# :caption: tp2_src/training.py
+# ```
+#
+# Par exemple, un optimiseur créé pour un autre modèle :
 
 # %%
-K, batch_size = 4, 32  # K mini-lots de 32
-g = torch.Generator().manual_seed(0)
-perm = torch.randperm(len(X_train), generator=g)
-idx = perm[: K * batch_size].to(device)
-w = nn.Parameter(torch.randn(13, generator=g).to(device))
-b = nn.Parameter(torch.zeros((), device=device))
-optimizer = torch.optim.SGD([w, b], lr=0.01)
+from tp2_src.display import error_summary  # « Type : message »
+from tp2_src.training import fit
 
-
-def mse_on(rows: torch.Tensor) -> torch.Tensor:
-    """La MSE du modèle X w + b sur les exemples d'indices rows."""
-    return ((X_train[rows] @ w + b - y_train[rows]) ** 2).mean()
-
-
-optimizer.zero_grad()
-for chunk in idx.split(batch_size):  # K mini-lots, un backward chacun
-    (mse_on(chunk) / K).backward()
-accumulated = [w.grad.clone(), b.grad.clone()]
-
-optimizer.zero_grad()
-mse_on(idx).backward()  # un seul lot : l'union des K mini-lots
-union = [w.grad.clone(), b.grad.clone()]
-
-for name, g_acc, g_union in zip("wb", accumulated, union):
-    print(f"{name} : écart max accumulé / union = "
-          f"{(g_acc - g_union).abs().max():.1e}")
-    torch.testing.assert_close(g_acc, g_union, rtol=1e-5, atol=1e-5)
+model, other = nn.Linear(13, 1).to(device), nn.Linear(13, 1)
+try:
+    fit(model, torch.optim.SGD(other.parameters(), lr=0.1),
+        X_train, y_train, evals={}, num_epochs=1, batch_size=32)
+except ValueError as err:
+    print(error_summary(err, width=66))  # coupé à 66 colonnes
 
 # %% [markdown]
-# Les deux gradients coïncident à l'arrondi du float32 près (tolérance vérifiée :
-# $10^{-5}$).
+# ```{optional-end}
+# ```
 #
 # (sec-algorithmes)=
 # ## SGD, moment, RMSprop, Adam
 #
 # Changer d'algorithme ne change qu'une ligne : la création de l'optimiseur. Voici les
-# quatre règles de mise à jour, pour un gradient de mini-lot $\mathbf{g}_t$ au pas $t$
-# (les opérations sur des vecteurs se font coordonnée par coordonnée), avec leurs
-# hyper-paramètres et les valeurs par défaut de PyTorch (affichées par la cellule qui
-# suit la liste) :
+# quatre règles, pour un gradient de mini-batch $\mathbf{g}_t$ au pas $t$ (coordonnée par
+# coordonnée), avec les réglages par défaut de PyTorch :
 #
-# - **SGD** : $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\mathbf{g}_t$ (seul réglage : $\eta$) ;
+# - **SGD** : $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\mathbf{g}_t$ ;
 # - **SGD avec {term}`moment`** (`momentum` $= \mu$, ici 0,9) : une vitesse
-#   $\mathbf{v} \leftarrow \mu\mathbf{v} + \mathbf{g}_t$ (au premier pas,
-#   $\mathbf{v} = \mathbf{g}_1$), puis $\mathbf{w} \leftarrow \mathbf{w} - \eta\mathbf{v}$.
-#   PyTorch **accumule** les gradients, il n'en fait pas une moyenne : si le gradient
-#   reste égal à $\mathbf{g}$, la vitesse vaut $\frac{1-\mu^t}{1-\mu}\,\mathbf{g}$ après
-#   $t$ pas et tend vers $\mathbf{g}/(1-\mu)$, {glue:md}`momentum_limit` fois le gradient
-#   pour $\mu = 0{,}9$. Elle n'y arrive pas tout de suite : {glue:md}`velocity_10`
-#   $\mathbf{g}$ après 10 pas, et il faut {glue:md}`steps_to_90` pas pour atteindre
-#   {glue:md}`velocity_90` $\mathbf{g}$ (mesuré plus bas). Une fois lancé, le moment fait
-#   donc, au même $\eta$, des déplacements environ {glue:md}`momentum_limit` fois plus
-#   grands que SGD (l'option `dampening` $= \mu$ en ferait une moyenne : la vitesse
-#   resterait $\mathbf{g}$) ;
+#   $\mathbf{v} \leftarrow \mu\mathbf{v} + \mathbf{g}_t$, partie de zéro, puis
+#   $\mathbf{w} \leftarrow \mathbf{w} - \eta\mathbf{v}$. Sous un gradient constant, la
+#   vitesse tend vers $\mathbf{g}/(1-\mu)$ : une fois lancé, le moment fait des
+#   déplacements {glue:md}`momentum_limit` fois plus grands que SGD au même $\eta$ ;
 # - **RMSprop** (`alpha` $= 0{,}99$) : une moyenne glissante des carrés des gradients,
-#   $\mathbf{s} \leftarrow \alpha\mathbf{s} + (1-\alpha)\,\mathbf{g}_t^2$, partie de zéro,
-#   puis $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\mathbf{g}_t/(\sqrt{\mathbf{s}} + c)$,
-#   où la petite constante $c$ = `eps` $= 10^{-8}$ évite de diviser par zéro : le
-#   déplacement ne dépend pas de l'échelle du gradient (multiplier le coût par 100 ne
-#   le change pas) ; plus grand que $\eta$ aux premiers pas, quand la moyenne partie de
-#   zéro est encore trop petite, il se rapproche ensuite de $\eta$ ;
-# - **Adam** (`betas` $= (\beta_1, \beta_2) = (0{,}9 ; 0{,}999)$, même `eps`) : une moyenne
-#   glissante des gradients et une de leurs carrés, toutes deux parties de zéro,
+#   $\mathbf{s} \leftarrow \alpha\mathbf{s} + (1-\alpha)\,\mathbf{g}_t^2$, puis
+#   $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\mathbf{g}_t/(\sqrt{\mathbf{s}} + c)$, où
+#   $c$ = `eps` $= 10^{-8}$ évite de diviser par zéro : le déplacement ne dépend pas de
+#   l'échelle du gradient ;
+# - **Adam** (`betas` $= (0{,}9 ; 0{,}999)$) : une moyenne glissante $\mathbf{m}$ des
+#   gradients et une $\mathbf{s}$ de leurs carrés, corrigées de leur départ à zéro
+#   ($\hat{\mathbf{m}}$, $\hat{\mathbf{s}}$), puis
+#   $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\hat{\mathbf{m}}/(\sqrt{\hat{\mathbf{s}}} + c)$ :
+#   chaque pas déplace une coordonnée d'environ $\eta$.
 #
-#   $$
-#   \mathbf{m} \leftarrow \beta_1\mathbf{m} + (1-\beta_1)\,\mathbf{g}_t, \qquad
-#   \mathbf{s} \leftarrow \beta_2\mathbf{s} + (1-\beta_2)\,\mathbf{g}_t^2,
-#   $$
+# ```{optional-start} la vitesse du moment, et les corrections de RMSprop et d'Adam
+# ```
 #
-#   puis
-#
-#   $$
-#   \mathbf{w} \leftarrow \mathbf{w} - \eta\,
-#     \frac{\mathbf{m}/(1-\beta_1^t)}{\sqrt{\mathbf{s}/(1-\beta_2^t)} + c} .
-#   $$
-#
-#   Les divisions par $1 - \beta_1^t$ et $1 - \beta_2^t$ sont la **correction de biais** :
-#   parties de zéro, les deux moyennes sont trop petites aux premiers pas (biaisées vers
-#   zéro), et la correction compense. (Ce « biais » est celui des moyennes, sans rapport
-#   avec le biais $b$ du modèle ; de même, $\beta_1$ et $\beta_2$, les noms que leur
-#   donnent PyTorch et l'article d'Adam, n'ont rien à voir avec le vecteur
-#   $\boldsymbol{\beta} = (\mathbf{w}, b)$ du chapitre 3.)
-#
-# Tous acceptent aussi une {term}`pénalité` sur les poids, `weight_decay`
-# $= \lambda_{\text{wd}}$ (0 par défaut, *weight decay* en anglais ; l'indice le distingue
-# des valeurs propres $\lambda_i$ du chapitre 3) : avant d'appliquer sa règle,
-# l'optimiseur remplace le gradient $\mathbf{g}_t$ par
-# $\mathbf{g}_t + \lambda_{\text{wd}}\mathbf{w}$, qui est le gradient du coût pénalisé
-# $\ell + \frac{\lambda_{\text{wd}}}{2}\lVert\mathbf{w}\rVert^2$. La pénalité tire donc
-# chaque paramètre vers 0, d'autant plus fort qu'il est grand. Ce chapitre ne
-# s'en sert que dans la {numref}`section %s <sec-zero-grad-none>`.
+# **La vitesse du moment.** PyTorch **accumule** les gradients dans la vitesse, il n'en
+# fait pas une moyenne : sous un gradient constant $\mathbf{g}$, elle vaut
+# $\frac{1-\mu^t}{1-\mu}\,\mathbf{g}$ après $t$ pas. Mesurons-la sur le coût
+# $\ell(p) = p$, de gradient constant $g = 1$ ; avec $\eta = 1$, chaque pas déplace $p$ de
+# la vitesse elle-même. L'option `dampening` $= \mu$ en ferait une moyenne : la vitesse
+# resterait $\mathbf{g}$.
 
 # %%
-# Les réglages par défaut, lus dans les optimiseurs eux-mêmes :
-params = [nn.Parameter(torch.zeros(1))]
-shown = {torch.optim.SGD: ("momentum", "dampening", "weight_decay"),
-         torch.optim.RMSprop: ("alpha", "eps", "weight_decay"),
-         torch.optim.Adam: ("betas", "eps", "weight_decay")}
-for optim_class, keys in shown.items():
-    defaults = optim_class(params).defaults
-    print(f"{optim_class.__name__:<7}", {k: defaults[k] for k in keys})
-
-# %% [markdown]
-# Mesurons la vitesse du moment. Le coût $\ell(p) = p$ a un gradient constant,
-# $g = 1$ ; avec $\eta = 1$, chaque pas déplace $p$ de la vitesse $v$ elle-même :
-
-# %%
-def unit_gradient_moves(make_optimizer, num_steps: int) -> list[float]:
-    """Déplacement de p à chaque pas, pour le coût ℓ(p) = p (g = 1)."""
+def unit_gradient_moves(make_optimizer, num_steps):
+    """Déplacement de p à chaque pas, pour ℓ(p) = p (g = 1)."""
     p = nn.Parameter(torch.zeros((), dtype=torch.float64))
     opt = make_optimizer([p])
     moves = []
@@ -391,22 +423,23 @@ def unit_gradient_moves(make_optimizer, num_steps: int) -> list[float]:
 
 
 mu = 0.9
-velocity = unit_gradient_moves(  # lr = 1 : le déplacement est la vitesse
+# lr = 1 : le déplacement est la vitesse elle-même
+velocity = unit_gradient_moves(
     lambda p: torch.optim.SGD(p, lr=1.0, momentum=mu), 50)
-damped = unit_gradient_moves(
-    lambda p: torch.optim.SGD(p, lr=1.0, momentum=mu, dampening=mu), 50)
+damped = unit_gradient_moves(lambda p: torch.optim.SGD(
+    p, lr=1.0, momentum=mu, dampening=mu), 50)
 limit = 1 / (1 - mu)  # la limite g/(1 − μ), en unités de g
+# le premier pas où la vitesse atteint 90 % de sa limite :
 steps_to_90 = next(t for t, v in enumerate(velocity, 1)
-                   if v >= 0.9 * limit)  # premier pas à 90 % de la limite
+                   if v >= 0.9 * limit)
 print("pas t | vitesse v | (1 − μᵗ)/(1 − μ) | avec dampening = μ")
 for t in (1, 2, 5, 10, steps_to_90 - 1, steps_to_90, 50):
     formula = (1 - mu**t) / (1 - mu)
     print(f"{t:>5} | {velocity[t - 1]:>9.3f} | {formula:>16.3f} | "
           f"{damped[t - 1]:>18.3f}")
-print(f"limite : {limit:.0f} g ; 90 % atteints au pas {steps_to_90}")
+print(f"limite : {limit:.0f} g ; 90 % au pas {steps_to_90}")
 
 # %% tags=["remove-cell"]
-glue("momentum_limit", limit, ".0f")
 glue("velocity_10", velocity[9], ".1f")
 glue("velocity_90", 0.9 * limit, ".0f")
 glue("steps_to_90", steps_to_90, "d")
@@ -416,6 +449,49 @@ assert all(abs(v - (1 - mu**t) / (1 - mu)) < 1e-9
 assert all(abs(v - 1) < 1e-12 for v in damped)
 
 # %% [markdown]
+# La vitesse n'atteint pas sa limite tout de suite : {glue:md}`velocity_10`
+# $\mathbf{g}$ après 10 pas, et il faut {glue:md}`steps_to_90` pas pour atteindre
+# {glue:md}`velocity_90` $\mathbf{g}$.
+#
+# **Les corrections de RMSprop et d'Adam.** Adam divise ses deux moyennes par
+# $1 - \beta_1^t$ et $1 - \beta_2^t$ :
+#
+# $$
+# \hat{\mathbf{m}} = \frac{\mathbf{m}}{1-\beta_1^t}, \qquad
+# \hat{\mathbf{s}} = \frac{\mathbf{s}}{1-\beta_2^t} .
+# $$
+#
+# C'est la **correction de biais** : parties de zéro, les deux moyennes sont trop petites
+# aux premiers pas (biaisées vers zéro), et la correction compense. (Ce « biais » est
+# celui des moyennes, sans rapport avec le biais $b$ du modèle ; de même, $\beta_1$ et
+# $\beta_2$ n'ont rien à voir avec le vecteur $\boldsymbol{\beta} = (\mathbf{w}, b)$ du
+# chapitre 3.) RMSprop n'a pas cette correction : sous un gradient constant, ses
+# déplacements valent $\eta/\sqrt{1-\alpha^t}$, soit $10\,\eta$ au premier pas pour
+# $\alpha = 0{,}99$, et ne se rapprochent de $\eta$ qu'après quelques centaines de pas,
+# alors que ceux d'Adam valent $\eta$ dès le premier :
+
+# %%
+adam_moves = unit_gradient_moves(
+    lambda p: torch.optim.Adam(p, lr=0.1), 500)
+rms_moves = unit_gradient_moves(
+    lambda p: torch.optim.RMSprop(p, lr=0.1), 500)
+print("déplacement / η, au pas t :")
+print("pas t | RMSprop | Adam")
+for t in (1, 10, 100, 500):
+    print(f"{t:>5} | {rms_moves[t - 1] / 0.1:>7.2f} | "
+          f"{adam_moves[t - 1] / 0.1:.2f}")
+
+# %% tags=["remove-cell"]
+for t, v in enumerate(adam_moves, 1):  # Adam : η à chaque pas
+    assert abs(v - 0.1) < 1e-6, (t, v)
+for t, v in enumerate(rms_moves, 1):  # RMSprop : η/√(1 − αᵗ)
+    assert abs(v - 0.1 / (1 - 0.99**t) ** 0.5) < 1e-6, (t, v)
+assert rms_moves[99] > 1.2 * 0.1 and rms_moves[499] < 1.01 * 0.1
+
+# %% [markdown]
+# ```{optional-end}
+# ```
+#
 # La règle du moment tient en deux lignes : l'écrire soi-même est la meilleure façon de
 # voir ce que `step()` garde d'un pas à l'autre.
 #
@@ -513,46 +589,39 @@ for name, (w_, b_) in {"moment, à la main": (w_mom, b_mom),
 # %% tags=["remove-cell"]
 mse_momentum = linear_mse(X_train, y_train, w_mom, b_mom)
 mse_plain = linear_mse(X_train, y_train, w_sgd, b_sgd)
+glue("momentum_limit", 1 / (1 - 0.9), ".0f")
 glue("momentum_gap", gap, ".0e")
-glue("mse_momentum_100", mse_momentum, ".2f")
-glue("mse_plain_100", mse_plain, ".2f")
 glue("excess_momentum", mse_momentum - optimum, ".2f")
 glue("excess_plain", mse_plain - optimum, ".2f")
 assert gap < 1e-3
 assert (mse_momentum - optimum) < (mse_plain - optimum) / 10
 
 # %% [markdown]
-# Les deux versions du moment coïncident, aux arrondis du calcul en `float32` près
-# (écart {glue:md}`momentum_gap`). Au même $\eta$, le moment arrive bien plus près de
-# l'optimum en 100 pas : MSE {glue:md}`mse_momentum_100`, à {glue:md}`excess_momentum`
-# au-dessus de l'optimum, contre {glue:md}`mse_plain_100` sans moment, à
-# {glue:md}`excess_plain` au-dessus. Il se déplace en effet jusqu'à
-# {glue:md}`momentum_limit` fois plus loin à chaque pas, une fois sa vitesse lancée.
-
-# %% [markdown]
-# Ces règles ne donnent pas le même sens à $\eta$. Pour Adam, il se mesure **en unités
-# des paramètres** : chaque pas déplace une coordonnée d'environ $\eta$ (mesuré plus bas).
-# Or le biais du modèle doit aller de 0 à environ {glue:md}`y_mean` (le prix moyen des
-# quartiers d'apprentissage, affiché en tête de chapitre), ce qui demande au moins
-# {glue:md}`y_mean` / $\eta$ pas. On donne $\eta = 0{,}1$ à Adam et à RMSprop, et
-# $0{,}01$ à SGD. Pour SGD avec moment, deux réglages : le même $\eta = 0{,}01$, et
-# $\eta = 0{,}001$, qui donne le même taux effectif $\eta/(1-\mu) = 0{,}01$ que SGD.
+# Les deux versions du moment coïncident, aux arrondis du `float32` près (écart
+# {glue:md}`momentum_gap`). Au même $\eta$, le moment finit bien plus près de l'optimum :
+# à {glue:md}`excess_momentum` au-dessus, contre {glue:md}`excess_plain` sans moment.
 #
-# La comparaison se fait sur la régression linéaire de Boston, écrite avec un
-# `nn.Linear(13, 1)` : il calcule $X W^\top + b$ avec un poids $W$ de forme $(1, 13)$ et un
-# biais $b$, les mêmes paramètres que nos `w` et `b` (le chapitre 5 présente les modules).
-# Tous partent de la même initialisation (même graine), voient les mêmes mini-lots de 32,
-# pendant 50 époques. La boucle est celle de l'exercice 4.a, en mini-lots tirés d'un
-# `DataLoader` comme au chapitre 3, et journalisée dans TensorBoard : `fit` (de
-# `tp2_src.training`) l'écrit une fois pour toutes, et mesure à chaque époque la MSE
-# d'apprentissage et de test.
+# ### Des réglages comparables
+#
+# Ces règles ne donnent pas le même sens à $\eta$. Pour Adam, il se mesure en unités des
+# paramètres : chaque pas déplace une coordonnée d'environ $\eta$. Or le biais d'un
+# `nn.Linear(13, 1)` part d'une valeur tirée au hasard entre $\pm 1/\sqrt{13}$
+# (±{glue:md}`bias_bound` ; ici {glue:md}`bias_init`) et doit arriver vers
+# {glue:md}`y_mean`, le prix moyen : il faut à Adam au moins
+# {glue:md}`bias_distance` / $\eta$ pas. On donne donc $\eta = 0{,}1$ à Adam et à
+# RMSprop, et $0{,}01$ à SGD. Pour le moment, deux réglages : le même $\eta = 0{,}01$,
+# et $\eta = 0{,}001$, qui donne le même taux effectif $\eta/(1-\mu) = 0{,}01$ que SGD.
+# Tous partent de la même initialisation (même graine), voient les mêmes mini-batchs de
+# 32, pendant 50 époques, dans `fit` :
 
 # %%
+from torch.utils.tensorboard import SummaryWriter
+
 from tp2_src.logs import (
-    logged_run,  # un SummaryWriter neuf, puis fermé
+    fresh_run_dir,  # un dossier de journal vide, runs/<nom>
     read_scalars,  # relit les courbes d'un journal
 )
-from tp2_src.training import fit  # boucle de l'exercice 4.a, en mini-lots
+from tp2_src.training import fit  # la boucle montrée plus haut
 
 optimizers = {
     "SGD": lambda p: torch.optim.SGD(p, lr=0.01),
@@ -569,7 +638,7 @@ histories, runs = {}, {}
 for name, make_optimizer in optimizers.items():
     torch.manual_seed(0)  # même initialisation pour tous
     model = nn.Linear(13, 1).to(device)
-    with logged_run(run_names[name]) as writer:
+    with SummaryWriter(fresh_run_dir(run_names[name])) as writer:
         histories[name] = fit(
             model, make_optimizer(model.parameters()), X_train, y_train,
             evals={"test": (X_test, y_test)}, num_epochs=50, batch_size=32,
@@ -577,10 +646,9 @@ for name, make_optimizer in optimizers.items():
     runs[name] = read_scalars(writer.log_dir)
 
 # %% [markdown]
-# Le tableau donne la MSE d'apprentissage après 1, 2, 3, 5, 20 et 50 époques (une
-# colonne par époque), puis la MSE de test à la fin ; la ligne qui le suit, la
-# référence : l'optimum exact des moindres carrés (chapitre 3), qu'aucune descente ne
-# peut battre sur l'apprentissage.
+# Le tableau donne la MSE d'apprentissage après 1, 2, 3, 5, 20 et 50 époques, puis la MSE
+# de test à la fin ; la ligne qui le suit, la référence : l'optimum exact des moindres
+# carrés (chapitre 3), qu'aucune descente ne peut battre sur l'apprentissage.
 
 # %%
 from tp2_src.display import show_table  # un tableau Markdown
@@ -589,8 +657,8 @@ from tp2_src.french import french_number as fr  # 19.46 → « 19,46 »
 epochs = (1, 2, 3, 5, 20, 50)
 show_table(["optimiseur", *(f"époque {e}" for e in epochs),
             "test, à la fin"],
-           [[name, *(fr(h.train_mse[e], ".2f") for e in epochs),
-             fr(h.test_mse[-1], ".2f")] for name, h in histories.items()])
+           [[name, *(fr(h["train"][e], ".2f") for e in epochs),
+             fr(h["test"][-1], ".2f")] for name, h in histories.items()])
 print("moindres carrés (l'optimum) : MSE d'apprentissage",
       fr(linear_mse(X_train, y_train, w_star, b_star), ".2f"),
       "; de test", fr(linear_mse(X_test, y_test, w_star, b_star), ".2f"))
@@ -601,11 +669,14 @@ from tp2_src.plots import (
     plot_losses,  # courbes d'un journal, axe log
 )
 
-fig, axes = plt.subplots(1, 2, figsize=(7, 4.2), sharey=True)
-plot_losses(axes[0], runs, tags=("loss/train",))
-plot_losses(axes[1], runs, tags=("loss/test",))
-axes[0].set_title("apprentissage")
-axes[1].set_title("test")
+fig, axes = plt.subplots(2, 1, figsize=(4.8, 6.6), sharex=True,
+                         sharey=True)
+for ax, tag, title in zip(axes, ("loss/train", "loss/test"),
+                          ("apprentissage", "test")):
+    plot_losses(ax, runs, tags=(tag,))
+    ax.set_title(title)
+    ax.tick_params(which="both", labelsize=10)  # lisible sur un téléphone
+axes[0].set_xlabel("")
 for line, name in zip(axes[0].get_lines(), runs):
     line.set_label(name)  # le titre du panneau dit quelle MSE
 legend_below(fig, axes[0])
@@ -616,41 +687,47 @@ glue_figure("fig_optimiseurs", fig)
 
 # %% [markdown]
 # ```{glue:figure} fig_optimiseurs
-# :alt: Deux graphiques côte à côte, une courbe par réglage : tous descendent vers le même plancher en 50 époques. Le moment au même taux plonge dès la première époque puis remonte brièvement à la deuxième ; Adam est le plus lent au départ ; le moment au même taux effectif suit presque SGD.
+# :alt: Deux graphiques superposés, une courbe par réglage : tous descendent vers le même plancher en 50 époques. Le moment au même taux plonge dès la première époque puis remonte brièvement à la deuxième ; Adam est le plus lent au départ ; le moment au même taux effectif suit presque SGD.
 # :name: fig-optimiseurs
 #
 # Cinq réglages d'optimiseur sur la régression linéaire de Boston, même initialisation,
-# mêmes mini-lots : MSE d'apprentissage (à gauche) et de test (à droite) par époque, en
+# mêmes mini-batchs : MSE d'apprentissage (en haut) et de test (en bas) par époque, en
 # échelle logarithmique, courbes relues dans TensorBoard.
 # ```
 
 # %% tags=["remove-cell"]
-first = {name: h.train_mse[1] for name, h in histories.items()}
-fifth = {name: h.train_mse[5] for name, h in histories.items()}
-momentum = histories["moment, même η"]
+train_mse = {name: h["train"] for name, h in histories.items()}
+first = {name: mse[1] for name, mse in train_mse.items()}
+momentum, sgd = train_mse["moment, même η"], train_mse["SGD"]
+equal = train_mse["moment, taux effectif égal"]
 lstsq_train = linear_mse(X_train, y_train, w_star, b_star)
+torch.manual_seed(0)
+bias_init = nn.Linear(13, 1).bias.item()  # l'initialisation des cinq
+glue("bias_init", bias_init, ".2f")
+glue("bias_bound", 13**-0.5, ".2f")
 glue("y_mean", y_train.mean().item(), ".1f")
-glue("momentum_e1", momentum.train_mse[1], ".1f")
-glue("momentum_e2", momentum.train_mse[2], ".1f")
-glue("sgd_e1", histories["SGD"].train_mse[1], ".0f")
-equal = histories["moment, taux effectif égal"]
-glue("equal_step_e1", equal.train_mse[1], ".0f")
-glue("equal_step_e5", equal.train_mse[5], ".1f")
-glue("sgd_e5", histories["SGD"].train_mse[5], ".1f")
-glue("momentum_e3", momentum.train_mse[3], ".1f")
-glue("momentum_e50", momentum.train_mse[50], ".2f")
-glue("sgd_e50", histories["SGD"].train_mse[50], ".2f")
+glue("bias_distance", y_train.mean().item() - bias_init, ".0f")
+glue("momentum_e1", momentum[1], ".1f")
+glue("momentum_e2", momentum[2], ".1f")
+glue("sgd_e1", sgd[1], ".0f")
+glue("equal_step_e5", equal[5], ".1f")
+glue("sgd_e5", sgd[5], ".1f")
+glue("momentum_e50", momentum[50], ".2f")
+glue("sgd_e50", sgd[50], ".2f")
 glue("lstsq_train", lstsq_train, ".2f")
-glue("worst_e50", max(h.train_mse[50] for h in histories.values()), ".2f")
+glue("worst_e50", max(mse[50] for mse in train_mse.values()), ".2f")
 assert abs(b_star.item() - y_train.mean().item()) < 1e-3  # variables centrées
-assert min(first, key=first.get) == "moment, même η"
-assert momentum.train_mse[2] > momentum.train_mse[1]  # le pic de l'époque 2
-for epoch in (1, 2, 3, 5, 20):  # Adam, le plus lent au départ
-    assert max(histories, key=lambda n: histories[n].train_mse[epoch]) == "Adam"
-assert abs(equal.train_mse[5] / histories["SGD"].train_mse[5] - 1) < 0.1
-assert equal.train_mse[1] > histories["SGD"].train_mse[1]  # départ plus lent
-assert momentum.train_mse[3] < momentum.train_mse[2]
-assert all(h.train_mse[-1] < 1.02 * lstsq_train for h in histories.values())
+assert abs(bias_init) < 13**-0.5
+ranked = sorted(first, key=first.get)  # après une époque, du plus bas au plus haut
+assert ranked[:2] == ["moment, même η", "RMSprop"] and ranked[-1] == "Adam"
+assert momentum[2] > momentum[1]  # le pic de l'époque 2
+assert momentum[2] == max(momentum[1:])
+assert momentum[3] < momentum[2]
+for epoch in range(1, 21):  # Adam, le plus haut des cinq aux époques 1 à 20
+    assert max(train_mse, key=lambda n: train_mse[n][epoch]) == "Adam"
+assert abs(equal[5] / sgd[5] - 1) < 0.1
+assert all(a > b for a, b in zip(equal[:20], equal[1:21]))  # pas de pic
+assert all(mse[-1] < 1.02 * lstsq_train for mse in train_mse.values())
 for lines in (fig.axes[0].get_lines(), fig.axes[1].get_lines()):
     assert len(lines) == len(runs)
 assert [t.get_text() for t in fig.legends[0].get_texts()] == list(runs)
@@ -659,72 +736,67 @@ assert [t.get_text() for t in fig.legends[0].get_texts()] == list(runs)
 # Sur ce problème convexe et bien conditionné (variables standardisées), tous finissent
 # près de l'optimum ({numref}`fig-optimiseurs`) : après 50 époques, leur MSE
 # d'apprentissage ne dépasse pas {glue:md}`worst_e50`, pour {glue:md}`lstsq_train` à
-# l'optimum. Au même $\eta$, le moment va le plus vite au début ({glue:md}`momentum_e1`
-# après une époque, contre {glue:md}`sgd_e1` pour SGD), puis son coût **remonte** à
-# l'époque 2 ({glue:md}`momentum_e2`). À taux effectif égal, ce pic disparaît et le moment
-# suit presque SGD ({glue:md}`equal_step_e5` contre {glue:md}`sgd_e5` après 5 époques) :
-# l'avance du premier réglage venait de ses déplacements environ
-# {glue:md}`momentum_limit` fois plus grands. (Ce second réglage part même un peu plus
-# lentement que SGD, {glue:md}`equal_step_e1` après une époque : sa vitesse, partie de
-# $\mathbf{g}_1$, met {glue:md}`steps_to_90` pas à atteindre 90 % de $\mathbf{g}/(1-\mu)$,
-# plus qu'une époque de {glue:md}`steps_per_epoch` pas.) D'où vient le pic ? Suivons le
-# biais, pas par pas, sur les trois premières époques.
+# l'optimum. Après une époque, le moment au même $\eta$ a la MSE la plus basse des cinq
+# ({glue:md}`momentum_e1`, contre {glue:md}`sgd_e1` pour SGD), RMSprop la suivante,
+# Adam la plus haute. Le coût du moment **remonte** ensuite à l'époque 2
+# ({glue:md}`momentum_e2`) : sa vitesse fait dépasser l'optimum au biais (encadré
+# ci-dessous). À taux effectif égal, ce pic disparaît et le moment suit presque SGD
+# ({glue:md}`equal_step_e5` contre {glue:md}`sgd_e5` après 5 époques) : l'avance du
+# premier réglage venait de ses déplacements {glue:md}`momentum_limit` fois plus grands.
+# Adam est le plus lent au départ (le plus haut des cinq aux époques 1 à 20), ses
+# déplacements d'environ $\eta$ devant mener le biais jusqu'à {glue:md}`y_mean`.
 #
-# La boucle est écrite en clair. Le coût y est calculé par
-# `nn.functional.mse_loss(prédiction, cible)`, la MSE toute faite de PyTorch : la même
-# valeur que `((prédiction - cible) ** 2).mean()`, sous forme de fonction (le chapitre 5
-# présente sa forme module, `nn.MSELoss`). `model(X)` rend une colonne $(n, 1)$, que
-# `squeeze(1)` aplatit en $(n,)$, la forme de la cible :
+# ```{optional-start} le pic du moment, et le premier pas de RMSprop
+# ```
+#
+# Suivons le biais, pas par pas, sur les trois premières époques. La boucle est celle de
+# `fit`, écrite en clair pour relever le biais après chaque `step()` :
 
 # %%
-model = nn.Linear(13, 1).to(device)
-with torch.no_grad():
-    pred = model(X_train).squeeze(1)  # (n, 1) → (n,)
-    by_hand = ((pred - y_train) ** 2).mean()
-    print("mse_loss =", nn.functional.mse_loss(pred, y_train).item(),
-          "; à la main =", by_hand.item())
+from torch.utils.data import DataLoader, TensorDataset
 
-# %%
 trajectories = {}
 for name in ("SGD", "moment, même η", "moment, taux effectif égal"):
     torch.manual_seed(0)
     model = nn.Linear(13, 1).to(device)
     optimizer = optimizers[name](model.parameters())
     g = torch.Generator().manual_seed(0)
-    loader = DataLoader(TensorDataset(X_train, y_train), batch_size=32,
-                        shuffle=True, generator=g)
+    loader = DataLoader(TensorDataset(X_train, y_train),
+                        batch_size=32, shuffle=True, generator=g)
     trajectories[name] = [model.bias.item()]
     for _ in range(3):
         for X, y in loader:
             optimizer.zero_grad()
-            nn.functional.mse_loss(model(X).squeeze(1), y).backward()
+            loss = nn.functional.mse_loss(model(X).squeeze(1), y)
+            loss.backward()
             optimizer.step()
             trajectories[name].append(model.bias.item())
-    print(f"{name:<26} : biais maximal {max(trajectories[name]):5.1f} "
+    peak = max(trajectories[name])
+    print(f"{name:<26} : biais maximal {peak:5.1f} "
           f"(optimum b* = {b_star:.1f})")
 print(len(loader), "pas par époque ;",
       len(trajectories["SGD"]) - 1, "pas en trois époques")
 
 # %% tags=["remove-cell", "setup"]
-fig, ax = plt.subplots(figsize=(7, 3.4))
+fig, ax = plt.subplots(figsize=(4.8, 4.2))
 for name, values in trajectories.items():
     ax.plot(values, label=name)
 ax.axhline(b_star, color="black", linestyle=":", linewidth=1, label="biais optimal")
 ax.set_xlabel("pas de gradient")
 ax.set_ylabel("biais")
-ax.legend()
+ax.tick_params(labelsize=10)  # lisible sur un téléphone
 ax.grid(True, alpha=0.3)
-fig.tight_layout()
+legend_below(fig, ax)
 glue_figure("fig_moment_biais", fig)
 
 # %% [markdown]
 # ```{glue:figure} fig_moment_biais
-# :alt: Trois courbes du biais en fonction du pas, sur 39 pas : SGD et le moment à taux effectif égal montent lentement vers 11 ou 12 ; le moment au même taux monte vite, dépasse le biais optimal (environ 22,6, ligne pointillée) au début de la deuxième époque, culmine près de 30 au milieu de celle-ci, puis redescend.
+# :alt: Trois courbes du biais en fonction du pas, sur 39 pas, parties toutes de la même valeur initiale, un peu sous 0 : SGD et le moment à taux effectif égal montent lentement vers 11 ou 12 ; le moment au même taux monte vite, dépasse le biais optimal (environ 22,6, ligne pointillée) au début de la deuxième époque, culmine près de 30 au milieu de celle-ci, puis redescend.
 # :name: fig-moment-biais
 #
 # Le biais du modèle linéaire, pas à pas, pendant les trois premières époques (13 pas par
-# époque), pour SGD et pour SGD avec moment aux deux réglages ; la ligne pointillée est le
-# biais optimal des moindres carrés.
+# époque), pour SGD et pour SGD avec moment aux deux réglages, depuis la même valeur
+# initiale tirée au hasard ; la ligne pointillée est le biais optimal des moindres carrés.
 # ```
 
 # %% tags=["remove-cell"]
@@ -734,56 +806,30 @@ peak_step = max(range(len(fast)), key=fast.__getitem__)
 cross_step = next(t for t, value in enumerate(fast) if value > b_star)
 glue("bias_peak", max(fast), ".1f")
 glue("bias_star", b_star, ".1f")
-glue("steps_per_epoch", steps_per_epoch, "d")
+glue("momentum_e3", momentum[3], ".1f")
 assert max(fast) > b_star + 3
 assert max(trajectories["SGD"]) < b_star
 # Ce que disent la légende et le texte alternatif de la figure.
 assert steps_per_epoch == 13 and all(len(v) == 40 for v in trajectories.values())
+assert all(v[0] == bias_init for v in trajectories.values()) and -0.3 < bias_init < 0
 assert 22 < b_star < 23 and 28 < max(fast) < 31
 for name in ("SGD", "moment, taux effectif égal"):
     assert 10.5 < trajectories[name][-1] < 12.5
 assert steps_per_epoch <= cross_step < steps_per_epoch + 3  # début de l'époque 2
 assert steps_per_epoch + 4 <= peak_step <= 2 * steps_per_epoch - 4  # son milieu
 assert fast[-1] < max(fast) - 3  # puis redescend
-# Le pic du coût : époque 2, la seule qui remonte.
-assert momentum.train_mse[2] == max(momentum.train_mse[1:])
 
 # %% [markdown]
 # Au même $\eta$, la vitesse du moment grandit tant que les gradients poussent le biais
 # dans le même sens : il dépasse l'optimum ({glue:md}`bias_star`) et monte jusqu'à
 # {glue:md}`bias_peak` avant que les gradients, inversés, ne freinent la vitesse
 # ({numref}`fig-moment-biais`). Ce dépassement, au milieu de l'époque 2, est le pic du
-# coût. Dès l'époque 3, le coût redescend ({glue:md}`momentum_e3`), et après 50 époques
+# coût ; dès l'époque 3, le coût redescend ({glue:md}`momentum_e3`), et après 50 époques
 # le moment est aussi près de l'optimum que SGD ({glue:md}`momentum_e50` contre
-# {glue:md}`sgd_e50`), avec l'agitation des mini-lots vue au chapitre 3.
+# {glue:md}`sgd_e50`).
 #
-# Adam est le plus lent au départ : ses déplacements, d'environ $\eta$ par coordonnée,
-# doivent amener le biais de 0 jusqu'à {glue:md}`bias_star`. RMSprop a le même $\eta$
-# mais pas de correction de biais : sa moyenne des carrés part de zéro, et avec
-# $\alpha = 0{,}99$ son premier déplacement vaut $\eta/\sqrt{1-\alpha} = 10\,\eta$.
-# Sous un gradient constant (le coût $\ell(p) = p$ de tout à l'heure), ses
-# déplacements valent $\eta/\sqrt{1-\alpha^t}$ : ils ne se rapprochent de $\eta$ qu'après
-# quelques centaines de pas, alors que ceux d'Adam valent $\eta$ dès le premier :
-
-# %%
-print("déplacement / η, au pas t :")
-for name in ("RMSprop", "Adam"):
-    moves = unit_gradient_moves(optimizers[name], 500)  # η = 0,1
-    print(f"{name:>7} :", " ; ".join(
-        f"t = {t} : {moves[t - 1] / 0.1:.2f}" for t in (1, 10, 100, 500)))
-
-# %% tags=["remove-cell"]
-adam_moves = unit_gradient_moves(optimizers["Adam"], 500)
-for t, v in enumerate(adam_moves, 1):  # Adam : η à chaque pas
-    assert abs(v - 0.1) < 1e-6, (t, v)
-rms_moves = unit_gradient_moves(optimizers["RMSprop"], 500)
-for t, v in enumerate(rms_moves, 1):  # RMSprop : η/√(1 − αᵗ)
-    assert abs(v - 0.1 / (1 - 0.99**t) ** 0.5) < 1e-6, (t, v)
-assert rms_moves[99] > 1.2 * 0.1 and rms_moves[499] < 1.01 * 0.1
-
-# %% [markdown]
-# Sur Boston, mesurons le premier déplacement de chacun sur le biais, avec le coût tel
-# quel puis multiplié par 100 :
+# RMSprop part vite, lui, faute de correction de biais : mesurons son premier
+# déplacement sur le biais et celui d'Adam, avec le coût tel quel puis multiplié par 100.
 
 # %%
 first_steps = {}
@@ -793,7 +839,8 @@ for name in ("RMSprop", "Adam"):
         model = nn.Linear(13, 1).to(device)
         optimizer = optimizers[name](model.parameters())
         before = model.bias.item()
-        loss = nn.functional.mse_loss(model(X_train).squeeze(1), y_train)
+        pred = model(X_train).squeeze(1)
+        loss = nn.functional.mse_loss(pred, y_train)
         (scale * loss).backward()
         optimizer.step()
         first_steps[name, scale] = abs(model.bias.item() - before)
@@ -806,97 +853,119 @@ glue("rms_adam_ratio", rms_ratio, ".0f")
 assert round(rms_ratio) == 10
 for name in ("RMSprop", "Adam"):
     assert abs(first_steps[name, 100] / first_steps[name, 1] - 1) < 1e-3
-ranked = sorted(first, key=first.get)
-assert ranked[:2] == ["moment, même η", "RMSprop"]
 
 # %% [markdown]
-# Le premier déplacement de RMSprop est {glue:md}`rms_adam_ratio` fois celui d'Adam, et
-# ne change pas quand le coût est multiplié par 100 : l'absence de correction donne à
-# RMSprop un départ rapide (sa MSE après une époque est la plus basse après celle du
-# moment), qu'Adam n'a pas.
+# Le premier déplacement de RMSprop est {glue:md}`rms_adam_ratio` fois celui d'Adam
+# ($\eta/\sqrt{1-\alpha} = 10\,\eta$), et aucun des deux ne change quand le coût est
+# multiplié par 100.
 #
-# (sec-zero-grad-none)=
-# ## `zero_grad()` : remettre à `None` ou à zéro ?
+# ```{optional-end}
+# ```
 #
-# Pour la passe arrière suivante, `zero_grad(set_to_none=True)` (le défaut) et
-# `zero_grad(set_to_none=False)` reviennent au même. Pour `step()`, non : un paramètre dont
-# `.grad` vaut `None` est **sauté**, alors qu'un gradient nul est traité comme un vrai
-# gradient. Avec un moment ou une pénalité `weight_decay`
-# ({numref}`section %s <sec-algorithmes>`), le paramètre bouge donc encore. Faisons un
-# premier pas sur le coût $p^2$, depuis $p = 1$, puis effaçons le gradient et faisons un
-# second `step()` sans passe arrière :
+# ```{optional-start} zero_grad() à None ou à zéro, et la pénalité weight_decay
+# ```
+#
+# SGD, RMSprop et Adam acceptent une {term}`pénalité` sur les poids, `weight_decay`
+# $= \lambda_{\text{wd}}$ (0 par défaut) : avant d'appliquer sa règle, l'optimiseur
+# remplace le gradient $\mathbf{g}_t$ par $\mathbf{g}_t + \lambda_{\text{wd}}\mathbf{w}$,
+# le gradient du coût pénalisé $\ell + \frac{\lambda_{\text{wd}}}{2}\lVert\mathbf{w}\rVert^2$ :
+# la pénalité tire chaque paramètre vers 0. Voici les réglages par défaut, lus dans les
+# optimiseurs eux-mêmes :
 
 # %%
+params = [nn.Parameter(torch.zeros(1))]
+shown = {torch.optim.SGD: ("momentum", "dampening", "weight_decay"),
+         torch.optim.RMSprop: ("alpha", "eps", "weight_decay"),
+         torch.optim.Adam: ("betas", "eps", "weight_decay")}
+for optim_class, keys in shown.items():
+    defaults = optim_class(params).defaults
+    values = {k: defaults[k] for k in keys}
+    print(f"{optim_class.__name__:<7}", values)
+
+# %% [markdown]
+# Par défaut (`set_to_none=True`), `zero_grad()` remet `.grad` à `None` plutôt que de le
+# remplir de zéros : la passe arrière suivante écrit le gradient au lieu de l'ajouter, et
+# l'on économise une écriture mémoire. Pour cette passe arrière, `set_to_none=False`
+# revient au même. Pour `step()`, non : un paramètre dont `.grad` vaut `None` est
+# **sauté**, alors qu'un gradient nul est traité comme un vrai gradient ; avec un moment
+# ou `weight_decay`, le paramètre bouge donc encore. Faisons un premier pas sur le coût
+# $p^2$, depuis $p = 1$, puis effaçons le gradient et faisons un second `step()` sans
+# passe arrière :
+
+# %%
+print("set_to_none | option           | .grad        | p bouge de")
 for set_to_none in (False, True):
     for options in ({"momentum": 0.9}, {"weight_decay": 0.1}):
         p = nn.Parameter(torch.tensor([1.0]))
         opt = torch.optim.SGD([p], lr=0.1, **options)
         (p**2).sum().backward()
-        opt.step()  # premier pas : la vitesse du moment devient non nulle
+        opt.step()  # premier pas : le moment prend une vitesse
         opt.zero_grad(set_to_none=set_to_none)
         before = p.item()
         opt.step()  # aucun backward depuis zero_grad
         option = ", ".join(f"{k}={v}" for k, v in options.items())
-        print(f"set_to_none={set_to_none!s:<5} {option:<16} : .grad = "
-              f"{p.grad}, p a bougé de {p.item() - before:+.3f}")
+        moved = p.item() - before
+        print(f"{set_to_none!s:<11} | {option:<16} | "
+              f"{str(p.grad):<12} | {moved:+.3f}")
 
 # %% [markdown]
-# Avec un gradient nul, le moment continue sur sa lancée (un pas de
-# $\eta\mu\mathbf{v}$), et `weight_decay` tire $p$ vers 0 (un pas de
-# $\eta\lambda_{\text{wd}} p$). Ce n'est pas une erreur ; il suffit de savoir que
-# `set_to_none=True` fige les paramètres qui n'ont pas reçu de gradient, par exemple
-# une partie d'un réseau que l'on n'entraîne pas.
+# Avec un gradient nul, le moment continue sur sa lancée (un pas de $\eta\mu\mathbf{v}$),
+# et `weight_decay` tire $p$ vers 0 (un pas de $\eta\lambda_{\text{wd}} p$). Ce n'est pas
+# une erreur ; il suffit de savoir que `set_to_none=True` fige les paramètres qui n'ont
+# pas reçu de gradient, par exemple une partie d'un réseau que l'on n'entraîne pas.
+#
+# ```{optional-end}
+# ```
 #
 # ## Résumé
 #
-# - `optimizer.zero_grad()` efface les gradients (à `None` par défaut), `optimizer.step()`
-#   met à jour les paramètres selon l'algorithme choisi ; la boucle s'écrit
-#   `zero_grad` → passe avant → `backward` → `step`.
-# - La boucle de l'énoncé a une erreur de syntaxe (`=` pour `==`). Il faut y remettre les
-#   gradients à zéro après chaque `step()` : sans cela, ils s'accumulent depuis le début,
-#   et `.grad` s'éloigne de plus en plus du vrai gradient.
-# - Accumuler exprès $K$ gradients de mini-lots, chacun divisé par $K$, donne le gradient
-#   de leur union : un grand lot en plusieurs morceaux.
-# - Changer d'optimiseur ne change qu'une ligne, mais pas le sens de $\eta$ : le moment de
-#   PyTorch multiplie les déplacements par environ $1/(1-\mu)$, une fois sa vitesse
-#   lancée ; Adam fait des déplacements d'environ $\eta$ par coordonnée, RMSprop aussi
-#   après quelques centaines de pas (plus grands avant). On compare des optimiseurs à
-#   réglages comparables.
-# - `weight_decay` ajoute $\lambda_{\text{wd}}\mathbf{w}$ au gradient : une pénalité qui
-#   tire les poids vers 0. Avec elle ou avec un moment, un gradient remis à zéro fait encore bouger le
-#   paramètre ; un gradient remis à `None`, non.
+# - Un optimiseur reçoit les paramètres (des `nn.Parameter`) ; `zero_grad()` efface
+#   leurs gradients, `step()` fait un pas. La boucle s'écrit `zero_grad` → passe avant →
+#   `backward` → `step` ; `fit` la répète par mini-batchs, et mesure le modèle avec
+#   `evaluate` (`eval()`, `torch.no_grad()`).
+# - La boucle de l'énoncé a une erreur de syntaxe (`=` pour `==`) et ne remet pas les
+#   gradients à zéro après chaque `step()` : ils s'accumulent depuis le début, et `.grad`
+#   s'éloigne de plus en plus du vrai gradient.
+# - Accumuler exprès $K$ gradients de mini-batchs, chacun divisé par $K$, donne le
+#   gradient de leur union : un grand mini-batch en plusieurs morceaux.
+# - Changer d'optimiseur ne change qu'une ligne, mais pas le sens de $\eta$ : le moment
+#   multiplie les déplacements par environ $1/(1-\mu)$ une fois lancé, Adam déplace chaque
+#   coordonnée d'environ $\eta$. On compare des optimiseurs à réglages comparables.
 #
 # Le {ref}`chapitre 5 <chap-modules>` range paramètres et calculs dans des modules.
 #
 # ## Questions
 #
-# ```{exercise} Exercice 4.c — remettre à None ou à zéro ?
+# ```{exercise} Exercice 4.c — accumulation et moyenne
 # :label: ex-4c
 # :nonumber:
-# Quelle différence entre `zero_grad(set_to_none=True)` et
-# `zero_grad(set_to_none=False)`, pour la passe arrière suivante et pour `step()` ?
+# Dans l'accumulation sur $K$ mini-batchs, que se passe-t-il si l'on oublie de diviser
+# chaque coût par $K$ ?
 # ```
 #
 # ```{solution} ex-4c
 # :class: dropdown
-# Pour la passe arrière, aucune : le prochain `.grad` sera le gradient de la nouvelle
-# passe seule (avec `None`, `backward` l'écrit directement, sans ajouter à des zéros). Pour
-# `step()`, oui : un paramètre dont `.grad` vaut `None` est sauté, alors qu'un gradient
-# nul laisse encore agir le moment et `weight_decay` (mesuré à la {numref}`section %s <sec-zero-grad-none>`).
+# Le gradient accumulé vaut $K$ fois celui de l'union : avec SGD, c'est comme multiplier
+# le taux d'apprentissage par $K$, ce qui peut faire diverger la descente (chapitre 3,
+# {numref}`section %s <sec-taux>`).
 # ```
 #
-# ```{exercise} Exercice 4.d — accumulation et moyenne
+# ```{exercise} Exercice 4.d — evaluate sans no_grad
 # :label: ex-4d
 # :nonumber:
-# Dans l'accumulation sur $K$ mini-lots, que se passe-t-il si l'on oublie de diviser
-# chaque coût par $K$ ?
+# Que changerait, dans `fit`, une `evaluate` qui oublierait `torch.no_grad()` ? Et une
+# qui oublierait `model.eval()`, pour un modèle linéaire puis pour un modèle avec
+# `nn.Dropout` ?
 # ```
 #
 # ```{solution} ex-4d
 # :class: dropdown
-# Le gradient accumulé vaut $K$ fois celui de l'union : avec SGD, c'est comme multiplier
-# le taux d'apprentissage par $K$, ce qui peut faire diverger la descente (chapitre 3,
-# {numref}`section %s <sec-taux>`).
+# Sans `torch.no_grad()`, les MSE seraient les mêmes, mais chaque mesure enregistrerait
+# un graphe inutile (de la mémoire et du temps) ; aucun gradient ne serait faussé, car
+# `backward()` n'est jamais appelé sur ce coût. Sans `model.eval()`, rien ne change pour
+# un modèle linéaire ; avec `nn.Dropout`, la mesure éteindrait au hasard une partie des
+# activations : bruitée, elle ne mesurerait pas le modèle qu'on garde, celui du mode
+# évaluation.
 # ```
 
 # %% [markdown]

@@ -17,19 +17,18 @@
 #
 # ```{admonition} Objectifs
 # :class: tip
+# **Durée** : {reading-time}`lecture` de lecture, sans les encadrés facultatifs ; plus les
+# exercices. **Énoncé** : la partie 4 (« Module ») et la question 2.
+#
 # À la fin de ce chapitre, vous saurez :
-# - comment un `nn.Module` enregistre ses paramètres, et les lister avec `parameters()`
+# - comment un `nn.Module` inscrit ses paramètres, et les lister avec `parameters()`
 #   et `named_parameters()` ;
-# - inscrire un tampon (`register_buffer`), et dire ce que font `.to()` et
-#   `state_dict()` ;
-# - ce que fait l'appel `module(X)` de plus que `forward(X)`, et à quoi servent
-#   `train()` et `eval()` ;
-# - écrire un réseau à deux couches linéaire → tanh → linéaire, l'entraîner avec une
-#   perte `nn.MSELoss` et un optimiseur (question 2) ;
+# - écrire un réseau à deux couches linéaire → tanh → linéaire avec `nn.Linear`,
+#   `nn.Tanh` et `nn.MSELoss`, et l'entraîner avec un optimiseur (question 2) ;
 # - écrire le même réseau avec `nn.Sequential`, et choisir entre `Sequential`,
 #   `ModuleList` et `ModuleDict` ;
 # - éviter le piège de la liste Python ordinaire, dont les paramètres sont ignorés ;
-# - choisir une époque d'arrêt sur un jeu de **validation**, sans regarder le test.
+# - comparer le réseau au modèle linéaire sur un jeu de **validation**.
 # ```
 
 # %%
@@ -57,11 +56,10 @@ use_book_style()
 glue_environment()  # citée par la note « Exécution de ce chapitre », en fin de page
 
 # %% [markdown]
-# Comme au chapitre 3, on garde 20 % des quartiers pour le test (le même découpage, même
-# graine). Ce chapitre doit aussi **choisir** une époque d'arrêt : on met donc de côté 20 %
-# de la partie apprentissage comme jeu de **validation**. On choisira sur la validation, et
-# le test ne servira qu'à mesurer, à la fin. La standardisation est ajustée sur ce qui
-# reste pour l'apprentissage.
+# Comme au chapitre 3, 20 % des quartiers restent pour le test (le même découpage, même
+# graine). On met aussi de côté 20 % du jeu d'apprentissage comme jeu de
+# **validation** : c'est sur lui qu'on comparera les modèles, le test ne servant qu'à la
+# fin. La standardisation est ajustée sur ce qui reste pour l'apprentissage.
 
 # %%
 split = boston_split(device=device, val_size=0.2)
@@ -80,18 +78,15 @@ glue("y_mean", y_train.mean().item(), ".1f")
 
 # %% [markdown]
 # (sec-module-parametres)=
-# ## Un module enregistre ses paramètres
+# ## Un module inscrit ses paramètres
 #
 # Un {term}`module` est la brique de base d'un réseau : une couche (`nn.Linear`), une
-# activation (`nn.Tanh`), une perte (`nn.MSELoss`), ou un assemblage d'autres modules. Il
-# définit `forward` ; la passe arrière, elle, vient d'autograd dès que `forward` n'utilise
-# que des opérations de PyTorch. (Contrairement à une `torch.autograd.Function`, un
-# `nn.Module` n'a pas de méthode `backward` à écrire : on appelle `backward()` sur le coût,
-# et autograd remonte le graphe que `forward` a enregistré ; la cellule qui suit le
-# premier module le vérifie.)
+# activation (`nn.Tanh`), un coût (`nn.MSELoss`), ou un assemblage d'autres modules. Il
+# définit `forward` ; la passe arrière vient d'autograd, dès que `forward` n'utilise que
+# des opérations de PyTorch.
 #
-# Ce qui fait la force du module, c'est qu'il **sait quels sont ses paramètres**. Quand on
-# affecte un `nn.Parameter` à un attribut (`self.w = nn.Parameter(...)`), la méthode
+# Ce qui fait sa force, c'est qu'il **sait quels sont ses paramètres**. Quand on affecte
+# un `nn.Parameter` à un attribut (`self.w = nn.Parameter(...)`), la méthode
 # `__setattr__` de `nn.Module` l'inscrit dans le dictionnaire `_parameters`. Un tenseur
 # ordinaire affecté de la même façon n'est pas inscrit.
 
@@ -120,8 +115,8 @@ print("tenseurs dans parameters() :", len(list(affine.parameters())))
 # Ce module n'a pas de `backward`, et n'en a pas besoin : le coût calculé par `forward`
 # porte un `grad_fn`, et `backward()` remplit le `.grad` de chaque paramètre inscrit. Il
 # n'enveloppe pas non plus une `torch.autograd.Function` (l'énoncé parle d'une fonction
-# « héritée de torch.nn.Function », classe qui n'existe pas) : `nn.Module` n'hérite pas de
-# `Function`, et son `forward` est du Python ordinaire dont autograd enregistre chaque
+# « héritée de torch.nn.Function », classe qui n'existe pas) : `nn.Module` n'hérite pas
+# de `Function`, et son `forward` est du Python ordinaire dont autograd enregistre chaque
 # opération, à chaque appel.
 
 # %%
@@ -143,22 +138,24 @@ assert not hasattr(nn.Module, "backward") and affine.b.grad is not None
 assert not issubclass(nn.Module, torch.autograd.Function)
 
 # %% [markdown]
-# `parameters()` est ce qu'on donne à l'optimiseur ; `named_parameters()` donne en plus
-# le nom de chaque paramètre, bien utile pour inspecter un modèle. `scale` n'apparaît
-# nulle part : l'optimiseur ne le verrait pas.
+# `parameters()` est ce qu'on donne à l'optimiseur ; `named_parameters()` y ajoute le
+# nom de chaque paramètre. `scale` n'apparaît nulle part : l'optimiseur ne le verrait pas.
 #
-# Pour un nombre variable de paramètres, `nn.ParameterList` et `nn.ParameterDict` jouent
-# le même rôle qu'une liste ou un dictionnaire, en inscrivant chaque paramètre qu'on y
-# range :
+# ```{optional-start} ParameterList, tampons, state_dict() et .to()
+# ```
+#
+# **Un nombre variable de paramètres.** `nn.ParameterList` et `nn.ParameterDict` jouent
+# le rôle d'une liste ou d'un dictionnaire, en inscrivant chaque paramètre qu'on y range :
 
 # %%
 class Polynomial(nn.Module):
-    """ŷ = Σₖ cₖ xᵏ, avec un coefficient (un paramètre) par degré."""
+    """ŷ = Σₖ cₖ xᵏ, un coefficient (un paramètre) par degré."""
 
     def __init__(self, degree: int) -> None:
         super().__init__()
+        count = degree + 1  # c₀ … c_degree
         self.coefs = nn.ParameterList(
-            [nn.Parameter(torch.zeros(())) for _ in range(degree + 1)])
+            [nn.Parameter(torch.zeros(())) for _ in range(count)])
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return sum(c * x**k for k, c in enumerate(self.coefs))
@@ -167,9 +164,57 @@ class Polynomial(nn.Module):
 print([name for name, _ in Polynomial(2).named_parameters()])
 
 # %% [markdown]
+# (sec-tampons)=
+# **Les tampons.** Que `scale` ne soit pas appris est voulu. Mais un tel tenseur doit
+# souvent **suivre** le module : changer de matériel ou de type avec lui, être
+# sauvegardé avec lui. On l'inscrit alors comme {term}`tampon` (*buffer*), par
+# `self.register_buffer("scale", tenseur)`. Deux méthodes de `nn.Module` parcourent
+# paramètres et tampons, sous-modules compris :
+#
+# - `module.to(device)` les déplace vers un matériel, `module.to(torch.float64)` les
+#   convertit vers un type ; la méthode modifie le module sur place et le rend, d'où
+#   l'écriture `nn.Linear(13, 4).to(device)` des chapitres ;
+# - `module.state_dict()` rend le {term}`state_dict` : un dictionnaire nom → tenseur de
+#   tout l'état du module, que l'on sauvegarde avec `torch.save` et que
+#   `load_state_dict` recharge dans un module de même structure.
+#
+# Un tenseur ordinaire n'est vu par aucune des deux :
+
+# %%
+class AffineWithBuffer(Affine):
+    """Affine, dont scale est un tampon : il suit le module."""
+
+    def __init__(self, dim: int) -> None:
+        super().__init__(dim)
+        del self.scale  # le tenseur ordinaire d'Affine devient…
+        self.register_buffer("scale", torch.ones(()))  # …un tampon
+
+
+for model in (Affine(13), AffineWithBuffer(13)):
+    model.to(torch.float64)  # paramètres et tampons en float64
+    count = len(list(model.parameters()))
+    print(f"{type(model).__name__} : {count} paramètres ; "
+          f"state_dict {list(model.state_dict())} ;")
+    print(f"  après .to(torch.float64) : w en {model.w.dtype},")
+    print(f"  scale en {model.scale.dtype}")
+
+with torch.no_grad():
+    model.w.fill_(0.5)  # comme si w avait été appris
+fresh = AffineWithBuffer(13)  # neuf : w = 0
+fresh.load_state_dict(model.state_dict())
+print("w rechargé par load_state_dict :", fresh.w[:3].tolist(), "…")
+
+# %% [markdown]
+# Le tampon est dans le `state_dict` et suit `.to()`, sans être un paramètre :
+# l'optimiseur ne le modifiera pas. Le tenseur ordinaire, lui, reste en float32 et n'est
+# pas sauvegardé.
+#
+# ```{optional-end}
+# ```
+#
 # PyTorch fournit, tout faits dans `torch.nn`, les modules dont les réseaux sont
-# construits : des couches, des activations, des coûts et des outils de régularisation.
-# Voici un exemplaire de chaque sorte que cite l'énoncé, avec ses paramètres :
+# construits. Voici un exemplaire de chaque sorte que cite l'énoncé, avec ses
+# paramètres :
 
 # %%
 zoo = [  # (sorte, module), dans l'ordre de l'énoncé
@@ -199,62 +244,18 @@ assert not any(params_of[type(m).__name__] for k, m in zoo if k in ("activation"
 # %% [markdown]
 # Les activations et les coûts n'ont aucun paramètre : ce sont des modules pour
 # s'assembler avec les autres dans un {term}`conteneur` ({numref}`section %s <sec-sequential>`).
-# La convolution `nn.Conv1d(1, 2, kernel_size=3)` fait glisser deux filtres de trois
-# coefficients (plus un biais chacun) le long d'un signal, soit {glue:md}`conv_params`
-# paramètres ; `nn.Conv2d` et `nn.Conv3d` font de même sur des images et des volumes
-# (l'énoncé les note `convXd`). `nn.BatchNorm1d(4)` standardise chacune de ses quatre
-# variables sur le lot, puis apprend une échelle et un décalage par variable :
-# {glue:md}`bn_params` paramètres. `nn.Dropout`, présenté plus bas, n'en a pas. (L'énoncé
-# écrit `ReLu` ; la classe s'appelle `nn.ReLU`.) `nn.CrossEntropyLoss` est le coût des
-# problèmes de classification, où $\hat{y}$ donne un score par classe.
-
-# %% [markdown]
-# (sec-tampons)=
-# ### Tampons, `state_dict()` et `.to()`
+# `nn.Conv1d(1, 2, kernel_size=3)` fait glisser deux filtres de trois coefficients (plus
+# un biais chacun) le long d'un signal : {glue:md}`conv_params` paramètres ; `nn.Conv2d`
+# et `nn.Conv3d` font de même sur des images et des volumes (le `convXd` de l'énoncé).
+# `nn.BatchNorm1d(4)` standardise ses quatre variables sur le mini-batch, puis apprend
+# une échelle et un décalage par variable ({glue:md}`bn_params` paramètres) ;
+# `nn.Dropout` éteint au hasard une partie des activations pendant l'apprentissage. Ces
+# deux-là se comportent autrement en apprentissage (`model.train()`, le mode par défaut)
+# et en évaluation (`model.eval()`, le mode que prend `evaluate` au chapitre 4). (L'énoncé
+# écrit `ReLu` ; la classe s'appelle `nn.ReLU`.)
 #
-# Revenons au `scale` de la classe `Affine` : qu'il ne soit pas appris est voulu. Mais un
-# tel tenseur doit souvent **suivre** le module : changer de matériel ou de type avec
-# lui, être sauvegardé avec lui. On l'inscrit alors comme {term}`tampon` (*buffer*), par
-# `self.register_buffer("scale", tenseur)`. Deux méthodes de `nn.Module` parcourent paramètres et tampons, sous-modules compris :
-#
-# - `module.to(device)` les déplace vers un matériel (`device` : CUDA ou le processeur),
-#   `module.to(torch.float64)` les convertit vers un type ; la méthode modifie le module
-#   sur place et le rend, d'où l'écriture `nn.Linear(13, 4).to(device)` des chapitres ;
-# - `module.state_dict()` rend le {term}`state_dict` : un dictionnaire nom → tenseur de
-#   tout l'état du module, que l'on sauvegarde avec `torch.save` et que
-#   `load_state_dict` recharge dans un module de même structure.
-#
-# Un tenseur ordinaire n'est vu par aucune des deux :
-
-# %%
-class AffineWithBuffer(Affine):
-    """Affine, dont scale est un tampon : il suit le module."""
-
-    def __init__(self, dim: int) -> None:
-        super().__init__(dim)
-        del self.scale  # le tenseur ordinaire d'Affine…
-        self.register_buffer("scale", torch.ones(()))  # …devient tampon
-
-
-for model in (Affine(13), AffineWithBuffer(13)):
-    model.to(torch.float64)  # paramètres et tampons en float64
-    print(f"{type(model).__name__} : {len(list(model.parameters()))} "
-          f"paramètres ; state_dict {list(model.state_dict())} ;")
-    print(f"  après .to(torch.float64) : w en {model.w.dtype}, "
-          f"scale en {model.scale.dtype}")
-
-with torch.no_grad():
-    model.w.fill_(0.5)  # comme si w avait été appris
-fresh = AffineWithBuffer(13)  # neuf : w = 0
-fresh.load_state_dict(model.state_dict())
-print("w rechargé par load_state_dict :", fresh.w[:3].tolist(), "…")
-
-# %% [markdown]
-# Le tampon est dans le `state_dict` et suit `.to()`, sans être un paramètre : l'optimiseur
-# ne le modifiera pas. Le tenseur ordinaire, lui, reste en float32 et n'est pas
-# sauvegardé.
-#
-# ### `module(X)` plutôt que `module.forward(X)`
+# ```{optional-start} module(X) plutôt que forward(X) ; les crochets et les deux modes
+# ```
 #
 # On appelle un module comme une fonction, `module(X)`, et non `module.forward(X)`. Les
 # deux rendent le même résultat, mais l'appel passe par `nn.Module.__call__`, qui exécute
@@ -279,35 +280,34 @@ print("crochet appelé", len(seen), "fois pour 2 calculs :", seen)
 handle.remove()
 
 # %% [markdown]
-# ### `train()` et `eval()`
-#
-# Un module a deux modes : apprentissage (`model.train()`, le mode par défaut) et
-# évaluation (`model.eval()`). Les couches linéaires et `tanh` se comportent de même dans
-# les deux ; d'autres, comme `nn.Dropout` (qui annule au hasard une partie des
-# activations pendant l'apprentissage) ou `nn.BatchNorm1d`, non. Le mode se propage à
-# tous les sous-modules ; on évalue toujours un modèle en mode évaluation (c'est ce que
-# fait `evaluate` de `tp2_src.training`).
-#
-# Pour le vérifier, la cellule suivante enchaîne une couche linéaire et un `nn.Dropout`
-# avec `nn.Sequential(a, b)`, qui applique `a` puis `b` et range ses sous-modules dans une
-# liste indexable (`dropout[0]` est la couche linéaire) ; la
-# {numref}`section %s <sec-sequential>` le présente en détail.
+# Le mode, lui, se propage à tous les sous-modules. La cellule suivante enchaîne une
+# couche linéaire et un `nn.Dropout` avec `nn.Sequential(a, b)`, qui applique `a` puis
+# `b` et range ses sous-modules dans une liste indexable (`dropout[0]` est la couche
+# linéaire ; {numref}`section %s <sec-sequential>`) :
 
 # %%
 torch.manual_seed(0)
-dropout = nn.Sequential(nn.Linear(13, 1), nn.Dropout(p=0.5)).to(device)
+dropout = nn.Sequential(nn.Linear(13, 1), nn.Dropout(p=0.5))
+dropout.to(device)
 with torch.no_grad():
     for mode in ("train", "eval"):
-        getattr(dropout, mode)()  # dropout.train() puis dropout.eval()
+        getattr(dropout, mode)()  # dropout.train(), puis .eval()
         same = torch.equal(dropout(X_train), dropout(X_train))
         print(f"{mode}() : training = {dropout[1].training!s:<5} ; "
               f"deux appels identiques ? {same}")
-    linear = dropout[0]  # la couche linéaire seule, dans les deux modes
+    linear = dropout[0]  # la couche linéaire seule
     outputs = [linear.train()(X_train), linear.eval()(X_train)]
     print("Linear seule, train() puis eval() : même sortie ?",
           torch.equal(*outputs))
 
 # %% [markdown]
+# En mode apprentissage, deux appels de `Dropout` n'éteignent pas les mêmes activations ;
+# en mode évaluation, il laisse tout passer. La couche linéaire, elle, se comporte de
+# même dans les deux modes.
+#
+# ```{optional-end}
+# ```
+#
 # (sec-reseau)=
 # ## Le réseau à deux couches (question 2)
 #
@@ -319,14 +319,16 @@ with torch.no_grad():
 # \hat{y} = W_2 \tanh(W_1 \mathbf{x} + \mathbf{b}_1) + b_2 .
 # $$
 #
-# Chaque couche est un module, affecté à un attribut : elle s'inscrit comme **sous-module**
-# (dans `_modules`), et ses paramètres deviennent ceux du réseau.
+# Chaque couche est un module affecté à un attribut : elle s'inscrit comme **sous-module**
+# (dans `_modules`), et ses paramètres deviennent ceux du réseau. `nn.Linear(d, p)` range
+# son poids en **(sorties, entrées)**, de forme $(p, d)$, et calcule $XW^\top + \mathbf{b}$
+# pour $n$ exemples en lignes : pour $p = 1$, sa sortie est une colonne $(n, 1)$.
 #
 # ````{exercise} Question 2 — un réseau à deux couches avec des modules
 # :label: q2
 # :nonumber:
 # Avec les modules `torch.nn.Linear`, `torch.nn.Tanh` et `torch.nn.MSELoss`, écrivez le
-# réseau linéaire → tanh → linéaire, avec une perte quadratique, puis la boucle de
+# réseau linéaire → tanh → linéaire, avec un coût quadratique, puis la boucle de
 # descente de gradient qui l'entraîne à l'aide d'un optimiseur (Adam, créé une fois) :
 #
 # ```python
@@ -342,15 +344,15 @@ with torch.no_grad():
 #
 #
 # def train_net(net, X, y, num_epochs, batch_size, lr):
-#     """Entraîne net sur (X, y) par Adam, en mini-lots mélangés ;
-#     rend la perte (MSE) de chaque pas."""
+#     """Entraîne net sur (X, y) par Adam, en mini-batchs mélangés ;
+#     rend le coût (MSE) de chaque pas."""
 #     g = torch.Generator().manual_seed(0)
 #     loader = DataLoader(TensorDataset(X, y), batch_size=batch_size,
 #                         shuffle=True, generator=g)
 #     loss_fn = nn.MSELoss()
 #     losses = []
 #     ...  # À vous : l'optimiseur, puis pour chaque époque et chaque
-#     #      lot : zero_grad(), perte, backward(), step(), et
+#     #      mini-batch : zero_grad(), coût, backward(), step(), et
 #     #      losses.append(loss.item())
 #     return losses
 # ```
@@ -380,8 +382,8 @@ class TwoLayerNet(nn.Module):
 
 
 def train_net(net, X, y, num_epochs, batch_size, lr):
-    """Entraîne net sur (X, y) par Adam, en mini-lots mélangés ;
-    rend la perte (MSE) de chaque pas."""
+    """Entraîne net sur (X, y) par Adam, en mini-batchs mélangés ;
+    rend le coût (MSE) de chaque pas."""
     g = torch.Generator().manual_seed(0)
     loader = DataLoader(TensorDataset(X, y), batch_size=batch_size,
                         shuffle=True, generator=g)
@@ -407,8 +409,8 @@ check_two_layer_net(globals())
 # ```{solution-end}
 # ```
 #
-# Entraînons le réseau, avec $h = 32$ neurones cachés, 100 époques, des mini-lots de 32
-# et $\eta = 10^{-2}$ :
+# Entraînons le réseau, avec $h = 32$ neurones cachés, 100 époques, des mini-batchs de
+# 32 et $\eta = 10^{-2}$, et mesurons-le avec `evaluate` (chapitre 4) :
 
 # %%
 from tp2_src.training import evaluate  # MSE en mode eval(), sans graphe
@@ -432,9 +434,11 @@ for name, p in net.named_parameters():
 print("paramètres au total :", sum(p.numel() for p in net.parameters()))
 
 # %% [markdown]
-# Notez la forme du poids de la première couche, `linear1.weight` : **(sorties,
-# entrées)**. Voici réunies les façons d'écrire une couche linéaire à $d$ entrées et
-# $p$ sorties que le livre a rencontrées, car c'est ici que la convention change :
+# ```{optional-start} les couches linéaires du livre, et leurs formes
+# ```
+#
+# Voici réunies les façons d'écrire une couche linéaire à $d$ entrées et $p$ sorties que
+# le livre a rencontrées, car c'est avec `nn.Linear` que la convention change :
 #
 # | où | un exemple est | poids, forme | calcul |
 # |---|---|---|---|
@@ -454,17 +458,19 @@ print("paramètres au total :", sum(p.numel() for p in net.parameters()))
 first = next(m for m in net.modules() if isinstance(m, nn.Linear))
 W, bias = first.weight, first.bias
 print("weight :", tuple(W.shape), "(sorties, entrées)")
-print("weight.T :", tuple(W.T.shape), "(entrées, sorties) : la W du ch. 2")
+print("weight.T :", tuple(W.T.shape), "= la W du chapitre 2")
 with torch.no_grad():
     print("nn.Linear = X weightᵀ + b :",
           torch.allclose(first(X_train), X_train @ W.T + bias))
 
 # %% [markdown]
+# ```{optional-end}
+# ```
+#
 # Pourquoi `squeeze(1)` ? Sans lui, `MSELoss` reçoit une prédiction $(n, 1)$ et une
-# cible $(n,)$, les {term}`diffuse <diffusion>` (*broadcasting*) en une matrice $(n, n)$, et calcule la
-# moyenne des $n^2$ écarts entre chaque prédiction et chaque cible : une perte fausse.
-# PyTorch prévient, mais ne s'arrête pas (`torch.broadcast_shapes` donne la forme
-# commune) :
+# cible $(n,)$, les {term}`diffuse <diffusion>` (*broadcasting*) en une matrice $(n, n)$,
+# et calcule la moyenne des $n^2$ écarts entre chaque prédiction et chaque cible : un
+# coût faux. PyTorch prévient, mais ne s'arrête pas :
 
 # %%
 from tp2_src.display import warning_summary  # l'avertissement, lisible
@@ -478,7 +484,7 @@ print("forme diffusée :", tuple(torch.broadcast_shapes(
     (len(X_train), 1), y_train.shape)))
 with torch.no_grad():
     right = loss_fn(net(X_train).squeeze(1), y_train)
-print(f"perte diffusée {wrong:.2f}, perte juste {right:.2f}")
+print(f"coût diffusé {wrong:.2f}, coût juste {right:.2f}")
 
 # %% tags=["remove-cell"]
 assert len(caught) == 1 and wrong > 2 * right
@@ -531,7 +537,7 @@ check_sequential(globals())
 #
 # Créé juste après la même graine, le `Sequential` tire les mêmes valeurs initiales dans
 # le même ordre que `TwoLayerNet` ; entraîné par la même boucle, il donne les mêmes
-# pertes :
+# coûts :
 
 # %%
 torch.manual_seed(0)
@@ -547,13 +553,12 @@ losses_net, losses_seq = (
     train_net(model, X_train, y_train, num_epochs=100, batch_size=32,
               lr=1e-2) for model in (net, seq))
 same = losses_net == losses_seq
-print(f"pertes identiques aux {len(losses_net)} pas : {same}")
+print(f"coûts identiques aux {len(losses_net)} pas : {same}")
 
 # %% [markdown]
 # Les paramètres sont les mêmes, à leurs noms près : dans `Sequential`, un sous-module est
 # nommé par sa position (`0`, `1`, `2`), d'où `0.weight` et `2.bias` ; `Tanh` (position 1)
-# n'a pas de paramètre. Même graine, mêmes tirages, mêmes lots, mêmes calculs : les deux
-# réseaux suivent exactement le même apprentissage.
+# n'a pas de paramètre.
 #
 # ## Les conteneurs, et le piège de la liste
 #
@@ -584,8 +589,7 @@ print(f"pertes identiques aux {len(losses_net)} pas : {same}")
 # ```
 #
 # Rangeons le même réseau de quatre façons, et comptons les paramètres que chacune
-# inscrit. (`torch.tanh` est la fonction tangente hyperbolique, sans paramètre, que
-# `nn.Tanh` enveloppe dans un module.)
+# inscrit (`torch.tanh` est la fonction que `nn.Tanh` enveloppe dans un module) :
 
 # %%
 class WithModuleList(nn.Module):
@@ -638,16 +642,15 @@ assert rows[-1][3] == 0 and all(r[3] == 4 for r in rows[:-1])
 
 # %% [markdown]
 # Un module affecté à un attribut, ou placé dans un `Sequential`, une `ModuleList` ou un
-# `ModuleDict`, devient un sous-module. Un seul appel à `Adam(model.parameters())` couvre
-# donc tout le réseau, de même que `model.zero_grad()`, `model.to(device)`,
-# `model.state_dict()` (dernière colonne du tableau) ou `model.train()`.
+# `ModuleDict`, devient un sous-module. Un seul `Adam(model.parameters())` couvre donc
+# tout le réseau, de même que `model.zero_grad()`, `model.to(device)`,
+# `model.state_dict()` ou `model.train()`.
 #
 # Une **liste Python ordinaire** coupe cette récursion : `nn.Module` ne regarde pas à
-# l'intérieur, et les couches qu'elle contient sont invisibles pour `parameters()`, donc
-# pour l'optimiseur. Le modèle à liste Python calcule pourtant très bien sa sortie. S'il
-# n'a aucun autre paramètre, PyTorch signale au moins que la liste des paramètres est vide.
-# Mais dès que le modèle a **un** autre paramètre inscrit, l'erreur disparaît, et les
-# couches de la liste ne sont jamais entraînées :
+# l'intérieur, et ses couches sont invisibles pour `parameters()`, donc pour
+# l'optimiseur. Si le modèle n'a aucun autre paramètre, PyTorch signale au moins une liste
+# de paramètres vide. Mais dès qu'il en a **un** autre, l'erreur disparaît, et les couches
+# de la liste ne sont jamais entraînées :
 
 # %%
 from tp2_src.display import error_summary  # « Type : message », coupé
@@ -676,47 +679,42 @@ print("paramètres vus par l'optimiseur :",
       [name for name, _ in trap.named_parameters()])
 trap_losses = train_net(trap, X_train, y_train, num_epochs=5,
                         batch_size=32, lr=1e-2)
-print(f"MSE du premier mini-lot {trap_losses[0]:.1f}, du dernier "
+print(f"MSE du premier mini-batch {trap_losses[0]:.1f}, du dernier "
       f"{trap_losses[-1]:.1f}")
 print("poids de la 1re couche modifiés :",
       not torch.equal(before, trap.layers[0].weight))
 print("décalage shift appris :", round(trap.shift.item(), 3))
 print("clés du state_dict :", list(trap.state_dict()))
-lost = PlainListWithShift().to(torch.float64)
-print(".to(torch.float64) : shift en", lost.shift.dtype,
-      "; 1re couche en", lost.layers[0].weight.dtype)
 
 # %% tags=["remove-cell"]
 assert torch.equal(before, trap.layers[0].weight)
 assert trap_losses[-1] < trap_losses[0]
-assert lost.layers[0].weight.dtype == torch.float32
 
 # %% [markdown]
-# Le symptôme est sournois : l'entraînement tourne, le coût baisse un peu (grâce au seul
-# décalage `shift`), et rien ne signale que les deux couches sont restées figées à leur
-# initialisation. Elles ne seraient pas non plus sauvegardées par `state_dict()`, ni déplacées
-# par `.to()`. `nn.ModuleList` aurait suffi. (De même, un tenseur qui n'est pas un
-# paramètre mais doit suivre le module s'inscrit comme tampon, par `register_buffer` :
-# {numref}`section %s <sec-tampons>`.)
+# Le symptôme est sournois : l'apprentissage tourne, le coût baisse un peu (grâce au seul
+# décalage `shift`), et rien ne signale que les deux couches restent figées à leur
+# initialisation ; `state_dict()` ne les sauvegarderait pas non plus. `nn.ModuleList`
+# aurait suffi.
 #
 # ## Modèle linéaire contre réseau
 #
 # Comparons, sur le même découpage, le modèle linéaire (un `nn.Linear(13, 1)`) et le
-# réseau à deux couches, entraînés comme à la question 2 (Adam, mini-lots de 32, même
-# graine) par `fit` de `tp2_src.training`, qui reprend la boucle de `train_net` en mesurant à
-# chaque époque la MSE d'apprentissage et de validation (jamais celle du test), et en les
-# journalisant dans TensorBoard. Seul le taux d'apprentissage diffère : $\eta = 10^{-1}$
-# pour le modèle linéaire, dont le biais doit parcourir {glue:md}`y_mean` (le prix moyen,
-# affiché en tête de chapitre) par déplacements d'environ $\eta$ (chapitre 4),
-# $\eta = 10^{-2}$ pour le réseau, comme à la question 2. On les entraîne 600 époques,
-# pour voir ce qui se passe longtemps après la question 2.
+# réseau, entraînés comme à la question 2 (Adam, mini-batchs de 32, même graine) par
+# `fit`, la boucle du chapitre 4 : elle mesure à chaque époque la MSE d'apprentissage et
+# de validation, et les journalise dans TensorBoard. Seul le taux d'apprentissage
+# diffère : $\eta = 10^{-1}$ pour le modèle linéaire, dont le biais doit parcourir
+# environ {glue:md}`y_mean` (le prix moyen) par déplacements d'environ $\eta$
+# (chapitre 4), $\eta = 10^{-2}$ pour le réseau, comme plus haut. On les entraîne 600
+# époques, pour voir ce qui se passe longtemps après la question 2.
 
 # %%
+from torch.utils.tensorboard import SummaryWriter
+
 from tp2_src.logs import (
-    logged_run,  # un SummaryWriter neuf, puis fermé
+    fresh_run_dir,  # un dossier de journal vide, runs/<nom>
     read_scalars,  # relit les courbes d'un journal
 )
-from tp2_src.training import fit  # la boucle de train_net, mesurée
+from tp2_src.training import fit  # la boucle du chapitre 4
 
 
 def train_model(name: str, num_epochs: int, writer=None):
@@ -735,109 +733,110 @@ def train_model(name: str, num_epochs: int, writer=None):
 
 histories, runs = {}, {}
 for name in ("linéaire", "réseau"):
-    with logged_run(f"modules-{name.replace('é', 'e')}") as writer:
+    run_dir = fresh_run_dir(f"modules-{name.replace('é', 'e')}")
+    with SummaryWriter(run_dir) as writer:
         _, histories[name] = train_model(name, 600, writer=writer)
-    runs[name] = read_scalars(writer.log_dir)
-mlp = histories["réseau"]
+    runs[name] = read_scalars(run_dir)
 for name, h in histories.items():
     for epoch in (0, 100, 300, 600):
         print(f"{name:<8} époque {epoch:>3} : MSE apprentissage "
-              f"{h.train_mse[epoch]:7.3f}, "
-              f"validation {h.val_mse[epoch]:7.3f}")
-linear_h = histories["linéaire"]
-linear_gap = max(abs(t / v - 1) for t, v in
-                 zip(linear_h.train_mse[50:], linear_h.val_mse[50:]))
-print("linéaire, après l'époque 50 : écart relatif maximal")
-print(f"entre apprentissage et validation {100 * linear_gap:.1f} %")
+              f"{h['train'][epoch]:7.3f}, "
+              f"validation {h['val'][epoch]:7.3f}")
 
 # %% [markdown]
-# À l'époque 100, `fit` retrouve les MSE d'apprentissage et de validation du réseau `net`
-# entraîné par `train_net` à la question 2 : même graine, mêmes lots, mêmes calculs.
+# À l'époque 100, `fit` retrouve les MSE du réseau `net` entraîné plus haut par
+# `train_net` : même graine, mêmes mini-batchs, mêmes calculs.
 
 # %%
-print(f"époque 100, fit : apprentissage {mlp.train_mse[100]:.3f}, "
-      f"validation {mlp.val_mse[100]:.3f}")
+mlp = histories["réseau"]
+print(f"époque 100, fit : apprentissage {mlp['train'][100]:.3f}, "
+      f"validation {mlp['val'][100]:.3f}")
 print(f"question 2, net : apprentissage "
       f"{evaluate(net, X_train, y_train):.3f}, "
       f"validation {evaluate(net, X_val, y_val):.3f}")
 
 # %% tags=["remove-cell"]
-assert mlp.train_mse[100] == evaluate(net, X_train, y_train)
-assert mlp.val_mse[100] == evaluate(net, X_val, y_val)
-
-# %% [markdown]
-# La {numref}`fig-lineaire-reseau` montre la suite. Relevons d'abord, pour le réseau, le
-# minimum de la MSE de validation et son époque :
-
-# %%
-best_epoch = min(range(len(mlp.val_mse)), key=mlp.val_mse.__getitem__)
-print(f"réseau, validation : minimum {mlp.val_mse[best_epoch]:.2f} "
-      f"à l'époque {best_epoch}, {mlp.val_mse[600]:.2f} à l'époque 600")
-print(f"réseau, apprentissage : {mlp.train_mse[best_epoch]:.2f} "
-      f"à l'époque {best_epoch}, {mlp.train_mse[600]:.2f} à l'époque 600")
+assert mlp["train"][100] == evaluate(net, X_train, y_train)
+assert mlp["val"][100] == evaluate(net, X_val, y_val)
 
 # %% tags=["hide-input", "remove-output"]
-from tp2_src.plots import (
-    legend_below,  # une légende sous la figure
-    plot_losses,  # courbes d'un journal, axe log
-)
+from matplotlib.lines import Line2D
 
-fig, ax = plt.subplots(figsize=(7, 4.2))
-plot_losses(ax, runs, tags=("loss/train", "loss/val"))
-ax.set_ylim(0.3, 60)
-ax.axvline(best_epoch, color="grey", linestyle=":",
-           label=f"minimum de validation du réseau (époque {best_epoch})")
-ax.set_title("Linéaire contre réseau à deux couches")
-legend_below(fig, ax)
+from tp2_src.plots import plot_losses  # courbes d'un journal
+
+fig, axes = plt.subplots(2, 1, figsize=(4.6, 5.8), sharex=True)
+colors = {"loss/train": "C0", "loss/val": "C1"}  # et traits : - et --
+for ax, name, logy in zip(axes, runs, (False, True)):
+    plot_losses(ax, {name: runs[name]}, tags=tuple(colors), logy=logy,
+                legend=False)
+    for line, color in zip(ax.get_lines(), colors.values()):
+        line.set(color=color, linewidth=1.2)
+    ax.get_lines()[0].set_zorder(3)  # l'apprentissage par-dessus
+    ax.tick_params(which="both", labelsize=10)  # lisible sur un téléphone
+axes[0].set(title="modèle linéaire", xlabel="", ylim=(18, 25))
+axes[1].set(title="réseau à deux couches", ylim=(0.4, 60))
+styles = [Line2D([], [], color=c, linestyle=s)
+          for c, s in zip(colors.values(), ("-", "--"))]
+fig.legend(styles, ["apprentissage", "validation"], loc="lower center",
+           ncol=2, frameon=False, fontsize=10.5)
+fig.tight_layout(rect=(0, 0.05, 1, 1))
 
 
 # %% tags=["remove-cell"]
 glue_figure("fig_lineaire_reseau", fig)
-glue("best_epoch_fig", best_epoch, "d")
 
 # %% [markdown]
 # ```{glue:figure} fig_lineaire_reseau
-# :alt: Quatre courbes sur 600 époques, en échelle logarithmique : le modèle linéaire se stabilise vite vers 20, en apprentissage comme en validation ; le réseau descend beaucoup plus bas en apprentissage, sous 1 ; sa MSE de validation descend vers 9, fluctue, puis remonte un peu dans les dernières centaines d'époques ; un pointillé vertical marque l'époque de son minimum.
+# :alt: Deux graphiques superposés, sur 600 époques, apprentissage en trait plein bleu, validation en tirets orange. En haut, le modèle linéaire, axe resserré de 18 à 25 : sa MSE d'apprentissage plafonne vers 19,7 avec quelques pointes ; celle de validation, plus agitée, oscille autour de 20,4, le plus souvent au-dessus. En bas, le réseau, en échelle logarithmique : sa MSE d'apprentissage descend sous 1 ; celle de validation descend vers 9, fluctue, puis remonte un peu dans les dernières centaines d'époques.
 # :name: fig-lineaire-reseau
 #
-# Modèle linéaire contre réseau à deux couches sur Boston : MSE d'apprentissage (traits
-# pleins) et de validation (tirets) par époque, en échelle logarithmique, courbes relues
-# dans TensorBoard. Après l'époque 50, les deux courbes du modèle linéaire, vers 20,
-# restent à moins de {glue:md}`linear_gap` % l'une de l'autre ; celles du réseau
-# s'écartent bien davantage. Le pointillé vertical marque l'époque
-# {glue:md}`best_epoch_fig`, où la MSE de validation du réseau est minimale. L'époque 0
-# (MSE proche de 600) sort du cadre.
+# MSE d'apprentissage (trait plein) et de validation (tirets) par époque, sur Boston, du
+# modèle linéaire (en haut) et du réseau à deux couches (en bas, échelle logarithmique),
+# courbes relues dans TensorBoard. En haut, l'axe est resserré sur le plateau : les
+# premières époques en sortent. En bas, l'époque 0 (MSE proche de 600) sort du cadre.
 # ```
 
 # %% tags=["remove-cell"]
-glue("mlp_train_100", mlp.train_mse[100], ".2f")
-glue("mlp_train_600", mlp.train_mse[600], ".2f")
-glue("mlp_val_100", mlp.val_mse[100], ".2f")
-glue("mlp_val_600", mlp.val_mse[600], ".2f")
-glue("mlp_best_val", mlp.val_mse[best_epoch], ".2f")
-glue("mlp_val_rise", 100 * (mlp.val_mse[600] / mlp.val_mse[best_epoch] - 1), ".0f")
-assert mlp.train_mse[100] / mlp.train_mse[600] > 4  # l'apprentissage baisse encore nettement
-assert mlp.val_mse[600] > 1.1 * mlp.val_mse[best_epoch] and best_epoch < 500  # elle remonte
+linear_h = histories["linéaire"]
+best_epoch = min(range(len(mlp["val"])), key=mlp["val"].__getitem__)
+glue("mlp_train_100", mlp["train"][100], ".2f")
+glue("mlp_train_600", mlp["train"][600], ".2f")
+glue("mlp_val_600", mlp["val"][600], ".2f")
+glue("mlp_best_val", mlp["val"][best_epoch], ".2f")
+glue("mlp_val_rise", 100 * (mlp["val"][600] / mlp["val"][best_epoch] - 1), ".0f")
+glue("lin_train_600", linear_h["train"][600], ".1f")
+glue("lin_val_600", linear_h["val"][600], ".1f")
+assert mlp["train"][100] / mlp["train"][600] > 4  # l'apprentissage baisse encore nettement
+assert mlp["val"][600] > 1.1 * mlp["val"][best_epoch] and best_epoch < 500  # elle remonte
 # Ce que disent la légende et le texte alternatif de la figure.
 for h in histories.values():  # l'époque 0, hors du cadre, proche de 600
-    assert all(500 < mse[0] < 700 for mse in (h.train_mse, h.val_mse))
-late = sorted(linear_h.train_mse[50:] + linear_h.val_mse[50:])  # « vers 20 »
-# « à moins de … % » : l'écart relatif maximal après l'époque 50, affiché plus haut.
-glue("linear_gap", int(100 * linear_gap) + 1, "d")  # un majorant entier
-assert linear_gap < 0.25
-assert 17 < late[0] and late[-1] < 25 and 19 < late[len(late) // 2] < 21.5
-assert mlp.train_mse[600] < 1 and 8 < mlp.val_mse[best_epoch] < 10
+    assert all(500 < mse[0] < 700 for mse in (h["train"], h["val"]))
+late_train, late_val = linear_h["train"][50:], linear_h["val"][50:]
+assert all(18 < v < 25 for v in late_train + late_val)  # dans le cadre du haut
+median = [sorted(v)[len(v) // 2] for v in (late_train, late_val)]
+assert [round(m, 1) for m in median] == [19.7, 20.4]  # « vers 19,7 », « 20,4 »
+above = sum(v > t for t, v in zip(late_train, late_val)) / len(late_train)
+assert above > 0.7  # « le plus souvent au-dessus »
+assert linear_h["train"][20] > 25  # les premières époques sortent du cadre
+assert mlp["train"][600] < 1 and 8 < mlp["val"][best_epoch] < 10
+assert all(0.4 < v < 60 for v in mlp["train"][20:] + mlp["val"][20:])
 
 # %% [markdown]
-# Entre les époques 100 et 600, la MSE d'apprentissage du réseau continue de baisser
-# ({glue:md}`mlp_train_100` puis {glue:md}`mlp_train_600`). Celle de validation, elle,
-# descend jusqu'à {glue:md}`mlp_best_val` en fluctuant, puis **remonte** : elle finit à
-# {glue:md}`mlp_val_600`, {glue:md}`mlp_val_rise` % au-dessus de son minimum. Le réseau
-# apprend alors les particularités des {glue:md}`n_train` quartiers d'apprentissage au lieu d'une
-# relation qui vaut aussi pour les autres : c'est le {term}`sur-apprentissage`. On choisit
-# donc l'époque d'arrêt **sur la validation** (son minimum), puis on réentraîne jusqu'à
-# cette époque (même graine : mêmes nombres), et l'on ne mesure le test qu'une fois, sur
-# le modèle retenu.
+# Le modèle linéaire plafonne vite ({glue:md}`lin_train_600` en apprentissage,
+# {glue:md}`lin_val_600` en validation à l'époque 600). Le réseau descend bien plus bas en
+# apprentissage, de {glue:md}`mlp_train_100` à l'époque 100 à {glue:md}`mlp_train_600` à
+# l'époque 600 ({numref}`fig-lineaire-reseau`). Sa MSE de validation, elle, descend
+# jusqu'à {glue:md}`mlp_best_val` en fluctuant, puis **remonte** : elle finit
+# {glue:md}`mlp_val_rise` % au-dessus de son minimum. Le réseau apprend alors les
+# particularités des {glue:md}`n_train` quartiers d'apprentissage au lieu d'une relation
+# qui vaut aussi pour les autres : c'est le {term}`sur-apprentissage`.
+#
+# ```{optional-start} arrêter l'apprentissage au minimum de la validation
+# ```
+#
+# On choisit donc l'époque d'arrêt **sur la validation** (son minimum), puis on
+# réentraîne jusqu'à cette époque (même graine : mêmes nombres), et l'on ne mesure le test
+# qu'une fois, sur le modèle retenu :
 
 # %%
 from tp2_src.french import french_number  # 16.66 → « 16,66 »
@@ -846,22 +845,24 @@ from tp2_src.linreg import (
     linear_mse,  # ((X @ w + b - y) ** 2).mean()
 )
 
-sets = {"apprentissage": (X_train, y_train), "validation": (X_val, y_val),
-        "test": (X_test, y_test)}
+sets = {"apprentissage": (X_train, y_train),
+        "validation": (X_val, y_val), "test": (X_test, y_test)}
 final, rows = {}, []
 for name, h in histories.items():
-    best = min(range(len(h.val_mse)), key=h.val_mse.__getitem__)
-    model, _ = train_model(name, best)  # même graine : mêmes nombres
-    final[name] = {"best": best, **{part: evaluate(model, X, y)
-                                    for part, (X, y) in sets.items()}}
-    rows.append([name, best, *(french_number(final[name][part], ".2f")
-                               for part in sets)])
-w_star, b_star = least_squares(X_train, y_train)  # la référence exacte
-reference = [linear_mse(X, y, w_star, b_star) for X, y in sets.values()]
+    best = min(range(len(h["val"])), key=h["val"].__getitem__)
+    model, _ = train_model(name, best)  # réentraîné, même graine
+    scores = {part: evaluate(model, *data)
+              for part, data in sets.items()}
+    final[name] = {"best": best, **scores}
+    rows.append([name, best, *(french_number(v, ".2f")
+                               for v in scores.values())])
+w_star, b_star = least_squares(X_train, y_train)  # l'optimum exact
+reference = [linear_mse(X, y, w_star, b_star)
+             for X, y in sets.values()]
 rows.append(["moindres carrés", "—",
              *(french_number(v, ".2f") for v in reference)])
-show_table(["modèle", "époque choisie", *(f"MSE {part}" for part in sets)],
-           rows)
+columns = ["modèle", "époque choisie", *(f"MSE {p}" for p in sets)]
+show_table(columns, rows)
 
 # %% tags=["remove-cell"]
 lin, net_final = final["linéaire"], final["réseau"]
@@ -874,11 +875,9 @@ glue("lstsq_val", lstsq_val, ".2f")
 glue("lstsq_test", lstsq_test, ".2f")
 glue("mlp_test", net_final["test"], ".2f")
 glue("mlp_val", net_final["validation"], ".2f")
-glue("mlp_train", net_final["apprentissage"], ".2f")
 glue("test_gain", 100 * (1 - net_final["test"] / lin["test"]), ".0f")
-glue("mlp_params", sum(p.numel() for p in TwoLayerNet(13, hidden).parameters()), "d")
 for name, h in histories.items():  # réentraîné jusqu'à l'époque choisie : mêmes nombres
-    assert final[name]["validation"] == h.val_mse[final[name]["best"]]
+    assert final[name]["validation"] == h["val"][final[name]["best"]]
 assert net_final["best"] == best_epoch
 # Le réseau bat, en test, les deux ajustements linéaires du tableau.
 assert net_final["test"] < min(lin["test"], lstsq_test)
@@ -886,55 +885,51 @@ assert net_final["apprentissage"] < net_final["validation"] < net_final["test"]
 assert lin["validation"] < lstsq_val and lin["test"] < lstsq_test
 
 # %% [markdown]
-# Sur la validation, le réseau atteint son minimum à l'époque {glue:md}`mlp_best_epoch`.
-# Réentraîné jusque-là, il réduit la MSE de test de {glue:md}`lin_test` (modèle linéaire
-# arrêté sur la validation) à {glue:md}`mlp_test` (−{glue:md}`test_gain` %), et fait mieux
-# aussi que l'optimum des moindres carrés ({glue:md}`lstsq_test`) : sur ce découpage, il
-# bat en test les deux ajustements linéaires du tableau. La couche cachée et la tangente
-# hyperbolique lui permettent de représenter des effets non linéaires des variables sur
-# le prix, ce qu'un modèle linéaire ne peut pas faire ; c'est l'explication la plus
-# simple de l'écart, que ce tableau ne démontre pas à lui seul.
-#
-# Trois remarques sur ce tableau, pour le lire sans trop en conclure :
+# Réentraîné jusqu'à l'époque {glue:md}`mlp_best_epoch`, le réseau réduit la MSE de test
+# de {glue:md}`lin_test` (modèle linéaire arrêté sur la validation) à {glue:md}`mlp_test`
+# (−{glue:md}`test_gain` %), et fait mieux aussi que l'optimum des moindres carrés
+# ({glue:md}`lstsq_test`) : sur ce découpage, il bat en test les deux ajustements
+# linéaires du tableau. La couche cachée et la tangente hyperbolique lui permettent de
+# représenter des effets non linéaires des variables sur le prix ; c'est l'explication la
+# plus simple de l'écart, que ce tableau ne démontre pas à lui seul. Trois remarques pour
+# le lire sans trop en conclure :
 #
 # - **Le modèle linéaire retenu fait mieux que l'optimum exact** sur la validation
 #   ({glue:md}`lin_val` contre {glue:md}`lstsq_val`) et le test ({glue:md}`lin_test` contre
 #   {glue:md}`lstsq_test`). Les moindres carrés minimisent l'erreur d’**apprentissage**, pas
-#   celle des autres quartiers. Avec un taux constant, Adam ne se pose pas exactement sur
-#   l'optimum : il s'agite autour (chapitre 3), et parmi ses 600 états, celui de l'époque
-#   {glue:md}`lin_epoch`, choisi sur la validation, est un peu moins ajusté à
-#   l'apprentissage et un peu meilleur ailleurs. (Cet optimum diffère de celui du chapitre 3 :
-#   il est calculé sur {glue:md}`n_train` quartiers au lieu de {glue:md}`n_train_ch3`, une
-#   partie servant à la validation.)
+#   celle des autres quartiers. Avec un taux constant, Adam s'agite autour de l'optimum
+#   (chapitre 3), et parmi ses 600 états, celui de l'époque {glue:md}`lin_epoch`, choisi
+#   sur la validation, est un peu moins ajusté à l'apprentissage et un peu meilleur
+#   ailleurs. (Cet optimum diffère de celui du chapitre 3 : il est calculé sur
+#   {glue:md}`n_train` quartiers au lieu de {glue:md}`n_train_ch3`.)
 # - **La MSE de test du réseau ({glue:md}`mlp_test`) est bien plus haute que sa MSE de
 #   validation ({glue:md}`mlp_val`).** Les deux jeux sont petits ({glue:md}`n_test` et
-#   {glue:md}`n_val` quartiers) et
-#   différents ; et l'époque d'arrêt a été choisie pour minimiser la validation, qui est donc
-#   une estimation optimiste. C'est pour cela que le test reste à l'écart jusqu'au bout.
+#   {glue:md}`n_val` quartiers) et différents ; et l'époque d'arrêt a été choisie pour
+#   minimiser la validation, qui est donc une estimation optimiste. C'est pour cela que le
+#   test reste à l'écart jusqu'au bout.
 # - **Ces nombres viennent d'un seul découpage et d'une seule graine.** Avec
 #   {glue:md}`mlp_params` paramètres pour {glue:md}`n_train` exemples d'apprentissage, le
 #   réseau a bien plus de liberté que de données : d'un découpage à l'autre, son résultat
 #   changerait, et l'écart de {glue:md}`test_gain` % n'est qu'une mesure, pas une loi.
 #
+# ```{optional-end}
+# ```
+#
 # ## Résumé
 #
 # - Un `nn.Parameter` affecté à un attribut de module est inscrit automatiquement ;
-#   `parameters()` et `named_parameters()` les listent, sous-modules compris.
-#   `ParameterList` et `ParameterDict` rangent un nombre variable de paramètres.
-# - Un tenseur d'état qui n'est pas appris s'inscrit comme tampon (`register_buffer`) ;
-#   `.to(...)` déplace ou convertit paramètres et tampons, `state_dict()` les rassemble
-#   pour la sauvegarde.
-# - On appelle un module par `module(X)`, qui passe par ses crochets ; `train()` et
-#   `eval()` choisissent le mode des couches comme `Dropout`.
+#   `parameters()` et `named_parameters()` les listent, sous-modules compris. Un module n'a
+#   pas de `backward` à écrire : autograd dérive son `forward`.
 # - Le réseau linéaire → tanh → linéaire s'écrit en classe ou en `nn.Sequential` : mêmes
-#   paramètres (noms mis à part), mêmes pertes depuis la même graine. `nn.Linear` range ses
-#   poids en (sorties, entrées) et calcule $XW^\top + \mathbf{b}$.
+#   paramètres (noms mis à part), mêmes coûts depuis la même graine. `nn.Linear` range ses
+#   poids en (sorties, entrées) et calcule $XW^\top + \mathbf{b}$ : sa sortie $(n, 1)$
+#   s'aplatit en $(n,)$ avant le coût.
 # - `Sequential`, `ModuleList` et `ModuleDict` inscrivent leurs modules ; une liste Python
 #   ordinaire les cache à l'optimiseur, sans aucun message dès que le modèle a un autre
 #   paramètre.
-# - On choisit l'époque d'arrêt sur un jeu de validation, jamais sur le test. Sur ce
-#   découpage, le réseau ainsi arrêté a une MSE de test plus basse que les deux
-#   ajustements linéaires comparés (Adam arrêté sur la validation, moindres carrés).
+# - Sur Boston, le réseau descend bien plus bas que le modèle linéaire en apprentissage,
+#   mais sa MSE de validation finit par remonter : le sur-apprentissage. On le juge sur un
+#   jeu de validation, jamais sur le test.
 #
 # ## Questions
 #
@@ -965,6 +960,9 @@ assert lin["validation"] < lstsq_val and lin["test"] < lstsq_test
 # `ModuleList` (pour que leurs paramètres soient inscrits) et l'on écrit la boucle
 # `for f in self.layers: h = h + f(h)` dans `forward`.
 # ```
+
+# %% tags=["remove-cell"]
+glue("mlp_params", sum(p.numel() for p in TwoLayerNet(13, hidden).parameters()), "d")
 
 # %% [markdown]
 # ```{admonition} Exécution de ce chapitre

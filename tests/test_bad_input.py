@@ -54,7 +54,7 @@ def fit_lr(**kw) -> tuple:
     )
 
 
-def fit_model(model: nn.Module | None = None, lr: float = 0.1, **kw) -> training.History:
+def fit_model(model: nn.Module | None = None, lr: float = 0.1, **kw) -> dict[str, list[float]]:
     model = model or nn.Linear(3, 1)
     args = {"X_train": X, "y_train": Y, "evals": {"test": (X, Y)}, "num_epochs": 1, "batch_size": 4} | kw
     optimizer = torch.optim.SGD(model.parameters(), lr=lr) if lr > 0 else _zero_lr(model)
@@ -225,7 +225,7 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
     ("display.error_summary", "pas une exception", lambda t: display.error_summary("erreur"), ValueError, "attend une exception"),
     ("display.warning_summary", "pas un avertissement", lambda t: display.warning_summary("attention"), ValueError, "avertissement relevé"),
     ("display.format_table", "ligne incomplète", lambda t: display.format_table(["a", "b"], [[1]]), ValueError, "2 cellules"),
-    ("training.predict", "sortie de mauvaise forme", lambda t: training.predict(nn.Linear(3, 2), X), ValueError, r"sortie de forme \(20,\) ou \(20, 1\) ; reçu \(20, 2\)"),
+    ("training.predict", "sortie de mauvaise forme", lambda t: training.predict(nn.Linear(3, 2), X), ValueError, r"sortie \(20, 2\) : il faut \(20,\) ou \(20, 1\)"),
     ("training.evaluate", "y de forme (n, 1)", lambda t: training.evaluate(nn.Linear(3, 1), X, Y[:, None]), ValueError, r"y de forme \(n,\)"),
     ("training.train", "zéro époque", lambda t: run_train(num_epochs=0), ValueError, "num_epochs"),
     ("training.train", "evals avec « train »", lambda t: run_train(evals={"train": (X, Y)}), ValueError, "ne doit pas contenir « train »"),
@@ -235,12 +235,20 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
     ("training.seeded_loader", "lot nul", lambda t: training.seeded_loader(X, Y, batch_size=0, seed=0), ValueError, "batch_size"),
     ("training.fit", "longueurs différentes", lambda t: fit_model(y_train=Y[:-1]), ValueError, "20 contre 19"),
     ("training.fit", "NaN dans X", lambda t: fit_model(X_train=with_value(X, NAN)), ValueError, r"X \(apprentissage\) contient"),
-    ("training.fit", "lot de taille 0", lambda t: fit_model(batch_size=0), ValueError, "batch_size doit être un entier entre 1 et"),
-    ("training.fit", "lot plus grand que le jeu", lambda t: fit_model(batch_size=21), ValueError, r"\(20\) ; reçu 21"),
-    ("training.fit", "zéro époque", lambda t: fit_model(num_epochs=0), ValueError, "num_epochs"),
-    ("training.fit", "lr nul", lambda t: fit_model(lr=0.0), ValueError, r"lr=\[0\.0\]"),
-    ("training.fit", "paramètres oubliés", lambda t: training.fit(nn.Sequential(nn.Linear(3, 3), nn.Linear(3, 1)), torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=0.1), X, Y, evals={}, num_epochs=1, batch_size=4), ValueError, r"ne met pas à jour.*0\.weight"),
-    ("training.fit", "divergence", lambda t: fit_model(lr=1e4, batch_size=20, num_epochs=200), training.TrainingDivergedError, r"au pas \d+ .*SGD\(lr=10000\.0\)"),
+    ("training.fit", "mini-batch de taille 0", lambda t: fit_model(batch_size=0), ValueError, "batch_size doit être un entier entre 1 et n = 20 ; reçu 0"),
+    ("training.fit", "mini-batch plus grand que le jeu", lambda t: fit_model(batch_size=21), ValueError, r"n = 20 ; reçu 21"),
+    ("training.fit", "mini-batch en flottant", lambda t: fit_model(batch_size=4.0), ValueError, r"entier entre 1 et n = 20 ; reçu 4\.0"),
+    ("training.fit", "zéro époque", lambda t: fit_model(num_epochs=0), ValueError, "num_epochs doit être un entier > 0 ; reçu 0"),
+    ("training.fit", "lr nul", lambda t: fit_model(lr=0.0), ValueError, r"taux d'apprentissage doit être > 0 : \[0\.0\]"),
+    ("training.fit", "evals qui nomme « train »", lambda t: fit_model(evals={"train": (X, Y)}), ValueError, "evals ne doit pas nommer « train »"),
+    ("training.fit", "évaluation d'une autre largeur", lambda t: fit_model(evals={"val": (torch.zeros(5, 4), torch.zeros(5))}), ValueError, r"X \(val\) a 4 variables, X_train en a 3"),
+    ("training.fit", "y d'évaluation de forme (n, 1)", lambda t: fit_model(evals={"test": (X, Y[:, None])}), ValueError, r"y de forme \(n,\) \(test\)"),
+    ("training.fit", "paramètres oubliés", lambda t: training.fit(nn.Sequential(nn.Linear(3, 3), nn.Linear(3, 1)), torch.optim.SGD(nn.Linear(1, 1).parameters(), lr=0.1), X, Y, evals={}, num_epochs=1, batch_size=4), ValueError, r"ne reçoit pas ces paramètres du modèle : \['0\.weight'"),
+    ("training.fit", "divergence", lambda t: fit_model(lr=1e4, batch_size=20, num_epochs=200), FloatingPointError, r"MSE non finie à l'époque \d+ : la descente diverge ; réduisez le taux lr"),
+    ("training.check_fit", "optimiseur d'un autre modèle", lambda t: training.check_fit(nn.Linear(3, 1), torch.optim.SGD(nn.Linear(3, 1).parameters(), lr=0.1), X, Y, {}), ValueError, r"\['weight', 'bias'\]"),
+    ("training.check_fit", "données d'apprentissage vides", lambda t: training.check_fit(nn.Linear(3, 1), torch.optim.SGD(nn.Linear(3, 1).parameters(), lr=0.1), X[:0], Y[:0], {}), ValueError, r"vide \(apprentissage\)"),
+    ("training.check_sizes", "époques en texte", lambda t: training.check_sizes("3", 4, 20), ValueError, "num_epochs doit être un entier > 0 ; reçu '3'"),
+    ("training.check_sizes", "mini-batch négatif", lambda t: training.check_sizes(3, -1, 20), ValueError, "entre 1 et n = 20 ; reçu -1"),
     ("device.get_device", "matériel inconnu", lambda t: device.get_device("tpu9"), ValueError, "Matériel inconnu 'tpu9'"),
     ("device.make_deterministic", "graine négative", lambda t: device.make_deterministic(-1), ValueError, "graine"),
 ]

@@ -603,8 +603,8 @@ TRAIN_PARAMETERS = ("net", "X", "y", "num_epochs", "batch_size", "lr")
 
 
 def _audit_training(question: str, train_net: Callable, make: Callable[[], nn.Module], name: str) -> None:
-    """``train_net`` sur un petit jeu : un optimiseur, un pas par lot, gradients remis à
-    zéro, tous les paramètres mis à jour, la liste des pertes de chaque pas."""
+    """``train_net`` sur un petit jeu : un optimiseur, un pas par mini-batch, gradients
+    remis à zéro, tous les paramètres mis à jour, la liste des coûts de chaque pas."""
     data = _tiny(n=40)
     net = make()
     start = [p.detach().clone() for p in net.parameters()]
@@ -616,7 +616,7 @@ def _audit_training(question: str, train_net: Callable, make: Callable[[], nn.Mo
                        "avant la boucle (Adam garde en mémoire ses moments d'un pas à l'autre).")
     if len(rec.backwards) != 8:
         fail(question, f"train_net fait {len(rec.backwards)} pas (appels à backward()) pour 2 époques de "
-                       "40 exemples en lots de 10, au lieu de 8 : un pas par lot.")
+                       "40 exemples en mini-batchs de 10, au lieu de 8 : un pas par mini-batch.")
     params = {id(p) for p in net.parameters()}
     given = {id(p) for group in rec.optimizers[0].param_groups for p in group["params"]}
     if params - given:
@@ -624,7 +624,7 @@ def _audit_training(question: str, train_net: Callable, make: Callable[[], nn.Mo
                        "net.parameters().")
     for k, record in enumerate(rec.backwards):
         if {id(t) for t in record.leaves} != params:
-            fail(question, f"au pas {k + 1}, la perte ne dépend pas de tous les paramètres de {name}.")
+            fail(question, f"au pas {k + 1}, le coût ne dépend pas de tous les paramètres de {name}.")
         if any(record.accumulated(i) for i in range(len(record.leaves))):
             fail(question, f"au pas {k + 1}, les gradients contenaient déjà ceux du pas précédent : "
                            "appelez optimizer.zero_grad() à chaque pas, avant backward().")
@@ -632,7 +632,7 @@ def _audit_training(question: str, train_net: Callable, make: Callable[[], nn.Mo
     recorded = [r.loss for r in rec.backwards]
     if len(values) != len(recorded) or not all(math.isclose(a, b, rel_tol=1e-5, abs_tol=1e-7)
                                                for a, b in zip(values, recorded, strict=True)):
-        fail(question, "train_net doit rendre la perte de chaque pas (loss.item()), dans l'ordre.")
+        fail(question, "train_net doit rendre le coût de chaque pas (loss.item()), dans l'ordre.")
     if any(torch.equal(before, p.detach()) for before, p in zip(start, net.parameters(), strict=True)):
         fail(question, "un paramètre du réseau n'a pas bougé pendant l'apprentissage : "
                        "optimizer.step() est-il appelé à chaque pas ?")
@@ -643,8 +643,8 @@ def check_two_layer_net(namespace: Any) -> None:
     et ``train_net(net, X, y, num_epochs, batch_size, lr)``, qui l'entraîne avec un optimiseur.
 
     La classe : deux couches inscrites, une tanh entre elles, une sortie (n, 1) ou (n,).
-    L'apprentissage, sur un petit jeu : un optimiseur créé une fois, un pas par lot,
-    ``zero_grad()`` à chaque pas, la perte de chaque pas. Sur un problème non linéaire, le
+    L'apprentissage, sur un petit jeu : un optimiseur créé une fois, un pas par
+    mini-batch, ``zero_grad()`` à chaque pas, le coût de chaque pas. Sur un problème non linéaire, le
     réseau entraîné bat la régression linéaire.
     """
     question = "Question 2"
@@ -672,9 +672,9 @@ def check_two_layer_net(namespace: Any) -> None:
         fail(question, f"sur un problème non linéaire, le réseau entraîné (60 époques, η = 0,01) atteint "
                        f"une MSE de {french_number(mse, '.3f')}, pas mieux que la moitié de celle de la "
                        f"régression linéaire ({french_number(linear, '.3f')}) : l'apprentissage "
-                       "avance-t-il (zero_grad, backward, step à chaque lot) ?")
+                       "avance-t-il (zero_grad, backward, step à chaque mini-batch) ?")
     passed(question, f"linéaire → tanh → linéaire, tous les paramètres inscrits ; un optimiseur, un pas "
-                     f"par lot ; sur un problème non linéaire, MSE {french_number(mse, '.3f')} contre "
+                     f"par mini-batch ; sur un problème non linéaire, MSE {french_number(mse, '.3f')} contre "
                      f"{french_number(linear, '.3f')} pour la régression linéaire.")
 
 
@@ -711,7 +711,7 @@ def check_sequential(namespace: Any) -> None:
                   for model in (seq, net)]
         if losses[0] != losses[1]:
             fail(question, "le Sequential et TwoLayerNet, partis des mêmes valeurs, n'apprennent pas de la "
-                           "même façon avec train_net : leurs pertes diffèrent.")
+                           "même façon avec train_net : leurs coûts diffèrent.")
     passed(question, "un nn.Sequential linéaire → tanh → linéaire, avec les paramètres et "
                      "l'apprentissage de TwoLayerNet.")
 

@@ -5,7 +5,7 @@ cherche, dans les noms du notebook (``globals()``), la fonction ou la classe que
 demande d'écrire, puis l'**appelle** elle-même sur des données qu'elle choisit. Pendant
 l'appel, un ``Recorder`` relève chaque ``backward()`` (les feuilles atteintes, leurs valeurs,
 leurs ``.grad`` avant et après) et chaque optimiseur créé : la vérification juge la
-méthode (un pas par lot, les gradients remis à zéro, la mise à jour
+méthode (un pas par mini-batch, les gradients remis à zéro, la mise à jour
 ``w ← w − η ∇ℓ``…), pas seulement le résultat.
 
 Une erreur levée par le code de l'étudiant devient un message en français qui nomme la
@@ -108,14 +108,14 @@ _KNOWN_ERRORS: tuple[tuple[str, str], ...] = (
      "paramètre n'est plus une feuille : `w = w - lr * w.grad` crée un nouveau tenseur, sans "
      ".grad. Faites la mise à jour sur place, `w -= lr * w.grad`, sous `torch.no_grad()`."),
     (r"element 0 of tensors does not require grad",
-     "la perte ne dépend d'aucun tenseur qui demande un gradient : créez les paramètres avec "
-     "requires_grad=True, et calculez la perte hors de `torch.no_grad()`."),
+     "le coût ne dépend d'aucun tenseur qui demande un gradient : créez les paramètres avec "
+     "requires_grad=True, et calculez le coût hors de `torch.no_grad()`."),
     (r"optimizer got an empty parameter list",
      "l'optimiseur ne reçoit aucun paramètre : net.parameters() est vide. Des couches rangées "
      "dans une liste ou un dictionnaire Python ne sont pas inscrites dans le module ; "
      "rangez-les dans des attributs, ou dans nn.ModuleList / nn.ModuleDict."),
     (r"backward through the graph a second time",
-     "backward() est appelé deux fois sur le même graphe : recalculez la perte (la passe "
+     "backward() est appelé deux fois sur le même graphe : recalculez le coût (la passe "
      "avant) à chaque pas."),
     (r"is not a Module subclass",
      "nn.Sequential prend ses modules un par un, nn.Sequential(m1, m2, m3), ou un "
@@ -163,7 +163,7 @@ def call(question: str, what: str, function: Callable, *args: Any, **kwargs: Any
     for warning in caught:
         if _BROADCAST.search(str(warning.message)):
             fail(question, f"{what} compare une prédiction de forme (n, 1) à une cible de forme "
-                           "(n,) : la perte les diffuse en une matrice (n, n) et devient fausse. "
+                           "(n,) : le coût les diffuse en une matrice (n, n) et devient faux. "
                            "Accordez les formes, par exemple net(X).squeeze(1).")
     return result
 

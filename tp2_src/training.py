@@ -1,205 +1,64 @@
-"""La boucle d'apprentissage du livre, écrite une seule fois (chapitres 3 à 5).
+"""La boucle d'apprentissage des modules et optimiseurs (chapitres 4, 5).
 
-Les chapitres écrivent leurs boucles en clair (passe avant, ``backward()``, mise à jour,
-remise à zéro) ; ensuite, pour comparer des méthodes, des optimiseurs ou des modèles, ils
-passent par ``train``, qui ajoute autour d'un **pas** fourni par l'appelant ce qui
-encombrerait la leçon : vérification des arguments, lots mélangés par un générateur de
-graine fixe, mesure des MSE à chaque époque (l'époque 0 est l'initialisation), journal
-TensorBoard, chronométrage des pas et arrêt immédiat si la perte diverge.
-
-``fit`` y branche un ``nn.Module`` et un optimiseur (chapitres 4 et 5) ;
-``tp2_src.linreg.fit_linear_regression`` y branche la mise à jour à la main du chapitre 3.
+``fit`` est la boucle de l'exercice 4.a, par mini-batchs ; ``evaluate`` et
+``predict`` mesurent le modèle. Le chapitre 4 montre leur code, le
+chapitre 5 s'en sert pour comparer un modèle linéaire et un réseau.
 """
 
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 
 import torch
 from torch import nn
 from torch.optim import Optimizer
-from torch.utils.data import BatchSampler, DataLoader, RandomSampler, SequentialSampler, TensorDataset
+from torch.utils.data import DataLoader, TensorDataset
 from torch.utils.tensorboard import SummaryWriter
 
 from tp2_src.data import validate_regression_data
 
+# La boucle de tp2_src.linreg (chapitre 3), en attendant sa réécriture.
+from tp2_src.legacy_loop import (  # noqa: F401
+    History,
+    TrainingDivergedError,
+    seeded_loader,
+    train,
+)
+
 Pair = tuple[torch.Tensor, torch.Tensor]
 
 
-@dataclass
-class History:
-    """Ce qu'un apprentissage a mesuré, une entrée par époque (l'époque 0 est l'initialisation).
-
-    ``mse[nom]`` donne la MSE de chaque jeu évalué (``"train"``, ``"test"``, ``"val"``…) ;
-    ``steps`` le nombre cumulé de pas de gradient ; ``seconds`` le temps cumulé des seuls
-    pas (ni l'évaluation ni le journal).
-    """
-
-    batch_size: int
-    epochs: list[int] = field(default_factory=list)
-    steps: list[int] = field(default_factory=list)
-    seconds: list[float] = field(default_factory=list)
-    mse: dict[str, list[float]] = field(default_factory=dict)
-
-    @property
-    def train_mse(self) -> list[float]:
-        return self.mse["train"]
-
-    @property
-    def test_mse(self) -> list[float]:
-        return self.mse["test"]
-
-    @property
-    def val_mse(self) -> list[float]:
-        return self.mse["val"]
-
-
-class TrainingDivergedError(FloatingPointError):
-    """La perte est devenue NaN ou infinie ; ``history`` garde les époques déjà faites."""
-
-    def __init__(self, message: str, history: History) -> None:
-        super().__init__(message)
-        self.history = history
-
-
-def seeded_loader(
-    X: torch.Tensor, y: torch.Tensor, batch_size: int, seed: int, shuffle: bool = True
-) -> DataLoader:
-    """Les lots de ``DataLoader(TensorDataset(X, y), batch_size, shuffle=True, generator=g)``.
-
-    Avec ``g = torch.Generator().manual_seed(seed)`` : mêmes lots, dans le même ordre, donc
-    mêmes nombres que la boucle écrite en clair au chapitre 3. La seule différence est la
-    vitesse : chaque lot est pris d'un coup (une indexation du ``TensorDataset``) au lieu
-    d'empiler ses exemples un à un, ce qui fausserait la comparaison des temps.
-
-    Lève ``ValueError`` pour des données mal formées ou une taille de lot hors de [1, n].
-    """
-    validate_regression_data(X, y)
-    if not (isinstance(batch_size, int) and 1 <= batch_size <= X.shape[0]):
-        raise ValueError(
-            f"batch_size doit être un entier entre 1 et la taille du jeu ({X.shape[0]}) ; reçu {batch_size!r}"
-        )
-    dataset = TensorDataset(X, y)
-    generator = torch.Generator().manual_seed(seed)
-    order = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
-    # Le DataLoader tire aussi un nombre dans ce générateur à chaque époque, avant le
-    # mélange : le lui donner, comme le fait shuffle=True, garde exactement les mêmes lots.
-    sampler = BatchSampler(order, batch_size, drop_last=False)
-    return DataLoader(dataset, sampler=sampler, batch_size=None, generator=generator)
-
-
-def train(
-    step: Callable[[torch.Tensor, torch.Tensor], torch.Tensor],
-    evaluate: Callable[[torch.Tensor, torch.Tensor], float],
-    X_train: torch.Tensor,
-    y_train: torch.Tensor,
-    *,
-    evals: Mapping[str, Pair],
-    num_epochs: int,
-    batch_size: int,
-    seed: int = 0,
-    shuffle: bool = True,
-    writer: SummaryWriter | None = None,
-    what: str = "",
-) -> History:
-    """Répète ``step(X, y)`` sur des lots de ``X_train`` (n, d), ``y_train`` (n,), ``num_epochs`` fois.
-
-    ``step`` fait un pas de gradient sur un lot et renvoie la perte du lot ;
-    ``evaluate(X, y)`` renvoie la MSE du modèle courant. À chaque époque (et à l'époque 0),
-    on mesure la MSE d'apprentissage (``"train"``) et celle de chaque jeu de ``evals``
-    (``{"test": (X_test, y_test)}``…), journalisées sous ``loss/<nom>`` si ``writer`` est
-    donné, avec ``progress/steps`` et ``progress/seconds``. ``what`` décrit la méthode dans
-    le message d'erreur.
-
-    Lève ``ValueError`` pour des données mal formées, un nombre d'époques non positif ou
-    une taille de lot hors de [1, n] ; ``TrainingDivergedError`` dès qu'une perte de lot
-    est NaN ou infinie.
-    """
-    validate_regression_data(X_train, y_train, "apprentissage")
-    for name, (X, y) in evals.items():
-        validate_regression_data(X, y, name)
-        if X.shape[1] != X_train.shape[1]:
-            raise ValueError(f"X ({name}) a {X.shape[1]} variables, X_train en a {X_train.shape[1]}")
-    if "train" in evals:
-        raise ValueError("evals ne doit pas contenir « train » : l'apprentissage est toujours mesuré")
-    devices = {str(t.device) for pair in (*evals.values(), (X_train, y_train)) for t in pair}
-    if len(devices) > 1:
-        raise ValueError(f"Les données sont sur plusieurs matériels : {sorted(devices)}")
-    if not (isinstance(num_epochs, int) and num_epochs > 0):
-        raise ValueError(f"num_epochs doit être un entier > 0 ; reçu {num_epochs!r}")
-    n = X_train.shape[0]
-    if not (isinstance(batch_size, int) and 1 <= batch_size <= n):
-        raise ValueError(
-            f"batch_size doit être un entier entre 1 et la taille du jeu ({n}) ; reçu {batch_size!r}"
-        )
-
-    loader = seeded_loader(X_train, y_train, batch_size, seed, shuffle=shuffle)
-    sets = {"train": (X_train, y_train), **evals}
-    hist = History(batch_size=batch_size, mse={name: [] for name in sets})
-
-    def record(epoch: int, steps: int, seconds: float) -> None:
-        hist.epochs.append(epoch)
-        hist.steps.append(steps)
-        hist.seconds.append(seconds)
-        for name, (X, y) in sets.items():
-            hist.mse[name].append(evaluate(X, y))
-            if writer is not None:
-                writer.add_scalar(f"loss/{name}", hist.mse[name][-1], epoch)
-        if writer is not None:
-            writer.add_scalar("progress/steps", steps, epoch)
-            writer.add_scalar("progress/seconds", seconds, epoch)
-
-    steps, seconds = 0, 0.0
-    record(0, steps, seconds)
-    for epoch in range(1, num_epochs + 1):
-        start = time.perf_counter()
-        for X, y in loader:
-            loss = step(X, y)
-            steps += 1
-            if not math.isfinite(loss.item()):
-                raise TrainingDivergedError(
-                    f"La perte vaut {loss.item()} au pas {steps} (époque {epoch}"
-                    f"{', ' + what if what else ''}) : "
-                    "la descente diverge, réduisez le taux d'apprentissage.",
-                    hist,
-                )
-        seconds += time.perf_counter() - start
-        record(epoch, steps, seconds)
-    if writer is not None:
-        writer.flush()
-    return hist
-
-
 def predict(model: nn.Module, X: torch.Tensor) -> torch.Tensor:
-    """Prédictions de forme (n,) pour ``X`` (n, d) ; accepte un modèle qui sort (n,) ou (n, 1).
+    """Les prédictions (n,) de ``model`` pour ``X`` (n, d) (chapitre 4).
 
-    Sans cette remise en forme, ``MSELoss`` diffuserait (n, 1) contre (n,) en une matrice
-    (n, n) et calculerait une perte fausse (chapitre 5).
+    Un ``nn.Linear(d, 1)`` rend une colonne (n, 1) ; sans ``squeeze(1)``,
+    ``MSELoss`` la diffuserait contre ``y`` (n,) en une matrice (n, n), et
+    le coût serait faux (chapitre 5).
     """
     out = model(X)
-    if out.shape == (X.shape[0], 1):
-        out = out.squeeze(1)
-    if out.shape != (X.shape[0],):
-        raise ValueError(
-            f"Le modèle doit produire une sortie de forme ({X.shape[0]},) ou ({X.shape[0]}, 1) ; "
-            f"reçu {tuple(out.shape)}"
-        )
+    n = len(X)
+    if out.shape == (n, 1):
+        out = out.squeeze(1)  # (n, 1) → (n,), la forme de y
+    if out.shape != (n,):
+        got = tuple(out.shape)
+        raise ValueError(f"sortie {got} : il faut ({n},) ou ({n}, 1)")
     return out
 
 
 def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
-    """MSE du modèle sur ``X`` (n, d), ``y`` (n,), en mode évaluation et sans graphe."""
+    """La MSE de ``model`` sur ``X`` (n, d) et ``y`` (n,) (chapitre 4).
+
+    En mode évaluation (``eval()`` : ``Dropout`` n'éteint plus rien), sans
+    graphe (``torch.no_grad()``) ; le module retrouve ensuite son mode.
+    """
     validate_regression_data(X, y)
     was_training = model.training
-    model.eval()  # Dropout, BatchNorm… se comportent en mode évaluation
-    try:
-        with torch.no_grad():
-            return nn.functional.mse_loss(predict(model, X), y).item()
-    finally:
-        model.train(was_training)
+    model.eval()
+    with torch.no_grad():
+        mse = nn.functional.mse_loss(predict(model, X), y).item()
+    model.train(was_training)
+    return mse
 
 
 def fit(
@@ -213,45 +72,100 @@ def fit(
     batch_size: int,
     seed: int = 0,
     writer: SummaryWriter | None = None,
-) -> History:
-    """Apprend ``model`` avec ``optimizer`` par mini-lots mélangés (graine ``seed``) sur la MSE.
+) -> dict[str, list[float]]:
+    """Apprend ``model`` sur ``X_train`` (n, d) et ``y_train`` (n,).
 
-    Chaque pas est la boucle des chapitres 4 et 5 : ``zero_grad()``, passe avant,
-    ``backward()``, ``step()``. ``X_train`` (n, d), ``y_train`` (n,) ; ``evals`` comme pour
-    ``train`` (``{"test": (X_test, y_test)}``).
-
-    Lève en plus ``ValueError`` pour un taux d'apprentissage non positif, ou un optimiseur
-    qui ignore des paramètres du modèle ; ``TrainingDivergedError`` si la perte diverge.
+    Un pas par mini-batch de ``batch_size`` exemples, dans un ordre mélangé
+    à chaque époque (graine ``seed``). Rend, pour ``"train"`` et chaque jeu
+    de ``evals`` (``{"test": (X_test, y_test)}``), la MSE à chaque époque ;
+    l'époque 0 est le modèle initial. ``writer`` les journalise sous
+    ``loss/<nom>``. Montré au chapitre 4.
     """
-    lrs = [group["lr"] for group in optimizer.param_groups]
-    if not all(isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0 for lr in lrs):
-        raise ValueError(f"Le taux d'apprentissage doit être > 0 ; l'optimiseur a lr={lrs}")
-    devices = {str(p.device) for p in model.parameters()} | {str(X_train.device)}
-    if len(devices) > 1:
-        raise ValueError(f"Modèle et données sont sur des matériels différents : {sorted(devices)}")
-    optimized = {id(p) for group in optimizer.param_groups for p in group["params"]}
-    ignored = [name for name, p in model.named_parameters() if p.requires_grad and id(p) not in optimized]
-    if ignored:
-        raise ValueError(f"L'optimiseur ne met pas à jour ces paramètres du modèle : {ignored}")
+    check_fit(model, optimizer, X_train, y_train, evals)
+    check_sizes(num_epochs, batch_size, len(X_train))
     loss_fn = nn.MSELoss()
-
-    def step(X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        optimizer.zero_grad()
-        loss = loss_fn(predict(model, X), y)
-        loss.backward()
-        optimizer.step()
-        return loss.detach()
-
-    model.train()
-    return train(
-        step,
-        lambda X, y: evaluate(model, X, y),
-        X_train,
-        y_train,
-        evals=evals,
-        num_epochs=num_epochs,
+    loader = DataLoader(
+        TensorDataset(X_train, y_train),
         batch_size=batch_size,
-        seed=seed,
-        writer=writer,
-        what=f"{type(optimizer).__name__}(lr={lrs[0]})",
+        shuffle=True,  # un autre ordre à chaque époque…
+        generator=torch.Generator().manual_seed(seed),  # …toujours le même
     )
+    sets = {"train": (X_train, y_train), **evals}
+    history: dict[str, list[float]] = {name: [] for name in sets}
+
+    def measure(epoch: int) -> None:
+        """Note la MSE de chaque jeu dans history et dans le journal."""
+        for name, (X, y) in sets.items():
+            history[name].append(evaluate(model, X, y))
+            if writer is not None:
+                writer.add_scalar(f"loss/{name}", history[name][-1], epoch)
+
+    measure(0)  # le modèle initial
+    model.train()  # evaluate rend au module ce mode
+    for epoch in range(1, num_epochs + 1):
+        for X, y in loader:
+            optimizer.zero_grad()  # efface les gradients du pas d'avant
+            loss = loss_fn(predict(model, X), y)  # passe avant
+            loss.backward()  # passe arrière : remplit .grad
+            optimizer.step()  # un pas
+        measure(epoch)
+        if not math.isfinite(history["train"][-1]):
+            msg = f"MSE non finie à l'époque {epoch} : la descente diverge"
+            raise FloatingPointError(msg + " ; réduisez le taux lr")
+    return history
+
+
+def check_fit(
+    model: nn.Module,
+    optimizer: Optimizer,
+    X_train: torch.Tensor,
+    y_train: torch.Tensor,
+    evals: Mapping[str, Pair],
+) -> None:
+    """Lève ``ValueError`` si ``fit`` ne peut pas apprendre.
+
+    Données mal formées ; ``evals`` qui nomme ``"train"`` ou n'a pas
+    les ``d`` variables de ``X_train`` ; taux d'apprentissage non
+    positif ; paramètres que l'optimiseur ignore ; modèle et données
+    sur deux matériels. Montré au chapitre 4.
+    """
+    validate_regression_data(X_train, y_train, "apprentissage")
+    d = X_train.shape[1]
+    for name, (X, y) in evals.items():
+        validate_regression_data(X, y, name)
+        if name == "train":
+            raise ValueError("evals ne doit pas nommer « train »")
+        if X.shape[1] != d:
+            msg = f"X ({name}) a {X.shape[1]} variables"
+            raise ValueError(f"{msg}, X_train en a {d}")
+    groups = optimizer.param_groups
+    lrs = [group["lr"] for group in groups]
+    if not all(0 < lr < math.inf for lr in lrs):
+        msg = "le taux d'apprentissage doit être > 0"
+        raise ValueError(f"{msg} : {lrs}")
+    given = {id(p) for group in groups for p in group["params"]}
+    # Un paramètre gelé (requires_grad=False) peut lui manquer.
+    frozen = [p for p in model.parameters() if not p.requires_grad]
+    given |= {id(p) for p in frozen}
+    named = model.named_parameters()
+    ignored = [name for name, p in named if id(p) not in given]
+    if ignored:
+        msg = "l'optimiseur ne reçoit pas ces paramètres du modèle"
+        raise ValueError(f"{msg} : {ignored}")
+    tensors = [*model.parameters(), X_train]
+    tensors += [X for X, _ in evals.values()]
+    devices = sorted({str(t.device) for t in tensors})
+    if len(devices) > 1:
+        msg = "modèle et données sur plusieurs matériels"
+        raise ValueError(f"{msg} : {devices}")
+
+
+def check_sizes(num_epochs: int, batch_size: int, n: int) -> None:
+    """Lève ``ValueError`` si ``num_epochs`` n'est pas un entier
+    > 0, ou ``batch_size`` un entier de [1, n] (chapitre 4)."""
+    if not (isinstance(num_epochs, int) and num_epochs > 0):
+        msg = "num_epochs doit être un entier > 0"
+        raise ValueError(f"{msg} ; reçu {num_epochs!r}")
+    if not (isinstance(batch_size, int) and 1 <= batch_size <= n):
+        msg = f"batch_size doit être un entier entre 1 et n = {n}"
+        raise ValueError(f"{msg} ; reçu {batch_size!r}")
