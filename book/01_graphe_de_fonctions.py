@@ -38,7 +38,6 @@ import torch
 # %% tags=["remove-cell", "setup"]
 # Plomberie du livre (exécutée, masquée dans les pages) : figures SVG lisibles, valeurs
 # collées, dessin des graphes.
-from tp2_src.display import format_table
 from tp2_src.glue import glue, glue_environment, glue_figure, glue_text
 from tp2_src.graph import assert_backward_matches, autograd_graph, record_backward, reference_gradients
 from tp2_src.graph_drawing import STATEMENT_FUNCTIONS, function_split_figure, graph_figure, statement_figure

@@ -959,7 +959,8 @@ assert not sto_fast[1] < 1e6  # diverge dès la première époque
 A = torch.cat([X_train, torch.ones(n, 1, device=device)], dim=1)
 curvature = 2 * (A**2).sum(1)  # 2‖aᵢ‖², un par exemple
 print(f"2‖aᵢ‖² : moyenne {curvature.mean():.1f}, maximum "
-      f"{curvature.max():.1f} ; λ_max du coût moyen : {lam_max:.1f}")
+      f"{curvature.max():.1f}")
+print(f"λ_max du coût moyen : {lam_max:.1f}")
 unstable = (0.1 * curvature > 2).float().mean()
 print(f"exemples instables à η = 0,1 : {unstable:.0%}")
 

@@ -7,7 +7,6 @@ message venu du fond d'une bibliothèque) et nommer le problème.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,7 +35,7 @@ from tp2_src import (
 )
 from tp2_src.grading import RecordingWriter
 
-NAN, INF = float("nan"), float("inf")
+NAN = float("nan")
 X, Y = torch.randn(20, 3), torch.randn(20)
 
 
@@ -46,28 +45,11 @@ def with_value(t: torch.Tensor, value: float) -> torch.Tensor:
     return t
 
 
-def fit_lr(**kw) -> tuple:
-    args = {"X_train": X, "y_train": Y, "X_test": X, "y_test": Y, "method": "mini-batch", "lr": 0.1,
-            "num_epochs": 1, "batch_size": 4} | kw
-    return linreg.fit_linear_regression(
-        args.pop("X_train"), args.pop("y_train"), args.pop("X_test"), args.pop("y_test"), **args
-    )
-
-
 def fit_model(model: nn.Module | None = None, lr: float = 0.1, **kw) -> dict[str, list[float]]:
     model = model or nn.Linear(3, 1)
     args = {"X_train": X, "y_train": Y, "evals": {"test": (X, Y)}, "num_epochs": 1, "batch_size": 4} | kw
     optimizer = torch.optim.SGD(model.parameters(), lr=lr) if lr > 0 else _zero_lr(model)
     return training.fit(model, optimizer, args.pop("X_train"), args.pop("y_train"), **args)
-
-
-def train_step(X_batch: torch.Tensor, y_batch: torch.Tensor) -> torch.Tensor:
-    return ((X_batch.sum(1) - y_batch) ** 2).mean()
-
-
-def run_train(**kw) -> training.History:
-    args = {"X_train": X, "y_train": Y, "evals": {}, "num_epochs": 1, "batch_size": 4} | kw
-    return training.train(train_step, lambda Xe, ye: 0.0, args.pop("X_train"), args.pop("y_train"), **args)
 
 
 def _zero_lr(model: nn.Module) -> torch.optim.Optimizer:
@@ -192,26 +174,8 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
     ("linreg.mse_hessian", "X à une dimension", lambda t: linreg.mse_hessian(Y), ValueError, r"X \(n, d\) flottant attendu ; reçu \(20,\)"),
     ("linreg.mse_hessian", "entiers", lambda t: linreg.mse_hessian(X.long()), ValueError, "flottant"),
     ("linreg.least_squares", "longueurs différentes", lambda t: linreg.least_squares(X, Y[:-1]), ValueError, "20 contre 19"),
-    ("linreg.fit_linear_regression", "longueurs différentes", lambda t: fit_lr(y_train=Y[:-1]), ValueError, "20 contre 19"),
-    ("linreg.fit_linear_regression", "entiers", lambda t: fit_lr(X_train=X.long()), ValueError, "flottants"),
-    ("linreg.fit_linear_regression", "infini dans y", lambda t: fit_lr(y_test=with_value(Y, INF)), ValueError, r"y \(test\) contient 1 valeur"),
-    ("linreg.fit_linear_regression", "jeu vide", lambda t: fit_lr(X_train=X[:0], y_train=Y[:0]), ValueError, "vide"),
-    ("linreg.fit_linear_regression", "X_test d'une autre largeur", lambda t: fit_lr(X_test=torch.zeros(5, 4), y_test=torch.zeros(5)), ValueError, r"X \(test\) a 4 variables"),
-    ("linreg.fit_linear_regression", "lr nul", lambda t: fit_lr(lr=0.0), ValueError, "lr doit être un réel > 0"),
-    ("linreg.fit_linear_regression", "lr en texte", lambda t: fit_lr(lr="0.1"), ValueError, "lr doit être un réel > 0"),
-    ("linreg.fit_linear_regression", "lr négatif", lambda t: fit_lr(lr=-1.0), ValueError, "lr doit être un réel > 0"),
-    ("linreg.fit_linear_regression", "lr infini", lambda t: fit_lr(lr=math.inf), ValueError, "lr doit être un réel > 0"),
-    ("linreg.fit_linear_regression", "lr NaN", lambda t: fit_lr(lr=NAN), ValueError, "lr doit être un réel > 0"),
-    ("linreg.fit_linear_regression", "lot de taille 0", lambda t: fit_lr(batch_size=0), ValueError, "batch_size doit être un entier entre 1 et"),
-    ("linreg.fit_linear_regression", "lot plus grand que le jeu", lambda t: fit_lr(batch_size=21), ValueError, r"taille du jeu \(20\)"),
-    ("linreg.fit_linear_regression", "batch avec un lot partiel", lambda t: fit_lr(method="batch", batch_size=4), ValueError, "batch_size=20"),
-    ("linreg.fit_linear_regression", "stochastique avec un lot de 4", lambda t: fit_lr(method="stochastic", batch_size=4), ValueError, "batch_size=1"),
-    ("linreg.fit_linear_regression", "méthode inconnue", lambda t: fit_lr(method="adam"), ValueError, "Méthode inconnue 'adam'"),
-    ("linreg.fit_linear_regression", "zéro époque", lambda t: fit_lr(num_epochs=0), ValueError, "num_epochs"),
-    ("linreg.fit_linear_regression", "divergence", lambda t: fit_lr(method="batch", batch_size=None, lr=50.0, num_epochs=200), training.TrainingDivergedError, r"au pas \d+.*lr=50\)"),
     ("logs.fresh_run_dir", "nom vide", lambda t: logs.fresh_run_dir("", t), ValueError, "Nom d'expérience invalide"),
     ("logs.fresh_run_dir", "nom avec chemin", lambda t: logs.fresh_run_dir("../x", t), ValueError, "Nom d'expérience invalide"),
-    ("logs.logged_run", "nom avec chemin", lambda t: logs.logged_run("a/b", t).__enter__(), ValueError, "Nom d'expérience invalide"),
     ("logs.read_scalars", "dossier absent", lambda t: logs.read_scalars(t / "absent"), FileNotFoundError, "introuvable.*absent"),
     ("logs.read_scalars", "dossier sans journal", lambda t: logs.read_scalars(t), ValueError, "Aucun fichier d'événements"),
     ("logs.read_scalars", "le SummaryWriter lui-même", lambda t: logs.read_scalars(RecordingWriter(str(t))), TypeError, "passez writer.log_dir"),
@@ -227,12 +191,6 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
     ("display.format_table", "ligne incomplète", lambda t: display.format_table(["a", "b"], [[1]]), ValueError, "2 cellules"),
     ("training.predict", "sortie de mauvaise forme", lambda t: training.predict(nn.Linear(3, 2), X), ValueError, r"sortie \(20, 2\) : il faut \(20,\) ou \(20, 1\)"),
     ("training.evaluate", "y de forme (n, 1)", lambda t: training.evaluate(nn.Linear(3, 1), X, Y[:, None]), ValueError, r"y de forme \(n,\)"),
-    ("training.train", "zéro époque", lambda t: run_train(num_epochs=0), ValueError, "num_epochs"),
-    ("training.train", "evals avec « train »", lambda t: run_train(evals={"train": (X, Y)}), ValueError, "ne doit pas contenir « train »"),
-    ("training.train", "évaluation d'une autre largeur", lambda t: run_train(evals={"val": (torch.zeros(5, 4), torch.zeros(5))}), ValueError, r"X \(val\) a 4 variables"),
-    ("training.train", "lot trop grand", lambda t: run_train(batch_size=21), ValueError, r"taille du jeu \(20\)"),
-    ("training.train", "divergence", lambda t: training.train(lambda Xb, yb: torch.tensor(INF), lambda Xe, ye: 0.0, X, Y, evals={}, num_epochs=1, batch_size=4, what="essai"), training.TrainingDivergedError, r"au pas 1 \(époque 1, essai\)"),
-    ("training.seeded_loader", "lot nul", lambda t: training.seeded_loader(X, Y, batch_size=0, seed=0), ValueError, "batch_size"),
     ("training.fit", "longueurs différentes", lambda t: fit_model(y_train=Y[:-1]), ValueError, "20 contre 19"),
     ("training.fit", "NaN dans X", lambda t: fit_model(X_train=with_value(X, NAN)), ValueError, r"X \(apprentissage\) contient"),
     ("training.fit", "mini-batch de taille 0", lambda t: fit_model(batch_size=0), ValueError, "batch_size doit être un entier entre 1 et n = 20 ; reçu 0"),

@@ -514,7 +514,8 @@ def test_the_main_line_is_read_in_one_lab_session(browser, server: str) -> None:
 
     counts, unfolded = {}, {}
     for chapter in CHAPTERS:
-        context, page, problems = open_page(browser, server + f"book/{chapter.stem}.html", WIDTHS["ordinateur"])
+        url = server + f"book/{chapter.stem}.html"
+        context, page, problems = open_page(browser, url, WIDTHS["ordinateur"])
         try:
             counts[chapter.stem] = main_line_words(page)
             page.evaluate("""() => document.querySelectorAll('.tp2-optional button.toggle-button')

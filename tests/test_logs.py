@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from torch.utils.tensorboard import SummaryWriter
 
-from tp2_src.logs import LOGDIR_ENV, default_logdir, fresh_run_dir, logged_run, read_scalars
+from tp2_src.logs import LOGDIR_ENV, default_logdir, fresh_run_dir, read_scalars
 
 
 def test_default_logdir_follows_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -40,15 +40,3 @@ def test_read_scalars_returns_what_was_logged(tmp_path: Path) -> None:
     assert series["loss/test"][1] == pytest.approx([2 * v for v in values.values()], rel=1e-6)
 
 
-def test_logged_run_writes_in_a_fresh_folder_and_closes_the_writer(tmp_path: Path) -> None:
-    (tmp_path / "exp").mkdir()
-    (tmp_path / "exp" / "vieux.txt").write_text("x")
-    with logged_run("exp", tmp_path) as writer:
-        writer.add_scalar("loss/train", 3.0, 0)
-        writer.add_scalar("loss/train", 2.0, 1)
-    assert not (tmp_path / "exp" / "vieux.txt").exists()
-    assert read_scalars(writer.log_dir)["loss/train"] == ([0, 1], [3.0, 2.0])
-    with pytest.raises(RuntimeError), logged_run("erreur", tmp_path) as writer:
-        writer.add_scalar("loss/train", 1.0, 0)
-        raise RuntimeError("interrompu")
-    assert read_scalars(writer.log_dir)["loss/train"] == ([0], [1.0])  # écrit malgré l'erreur

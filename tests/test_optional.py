@@ -15,7 +15,15 @@ from helpers import CHAPTERS, names_in
 from sphinx.errors import ExtensionError
 from tp2_book import conventions
 from tp2_book.markdown import MarkdownState, to_markdown
-from tp2_book.optional import CLOSING, CSS_CLASS, OPENING, PREFIX, MergeOptionalBlocks, optional_end, optional_start
+from tp2_book.optional import (
+    CLOSING,
+    CSS_CLASS,
+    OPENING,
+    PREFIX,
+    MergeOptionalBlocks,
+    OptionalEndNode,
+    OptionalStartNode,
+)
 
 
 def document(*children: nodes.Node) -> nodes.document:
@@ -34,10 +42,10 @@ def merge(doc: nodes.document) -> nodes.document:
 def test_the_cells_between_the_markers_go_into_one_folded_box() -> None:
     doc = merge(document(
         nodes.paragraph(text="avant"),
-        optional_start(title="Les rouages"),
+        OptionalStartNode(title="Les rouages"),
         nodes.paragraph(text="dedans"),
         nodes.container(classes=["cell"]),
-        optional_end(),
+        OptionalEndNode(),
         nodes.paragraph(text="après"),
     ))
     section = doc.children[0]
@@ -46,16 +54,16 @@ def test_the_cells_between_the_markers_go_into_one_folded_box() -> None:
     assert box["classes"] == ["dropdown", CSS_CLASS]
     assert box.children[0].astext() == PREFIX + "Les rouages"
     assert [c.astext() for c in box.children[1:2]] == ["dedans"] and len(box.children) == 3
-    assert not list(doc.findall(optional_start)) and not list(doc.findall(optional_end))
+    assert not list(doc.findall(OptionalStartNode)) and not list(doc.findall(OptionalEndNode))
 
 
 @pytest.mark.parametrize(
     ("children", "message"),
     [
-        ([optional_start(title="A"), nodes.paragraph(text="x")], "sans {optional-end}"),
-        ([optional_start(title="A"), optional_start(title="B"), optional_end(), optional_end()],
+        ([OptionalStartNode(title="A"), nodes.paragraph(text="x")], "sans {optional-end}"),
+        ([OptionalStartNode(title="A"), OptionalStartNode(title="B"), OptionalEndNode(), OptionalEndNode()],
          "ouvert dans un autre"),
-        ([nodes.paragraph(text="x"), optional_end()], "sans {optional-start}"),
+        ([nodes.paragraph(text="x"), OptionalEndNode()], "sans {optional-start}"),
     ],
     ids=["sans fin", "emboîtés", "fin seule"],
 )

@@ -225,8 +225,8 @@ def graph_figure(
     if title:
         ax.text(width / 2, height - 0.22, title, ha="center", va="center", fontsize=11)
     present = [k for k in KINDS if any(d["kind"] == k for _, d in graph.nodes(data=True))]
-    handles: list = [Patch(facecolor=KIND_COLORS[k], edgecolor=EDGE, label=KIND_LEGEND[k].format(output=output))
-                     for k in present]
+    legend = {k: KIND_LEGEND[k].format(output=output) for k in present}
+    handles: list = [Patch(facecolor=KIND_COLORS[k], edgecolor=EDGE, label=legend[k]) for k in present]
     if steps is not None:
         states = [
             (bool(steps), Patch(facecolor="white", edgecolor=RED, linewidth=2.6,

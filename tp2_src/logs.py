@@ -3,20 +3,16 @@
 Un chapitre ouvre son journal dans un dossier neuf, ``with SummaryWriter(fresh_run_dir(nom))
 as writer:``, et n'y écrit que ``writer.add_scalar(...)``. Les courbes du livre sont
 relues dans les fichiers d'événements avec le lecteur de TensorBoard lui-même
-(``read_scalars``) : la page montre exactement ce qui a été journalisé. ``logged_run`` ne
-sert plus qu'aux chapitres 4 et 5 (il partira quand ils ne l'appelleront plus).
+(``read_scalars``) : la page montre exactement ce qui a été journalisé.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
-from torch.utils.tensorboard import SummaryWriter
 
 #: Variable d'environnement qui choisit le dossier des journaux (sinon ``runs/``).
 LOGDIR_ENV = "TP2_LOGDIR"
@@ -57,26 +53,6 @@ def fresh_run_dir(name: str, logdir: str | Path | None = None) -> Path:
         shutil.rmtree(run)
     run.mkdir(parents=True)
     return run
-
-
-@contextmanager
-def logged_run(name: str, logdir: str | Path | None = None) -> Iterator[SummaryWriter]:
-    """Un ``SummaryWriter`` qui écrit dans un dossier neuf ``<logdir>/<name>``.
-
-    ::
-
-        with logged_run("batch") as writer:
-            writer.add_scalar("loss/train", 12.5, 0)
-        courbes = read_scalars(writer.log_dir)
-
-    Le journal est vidé sur le disque et fermé à la sortie du bloc, même en cas
-    d'erreur : on peut le relire aussitôt. ``logdir`` vaut ``default_logdir()`` par défaut.
-    """
-    writer = SummaryWriter(fresh_run_dir(name, logdir))
-    try:
-        yield writer
-    finally:
-        writer.close()
 
 
 def read_scalars(run_dir: str | Path) -> Scalars:

@@ -18,14 +18,6 @@ from torch.utils.tensorboard import SummaryWriter
 
 from tp2_src.data import validate_regression_data
 
-# La boucle de tp2_src.linreg (chapitre 3), en attendant sa réécriture.
-from tp2_src.legacy_loop import (  # noqa: F401
-    History,
-    TrainingDivergedError,
-    seeded_loader,
-    train,
-)
-
 Pair = tuple[torch.Tensor, torch.Tensor]
 
 

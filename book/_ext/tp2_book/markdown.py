@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-
 from pathlib import Path
 
 from tp2_book.conventions import DIRECTIVE, PYTHON_FENCE, SolutionGate, included_source

@@ -45,11 +45,11 @@ CLOSING = "> *Fin de l'encadré « {title} ».*"
 CSS_CLASS = "tp2-optional"
 
 
-class optional_start(nodes.Element):
+class OptionalStartNode(nodes.Element):
     """Marque l'ouverture d'un encadré ; remplacée par l'encadré lui-même."""
 
 
-class optional_end(nodes.Element):
+class OptionalEndNode(nodes.Element):
     """Marque la fermeture d'un encadré ; retirée."""
 
 
@@ -59,7 +59,7 @@ class OptionalStart(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        node = optional_start(title=self.arguments[0].strip())
+        node = OptionalStartNode(title=self.arguments[0].strip())
         self.set_source_info(node)
         return [node]
 
@@ -68,7 +68,7 @@ class OptionalEnd(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        node = optional_end()
+        node = OptionalEndNode()
         self.set_source_info(node)
         return [node]
 
@@ -87,17 +87,17 @@ class MergeOptionalBlocks(SphinxTransform):
     default_priority = 15
 
     def apply(self, **kwargs: Any) -> None:
-        for start in list(self.document.findall(optional_start)):
+        for start in list(self.document.findall(OptionalStartNode)):
             parent = start.parent
             index = parent.index(start)
             end_index = None
             for offset, sibling in enumerate(parent.children[index + 1 :], start=index + 1):
-                if isinstance(sibling, optional_start):
+                if isinstance(sibling, OptionalStartNode):
                     raise ExtensionError(
                         f"{_where(sibling)} : encadré facultatif ouvert dans un autre (ouvert en "
                         f"{_where(start)}) ; fermez le premier par {{optional-end}}"
                     )
-                if isinstance(sibling, optional_end):
+                if isinstance(sibling, OptionalEndNode):
                     end_index = offset
                     break
             if end_index is None:
@@ -114,13 +114,13 @@ class MergeOptionalBlocks(SphinxTransform):
             box.parent = parent
             for child in inside:
                 box += child  # déplacé, pas copié : ses ids et ses renvois restent
-        for end in self.document.findall(optional_end):
+        for end in self.document.findall(OptionalEndNode):
             raise ExtensionError(f"{_where(end)} : {{optional-end}} sans {{optional-start}} avant lui")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_node(optional_start)
-    app.add_node(optional_end)
+    app.add_node(OptionalStartNode)
+    app.add_node(OptionalEndNode)
     app.add_directive("optional-start", OptionalStart)
     app.add_directive("optional-end", OptionalEnd)
     app.add_transform(MergeOptionalBlocks)
