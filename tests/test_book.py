@@ -112,7 +112,8 @@ def test_french_typography_and_section_numbers(built_book: Path) -> None:
     soup = page(built_book, CHAPTERS[0])
     article = soup.select_one("article")
     links = [a.get_text() for a in article.select("a.reference.internal") if "section" in a.get_text()]
-    assert "section 1.3" in links and "section 1.1" in links, links
+    # Des renvois vers plusieurs sections, tous numérotés par Sphinx dans ce chapitre.
+    assert len(set(links)) >= 3 and all(re.fullmatch(r"section 1\.\d+", link) for link in links), links
     glued = article.select("span.tp2-insecable")
     assert len(glued) > 50 and all(g.select_one("span.math") for g in glued)
     for math in article.select("p span.math, figcaption span.math"):

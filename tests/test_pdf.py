@@ -118,8 +118,9 @@ def test_each_chapter_is_numbered_once(built_pdf: BuiltPdf) -> None:
         numbers = re.findall(r"(\d+) (?:\d+\. )?" + re.escape(title), toc)
         assert numbers == [str(number)], f"{title} : numéros {numbers} (attendu {number}, une seule fois)"
         assert f"{number}. {title}" not in toc, f"{title} : numéro en double"
-    # La page d'accueil est une introduction sans numéro ; le glossaire, une annexe.
-    assert "Introduction" in toc and "A Glossaire" in toc
+    # La page d'accueil est une introduction sans numéro ; le récapitulatif et le glossaire,
+    # des annexes.
+    assert "Introduction" in toc and "A Récapitulatif" in toc and "B Glossaire" in toc
 
 
 def test_chapter_titles_keep_their_accents(built_pdf: BuiltPdf) -> None:

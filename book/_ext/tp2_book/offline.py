@@ -10,7 +10,8 @@
   distribution entière de sphinx-mathjax-offline pèse 24 Mio, ceci 1,6 Mio.
 - Les fichiers que le navigateur ne demande jamais sont retirés du site : cartes de
   sources (``*.map``), catalogues de traduction du thème (utiles à la construction
-  seulement), polices ttf doublant les woff2, fichiers de thebe, et les macros Jinja des
+  seulement), polices ttf doublant les woff2, la police des icônes de marque (aucune page
+  n'en montre), fichiers de thebe, et les macros Jinja des
   thèmes (``webpack-macros.html``, copiées dans ``_static`` avec le reste :
   pydata/pydata-sphinx-theme#1122), qui ne sont pas des pages.
 - Les feuilles de style ne nomment plus les polices ttf retirées : leur ``src`` ne garde
@@ -39,10 +40,14 @@ MATHJAX_FILES = (
 #: Ce que le site ne sert à personne (chemins relatifs à ``_static``, motifs glob).
 UNUSED_STATIC = (
     "**/*.map", "locales", "vendor/fontawesome/webfonts/*.ttf", "sphinx-thebe.*", "*webpack-macros.html",
+    # Aucune page n'affiche d'icône de marque (le livre n'a pas de bouton GitHub…).
+    "vendor/fontawesome/webfonts/fa-brands-400.*",
 )
 _SOURCE_MAP = re.compile(r"\n?/[/*]# sourceMappingURL=\S+?(?: \*/)?(?=\n|$)")
 #: Une source ttf de ``@font-face``, après le woff2 : ``,url(….ttf) format("truetype")``.
 _TTF_SOURCE = re.compile(r',\s*url\([^)]*?\.ttf\)\s*format\(["\']truetype["\']\)')
+#: La police des icônes de marque, retirée avec son fichier : ``@font-face{…fa-brands-400…}``.
+_BRANDS_FONT = re.compile(r"@font-face\{[^}]*fa-brands-400[^}]*\}")
 
 
 def _is_thebe(asset: Any) -> bool:
@@ -96,7 +101,7 @@ def prune_static(static: Path) -> None:
         text = path.read_text(encoding="utf-8")
         pruned = _SOURCE_MAP.sub("", text)
         if path.suffix == ".css":
-            pruned = _TTF_SOURCE.sub("", pruned)
+            pruned = _BRANDS_FONT.sub("", _TTF_SOURCE.sub("", pruned))
         if pruned != text:
             path.write_text(pruned, encoding="utf-8")
 
