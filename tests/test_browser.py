@@ -9,6 +9,7 @@ pytest (``screenshots/``, à côté de la copie du livre) pour relecture.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -18,6 +19,7 @@ from urllib.parse import quote, urlparse
 
 import pytest
 from helpers import CHAPTERS, serve
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PAGES = [
@@ -469,6 +471,12 @@ def test_theme_button_is_named_by_what_it_shows(browser, server: str, mode: str)
         context.close()
 
 
+SCROLLABLES_READY = """() => Array.from(document.querySelectorAll(
+    'main pre, main .cell_output > .output, main .pst-scrollable-table-container'))
+  .filter(e => e.offsetParent !== null
+               && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1))
+  .every(e => e.tabIndex >= 0)"""
+
 SCROLLABLE_STATE = """() => Array.from(document.querySelectorAll(
     'main pre, main .cell_output > .output, main .pst-scrollable-table-container'))
   .filter(e => e.offsetParent !== null
@@ -490,6 +498,10 @@ def test_scrollable_blocks_are_keyboard_reachable(browser, server: str, path: st
     context, page, problems = open_page(browser, server + path, WIDTHS[width])
     try:
         assert page.evaluate(OPEN_ALL) == 0, f"{path} : un bloc replié n'a pas pu être déplié"
+        # Le script de la page met à jour les blocs peu après chaque changement (50 ms) :
+        # sur une machine chargée, on lui en laisse le temps (l'assertion dit sinon lesquels).
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function(SCROLLABLES_READY, timeout=5000)
         blocks = page.evaluate(SCROLLABLE_STATE)
         unreachable = [b for b in blocks if b["tabIndex"] < 0 or not b["focused"]]
         where = f"{path} ({width})"

@@ -104,6 +104,8 @@
     });
     document.addEventListener("toggle", schedule, true);
     window.addEventListener("resize", schedule);
+    // Une police chargée après « load » élargit les lignes sans rien changer au DOM.
+    if (document.fonts) document.fonts.ready.then(schedule);
     new MutationObserver(updateThemeButton).observe(document.documentElement, {
       attributes: true,
       attributeFilter: ["data-mode"],
