@@ -157,12 +157,13 @@ with record_backward(scalar_graph) as scalar_steps:
     loss2.backward()
 assert_backward_matches(scalar_graph, scalar_steps, scalar_reference)
 assert all(by_hand[s.node] == s.received.item() for s in scalar_steps)
-fig = graph_figure(scalar_graph, steps=scalar_steps, title="ℓ = (a·b + c)² : valeurs et gradients relevés")
+fig = graph_figure(scalar_graph, steps=scalar_steps, current=False,
+                   title="ℓ = (a·b + c)² : valeurs et gradients relevés")
 glue_figure("fig_scalaire", fig)
 
 # %% [markdown]
-# Les deux colonnes concordent exactement : autograd applique la même règle que nous, de
-# $\ell$ vers les feuilles. La {numref}`fig-scalaire` dessine le graphe enregistré. Une
+# Les deux colonnes concordent exactement : autograd applique la même règle que nous. La
+# {numref}`fig-scalaire` dessine le graphe enregistré. Une
 # case d'opération porte la classe que PyTorch donne au nœud (`MulBackward0` pour un
 # produit, `AddBackward0` pour une addition) ; une case verte est une feuille, dont le
 # nœud `AccumulateGrad` dépose le gradient reçu dans `.grad`. Les deux flèches de $q$ vers
@@ -181,10 +182,10 @@ glue_figure("fig_scalaire", fig)
 # (sec-moteur)=
 # ## Votre propre autograd, sur des scalaires
 #
-# Ce que `backward()` vient de faire tient en quelques lignes. Chaque valeur retient, au
-# moment où elle est calculée, ses **parents** et la **dérivée locale** par rapport à
-# chacun. La passe arrière visite ensuite chaque nœud **après tous ceux qui l'utilisent** :
-# quand vient son tour, il a reçu tous ses messages. Cet ordre s'obtient en deux temps.
+# Ce que `backward()` vient de faire tient en quelques lignes. Chaque valeur retient ses
+# **parents** et la **dérivée locale** par rapport à chacun ; la passe arrière visite
+# chaque nœud **après tous ceux qui l'utilisent**, quand il a reçu tous ses messages. Cet
+# ordre s'obtient en deux temps.
 #
 # 1. Un **ordre topologique** est une liste où chaque nœud vient après ses parents. Un
 #    parcours en profondeur la construit : pour ranger un nœud, on range d'abord ses
@@ -425,8 +426,7 @@ print(f"x̂ = {x_hat.detach().numpy().round(4)}")
 print(f"ℓ = {loss.item():.6f}")
 
 # %% [markdown]
-# (`y.detach()` donne la valeur de `y` sans son historique : NumPy, qui ne connaît pas
-# autograd, ne lit qu'un tenseur détaché.)
+# (`y.detach()` donne la valeur de `y` sans son historique, la seule que NumPy sache lire.)
 #
 # ### Remonter le graphe : `grad_fn`, `next_functions`, `AccumulateGrad`
 #
@@ -462,9 +462,8 @@ print("x.grad_fn    :", x.grad_fn)
 # pas de `grad_fn`.
 #
 # ```{important}
-# `next_functions` pointe **à rebours**, du résultat vers les entrées, dans le sens de la
-# passe arrière. Les figures du livre dessinent le **sens du calcul**, des entrées vers le
-# résultat.
+# `next_functions` pointe **à rebours**, comme la passe arrière ; les figures du livre
+# dessinent le **sens du calcul**.
 # ```
 #
 # En suivant `next_functions` de proche en proche depuis `loss.grad_fn`, on trouve tous
@@ -507,7 +506,8 @@ glue_figure("fig_enonce", statement_figure(graph))
 
 # %% [markdown]
 # {glue:md}`leaf_count` nœuds `AccumulateGrad`, un par feuille, et {glue:md}`op_count` nœuds
-# d'opération : la {numref}`fig-autoencodeur` les dessine, feuilles en haut, coût en bas.
+# d'opération : la {numref}`fig-autoencodeur` les dessine, $\mathbf{x}$ et $\theta$ en
+# haut, chaque biais près du nœud qui l'utilise, le coût en bas.
 #
 # ```{glue:figure} fig_autoencodeur
 # :alt: Graphe vertical de l'auto-encodeur : en haut les feuilles ; θ et x entrent dans MvBackward0 (θx), qui avec b₁ donne AddBackward0 (y) ; θ entre aussi dans PermuteBackward0 (θᵀ) ; θᵀ et y donnent MvBackward0 (θᵀy), qui avec b₂ donne AddBackward0 (x̂) ; x et x̂ entrent dans SubBackward0 (r), puis PowBackward0 (s) et SumBackward0 (ℓ), en bas. Une longue flèche relie x directement à la soustraction.
@@ -592,7 +592,7 @@ for name, leaf in leaves.items():
 # Les textes des étapes ci-dessous décrivent cet ordre : il doit être celui d'autograd.
 assert order == ["ℓ", "s", "r", "x̂", "b₂", "θᵀy", "θᵀ", "y", "b₁", "θx", "θ", "x"]
 for k in range(1, len(steps) + 1):
-    frame = graph_figure(step_graph, steps=steps[:k], title=f"Étape {k} sur {len(steps)}")
+    frame = graph_figure(step_graph, steps=steps[:k])
     glue_figure(f"backward_{k}", frame)
 glue("backward_steps", len(steps), "d")
 glue_text("backward_gap", "identiques au bit près" if worst == 0
@@ -603,10 +603,12 @@ glue_text("backward_gap", "identiques au bit près" if worst == 0
 # relevés dans autograd pendant la passe arrière (et {glue:md}`backward_gap` à ceux de
 # `torch.autograd.grad`). En rouge, le gradient reçu par un nœud exécuté ; en orange, les
 # messages déjà arrivés à un nœud qui en attend d'autres ; en gris, rien encore. Le cadre
-# rouge désigne le nœud qui vient de s'exécuter.
+# rouge désigne le nœud qui vient de s'exécuter. Quand deux nœuds sont prêts, autograd
+# prend le plus récemment créé, et une feuille prête passe tout de suite.
 #
 # ```{only} html
-# Les boutons, ou les flèches du clavier, passent d'une étape à l'autre.
+# Les boutons sous la figure passent d'une étape à l'autre ; une fois la figure choisie
+# (d'un clic ou de la touche Tab), les flèches du clavier aussi.
 # ```
 #
 # ```{only} notebook
@@ -719,9 +721,8 @@ glue_text("backward_gap", "identiques au bit près" if worst == 0
 # ::::
 #
 # Chaque gradient n'est calculé qu’**une** fois : $\theta$ et $\mathbf{x}$ attendent leurs
-# deux messages, puis les additionnent. Entre deux nœuds prêts, autograd prend le plus
-# récent, et une feuille prête passe tout de suite ; cet ordre ne change aucun résultat
-# (encadré ci-dessous).
+# deux messages, puis les additionnent. L'ordre entre nœuds prêts ne change aucun
+# résultat (encadré ci-dessous).
 #
 # ```{optional-start} L'ordre d'exécution des nœuds
 # ```
@@ -794,8 +795,7 @@ glue_text("swapped_order", " puis ".join(swapped))
 # (sec-decoupage)=
 # ## Isoler une fonction du graphe : $f$, $g$ et $L$
 #
-# Pour raisonner sur un nœud sans dépendre du reste du réseau, l'énoncé coupe le graphe
-# en trois morceaux autour d'une fonction $g$, ici la linéaire
+# L'énoncé coupe le graphe en trois morceaux autour d'une fonction $g$, ici la linéaire
 # $\hat{\mathbf{x}} = \theta^\top\mathbf{y} + b_2$ ({numref}`fig-decoupage`, la figure 2
 # de l'énoncé) :
 #
@@ -808,8 +808,8 @@ glue_text("swapped_order", " puis ".join(swapped))
 #   $\ell = L(\mathbf{m}, \mathbf{z})$. Il dépend de $\mathbf{z}$, mais aussi directement de
 #   $\mathbf{m}$ (ici par $\mathbf{x}$).
 #
-# Le calcul coule comme une rivière, des feuilles vers le coût : $f$ est **en amont** de
-# $g$, et $L$ **en aval** (l'énoncé dit l'inverse). Le gradient remonte le courant.
+# Le calcul coule des feuilles vers le coût : $f$ est **en amont** de $g$, et $L$ **en
+# aval** (l'énoncé dit l'inverse) ; le gradient remonte le courant.
 #
 # On note $L_{\mathbf{m}}(\mathbf{z}) = L(\mathbf{m}, \mathbf{z})$ le coût vu comme une
 # fonction de $\mathbf{z}$ seul ($\mathbf{m}$ fixé), et $L_f(\mathbf{m}) = L(\mathbf{m},
@@ -908,8 +908,9 @@ glue_figure("fig_decoupage", function_split_figure())
 #
 # Les couleurs sont celles de l'énoncé. **En vert**, les dérivées du coût par rapport aux
 # entrées d'une fonction : $\partial L/\partial\mathbf{z}$, que l'aval transmet à $g$,
-# $\partial (L_{\mathbf{m}}\circ g)/\partial\mathbf{n}$, que $g$ transmet à $f$, et le
-# résultat $\partial L_f/\partial\mathbf{m}$ : les messages de la passe arrière. **En
+# $\partial (L_{\mathbf{m}}\circ g)/\partial\mathbf{n}$, que $g$ transmet à $f$, le terme
+# direct $\partial L/\partial\mathbf{m}$, que $L$ renvoie aux feuilles, et le résultat
+# $\partial L_f/\partial\mathbf{m}$ : les messages de la passe arrière. **En
 # rouge**, les dérivées d'une fonction par rapport à ses propres entrées,
 # $\partial g_i/\partial\mathbf{n}_k$ et $\partial f_i/\partial\mathbf{m}_k$, qui se
 # calculent analytiquement. La seconde équation dit ce que $g$ doit savoir faire :
@@ -992,7 +993,8 @@ glue_figure("fig_decoupage", function_split_figure())
 #   Coordonnée par coordonnée, $\mathbf{y}_i = \sum_k \theta_{ik}\,\mathbf{x}_k + (b_1)_i$,
 #   donc $\partial\mathbf{y}_i/\partial\theta_{jk} = [i = j]\,\mathbf{x}_k$,
 #   $\partial\mathbf{y}_i/\partial\mathbf{x}_k = \theta_{ik}$ et
-#   $\partial\mathbf{y}_i/\partial(b_1)_j = [i = j]$. La même équation donne
+#   $\partial\mathbf{y}_i/\partial(b_1)_j = [i = j]$. La seconde équation, appliquée à
+#   l'encodeur comme plus haut à $g$, donne
 #   $\partial\ell/\partial\theta_{jk} = \sum_i \boldsymbol{\gamma}_i\,[i = j]\,\mathbf{x}_k
 #   = \boldsymbol{\gamma}_j\,\mathbf{x}_k$, soit $\boldsymbol{\gamma}\,\mathbf{x}^\top$ ;
 #   $\partial\ell/\partial\mathbf{x}_k = \sum_i \boldsymbol{\gamma}_i\,\theta_{ik}$, soit

@@ -102,7 +102,7 @@ print("c :", type(c.grad_fn).__name__, "→", parent_classes(c))
 # %%
 def grow(x: torch.Tensor) -> torch.Tensor:
     """Double x tant que sa somme est sous 10, puis rend la somme."""
-    while x.sum() < 10:  # un if Python, évalué à chaque tour
+    while x.sum() < 10:  # une condition Python, évaluée à chaque tour
         x = 2 * x
     return x.sum()
 
@@ -160,7 +160,7 @@ snippet = autograd_graph(d_c, leaves={"a": a_c, "b": b_c}, intermediates={"c": c
 with record_backward(snippet) as snippet_steps:
     d_c.backward()
 assert torch.equal(a_c.grad, a.grad) and torch.equal(b_c.grad, b.grad)
-glue_figure("fig_enonce_2", graph_figure(snippet, steps=snippet_steps,
+glue_figure("fig_enonce_2", graph_figure(snippet, steps=snippet_steps, current=False,
                                          title="c = a·bᵀ, d = 2c : valeurs et gradients"))
 
 # %% [markdown]
@@ -333,7 +333,9 @@ assert "does not require grad" in message
 #
 # ### Vérifier une passe arrière : `gradcheck`
 #
-# `torch.autograd.gradcheck` compare la jacobienne que donne `backward` à celle des
+# La {term}`jacobienne <jacobienne>` d'une fonction $F$ range toutes ses dérivées
+# partielles, $J_{ik} = \partial F_i/\partial t_k$ : une ligne par sortie, une colonne par
+# entrée. `torch.autograd.gradcheck` compare la jacobienne que donne `backward` à celle des
 # différences finies, en float64 (en float32, l'arrondi dépasse ses tolérances : encadré
 # ci-dessous). On vérifie aussi que le `grad_fn` d'un résultat de `linear` est bien notre
 # nœud, qui a gardé ce que `forward` a rangé.

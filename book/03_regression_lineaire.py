@@ -157,8 +157,8 @@ print(f"standardisées : |moyennes| ≤ {means.abs().max():.1e}, "
 # `requires_grad=True` : autograd enregistre le graphe pendant le calcul du coût, et
 # `loss.backward()` remplit `w.grad` et `b.grad`.
 #
-# Une itération de la {term}`descente de gradient` **batch** utilise tout le jeu
-# d'apprentissage :
+# Un {term}`pas de gradient` de la {term}`descente de gradient` **batch** utilise tout le
+# jeu d'apprentissage :
 #
 # 1. passe avant : prédictions et coût ;
 # 2. passe arrière : `loss.backward()` ;
@@ -167,9 +167,9 @@ print(f"standardisées : |moyennes| ≤ {means.abs().max():.1e}, "
 #    **sous `torch.no_grad()`** : la mise à jour ne doit pas entrer dans le graphe ;
 # 4. remise à zéro des gradients, sinon ils s'accumulent (chapitre 2).
 #
-# On compte les itérations en {term}`époques <époque>` : une époque est un passage complet
-# sur le jeu d'apprentissage. En descente batch, une époque est donc un seul {term}`pas de
-# gradient` (la {numref}`section %s <sec-stochastique>` change cela). Pour suivre la
+# On compte en {term}`époques <époque>` : une époque est un passage complet sur le jeu
+# d'apprentissage. En descente batch, une époque est donc un seul pas (la
+# {numref}`section %s <sec-stochastique>` change cela). Pour suivre la
 # descente, on mesure le coût à chaque époque avec `linear_mse`, sans graphe : mesurer ne
 # doit rien changer à la passe arrière.
 #
@@ -860,8 +860,8 @@ glue_figure("fig_q13", fig)
 # :alt: Deux graphiques côte à côte, MSE en échelle logarithmique. Par époque, les descentes mini-batch et stochastique atteignent le bas bien avant la descente batch. Par pas de gradient, l'ordre s'inverse : la descente batch arrive en bas avec le moins de pas, la stochastique avec le plus.
 # :name: fig-q13
 #
-# Question 1.3 : MSE d'apprentissage (traits pleins) et de test (tirets) des descentes
-# batch, mini-batch et stochastique, par époque (à gauche) et par pas de gradient (à
+# Question 1.3 : MSE d'apprentissage (traits pleins) et de test (tirets) des quatre
+# descentes (batch, mini-batch à deux taux, stochastique), par époque (à gauche) et par pas de gradient (à
 # droite, échelle logarithmique), relues dans les journaux TensorBoard.
 # ```
 
@@ -914,8 +914,8 @@ assert max(tests) - min(tests) < 0.05 * test_star
 # **En pas de gradient**, c'est l'inverse : la descente batch n'a besoin que de
 # {glue:md}`batch_steps` pas, car chacun suit le gradient exact ; la descente mini-batch
 # en demande {glue:md}`mini_steps` (ou {glue:md}`fast_steps` à $\eta = 0{,}05$), la
-# stochastique {glue:md}`sto_steps`. Un taux plus grand fait moins de pas, mais la
-# descente s'agite davantage ensuite, et finit plus loin de l'optimum : à $\eta = 0{,}05$,
+# stochastique {glue:md}`sto_steps`. Un taux plus grand atteint 1 % en moins de pas, mais
+# la descente s'agite davantage ensuite, et finit plus loin de l'optimum : à $\eta = 0{,}05$,
 # la descente mini-batch finit à {glue:md}`fast_final_gap` % au-dessus, contre
 # {glue:md}`mini_final_gap` % à $\eta = 0{,}01$.
 #

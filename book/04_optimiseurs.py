@@ -391,10 +391,10 @@ except ValueError as err:
 #   $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\mathbf{g}_t/(\sqrt{\mathbf{s}} + c)$, où
 #   $c$ = `eps` $= 10^{-8}$ évite de diviser par zéro : le déplacement ne dépend pas de
 #   l'échelle du gradient ;
-# - **Adam** (`betas` $= (0{,}9 ; 0{,}999)$) : une moyenne glissante $\mathbf{m}$ des
+# - **Adam** (`betas` $= (0{,}9 ; 0{,}999)$) : une moyenne glissante $\bar{\mathbf{g}}$ des
 #   gradients et une $\mathbf{s}$ de leurs carrés, corrigées de leur départ à zéro
-#   ($\hat{\mathbf{m}}$, $\hat{\mathbf{s}}$), puis
-#   $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\hat{\mathbf{m}}/(\sqrt{\hat{\mathbf{s}}} + c)$ :
+#   ($\hat{\bar{\mathbf{g}}}$, $\hat{\mathbf{s}}$), puis
+#   $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\hat{\bar{\mathbf{g}}}/(\sqrt{\hat{\mathbf{s}}} + c)$ :
 #   chaque pas déplace une coordonnée d'environ $\eta$.
 #
 # ```{optional-start} la vitesse du moment, et les corrections de RMSprop et d'Adam
@@ -457,7 +457,7 @@ assert all(abs(v - 1) < 1e-12 for v in damped)
 # $1 - \beta_1^t$ et $1 - \beta_2^t$ :
 #
 # $$
-# \hat{\mathbf{m}} = \frac{\mathbf{m}}{1-\beta_1^t}, \qquad
+# \hat{\bar{\mathbf{g}}} = \frac{\bar{\mathbf{g}}}{1-\beta_1^t}, \qquad
 # \hat{\mathbf{s}} = \frac{\mathbf{s}}{1-\beta_2^t} .
 # $$
 #
@@ -559,7 +559,7 @@ check_momentum_descent(globals())
 # ```
 #
 # Comparons avec `torch.optim.SGD(momentum=0.9)` sur Boston, au même $\eta = 0{,}01$,
-# pendant 100 itérations, et avec la descente sans moment de l'exercice 4.a :
+# pendant 100 pas, et avec la descente sans moment de l'exercice 4.a :
 
 # %%
 from tp2_src.linreg import least_squares  # l'optimum exact (w*, b*)

@@ -357,7 +357,9 @@ with torch.no_grad():
 #     return losses
 # ```
 #
-# Attention aux formes : la sortie du réseau est $(n, 1)$, la cible $(n,)$.
+# Attention aux formes : la sortie du réseau est $(n, 1)$, la cible $(n,)$. La boucle est
+# celle de l'exercice 4.a, par mini-batchs, que `fit` généralise
+# ({numref}`section %s <sec-fit>`) : écrivez-la vous-même avant de la relire.
 # ````
 #
 # ```{solution-start} q2
@@ -677,10 +679,20 @@ for layer in trap.layers:  # .to(device) ne voit pas non plus la liste
 before = trap.layers[0].weight.detach().clone()
 print("paramètres vus par l'optimiseur :",
       [name for name, _ in trap.named_parameters()])
-trap_losses = train_net(trap, X_train, y_train, num_epochs=5,
-                        batch_size=32, lr=1e-2)
-print(f"MSE du premier mini-batch {trap_losses[0]:.1f}, du dernier "
-      f"{trap_losses[-1]:.1f}")
+
+
+def train_mse(net: nn.Module) -> float:
+    """La MSE du réseau sur tout le jeu d'apprentissage, sans graphe."""
+    with torch.no_grad():
+        return nn.functional.mse_loss(net(X_train).squeeze(1),
+                                      y_train).item()
+
+
+mse_before = train_mse(trap)
+train_net(trap, X_train, y_train, num_epochs=5, batch_size=32, lr=1e-2)
+mse_after = train_mse(trap)
+print(f"MSE d'apprentissage : {mse_before:.1f} avant, "
+      f"{mse_after:.1f} après 5 époques")
 print("poids de la 1re couche modifiés :",
       not torch.equal(before, trap.layers[0].weight))
 print("décalage shift appris :", round(trap.shift.item(), 3))
@@ -688,11 +700,13 @@ print("clés du state_dict :", list(trap.state_dict()))
 
 # %% tags=["remove-cell"]
 assert torch.equal(before, trap.layers[0].weight)
-assert trap_losses[-1] < trap_losses[0]
+drop = 1 - mse_after / mse_before
+assert 0 < drop < 0.1  # « un peu » : moins d'un dixième
+glue("trap_drop", 100 * drop, ".0f")
 
 # %% [markdown]
-# Le symptôme est sournois : l'apprentissage tourne, le coût baisse un peu (grâce au seul
-# décalage `shift`), et rien ne signale que les deux couches restent figées à leur
+# Le symptôme est sournois : l'apprentissage tourne, le coût baisse un peu
+# ({glue:md}`trap_drop` %, grâce au seul décalage `shift`), et rien ne signale que les deux couches restent figées à leur
 # initialisation ; `state_dict()` ne les sauvegarderait pas non plus. `nn.ModuleList`
 # aurait suffi.
 #
@@ -905,7 +919,7 @@ assert lin["validation"] < lstsq_val and lin["test"] < lstsq_test
 # - **La MSE de test du réseau ({glue:md}`mlp_test`) est bien plus haute que sa MSE de
 #   validation ({glue:md}`mlp_val`).** Les deux jeux sont petits ({glue:md}`n_test` et
 #   {glue:md}`n_val` quartiers) et différents ; et l'époque d'arrêt a été choisie pour
-#   minimiser la validation, qui est donc une estimation optimiste. C'est pour cela que le
+#   minimiser la MSE de validation, qui est donc une estimation optimiste. C'est pour cela que le
 #   test reste à l'écart jusqu'au bout.
 # - **Ces nombres viennent d'un seul découpage et d'une seule graine.** Avec
 #   {glue:md}`mlp_params` paramètres pour {glue:md}`n_train` exemples d'apprentissage, le

@@ -25,11 +25,6 @@
 # chaque ligne dit quel chapitre l'explique.
 
 # %% tags=["remove-cell"]
-from tp2_src.device import make_deterministic
-from tp2_src.glue import glue
-
-make_deterministic(seed=0)  # graine fixée : mêmes nombres à chaque fois
-
 # %%
 import torch
 from torch import nn
@@ -37,8 +32,10 @@ from torch.utils.data import DataLoader, TensorDataset
 from torch.utils.tensorboard import SummaryWriter
 
 from tp2_src.data import boston_split  # découpées, standardisées (ch. 3)
+from tp2_src.glue import glue
 from tp2_src.logs import fresh_run_dir  # un journal neuf (ch. 3)
 
+torch.manual_seed(0)  # la graine : mêmes tirages, mêmes nombres (ch. 3)
 X_train, y_train, X_test, y_test = boston_split().tensors()  # (ch. 3)
 loader = DataLoader(TensorDataset(X_train, y_train),  # mini-batchs (ch. 3)
                     batch_size=32, shuffle=True)  # mélangés par époque
@@ -58,9 +55,12 @@ with SummaryWriter(fresh_run_dir("recapitulatif")) as writer:  # ch. 3
             optimizer.step()  # un pas de gradient (ch. 4)
         net.eval()  # mode évaluation (ch. 5)
         with torch.no_grad():  # évaluer sans graphe (ch. 2)
+            train = loss_fn(net(X_train).squeeze(1), y_train).item()
             test = loss_fn(net(X_test).squeeze(1), y_test).item()
-        writer.add_scalar("loss/test", test, epoch)  # (ch. 3)
-print(f"après {num_epochs} époques : MSE de test {test:.2f}")
+        writer.add_scalar("loss/train", train, epoch)  # (ch. 3, Q1.2)
+        writer.add_scalar("loss/test", test, epoch)
+print(f"après {num_epochs} époques : MSE d'apprentissage {train:.2f},"
+      f" de test {test:.2f}")
 
 # %% tags=["remove-cell"]
 glue("recap_test", test, ".2f")
@@ -83,4 +83,5 @@ assert test < baseline / 2, (test, baseline)
 # | `optimizer.step()` | $\mathbf{w} \leftarrow \mathbf{w} - \eta\,\nabla_{\mathbf{w}}\ell$ (ou moment, Adam…) | {ref}`4 <chap-optim>` |
 # | `net.train()`, `net.eval()` | Dropout, BatchNorm… se comportent selon le mode | {ref}`5 <chap-modules>` |
 # | `torch.no_grad()` | mesurer sans enregistrer de graphe | {ref}`2 <chap-autograd>` |
+# | `torch.manual_seed(0)` | la graine : les mêmes tirages (initialisation, mélanges) à chaque exécution | {ref}`3 <chap-regression>` |
 # | `writer.add_scalar(...)` | une courbe par étiquette, que TensorBoard affiche | {ref}`3 <chap-regression>` |

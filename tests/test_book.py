@@ -228,3 +228,22 @@ def test_a_chapter_failing_in_parallel_still_fails_the_build(tmp_path: Path) -> 
     log = result.stdout + result.stderr
     assert result.returncode != 0
     assert "01_echec.py a échoué" in log and "erreur volontaire du test" in log
+
+
+def test_the_statement_table_names_every_target(built_book: Path) -> None:
+    """Le tableau « L'énoncé, point par point » de l'introduction : chaque point de l'énoncé
+    renvoie à une section ou à une question nommée (numéro compris), jamais à un
+    « Exercice » anonyme ; et ses renvois mènent à des pages des chapitres."""
+    soup = BeautifulSoup((built_book / "book" / "intro.html").read_text(encoding="utf-8"), "html.parser")
+    target = soup.find(id="enonce-livre")  # la cible MyST (enonce-livre)=, avant le titre
+    assert target is not None, "la section « L'énoncé, point par point » manque"
+    section = target.find_parent("section")
+    rows = section.select("table tbody tr")
+    assert len(rows) >= 15, len(rows)
+    for row in rows:
+        links = row.select("td:nth-of-type(2) a.reference.internal")
+        assert links, f"point sans renvoi : {row.get_text(' ', strip=True)[:80]}"
+        for link in links:
+            text = link.get_text(" ", strip=True)
+            assert re.search(r"\d", text), f"renvoi sans numéro « {text} » : {row.get_text(' ', strip=True)[:80]}"
+            assert link["href"].split("#")[0].startswith("0"), link["href"]

@@ -146,6 +146,7 @@ def graph_figure(
     title: str | None = None,
     highlight: Iterable[str] = (),
     width: float = COLUMN_WIDTH_IN,
+    current: bool = True,
 ) -> Figure:
     """Dessine ``graph`` de haut (feuilles) en bas (résultat) ; renvoie la figure.
 
@@ -155,7 +156,8 @@ def graph_figure(
     reçu (en rouge) si le nœud s'est exécuté, la somme des messages déjà arrivés (en
     orange) s'il en attend d'autres ; le dernier nœud exécuté est encadré de rouge, et les
     arêtes par lesquelles un gradient est déjà redescendu sont rouges. Les flèches vont
-    dans le sens du calcul ; les gradients les parcourent à rebours.
+    dans le sens du calcul ; les gradients les parcourent à rebours. ``current=False`` ne
+    marque pas le dernier nœud exécuté (une passe arrière finie, vue d'un bloc).
     """
     if not COLUMN_WIDTH_IN / 2 <= width <= COLUMN_WIDTH_IN:
         raise ValueError(f"Largeur {width} pouces : entre {COLUMN_WIDTH_IN / 2} et {COLUMN_WIDTH_IN}")
@@ -170,7 +172,7 @@ def graph_figure(
         strangers = {s.node for s in steps} - set(graph.nodes)
         if strangers:
             raise ValueError(f"Étapes sur des nœuds absents du graphe : {sorted(strangers)}")
-        if steps:
+        if steps and current:
             highlight.add(steps[-1].node)
     # Le nom du résultat (ℓ, ou d pour l'exemple de l'énoncé au chapitre 2).
     output = next((d["name"] for _, d in graph.nodes(data=True) if d["kind"] == "output" and d["name"]), "ℓ")
@@ -229,7 +231,7 @@ def graph_figure(
     handles: list = [Patch(facecolor=KIND_COLORS[k], edgecolor=EDGE, label=legend[k]) for k in present]
     if steps is not None:
         states = [
-            (bool(steps), Patch(facecolor="white", edgecolor=RED, linewidth=2.6,
+            (bool(steps) and current, Patch(facecolor="white", edgecolor=RED, linewidth=2.6,
                                 label="nœud qui vient de s'exécuter")),
             (RED in shown_colors, Patch(facecolor=RED, label="texte rouge : gradient reçu, nœud exécuté")),
             (ORANGE in shown_colors, Patch(facecolor=ORANGE,

@@ -1,7 +1,8 @@
 /* Les figures « étape par étape » (extension book/_ext/tp2_book/stepper.py).
  *
  * Une figure .tp2-stepper contient une étape par .tp2-step (l'image et son texte). Sans ce
- * script, les étapes se suivent. Avec lui, une seule est montrée, et deux boutons
+ * script, les étapes se suivent. Avec lui, une seule est montrée, la première d'abord, et
+ * deux boutons placés sous elle
  * (« Étape précédente », « Étape suivante ») et les flèches du clavier (Début et Fin
  * pour la première et la dernière), quand le focus est dans la figure, passent d'une étape
  * à l'autre ; « Étape 3 sur 12 » est annoncé aux
@@ -16,7 +17,7 @@
     const steps = Array.from(figure.querySelectorAll(":scope > .tp2-step"));
     if (steps.length < 2) return;
     const count = steps.length;
-    let current = count - 1; // la passe arrière finie, comme dans le PDF
+    let current = 0; // la première étape : on suit la passe arrière depuis son début
     const bar = document.createElement("div");
     bar.className = "tp2-stepper-bar";
     const button = (label, text) => {
@@ -33,10 +34,17 @@
     status.setAttribute("aria-live", "polite");
     const next = button("Étape suivante", "Suivante ▶");
     bar.append(previous, next, status);
-    figure.insertBefore(bar, steps[0]);
+    // Sous les étapes, près de leur texte : on lit, puis on passe à la suivante.
+    steps[count - 1].after(bar);
 
+    const boxes = steps.map((step) => step.querySelector(".tp2-step-image"));
     const show = (k) => {
+      const before = current;
       current = Math.max(0, Math.min(count - 1, k));
+      // Sur un téléphone, l'image défile : la suivante garde la même position.
+      if (boxes[before] && boxes[current] && before !== current) {
+        boxes[current].scrollLeft = boxes[before].scrollLeft;
+      }
       steps.forEach((step, i) => {
         step.classList.toggle("tp2-step-hidden", i !== current);
         step.setAttribute("aria-hidden", String(i !== current));
