@@ -24,7 +24,6 @@
 # et s'exécute tel quel (il est exécuté à chaque construction du livre) ; le commentaire de
 # chaque ligne dit quel chapitre l'explique.
 
-# %% tags=["remove-cell"]
 # %%
 import torch
 from torch import nn
@@ -32,7 +31,6 @@ from torch.utils.data import DataLoader, TensorDataset
 from torch.utils.tensorboard import SummaryWriter
 
 from tp2_src.data import boston_split  # découpées, standardisées (ch. 3)
-from tp2_src.glue import glue
 from tp2_src.logs import fresh_run_dir  # un journal neuf (ch. 3)
 
 torch.manual_seed(0)  # la graine : mêmes tirages, mêmes nombres (ch. 3)
@@ -63,6 +61,8 @@ print(f"après {num_epochs} époques : MSE d'apprentissage {train:.2f},"
       f" de test {test:.2f}")
 
 # %% tags=["remove-cell"]
+from tp2_src.glue import glue
+
 glue("recap_test", test, ".2f")
 # L'apprentissage a fait mieux, de loin, que prédire la moyenne des prix.
 baseline = ((y_test - y_train.mean()) ** 2).mean().item()

@@ -245,5 +245,6 @@ def test_the_statement_table_names_every_target(built_book: Path) -> None:
         assert links, f"point sans renvoi : {row.get_text(' ', strip=True)[:80]}"
         for link in links:
             text = link.get_text(" ", strip=True)
-            assert re.search(r"\d", text), f"renvoi sans numéro « {text} » : {row.get_text(' ', strip=True)[:80]}"
+            where = row.get_text(" ", strip=True)[:80]
+            assert re.search(r"\d", text), f"renvoi sans numéro « {text} » : {where}"
             assert link["href"].split("#")[0].startswith("0"), link["href"]
