@@ -77,12 +77,16 @@ def test_no_straight_apostrophe_right_before_markup() -> None:
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_chapter_follows_the_book_outline(chapter: Path) -> None:
-    """Même plan partout : objectifs, sections, résumé, questions ; en-tête Jupytext."""
+    """Même plan partout : objectifs (durée de lecture et parties de l'énoncé), sections,
+    résumé, questions ; en-tête Jupytext."""
     notebook = jupytext.read(chapter)
     assert notebook.metadata["kernelspec"]["name"] == "python3"
     markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
     for heading in ("Objectifs", "## Résumé", "## Questions"):
         assert heading in markdown, f"{chapter.name} : « {heading} » manque"
+    # L'encadré d'ouverture dit la durée de lecture et ce que le chapitre couvre de l'énoncé.
+    opening = markdown[: markdown.index("À la fin de ce chapitre")]
+    assert "{reading-time}`" in opening and "**Énoncé**" in opening, f"{chapter.name} : durée ou énoncé"
     code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
     assert "!pip" not in code and "\n%" not in code, "pas de commande magique dans un chapitre"
 
