@@ -45,3 +45,31 @@ def test_every_chapter_question_is_answered() -> None:
     found = [e for chapter in CHAPTERS for e in conventions.exercises(chapter)]
     assert len(found) >= 10
     assert all(e.solved for e in found), [e.label for e in found if not e.solved]
+
+
+def test_the_main_line_count_leaves_out_what_is_folded_or_not_prose(tmp_path) -> None:
+    """La durée de lecture compte la prose de la ligne principale : ni les solutions, ni les
+    encadrés facultatifs, ni les figures (légende, texte alternatif), ni les formules."""
+    chapter = tmp_path / "01_essai.py"
+    chapter.write_text(
+        "# %% [markdown]\n"
+        "# un deux trois $x + y$\n"
+        "#\n"
+        "# $$\n# a + b = c\n# $$\n"
+        "#\n"
+        "# ```{glue:figure} fig\n# :alt: texte alternatif long\n#\n# légende de figure\n# ```\n"
+        "#\n"
+        "# ```{optional-start} Titre\n# ```\n"
+        "#\n"
+        "# mots dans l'encadré\n"
+        "\n# %%\nx = 1\n\n"
+        "# %% [markdown]\n"
+        "# encore dedans\n#\n# ```{optional-end}\n# ```\n"
+        "#\n"
+        "# ```{admonition} Replié\n# :class: dropdown\n# caché ici\n# ```\n"
+        "#\n"
+        "# quatre cinq\n",
+        encoding="utf-8",
+    )
+    assert conventions.main_line_words(chapter) == 5
+    assert conventions.reading_minutes(chapter) == 1
