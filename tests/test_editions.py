@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import builtins
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from helpers import CHAPTERS, WITH_QUESTIONS, names_in
+from helpers import BOOK, CHAPTERS, ROOT, WITH_QUESTIONS, names_in
 from tp2_book import conventions, lab
 from tp2_book.conventions import SOLUTION
 from tp2_book.editions import YOUR_ANSWER, EditionError, edition, write_editions
@@ -263,3 +265,25 @@ def test_every_name_a_notebook_reads_is_defined_above(chapter: Path, student: bo
         missing = read - known - defined
         assert not missing, f"{chapter.name} : {sorted(missing)} lu(s) avant d'être défini(s)\n{cell.source}"
         known |= defined
+
+
+def test_the_editions_need_neither_sphinx_nor_docutils(tmp_path: Path) -> None:
+    """``nox -s lab`` écrit les notebooks dans un environnement sans Sphinx : les éditions
+    (encadrés, code montré, durée de lecture compris) n'importent ni Sphinx ni docutils."""
+    script = (
+        "import builtins, sys\n"
+        "real = builtins.__import__\n"
+        "def guard(name, *args, **kwargs):\n"
+        "    if name.split('.')[0] in ('sphinx', 'docutils'):\n"
+        "        raise ImportError('importé par les éditions : ' + name)\n"
+        "    return real(name, *args, **kwargs)\n"
+        "builtins.__import__ = guard\n"
+        f"sys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})\n"
+        "from pathlib import Path\n"
+        "from tp2_book.conventions import chapters\n"
+        "from tp2_book.editions import write_editions\n"
+        f"print(len(write_editions(chapters(Path({str(BOOK)!r})), Path({str(tmp_path)!r}))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert int(result.stdout.split()[-1]) == 2 * len(CHAPTERS)

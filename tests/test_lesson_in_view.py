@@ -165,3 +165,16 @@ def test_each_include_shows_an_existing_object(chapter: Path) -> None:
         if cell.cell_type == "markdown":
             for module, name in shown_in(cell.source):
                 assert conventions.included_source(BOOK, f"../tp2_src/{module}.py", name).strip()
+
+
+def test_the_notebooks_show_the_lines_sphinx_shows() -> None:
+    """``included_source`` (bibliothèque standard seule, pour ``nox -s lab``) rend, pour
+    chaque objet montré, exactement les lignes que le ``literalinclude`` de Sphinx montre."""
+    from sphinx.pycode import ModuleAnalyzer
+
+    _, shown = walk_the_book()
+    for module, name in sorted(shown):
+        path = ROOT / "tp2_src" / f"{module}.py"
+        _, start, end = ModuleAnalyzer.for_file(str(path), "").find_tags()[name]
+        expected = "\n".join(path.read_text(encoding="utf-8").splitlines()[start - 1 : end])
+        assert conventions.included_source(BOOK, f"../tp2_src/{module}.py", name) == expected, name

@@ -48,6 +48,11 @@ from pathlib import Path
 import jupytext
 
 SOLUTION, CHECK, SETUP, TIMING = "solution", "check", "setup", "timing"
+#: Le titre d'un encadré facultatif, dans les trois éditions (page, PDF, notebooks).
+OPTIONAL_PREFIX = "Pour aller plus loin : "
+#: Les deux lignes qui bornent un encadré dans les notebooks (``{title}`` : son titre).
+OPTIONAL_OPENING = "> **" + OPTIONAL_PREFIX + "{title}** · *encadré facultatif, jusqu'à « Fin de l'encadré »*"
+OPTIONAL_CLOSING = "> *Fin de l'encadré « {title} ».*"
 #: Le tag que porte, dans l'édition étudiant, la cellule du squelette.
 SKELETON = "skeleton"
 #: Les tags qui masquent une cellule (ou son code) dans les pages du livre.
@@ -61,21 +66,29 @@ PYTHON_FENCE = re.compile(r"^(`{3,})python\s*$")
 def included_source(source_dir: Path, path: str, pyobject: str) -> str:
     """Le code qu'un ``{literalinclude} path`` avec ``:pyobject: pyobject`` montre dans la page.
 
-    ``path`` est relatif au dossier du chapitre (``source_dir``). On lit le fichier comme
-    Sphinx (``ModuleAnalyzer.find_tags``) : les notebooks montrent exactement les lignes de la
-    page. Lève ``ValueError`` si le fichier ou l'objet n'existe pas.
+    ``path`` est relatif au dossier du chapitre (``source_dir``) ; ``pyobject`` nomme une
+    fonction ou une classe du module, ou ``Classe.méthode``. Les lignes sont celles que
+    Sphinx montre (de la ligne ``def`` ou ``class``, décorateurs compris, à la dernière
+    ligne du corps ; ``tests/test_lesson_in_view.py`` le vérifie contre Sphinx), lues avec
+    la seule bibliothèque standard : ``nox -s lab`` écrit les notebooks sans Sphinx. Lève
+    ``ValueError`` si le fichier ou l'objet n'existe pas.
     """
-    from sphinx.pycode import ModuleAnalyzer
+    import ast
 
     file = (source_dir / path).resolve()
     if not file.is_file():
         raise ValueError(f"{{literalinclude}} : fichier introuvable {file}")
-    tags = ModuleAnalyzer.for_file(str(file), "").find_tags()
-    if pyobject not in tags:
-        raise ValueError(f"{{literalinclude}} : {pyobject!r} n'est pas défini dans {file}")
-    _, start, end = tags[pyobject]
-    lines = file.read_text(encoding="utf-8").splitlines()
-    return "\n".join(lines[start - 1 : end])
+    text = file.read_text(encoding="utf-8")
+    body = ast.parse(text).body
+    node = None
+    for part in pyobject.split("."):
+        node = next((n for n in body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                     and n.name == part), None)
+        if node is None:
+            raise ValueError(f"{{literalinclude}} : {pyobject!r} n'est pas défini dans {file}")
+        body = node.body
+    start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+    return "\n".join(text.splitlines()[start - 1 : node.end_lineno])
 
 
 def chapters(book: Path) -> list[Path]:
@@ -249,6 +262,11 @@ def main_line_words(chapter: Path) -> int:
 def reading_minutes(chapter: Path) -> int:
     """La durée de lecture de la ligne principale, en minutes entières (au moins 1)."""
     return max(1, round(main_line_words(chapter) / READING_SPEED))
+
+
+def reading_text(chapter: Path) -> str:
+    """« 12 min » : ce que le rôle ``{reading-time}`` écrit, dans la page et les notebooks."""
+    return f"{reading_minutes(chapter)} min"
 
 
 def visible_code(chapter: Path) -> list[tuple[str, bool]]:

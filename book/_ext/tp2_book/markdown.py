@@ -19,8 +19,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tp2_book.conventions import DIRECTIVE, PYTHON_FENCE, SolutionGate, included_source
-from tp2_book.optional import CLOSING, OPENING
+from tp2_book.conventions import (
+    DIRECTIVE,
+    PYTHON_FENCE,
+    SolutionGate,
+    included_source,
+    reading_text,
+)
+from tp2_book.conventions import (
+    OPTIONAL_CLOSING as CLOSING,
+)
+from tp2_book.conventions import (
+    OPTIONAL_OPENING as OPENING,
+)
 
 _FENCE = re.compile(r"^(`{3,}|:{3,})")
 _ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
@@ -103,8 +114,6 @@ def _roles(text: str, state: MarkdownState) -> str:
         if role in ("term", "ref", "doc"):
             return label.group(1) if label else content
         if role == "reading-time" and state.chapter is not None:
-            from tp2_book.reading_time import reading_text
-
             return reading_text(state.chapter)
         return match.group(0)
 

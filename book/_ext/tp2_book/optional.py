@@ -36,11 +36,11 @@ from sphinx.errors import ExtensionError
 from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
-#: Le titre d'un encadré facultatif, dans les trois éditions.
-PREFIX = "Pour aller plus loin : "
-#: Les deux lignes qui bornent un encadré dans les notebooks (``{title}`` : son titre).
-OPENING = "> **" + PREFIX + "{title}** · *encadré facultatif, jusqu'à « Fin de l'encadré »*"
-CLOSING = "> *Fin de l'encadré « {title} ».*"
+from tp2_book.conventions import OPTIONAL_CLOSING, OPTIONAL_OPENING, OPTIONAL_PREFIX
+
+#: Le titre d'un encadré facultatif, et les lignes qui le bornent dans les notebooks : une
+#: seule définition, dans ``conventions`` (que les notebooks lisent sans Sphinx).
+PREFIX, OPENING, CLOSING = OPTIONAL_PREFIX, OPTIONAL_OPENING, OPTIONAL_CLOSING
 #: La classe HTML de l'encadré (la feuille de style du livre la met en forme).
 CSS_CLASS = "tp2-optional"
 

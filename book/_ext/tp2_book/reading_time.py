@@ -16,12 +16,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxRole
 
-from tp2_book.conventions import reading_minutes
-
-
-def reading_text(chapter: Path) -> str:
-    """« 12 min » : la durée de lecture de la ligne principale de ``chapter``."""
-    return f"{reading_minutes(chapter)} min"
+from tp2_book.conventions import reading_text
 
 
 class ReadingTime(SphinxRole):
