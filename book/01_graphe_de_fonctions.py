@@ -197,7 +197,7 @@ glue_figure("fig_scalaire", fig)
 #
 # C'est ce que fait micrograd, le petit moteur d'Andrej Karpathy ; écrivons le nôtre.
 #
-# ````{exercise} Exercice 1.a — un moteur de différentiation automatique
+# ````{exercise}
 # :label: ex-1a
 # :nonumber:
 # Complétez la classe `Value`, un petit moteur de
@@ -308,9 +308,9 @@ class Value:
 
 
 # %% tags=["check", "remove-cell"]
-from tp2_src.checks import check_scalar_engine
+from tp2_src.checks import check
 
-check_scalar_engine(globals())
+check("ex-1a", globals())
 
 # %% [markdown]
 # ```{solution-end}
@@ -1022,7 +1022,7 @@ glue_figure("fig_decoupage", function_split_figure())
 #
 # Ces formules se programment sans autograd, avec de l'algèbre de tenseurs.
 #
-# ````{exercise} Exercice 1.b — le gradient de l'auto-encodeur, à la main
+# ````{exercise}
 # :label: ex-1b
 # :nonumber:
 # Complétez `autoencoder_gradients`, qui rend les gradients de
@@ -1073,9 +1073,9 @@ def autoencoder_gradients(x, theta, b1, b2):
 
 
 # %% tags=["check", "remove-cell"]
-from tp2_src.checks import check_autoencoder_gradients
+from tp2_src.checks import check
 
-check_autoencoder_gradients(globals())
+check("ex-1b", globals())
 
 # %% [markdown]
 # ```{solution-end}

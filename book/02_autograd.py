@@ -504,7 +504,7 @@ assert not ok
 # %% [markdown]
 # ### Votre tour : tanh
 #
-# ````{exercise} Exercice 2.a — tanh, avec sa passe arrière
+# ````{exercise}
 # :label: ex-2a
 # :nonumber:
 # Écrivez la tangente hyperbolique comme une `torch.autograd.Function` : `forward` calcule
@@ -550,9 +550,9 @@ class Tanh(torch.autograd.Function):
 
 
 # %% tags=["check", "remove-cell"]
-from tp2_src.checks import check_tanh_function
+from tp2_src.checks import check
 
-check_tanh_function(globals())
+check("ex-2a", globals())
 
 # %% [markdown]
 # ```{solution-end}
@@ -707,7 +707,7 @@ assert torch.equal(grad_implicit, a.grad)
 # mini-batch ne tient pas en mémoire (voir le {ref}`chapitre 4 <chap-optim>`).
 # ```
 #
-# ````{exercise} Exercice 2.d — dériver coordonnée par coordonnée
+# ````{exercise}
 # :label: ex-2d
 # :nonumber:
 # Soit $\mathbf{x} \in \mathbb{R}^n$ et $\mathbf{y} = \sin(\mathbf{x})$, appliqué
@@ -749,9 +749,9 @@ def sin_derivatives(x):
 
 
 # %% tags=["check", "remove-cell"]
-from tp2_src.checks import check_sin_derivatives
+from tp2_src.checks import check
 
-check_sin_derivatives(globals())
+check("ex-2d", globals())
 
 # %% [markdown]
 # ```{solution-end}

@@ -210,7 +210,7 @@ print(read_scalars(run_dir))
 # fichier, et TensorBoard mêlerait leurs courbes. `read_scalars` relit le journal avec le
 # lecteur de TensorBoard lui-même, et rend, pour chaque étiquette, les pas et les valeurs.
 #
-# ````{exercise} Question 1.1 — descente batch avec autograd
+# ````{exercise}
 # :label: q1-1
 # :nonumber:
 # Reprenez la régression linéaire du TME 1, sans contexte ni passe arrière écrite à la
@@ -270,9 +270,9 @@ def batch_descent(X_train, y_train, X_test, y_test,
 
 
 # %% tags=["check", "remove-cell"]
-from tp2_src.checks import check_batch_descent
+from tp2_src.checks import check
 
-check_batch_descent(globals())
+check("q1-1", globals())
 
 # %% [markdown]
 # ```{solution-end}
@@ -308,7 +308,7 @@ assert torch.allclose(w.grad, grads_torch[0], atol=1e-5)
 assert torch.allclose(b.grad, grads_torch[1], atol=1e-5)
 
 # %% [markdown]
-# ````{exercise} Question 1.2 — Boston Housing et TensorBoard
+# ````{exercise}
 # :label: q1-2
 # :nonumber:
 # Appliquez votre descente aux données de Boston Housing ($\eta = 0{,}1$, 100 époques),
@@ -342,9 +342,9 @@ def boston_log(run_dir):
 
 
 # %% tags=["check", "remove-cell"]
-from tp2_src.checks import check_boston_log
+from tp2_src.checks import check
 
-check_boston_log(globals())
+check("q1-2", globals())
 
 # %% [markdown]
 # ```{solution-end}
@@ -699,7 +699,7 @@ assert abs(raw_optimum - optimum) < 1e-3
 # paquets de `batch_size`. Une époque compte donc $\lceil n/B \rceil$ pas : un seul en
 # descente batch ($B = n$), 404 en stochastique ($B = 1$), 13 en mini-batch ($B = 32$).
 #
-# ````{exercise} Question 1.3 — stochastique et mini-batch
+# ````{exercise}
 # :label: q1-3
 # :nonumber:
 # Ajoutez une descente stochastique (un exemple par pas) et une descente mini-batch.
@@ -767,9 +767,9 @@ def descent(X_train, y_train, X_test, y_test,
 
 
 # %% tags=["check", "remove-cell"]
-from tp2_src.checks import check_minibatch_descent
+from tp2_src.checks import check
 
-check_minibatch_descent(globals())
+check("q1-3", globals())
 
 # %% [markdown]
 # ```{solution-end}
@@ -1235,7 +1235,7 @@ assert np.mean(cosines) > 0.7
 # la MSE de test serait optimiste.
 # ```
 #
-# ````{exercise} Exercice 3.b — oublier la remise à zéro
+# ````{exercise}
 # :label: ex-3b
 # :nonumber:
 # Que devient la descente batch de la question 1.1 si l'on oublie `w.grad.zero_()` et
@@ -1285,9 +1285,9 @@ def descent_without_reset(X_train, y_train, lr, num_epochs):
 
 
 # %% tags=["check", "remove-cell"]
-from tp2_src.checks import check_without_reset
+from tp2_src.checks import check
 
-check_without_reset(globals())
+check("ex-3b", globals())
 
 # %% [markdown]
 # ```{solution-end}

@@ -229,7 +229,7 @@ for name, g_acc, g_union in zip("wb", accumulated, union):
 # $10^{-5}$). La boucle utile, elle, fait un pas par itération et remet les gradients à
 # zéro avant chaque passe arrière.
 #
-# ````{exercise} Exercice 4.a — la boucle corrigée, section 3 de l'énoncé
+# ````{exercise}
 # :label: ex-4a
 # :nonumber:
 # Réécrivez la boucle de l'énoncé pour qu'elle fasse une descente batch correcte sur
@@ -273,9 +273,9 @@ def sgd_descent(X_train, y_train, lr, num_epochs):
 
 
 # %% tags=["check", "remove-cell"]
-from tp2_src.checks import check_sgd_descent
+from tp2_src.checks import check
 
-check_sgd_descent(globals())
+check("ex-4a", globals())
 
 # %% [markdown]
 # ```{solution-end}
@@ -495,7 +495,7 @@ assert rms_moves[99] > 1.2 * 0.1 and rms_moves[499] < 1.01 * 0.1
 # La règle du moment tient en deux lignes : l'écrire soi-même est la meilleure façon de
 # voir ce que `step()` garde d'un pas à l'autre.
 #
-# ````{exercise} Exercice 4.b — le moment, à la main
+# ````{exercise}
 # :label: ex-4b
 # :nonumber:
 # Écrivez la descente batch avec moment sans `torch.optim`. Chaque paramètre a sa
@@ -550,9 +550,9 @@ def momentum_descent(X_train, y_train, lr, mu, num_epochs):
 
 
 # %% tags=["check", "remove-cell"]
-from tp2_src.checks import check_momentum_descent
+from tp2_src.checks import check
 
-check_momentum_descent(globals())
+check("ex-4b", globals())
 
 # %% [markdown]
 # ```{solution-end}

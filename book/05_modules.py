@@ -324,7 +324,7 @@ with torch.no_grad():
 # son poids en **(sorties, entrées)**, de forme $(p, d)$, et calcule $XW^\top + \mathbf{b}$
 # pour $n$ exemples en lignes : pour $p = 1$, sa sortie est une colonne $(n, 1)$.
 #
-# ````{exercise} Question 2 — un réseau à deux couches avec des modules
+# ````{exercise}
 # :label: q2
 # :nonumber:
 # Avec les modules `torch.nn.Linear`, `torch.nn.Tanh` et `torch.nn.MSELoss`, écrivez le
@@ -403,9 +403,9 @@ def train_net(net, X, y, num_epochs, batch_size, lr):
 
 
 # %% tags=["check", "remove-cell"]
-from tp2_src.checks import check_two_layer_net
+from tp2_src.checks import check
 
-check_two_layer_net(globals())
+check("q2", globals())
 
 # %% [markdown]
 # ```{solution-end}
@@ -498,7 +498,7 @@ assert len(caught) == 1 and wrong > 2 * right
 # `nn.Sequential` est un conteneur qui applique ses modules l'un après l'autre : plus
 # besoin d'écrire `forward`.
 #
-# ````{exercise} Question 2 (suite) — le même réseau dans un conteneur
+# ````{exercise}
 # :label: q2-sequential
 # :nonumber:
 # Écrivez maintenant le même réseau avec un conteneur, `torch.nn.Sequential`. Vérifiez
@@ -529,9 +529,9 @@ def make_sequential(dim_in, hidden):
 
 
 # %% tags=["check", "remove-cell"]
-from tp2_src.checks import check_sequential
+from tp2_src.checks import check
 
-check_sequential(globals())
+check("q2-sequential", globals())
 
 # %% [markdown]
 # ```{solution-end}

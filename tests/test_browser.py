@@ -577,6 +577,10 @@ def test_the_backward_pass_is_stepped_through(browser, server: str, width: str) 
     téléphone, l'étape garde une largeur où son texte se lit (elle défile dans son cadre)."""
     context, page, problems = open_page(browser, server + f"book/{CHAPTERS[0].stem}.html", WIDTHS[width])
     try:
+        # La hauteur de la figure est celle de sa plus grande étape, une fois les images lues.
+        page.wait_for_function(
+            "Array.from(document.querySelectorAll('figure.tp2-stepper img')).every(i => i.complete)"
+        )
         first = page.evaluate(STEPPER_STATE)
         count = int(first["status"].split()[-1])
         assert first["status"] == f"Étape 1 sur {count}" and count >= 10 and first["visible"] == 1

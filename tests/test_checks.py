@@ -1,19 +1,30 @@
 """Les vérifications de l'édition étudiant (``tp2_src.checks``), sur le corpus de tentatives.
 
-Chaque tentative de ``attempts.py`` est exécutée ici, dans le processus des tests, comme
+Chaque tentative de ``attempts`` est exécutée ici, dans le processus des tests, comme
 dans son notebook : les noms que le chapitre a définis avant l'exercice (``CONTEXT``),
 les solutions des exercices précédents, puis la cellule de l'étudiant et la cellule de
 vérification du chapitre. Une tentative juste doit passer (✅), une fausse échouer avec
 le message qui nomme sa cause ; aucune ne doit finir sur une autre erreur que
-``CheckError``. ``test_kit.py`` rejoue le même corpus dans les notebooks du kit.
+``CheckError``, ni afficher un avertissement. ``test_kit.py`` rejoue le même corpus dans
+les notebooks du kit.
+
+La **porte de couverture** : chaque diagnostic des vérifications (chaque appel à
+``fail``, chaque erreur de PyTorch reconnue) est atteint par au moins une tentative,
+sauf ceux de ``UNREACHABLE``, chacun avec sa raison.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
 import linecache
 import random
+import re
+import warnings
+from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 import pytest
 import torch
@@ -22,9 +33,14 @@ from helpers import BOOK, WITH_QUESTIONS
 from tp2_book import conventions
 
 from tp2_src import checks
-from tp2_src.checks import CheckError
+from tp2_src.checks import EXERCISES, CheckError, check
+from tp2_src.checks.grading import KNOWN_ERRORS
 
 CELL = "<cellule de l'exercice>"
+CHECKS = Path(checks.__file__).parent
+
+#: Les diagnostics qu'aucun code d'étudiant ne peut atteindre, et pourquoi.
+UNREACHABLE: dict[str, str] = {}
 
 
 @cache
@@ -52,110 +68,205 @@ def run_cell(code: str, namespace: dict) -> None:
     exec(compile(code, CELL, "exec"), namespace)
 
 
-def check_cell(attempt: Attempt) -> str:
-    exercise = next(e for e in exercises(CHAPTER[attempt.exercise]) if e.label == attempt.exercise)
-    assert exercise.check, f"{attempt.exercise} : pas de cellule de vérification"
+def check_cell(label: str) -> str:
+    exercise = next(e for e in exercises(CHAPTER[label]) if e.label == label)
+    assert exercise.check, f"{label} : pas de cellule de vérification"
     return exercise.check
 
 
+# --- Les diagnostics des vérifications ------------------------------------------------------
+
+
+def _message_start(call: ast.Call) -> str:
+    """Les premiers mots littéraux du message d'un appel à ``fail``."""
+    parts = []
+    for node in ast.walk(call.args[1]) if len(call.args) > 1 else ():
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            parts.append(node.value)
+    return " ".join(" ".join(parts).split()[:7])
+
+
+@cache
+def diagnoses() -> dict[tuple[str, int], str]:
+    """Chaque appel à ``fail`` des vérifications : (fichier, ligne) → « module.fonction : début
+    du message », un nom stable pour la liste ``UNREACHABLE``."""
+    found = {}
+    for path in sorted(CHECKS.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "fail":
+                    key = (str(path), node.lineno)
+                    found.setdefault(key, f"{path.stem}.{function.name} : {_message_start(node)}")
+    return found
+
+
+def _known_key(index: int) -> str:
+    return f"KNOWN_ERRORS[{index}] : {KNOWN_ERRORS[index][0][:50]}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    passed: bool
+    text: str  # la ligne ✅, ou le message de l'échec
+    diagnosis: str | None  # le diagnostic atteint (nom de ``diagnoses``)
+    known: str | None  # l'erreur de PyTorch reconnue
+    warnings: tuple[str, ...]
+    other: str | None  # une autre exception que CheckError
+
+
+@cache
+def outcome(attempt: Attempt) -> Outcome:
+    """La tentative jouée dans son notebook, une fois par processus."""
+    namespace = namespace_before(attempt)
+    run_cell(attempt.code, namespace)  # la cellule de l'étudiant ne lève rien : elle définit
+    out = io.StringIO()
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
+        warnings.simplefilter("always")
+        try:
+            exec(check_cell(attempt.exercise), namespace)
+        except CheckError as err:
+            known = _known_key(err.known) if err.known is not None else None
+            return Outcome(False, str(err), diagnoses().get(err.site), known,
+                           tuple(str(w.message) for w in caught), None)
+        except Exception as err:  # noqa: BLE001 — ce que le test doit refuser
+            return Outcome(False, "", None, None, (), f"{type(err).__name__} : {err}")
+    return Outcome(True, out.getvalue(), None, None, tuple(str(w.message) for w in caught), None)
+
+
+# --- Le corpus --------------------------------------------------------------------------
+
+
 def test_every_code_exercise_has_attempts_right_and_wrong() -> None:
-    """Le corpus couvre chaque exercice de code du livre, avec des tentatives justes et fausses."""
+    """Le corpus couvre chaque exercice de code du livre, inscrit au registre, avec des
+    tentatives justes et fausses, dont la solution du livre."""
     code_exercises = {e.label for c in WITH_QUESTIONS for e in conventions.exercises(c) if not e.written}
-    assert code_exercises == set(CHAPTER), (code_exercises, set(CHAPTER))
+    assert code_exercises == set(CHAPTER) == set(EXERCISES), (code_exercises, set(CHAPTER), set(EXERCISES))
     for label in code_exercises:
         verdicts = {a.expected is None for a in ATTEMPTS if a.exercise == label}
         assert verdicts == {True, False}, f"{label} : il faut au moins une tentative juste et une fausse"
-    assert len(ATTEMPTS) >= 30
-
-
-class _WithoutDocsAndHints(ast.NodeTransformer):
-    """Retire docstrings et annotations : ce que la solution du livre ajoute pour le lecteur."""
-
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.FunctionDef:
-        node.returns = None
-        return self.visit_ClassDef(node)
-
-    def visit_ClassDef(self, node):
-        self.generic_visit(node)
-        first = node.body[0]
-        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(
-            first.value.value, str
-        ):
-            node.body = node.body[1:] or [ast.Pass()]
-        return node
-
-    def visit_arg(self, node: ast.arg) -> ast.arg:
-        node.annotation = None
-        return node
-
-
-def test_the_book_solution_in_the_corpus_is_the_chapters() -> None:
-    """« la solution du livre » du corpus, écrite comme un étudiant (sans commentaires ni
-    docstrings), est le code de la solution du chapitre : elle ne peut pas s'en écarter."""
-
-    def tree(code: str) -> str:
-        return ast.dump(_WithoutDocsAndHints().visit(ast.parse(code)))
-
-    book = [a for a in ATTEMPTS if a.name == "la solution du livre"]
-    assert {a.exercise for a in book} == set(CHAPTER)
-    for attempt in book:
-        exercise = next(e for e in exercises(CHAPTER[attempt.exercise]) if e.label == attempt.exercise)
-        assert tree(attempt.code) == tree(exercise.solution), f"{attempt.exercise} : le corpus a dérivé"
+        assert any(a.name == "la solution du livre" for a in ATTEMPTS if a.exercise == label)
+    names = [(a.exercise, a.name) for a in ATTEMPTS]
+    assert len(names) == len(set(names)), "deux tentatives du même exercice portent le même nom"
+    assert len(ATTEMPTS) >= 170, len(ATTEMPTS)
 
 
 @pytest.mark.parametrize("attempt", ATTEMPTS, ids=lambda a: f"{a.exercise} : {a.name}")
-def test_each_attempt_gets_its_verdict(attempt: Attempt, capsys: pytest.CaptureFixture[str]) -> None:
-    namespace = namespace_before(attempt)
-    run_cell(attempt.code, namespace)  # la cellule de l'étudiant ne lève rien : elle définit
-    check = check_cell(attempt)
+def test_each_attempt_gets_its_verdict(attempt: Attempt) -> None:
+    result = outcome(attempt)
+    assert result.other is None, result.other
+    assert not result.warnings, f"avertissement sous le verdict : {result.warnings}"
     if attempt.expected is None:
-        exec(check, namespace)
-        out = capsys.readouterr().out
-        assert out.startswith("✅ "), out
+        assert result.passed and result.text.startswith("✅ "), result.text
     else:
-        with pytest.raises(CheckError, match=attempt.expected):
-            exec(check, namespace)
+        assert not result.passed, f"acceptée à tort : {result.text}"
+        assert re.search(attempt.expected, result.text), result.text
+        assert result.diagnosis is not None, f"échec hors de fail() : {result.text}"
+
+
+def test_every_diagnosis_is_reached_by_an_attempt() -> None:
+    """La porte de couverture : chaque ``fail`` et chaque erreur reconnue est atteint par
+    une tentative (sauf ``UNREACHABLE``), et la liste ``UNREACHABLE`` n'a pas vieilli."""
+    reached = set()
+    for attempt in ATTEMPTS:
+        result = outcome(attempt)
+        reached |= {result.diagnosis, result.known} - {None}
+    everything = set(diagnoses().values()) | {_known_key(i) for i in range(len(KNOWN_ERRORS))}
+    assert not set(UNREACHABLE) - everything, f"exemptions périmées : {set(UNREACHABLE) - everything}"
+    assert not set(UNREACHABLE) & reached, f"exemptions atteintes : {set(UNREACHABLE) & reached}"
+    missing = sorted(everything - reached - set(UNREACHABLE))
+    assert not missing, f"{len(missing)} diagnostic(s) jamais atteint(s) :\n" + "\n".join(missing)
+
+
+def test_each_attempt_pins_one_diagnosis() -> None:
+    """Le motif attendu d'une tentative fausse ne reconnaît que le message de son propre
+    diagnostic : pas celui d'une autre tentative refusée pour une autre cause."""
+    wrong = [a for a in ATTEMPTS if a.expected is not None]
+    for attempt in wrong:
+        mine = outcome(attempt)
+        for other in wrong:
+            theirs = outcome(other)
+            if other.exercise == attempt.exercise and (theirs.diagnosis, theirs.known) != (
+                mine.diagnosis, mine.known
+            ):
+                assert not re.search(attempt.expected, theirs.text), (
+                    f"{attempt.exercise} : le motif de « {attempt.name} » reconnaît aussi le message "
+                    f"de « {other.name} » : {theirs.text}"
+                )
+
+
+# --- Les vérifications elles-mêmes --------------------------------------------------------
 
 
 @pytest.mark.parametrize("exercise", sorted(set(CHAPTER)))
 def test_a_check_run_before_its_exercise_says_what_to_run(exercise: str) -> None:
     """Dans un noyau neuf, ou après un redémarrage : un message en français, pas un NameError."""
-    check = check_cell(next(a for a in ATTEMPTS if a.exercise == exercise))
     with pytest.raises(CheckError, match="n'est pas défini : exécutez d'abord les cellules au-dessus"):
-        exec(check, {})
+        exec(check_cell(exercise), {})
 
 
-def test_the_skeleton_as_shipped_fails_its_check() -> None:
+@pytest.mark.parametrize("label", sorted(set(CHAPTER)))
+def test_the_skeleton_as_shipped_fails_its_check(label: str) -> None:
     """Chaque squelette, tel que l'édition étudiant le donne, échoue avec un message."""
-    for label, stem in CHAPTER.items():
-        exercise = next(e for e in exercises(stem) if e.label == label)
-        namespace = namespace_before(Attempt(label, "", "", None))
-        run_cell(exercise.skeleton, namespace)
-        with pytest.raises(CheckError, match=r" : "):
-            exec(exercise.check, namespace)
+    exercise = next(e for e in exercises(CHAPTER[label]) if e.label == label)
+    namespace = namespace_before(Attempt(label, "", "", None))
+    run_cell(exercise.skeleton, namespace)
+    with pytest.raises(CheckError, match=rf"^{re.escape(EXERCISES[label].name)} : \S") as caught:
+        exec(exercise.check, namespace)
+    assert caught.value.site in diagnoses(), "échec hors de fail()"
 
 
-def test_a_check_leaves_the_random_state_and_its_inputs_alone() -> None:
-    attempt = next(a for a in ATTEMPTS if a.exercise == "q1-3" and a.expected is None)
+@pytest.mark.parametrize("label", sorted(set(CHAPTER)))
+def test_a_check_leaves_the_random_state_and_its_inputs_alone(label: str) -> None:
+    """La solution du livre jugée : ni le générateur aléatoire de torch ni celui de Python ne
+    bougent, et les données du notebook restent les mêmes."""
+    attempt = next(a for a in ATTEMPTS if a.exercise == label and a.name == "la solution du livre")
     namespace = namespace_before(attempt)
     run_cell(attempt.code, namespace)
-    X_before = namespace["X_train"].clone()
+    tensors = {k: v.clone() for k, v in namespace.items() if isinstance(v, torch.Tensor)}
     torch.manual_seed(123)
     random.seed(123)
     expected = (torch.rand(3), random.random())
     torch.manual_seed(123)
     random.seed(123)
-    checks.check_minibatch_descent(namespace)
+    with contextlib.redirect_stdout(io.StringIO()):
+        check(label, namespace)
     assert torch.equal(torch.rand(3), expected[0]) and random.random() == expected[1]
-    assert torch.equal(namespace["X_train"], X_before)
+    for name, before in tensors.items():
+        assert torch.equal(namespace[name], before), f"{label} : {name} a changé"
 
 
 def test_a_check_needs_the_notebook_names() -> None:
     with pytest.raises(CheckError, match=r"appelez la vérification avec globals\(\)"):
-        checks.check_batch_descent(None)
+        check("q1-1", None)
+
+
+def test_an_unknown_label_is_named() -> None:
+    with pytest.raises(CheckError, match=r"« ex-9z » n'est l'étiquette d'aucun exercice de code"):
+        check("ex-9z", {})
 
 
 def test_a_check_refuses_a_function_with_the_wrong_parameters() -> None:
     namespace = {"batch_descent": lambda X, y: (X, y)}
     with pytest.raises(CheckError, match=r"devrait prendre 7 paramètres"):
-        checks.check_batch_descent(namespace)
+        check("q1-1", namespace)
+
+
+def test_the_chapter_takes_each_code_exercise_title_from_the_registry() -> None:
+    """Le titre d'un exercice de code n'a qu'une source : le registre ; le chapitre écrit
+    ``{exercise}`` sans titre, et sa cellule de vérification appelle ``check`` par l'étiquette."""
+    for chapter in WITH_QUESTIONS:
+        raw = chapter.read_text(encoding="utf-8")
+        for exercise in conventions.exercises(chapter):
+            if exercise.written:
+                continue
+            entry = EXERCISES[exercise.label]
+            assert exercise.title == entry.heading
+            assert entry.heading not in raw, f"{exercise.label} : titre recopié dans {chapter.name}"
+            assert f'check("{exercise.label}", globals())' in exercise.check
+    with pytest.raises(ValueError, match="a un titre dans le chapitre"):
+        conventions.titled("# ````{exercise} Exercice 4.a — recopié\n# :label: ex-4a\n# ````\n")
+    with pytest.raises(ValueError, match="n'est pas inscrit au registre"):
+        conventions.titled("# ````{exercise}\n# :label: ex-9z\n# ````\n")

@@ -4,7 +4,10 @@ Les éditions des notebooks, les tests et le test du PDF lisent les chapitres pa
 
 Un chapitre est un fichier Jupytext (format « percent »). Un exercice y est un bloc
 ``{exercise}`` (titre « Question 1.1 — … » pour une question de l'énoncé, « Exercice 3.a
-— … » pour un exercice du livre ; option ``:label:``), suivi de sa solution :
+— … » pour un exercice du livre ; option ``:label:``), suivi de sa solution. Un exercice
+de code ne s'écrit pas de titre : il le reçoit du registre des vérifications
+(``tp2_src.checks.EXERCISES``), seule source de son nom et de son titre, à la lecture du
+chapitre (``reads``, que Jupyter Book utilise aussi). La solution :
 
 - en prose seule, dans un bloc ``{solution} <label>`` : une question écrite ;
 - ou avec du code, entre ``{solution-start} <label>`` et ``{solution-end}`` : un exercice
@@ -46,6 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jupytext
+from nbformat import NotebookNode
 
 SOLUTION, CHECK, SETUP, TIMING = "solution", "check", "setup", "timing"
 #: Le titre d'un encadré facultatif, dans les trois éditions (page, PDF, notebooks).
@@ -184,12 +188,48 @@ class OptionalGate:
         return result
 
 
+#: La ligne d'ouverture d'un bloc ``{exercise}`` sans titre (``# ````{exercise}``).
+_UNTITLED = re.compile(r"^(# )(`{3,}|:{3,})\{exercise\}\s*$")
+
+
+def titled(text: str, where: str = "le chapitre") -> str:
+    """La source ``text`` d'un chapitre où chaque exercice de code reçoit son titre du
+    registre ; un exercice de code titré dans le chapitre, ou sans titre et sans
+    vérification inscrite, est une erreur (le titre n'a qu'une source)."""
+    from tp2_src.checks import EXERCISES  # importe torch : seulement pour lire un chapitre
+
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        opening = DIRECTIVE.match(line.removeprefix("# ").strip())
+        if not opening or opening.group(2) != "exercise":
+            continue
+        label = next((m.group(1) for later in lines[i + 1 : i + 6]
+                      if (m := re.match(r"^# :label:\s*(\S+)", later))), "")
+        untitled = _UNTITLED.match(line.rstrip("\n"))
+        if label in EXERCISES and not untitled:
+            raise ValueError(f"{where} : l'exercice {label} a un titre dans le chapitre ; son titre "
+                             "vient du registre (tp2_src.checks) : écrivez {exercise} sans titre.")
+        if untitled:
+            if label not in EXERCISES:
+                raise ValueError(f"{where} : l'exercice sans titre « {label} » n'est pas inscrit au "
+                                 "registre des vérifications (tp2_src.checks).")
+            lines[i] = f"{untitled.group(1)}{untitled.group(2)}{{exercise}} {EXERCISES[label].heading}\n"
+    return "".join(lines)
+
+
+def reads(text: str, fmt: str = "py:percent") -> NotebookNode:
+    """Le notebook d'un chapitre, exercices titrés : le lecteur de Jupyter Book
+    (``nb_custom_formats`` de ``_config.yml``) et de ce module."""
+    return jupytext.reads(titled(text), fmt=fmt)
+
+
 def read(chapter: Path) -> list[Cell]:
     """Les cellules du chapitre, avec leurs tags et leur place (dans une solution, dans un
     encadré facultatif, ou non)."""
     cells = []
     gate, optional = SolutionGate(), OptionalGate()
-    for index, cell in enumerate(jupytext.read(chapter, fmt="py:percent").cells):
+    notebook = jupytext.reads(titled(chapter.read_text(encoding="utf-8"), chapter.name), fmt="py:percent")
+    for index, cell in enumerate(notebook.cells):
         inside, box = gate.exercise, optional.title
         if cell.cell_type == "markdown":
             gate.lines(cell.source)

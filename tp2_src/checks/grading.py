@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import sys
 import traceback
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -34,15 +35,26 @@ RUN_FIRST = "exécutez d'abord les cellules au-dessus, puis la cellule de l'exer
 
 
 class CheckError(AssertionError):
-    """Une vérification n'est pas passée ; le message dit quoi regarder."""
+    """Une vérification n'est pas passée ; le message dit quoi regarder.
+
+    ``site`` est la ligne (fichier, numéro) de l'appel à ``fail`` qui l'a levée, et
+    ``known`` l'indice, dans ``KNOWN_ERRORS``, de l'erreur de PyTorch reconnue : ce que
+    les tests lisent pour savoir quel diagnostic une tentative a atteint.
+    """
+
+    site: tuple[str, int] | None = None
+    known: int | None = None
 
     def _render_traceback_(self) -> list[str]:
         # IPython affiche ces lignes à la place de la pile d'appels : le message suffit.
         return [f"❌ {self}"]
 
 
-def fail(question: str, message: str) -> NoReturn:
-    raise CheckError(f"{question} : {message}")
+def fail(question: str, message: str, *, known: int | None = None) -> NoReturn:
+    error = CheckError(f"{question} : {message}")
+    caller = sys._getframe(1)
+    error.site, error.known = (caller.f_code.co_filename, caller.f_lineno), known
+    raise error
 
 
 def passed(question: str, message: str) -> None:
@@ -84,7 +96,7 @@ def student_function(question: str, namespace: Any, name: str, parameters: Seque
     return function
 
 
-_LIBRARIES = (Path(torch.__file__).parent.parent, Path(__file__).parent, Path(inspect.__file__).parent)
+_LIBRARIES = (Path(torch.__file__).parent.parent, Path(__file__).parent.parent, Path(inspect.__file__).parent)
 
 
 def student_line(err: BaseException) -> str:
@@ -98,7 +110,7 @@ def student_line(err: BaseException) -> str:
 
 
 #: Les erreurs que les exercices provoquent souvent, et ce qu'elles veulent dire.
-_KNOWN_ERRORS: tuple[tuple[str, str], ...] = (
+KNOWN_ERRORS: tuple[tuple[str, str], ...] = (
     (r"leaf Variable that requires grad is being used in an in-place operation",
      "la mise à jour sur place d'un paramètre est faite hors de `torch.no_grad()` : autograd "
      "l'enregistrerait dans le graphe. Écrivez-la dans un bloc `with torch.no_grad():`."),
@@ -131,15 +143,16 @@ _KNOWN_ERRORS: tuple[tuple[str, str], ...] = (
 )
 
 
-def explain(err: BaseException) -> str:
-    """L'erreur ``err``, levée par le code de l'étudiant, dite en français avec sa cause."""
+def explain(err: BaseException) -> tuple[str, int | None]:
+    """L'erreur ``err``, levée par le code de l'étudiant, dite en français avec sa cause, et
+    l'indice de l'erreur reconnue dans ``KNOWN_ERRORS`` (``None`` : pas reconnue)."""
     if isinstance(err, NameError):
-        return f"{err} : {RUN_FIRST}."
+        return f"{err} : {RUN_FIRST}.", None
     message = str(err).split(" (Triggered internally at")[0].strip()
-    for pattern, meaning in _KNOWN_ERRORS:
+    for index, (pattern, meaning) in enumerate(KNOWN_ERRORS):
         if re.search(pattern, message):
-            return f"{meaning} (PyTorch : « {message.splitlines()[0][:160]} »)"
-    return f"{type(err).__name__} : {message.splitlines()[0][:240] if message else '(sans message)'}"
+            return f"{meaning} (PyTorch : « {message.splitlines()[0][:160]} »)", index
+    return f"{type(err).__name__} : {message.splitlines()[0][:240] if message else '(sans message)'}", None
 
 
 #: Avertissements de PyTorch qui signalent une erreur de l'étudiant.
@@ -159,7 +172,8 @@ def call(question: str, what: str, function: Callable, *args: Any, **kwargs: Any
         except CheckError:
             raise
         except Exception as err:  # le code de l'étudiant peut lever n'importe quoi
-            fail(question, f"{what} a échoué{student_line(err)} : {explain(err)}")
+            meaning, known = explain(err)
+            fail(question, f"{what} a échoué{student_line(err)} : {meaning}", known=known)
     for warning in caught:
         if _BROADCAST.search(str(warning.message)):
             fail(question, f"{what} compare une prédiction de forme (n, 1) à une cible de forme "
