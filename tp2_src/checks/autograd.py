@@ -54,7 +54,7 @@ def check_sin_derivatives(question: str, namespace: Any) -> None:
     ``torch.sin(x).backward(gradient=…)``, et la jacobienne de ``torch.sin`` en ``x``."""
     derivatives = student_function(question, namespace, "sin_derivatives", ("x",))
     x = torch.linspace(-2.0, 2.0, 7, dtype=torch.float64, requires_grad=True)
-    with recording() as rec:
+    with recording(namespace) as rec:
         result = call(question, "votre fonction sin_derivatives", derivatives, x)
     if not isinstance(result, tuple | list) or len(result) != 2:
         fail(question, "sin_derivatives doit rendre le couple (x.grad, J).")

@@ -71,6 +71,7 @@ def audit_descent(
     lr: float,
     num_epochs: int,
     reset: bool = True,
+    namespace: Any = None,
 ) -> Audit:
     """Appelle ``run(données)`` sur ``tiny_data()`` et juge chaque pas de la descente.
 
@@ -81,7 +82,7 @@ def audit_descent(
     """
     data = tiny_data()
     n, d = data.X_train.shape
-    with recording() as rec:
+    with recording(namespace) as rec:
         result = call(question, f"votre fonction {name}", isolated(run), data)
     records = rec.backwards
     if not records:

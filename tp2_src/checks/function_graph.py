@@ -147,7 +147,7 @@ def check_autoencoder_gradients(question: str, namespace: Any) -> None:
     gradients = student_function(question, namespace, "autoencoder_gradients", ("x", "theta", "b1", "b2"))
     for d, d_y, seed in ((4, 2, 1), (6, 3, 2)):
         tensors = _autoencoder(d, d_y, seed)
-        with recording() as rec:
+        with recording(namespace) as rec:
             result = call(question, "votre fonction autoencoder_gradients", gradients, *tensors.values())
         if rec.backwards:
             fail(question, "autoencoder_gradients appelle backward() : la question demande le gradient "

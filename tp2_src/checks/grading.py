@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import torch
+import torch.autograd.functional as autograd_functional
+import torch.func
 
 from tp2_src.french import french_number
 
@@ -187,16 +189,23 @@ def call(question: str, what: str, function: Callable, *args: Any, **kwargs: Any
 
 @dataclass
 class Backward:
-    """Un appel à ``backward()`` : les feuilles atteintes, leurs valeurs et leurs ``.grad``."""
+    """Un calcul de gradient par autograd : les feuilles atteintes, leurs valeurs et leurs
+    ``.grad`` avant et après, et l'interface employée (``api``).
+
+    Pour ``backward()`` (``torch.autograd.backward``), ``after`` est le ``.grad`` des
+    feuilles après l'appel ; pour ``torch.autograd.grad`` et ``torch.func``, qui ne
+    touchent pas à ``.grad``, ``before`` vaut ``None`` et ``after`` est le gradient rendu.
+    """
 
     leaves: list[torch.Tensor]
     values: list[torch.Tensor]
     before: list[torch.Tensor | None]
     after: list[torch.Tensor | None] = field(default_factory=list)
     loss: float = float("nan")
+    api: str = "backward"
 
     def gradient(self, index: int) -> torch.Tensor:
-        """Ce que ce ``backward()`` a ajouté au ``.grad`` de la feuille ``index``."""
+        """Ce que ce calcul a ajouté au ``.grad`` de la feuille ``index`` (ou rendu)."""
         after, before = self.after[index], self.before[index]
         if after is None:
             return torch.zeros_like(self.values[index])
@@ -228,50 +237,178 @@ def _copy(t: torch.Tensor | None) -> torch.Tensor | None:
     return None if t is None else t.detach().clone()
 
 
+#: Les interfaces de ``torch.func`` (et ``torch.autograd.functional``) qui calculent des
+#: dérivées : elles sont relevées par leur nom.
+FUNCTIONAL_APIS = ("grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian")
+
+
 @dataclass
 class Recorder:
-    """Relève, pendant un bloc ``with``, chaque ``backward()`` et chaque optimiseur créé."""
+    """Relève, pendant un bloc ``with``, chaque calcul de gradient et chaque optimiseur créé.
+
+    ``backwards`` : les calculs de gradient, dans l'ordre (``backward()``,
+    ``torch.autograd.grad``, ``torch.func.grad``…) ; ``apis`` : les noms des interfaces
+    employées (``"backward"``, ``"autograd.grad"``, ``"func.grad"``, ``"functional.jacobian"``…).
+    """
 
     backwards: list[Backward] = field(default_factory=list)
     optimizers: list[torch.optim.Optimizer] = field(default_factory=list)
+    apis: list[str] = field(default_factory=list)
 
     def leaves(self) -> list[torch.Tensor]:
-        """Toutes les feuilles atteintes, dans l'ordre de leur premier ``backward()``."""
+        """Toutes les feuilles atteintes, dans l'ordre de leur premier calcul."""
         found: dict[int, torch.Tensor] = {}
         for record in self.backwards:
             for leaf in record.leaves:
                 found.setdefault(id(leaf), leaf)
         return list(found.values())
 
+    def used(self, *apis: str) -> list[str]:
+        """Celles des interfaces ``apis`` (toutes si aucune n'est donnée) que le code a employées."""
+        return [a for a in dict.fromkeys(self.apis) if not apis or a in apis]
+
+
+def _as_list(tensors: Any) -> list[Any]:
+    return [tensors] if isinstance(tensors, torch.Tensor) else list(tensors)
+
 
 @contextmanager
-def recording() -> Iterator[Recorder]:
-    """``with recording() as rec:`` : ``rec.backwards`` et ``rec.optimizers`` se remplissent."""
+def recording(namespace: Any = None) -> Iterator[Recorder]:
+    """``with recording(globals()) as rec:`` : ``rec.backwards``, ``rec.apis`` et
+    ``rec.optimizers`` se remplissent. Un calcul fait à l'intérieur d'un autre
+    (``torch.func.grad`` appelle autograd) n'est relevé qu'une fois, sous le nom de
+    l'interface appelée. Les noms du notebook (``namespace``) qui désignent une de ces
+    interfaces (``from torch.func import grad``) sont relevés aussi, le temps du bloc."""
     recorder = Recorder()
-    original_backward = torch.Tensor.backward
-    original_init = torch.optim.Optimizer.__init__
+    originals: dict[tuple[Any, str], Any] = {}
+    depth = [0]
 
-    def backward(self: torch.Tensor, *args: Any, **kwargs: Any) -> Any:
-        leaves = leaves_of(self) if self.grad_fn is not None else []
-        record = Backward(leaves, [_copy(t) for t in leaves], [_copy(t.grad) for t in leaves])
-        if self.numel() == 1:
-            record.loss = float(self.detach().reshape(()))
-        result = original_backward(self, *args, **kwargs)
-        record.after = [_copy(t.grad) for t in leaves]
+    def patch(owner: Any, name: str, replacement: Callable) -> None:
+        originals[(owner, name)] = getattr(owner, name)
+        setattr(owner, name, replacement)
+
+    def outermost(api: str) -> bool:
+        if depth[0] == 0:
+            recorder.apis.append(api)
+            return True
+        return False
+
+    original_backward = torch.autograd.backward
+
+    def backward(tensors: Any, grad_tensors: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if not outermost("backward"):
+            return original_backward(tensors, grad_tensors, *args, **kwargs)
+        outputs = _as_list(tensors)
+        leaves: dict[int, torch.Tensor] = {}
+        for output in outputs:
+            if isinstance(output, torch.Tensor) and output.grad_fn is not None:
+                for leaf in leaves_of(output):
+                    leaves.setdefault(id(leaf), leaf)
+        found = list(leaves.values())
+        record = Backward(found, [_copy(t) for t in found], [_copy(t.grad) for t in found])
+        first = outputs[0] if outputs else None
+        if isinstance(first, torch.Tensor) and first.numel() == 1:
+            record.loss = float(first.detach().reshape(()))
+        depth[0] += 1
+        try:
+            result = original_backward(tensors, grad_tensors, *args, **kwargs)
+        finally:
+            depth[0] -= 1
+        record.after = [_copy(t.grad) for t in found]
         recorder.backwards.append(record)
         return result
+
+    original_grad = torch.autograd.grad
+
+    def grad(outputs: Any, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        if not outermost("autograd.grad"):
+            return original_grad(outputs, inputs, *args, **kwargs)
+        found = _as_list(inputs)
+        record = Backward(found, [_copy(t) for t in found], [None] * len(found), api="autograd.grad")
+        first = _as_list(outputs)[0] if outputs is not None else None
+        if isinstance(first, torch.Tensor) and first.numel() == 1:
+            record.loss = float(first.detach().reshape(()))
+        depth[0] += 1
+        try:
+            result = original_grad(outputs, inputs, *args, **kwargs)
+        finally:
+            depth[0] -= 1
+        record.after = [_copy(g) for g in result]
+        recorder.backwards.append(record)
+        return result
+
+    def functional(module: Any, prefix: str, name: str) -> Callable:
+        original = getattr(module, name)
+
+        def transform(*args: Any, **kwargs: Any) -> Any:
+            made = original(*args, **kwargs)
+            if not callable(made):  # torch.autograd.functional.* calcule tout de suite
+                return made
+
+            def run(*inner: Any, **inner_kwargs: Any) -> Any:
+                if not outermost(f"{prefix}.{name}"):
+                    return made(*inner, **inner_kwargs)
+                depth[0] += 1
+                try:
+                    result = made(*inner, **inner_kwargs)
+                finally:
+                    depth[0] -= 1
+                leaves = [a for a in inner if isinstance(a, torch.Tensor)]
+                grads = result[0] if name == "grad_and_value" else result
+                grads = _as_list(grads) if isinstance(grads, torch.Tensor | tuple | list) else []
+                record = Backward(leaves, [_copy(t) for t in leaves], [None] * len(leaves),
+                                  api=f"{prefix}.{name}")
+                record.after = [_copy(g) if isinstance(g, torch.Tensor) else None
+                                for g in (grads + [None] * len(leaves))[: len(leaves)]]
+                recorder.backwards.append(record)
+                return result
+
+            return run
+
+        return transform
+
+    def eager(module: Any, prefix: str, name: str) -> Callable:
+        original = getattr(module, name)
+
+        def run(*args: Any, **kwargs: Any) -> Any:
+            if not outermost(f"{prefix}.{name}"):
+                return original(*args, **kwargs)
+            depth[0] += 1
+            try:
+                return original(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return run
+
+    original_init = torch.optim.Optimizer.__init__
 
     def init(self: torch.optim.Optimizer, *args: Any, **kwargs: Any) -> None:
         original_init(self, *args, **kwargs)
         recorder.optimizers.append(self)
 
-    torch.Tensor.backward = backward
-    torch.optim.Optimizer.__init__ = init
+    patch(torch.autograd, "backward", backward)
+    patch(torch.autograd, "grad", grad)
+    for name in FUNCTIONAL_APIS:
+        if hasattr(torch.func, name):
+            patch(torch.func, name, functional(torch.func, "func", name))
+    for name in ("jacobian", "hessian", "vjp", "jvp", "vhp", "hvp"):
+        patch(autograd_functional, name, eager(autograd_functional, "functional", name))
+    patch(torch.optim.Optimizer, "__init__", init)
+    swapped: dict[str, Any] = {}
+    if isinstance(namespace, dict):
+        replacement = {id(original): getattr(owner, name) for (owner, name), original in originals.items()}
+        for key, value in list(namespace.items()):
+            if callable(value) and id(value) in replacement:
+                swapped[key] = value
+                namespace[key] = replacement[id(value)]
     try:
         yield recorder
     finally:
-        torch.Tensor.backward = original_backward
-        torch.optim.Optimizer.__init__ = original_init
+        for (owner, name), original in originals.items():
+            setattr(owner, name, original)
+        namespace_dict = namespace if isinstance(namespace, dict) else {}
+        namespace_dict.update(swapped)
 
 
 class RecordingWriter:

@@ -27,7 +27,7 @@ def check_batch_descent(question: str, namespace: Any) -> None:
     descent = student_function(question, namespace, "batch_descent", DESCENT_PARAMETERS)
     audit_descent(question, "batch_descent",
                    lambda data: descent(*data.tensors(), 0.1, 3, RecordingWriter()),
-                   batch_size=12, lr=0.1, num_epochs=3)
+                   batch_size=12, lr=0.1, num_epochs=3, namespace=namespace)
     data, writer = boston_data(), RecordingWriter()
     w, b = as_pair(question, call(question, "votre fonction batch_descent",
                                 isolated(descent), *data.tensors(), 0.1, 100, writer))
@@ -93,7 +93,7 @@ def check_minibatch_descent(question: str, namespace: Any) -> None:
         audit_descent(question, f"descent (batch_size={batch_size})",
                        lambda data, size=batch_size, writer=writer:
                        descent(*data.tensors(), size, 0.01, 2, writer),
-                       batch_size=batch_size, lr=0.01, num_epochs=2)
+                       batch_size=batch_size, lr=0.01, num_epochs=2, namespace=namespace)
         scalars(question, writer, f"descent (batch_size={batch_size})", 2)
     data, writer = boston_data(), RecordingWriter()
     w, b = as_pair(question, call(question, "votre fonction descent", isolated(descent),
@@ -118,7 +118,7 @@ def check_without_reset(question: str, namespace: Any) -> None:
                                ("X_train", "y_train", "lr", "num_epochs"))
     audit_descent(question, "descent_without_reset",
                    lambda data: descent(data.X_train, data.y_train, 0.1, 3),
-                   batch_size=12, lr=0.1, num_epochs=3, reset=False)
+                   batch_size=12, lr=0.1, num_epochs=3, reset=False, namespace=namespace)
     data = boston_data()
     losses = call(question, "votre fonction descent_without_reset", isolated(descent),
                   data.X_train, data.y_train, 0.1, 30)

@@ -82,13 +82,14 @@ def _nonlinear_problem(n: int = 240, d: int = 13) -> Split:
 TRAIN_PARAMETERS = ("net", "X", "y", "num_epochs", "batch_size", "lr")
 
 
-def _audit_training(question: str, train_net: Callable, make: Callable[[], nn.Module], name: str) -> None:
+def _audit_training(question: str, train_net: Callable, make: Callable[[], nn.Module], name: str,
+                    namespace: Any = None) -> None:
     """``train_net`` sur un petit jeu : un optimiseur, un pas par mini-batch, gradients
     remis à zéro, tous les paramètres mis à jour, la liste des coûts de chaque pas."""
     data = tiny_data(n=40)
     net = make()
     start = [p.detach().clone() for p in net.parameters()]
-    with recording() as rec:
+    with recording(namespace) as rec:
         losses = call(question, "votre fonction train_net", isolated(train_net),
                       net, data.X_train, data.y_train, 2, 10, 1e-2)
     if len(rec.optimizers) != 1:
@@ -137,7 +138,7 @@ def check_two_layer_net(question: str, namespace: Any) -> None:
         return _module(question, "TwoLayerNet", call(question, "TwoLayerNet(13, 8)", cls, d, hidden))
 
     _two_layers(question, "TwoLayerNet(13, 8)", make(), 13, 8)
-    _audit_training(question, train_net, make, "TwoLayerNet")
+    _audit_training(question, train_net, make, "TwoLayerNet", namespace)
     data = _nonlinear_problem()
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(0)

@@ -25,10 +25,10 @@ def check_sgd_descent(question: str, namespace: Any) -> None:
     l'optimum.
     """
     descent = student_function(question, namespace, "sgd_descent", ("X_train", "y_train", "lr", "num_epochs"))
-    with recording() as rec:
+    with recording(namespace) as rec:
         audit = audit_descent(question, "sgd_descent",
                                lambda data: descent(data.X_train, data.y_train, 0.1, 3),
-                               batch_size=12, lr=0.1, num_epochs=3)
+                               batch_size=12, lr=0.1, num_epochs=3, namespace=namespace)
     for label, param in (("w", audit.w), ("b", audit.b)):
         if not isinstance(param, nn.Parameter):
             fail(question, f"{label} devrait être un nn.Parameter (c'est un {type(param).__name__}) : "
@@ -87,7 +87,7 @@ def check_momentum_descent(question: str, namespace: Any) -> None:
     descent = student_function(question, namespace, "momentum_descent",
                                ("X_train", "y_train", "lr", "mu", "num_epochs"))
     data, lr, mu, epochs = tiny_data(), 0.05, 0.9, 6
-    with recording() as rec:
+    with recording(namespace) as rec:
         result = call(question, "votre fonction momentum_descent", isolated(descent),
                       data.X_train, data.y_train, lr, mu, epochs)
     if rec.optimizers:
