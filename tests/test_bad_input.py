@@ -33,7 +33,7 @@ from tp2_src import (
     style,
     training,
 )
-from tp2_src.grading import RecordingWriter
+from tp2_src.checks.grading import RecordingWriter
 
 NAN = float("nan")
 X, Y = torch.randn(20, 3), torch.randn(20)

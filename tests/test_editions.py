@@ -16,8 +16,8 @@ import nbformat
 import pytest
 from helpers import BOOK, CHAPTERS, ROOT, WITH_QUESTIONS, names_in
 from tp2_book import conventions, lab
-from tp2_book.conventions import SOLUTION
-from tp2_book.editions import YOUR_ANSWER, EditionError, edition, write_editions
+from tp2_book.conventions import SETUP, SOLUTION
+from tp2_book.editions import YOUR_ANSWER, EditionError, edition, notebook_setup, write_editions
 
 
 def tagged(notebook: nbformat.NotebookNode, tag: str) -> list[nbformat.NotebookNode]:
@@ -27,6 +27,18 @@ def tagged(notebook: nbformat.NotebookNode, tag: str) -> list[nbformat.NotebookN
 def solution_prose(chapter: Path) -> list[str]:
     """Les lignes de prose des solutions dans la source (assez longues pour être uniques)."""
     return [text for text, in_solution in conventions.prose(chapter) if in_solution and len(text) > 40]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("student", [True, False], ids=["étudiant", "complet"])
+def test_a_notebook_opens_on_the_imports_not_the_build(chapter: Path, student: bool) -> None:
+    """Les réglages du livre gardés dans un notebook n'y affichent rien : ni le commentaire
+    « Plomberie du livre », ni le rapport de l'environnement de construction."""
+    notebook = edition(chapter, student=student)
+    code = [c.source for c in notebook.cells if c.cell_type == "code"]
+    assert code[0].lstrip().startswith(("import ", "from ")), code[0][:80]
+    everything = "\n".join(code)
+    assert "Plomberie" not in everything and "glue_environment" not in everything
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
@@ -62,7 +74,13 @@ def test_each_question_has_a_skeleton_then_its_check(chapter: Path) -> None:
         compile(student.cells[i].source, f"{chapter.name}:squelette", "exec")  # du Python valide
         following = student.cells[i + 1]
         assert "check" in following.metadata.get("tags", []), f"{chapter.name} : squelette sans vérification"
-        assert re.search(r"from tp2_src\.checks import (check_\w+)\n\n\1\(globals\(\)\)$", following.source)
+        assert re.fullmatch(r'from tp2_src\.checks import check\n\ncheck\("[\w-]+", globals\(\)\)\n?',
+                            following.source), following.source
+        # L'énoncé se lit d'un trait : ni phrase qui finit sur « : » là où la page montre le
+        # squelette, ni lignes de citation vides en double.
+        statement = student.cells[i - 1].source
+        assert not statement.rstrip().endswith(":"), statement[-200:]
+        assert ">\n>\n>" not in statement and ":\n>\n>\n" not in statement, statement
     # Les cellules propres au livre (valeurs collées, vérifications de la prose) sont retirées.
     assert "glue(" not in "\n".join(
         c.source for c in student.cells if "setup" not in c.metadata.get("tags", [])
@@ -73,7 +91,8 @@ def test_each_question_has_a_skeleton_then_its_check(chapter: Path) -> None:
 def test_full_edition_keeps_every_cell_and_reads_without_myst(chapter: Path) -> None:
     full = edition(chapter, student=False, glue={}, figures={})
     codes = [c.source for c in full.cells if c.cell_type == "code"]
-    expected = [c.source for c in conventions.read(chapter) if c.cell_type == "code"]
+    expected = [notebook_setup(c.source) if c.has(SETUP) else c.source
+                for c in conventions.read(chapter) if c.cell_type == "code"]
     assert codes == expected
     assert not tagged(full, "skeleton")
     first = full.cells[0].source

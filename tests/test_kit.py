@@ -36,7 +36,7 @@ from nbclient.exceptions import CellExecutionError
 from packaging.version import Version
 from tp2_book import conventions
 from tp2_book.editions import edition
-from tp2_book.kit import write_kit
+from tp2_book.kit import cpu_torch_command, pinned_versions, write_kit
 from tp2_book.settings import LAB_DIR_ENV
 
 from tp2_src.logs import LOGDIR_ENV
@@ -79,6 +79,23 @@ def test_kit_zip_is_complete_and_reproducible(tmp_path: Path) -> None:
     assert "pip install -r requirements.txt" in readme and wheel.name in readme
     assert "python3 -m venv .venv" in readme and "tensorboard --logdir runs" in readme
     assert f"pip install torch=={torch} --index-url" in readme
+
+
+@pytest.mark.book
+def test_the_introduction_gives_the_install_steps_of_lisezmoi(built_book: Path) -> None:
+    """L'introduction et le LISEZMOI du kit disent les mêmes commandes, y compris celle de
+    PyTorch pour processeur (sans elle, pip installe sous Linux la version CUDA)."""
+    with zipfile.ZipFile(built_book / "tp2-kit.zip") as kit:
+        readme = kit.read("tp2-kit/LISEZMOI.txt").decode()
+    intro = BeautifulSoup((built_book / "book" / "intro.html").read_text(encoding="utf-8"), "html.parser")
+    block = intro.find("div", class_="highlight-bash")
+    steps = [line.split("#")[0].strip() for line in block.get_text().splitlines() if line.strip()]
+    assert steps == ["python3 -m venv .venv", "source .venv/bin/activate",
+                     "pip install -r requirements.txt"]
+    assert all(step in readme for step in steps)
+    cpu = cpu_torch_command(pinned_versions())
+    assert cpu in readme
+    assert cpu in [code.get_text() for code in intro.find_all("code")], "commande CPU absente de l'introduction"
 
 
 @pytest.mark.book

@@ -21,8 +21,7 @@ from tp2_book import conventions
 
 #: Les modules qui ne sont pas la leçon, et pourquoi.
 EXEMPT_MODULES = {
-    "checks": "les vérifications de l'édition étudiant",
-    "grading": "les outils des vérifications",
+    "checks": "les vérifications de l'édition étudiant (et leurs outils, checks.grading)",
     "display": "tableaux et messages d'erreur résumés",
     "french": "nombres écrits à la française",
     "glue": "valeurs citées par la prose",

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from tp2_src.grading import RecordingWriter
+from tp2_src.checks.grading import RecordingWriter
 from tp2_src.training import check_fit, evaluate, fit, predict
 
 

@@ -16,8 +16,9 @@ Un module par thème :
 - ``training`` : la boucle d'apprentissage avec un optimiseur (montrée au chapitre 4,
   reprise au chapitre 5) ;
 - ``logs`` et ``plots`` : les journaux TensorBoard et leurs courbes (chapitres 3 à 5) ;
-- ``checks`` et ``grading`` : les vérifications qui notent le code de l'étudiant
-  (chapitres 1 à 5) et leurs outils ;
+- ``checks`` : les vérifications qui jugent le code de l'étudiant, un module par
+  chapitre, inscrites au registre des exercices par leur étiquette
+  (``check("ex-4a", globals())``), et leurs outils (``checks.grading``) ;
 - ``device`` : CPU ou CUDA, et ce qui exécute le code ;
 - ``style`` : le style des figures (SVG à texte réel, lisibles dans la colonne) ;
 - ``french`` : les nombres écrits à la française ;

@@ -41,6 +41,22 @@ class EditionError(ValueError):
     """Un chapitre ne respecte pas les règles des éditions (squelette manquant…)."""
 
 
+#: Le commentaire d'une cellule de réglages, dans les notebooks.
+SETUP_COMMENT = "# Réglages des figures et des valeurs citées par le texte (masqués dans le livre)."
+
+
+def notebook_setup(source: str) -> str:
+    """Une cellule ``setup`` pour le notebook : ses imports et réglages, sans ce qui ne sert
+    qu'au livre (le commentaire « Plomberie du livre… » et ``glue_environment()``, dont le
+    notebook afficherait le rapport de l'environnement de construction)."""
+    lines = source.splitlines()
+    while lines and lines[0].startswith("#"):
+        lines.pop(0)
+    kept = [line.replace(", glue_environment", "") for line in lines
+            if not line.strip().startswith("glue_environment()")]
+    return "\n".join([SETUP_COMMENT, *kept]).strip() + "\n"
+
+
 def _install_cell(title: str, student: bool) -> nbformat.NotebookNode:
     """Première cellule : de quelle édition il s'agit, et comment installer de quoi l'exécuter."""
     edition = (
@@ -143,9 +159,8 @@ def edition(
         if student and cell.has("remove-cell") and not (cell.has(CHECK) or cell.has(SETUP)):
             continue  # valeur collée ou assertion du livre : elle supposerait notre solution
         kept_tags = sorted(cell.tags & {CHECK, SETUP})
-        cells.append(
-            nbformat.v4.new_code_cell(cell.source, metadata={"tags": kept_tags} if kept_tags else {})
-        )
+        code = notebook_setup(cell.source) if cell.has(SETUP) else cell.source
+        cells.append(nbformat.v4.new_code_cell(code, metadata={"tags": kept_tags} if kept_tags else {}))
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     notebook.metadata["language_info"] = {"name": "python"}

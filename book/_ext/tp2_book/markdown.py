@@ -185,6 +185,9 @@ def to_markdown(text: str, state: MarkdownState) -> str:
             # Une phrase écrite pour le notebook, ou pour les pages du livre seulement.
             state.blocks.append(_Block(fence, "plain" if argument.strip() == "notebook" else "drop"))
         elif state.student and top is not None and top.name == "exercise" and PYTHON_FENCE.match(stripped):
+            # Le squelette devient la cellule de code qui suit : la phrase qui l'annonçait
+            # (« Complétez `f` : ») le dit, au lieu de finir sur deux points.
+            _announce_skeleton(out)
             state.blocks.append(_Block(stripped.split("python")[0], "drop", options=False))
         elif name == "glue:md":
             # Une valeur collée en bloc (un tableau Markdown) : son texte, à la place.
@@ -218,13 +221,27 @@ def _included(block: _Block, state: MarkdownState) -> list[str]:
     return [*([f"*{caption}*", ""] if caption else []), "```python", *code.splitlines(), "```"]
 
 
+#: Ce que dit, dans l'édition étudiant, la phrase qui annonçait le squelette.
+SKELETON_NOTE = " — le squelette est dans la cellule de code ci-dessous."
+
+
+def _announce_skeleton(out: list[str]) -> None:
+    """La dernière phrase écrite, si elle finit par « : », renvoie au squelette."""
+    for i in range(len(out) - 1, -1, -1):
+        text = out[i].rstrip()
+        if text.lstrip("> ").strip():
+            if text.endswith(":"):
+                out[i] = text[:-1].rstrip() + SKELETON_NOTE
+            return
+
+
 def _tidy(lines: list[str]) -> str:
     """Sans lignes vides en double, ni ligne de citation vide en fin de citation (ce que
     laisse un bloc retiré)."""
     kept: list[str] = []
     for i, line in enumerate(lines):
         after = lines[i + 1] if i + 1 < len(lines) else ""
-        if line == ">" and not after.startswith(">"):
+        if line == ">" and (not after.startswith(">") or (kept and kept[-1] == ">")):
             continue
         if not line.strip() and kept and not kept[-1].strip():
             continue

@@ -21,7 +21,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from tp2_book.editions import FULL_DIR, KIT_NAME, STUDENT_DIR, STUDENT_SUFFIX, edition, glue_values
-from tp2_book.kit import build_wheel, project_dir, write_kit
+from tp2_book.kit import build_wheel, cpu_torch_command, pinned_versions, project_dir, write_kit
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +155,18 @@ def note_read_chapters(app: Sphinx, env: Any, docnames: list[str]) -> None:
     app.tp2_read_chapters = bool(docnames)
 
 
+#: La substitution MyST qui donne, dans l'introduction, la commande de PyTorch pour
+#: processeur : celle du LISEZMOI du kit, aux versions du livre.
+CPU_TORCH = "cpu_torch"
+
+
+def set_cpu_torch(app: Sphinx, config: Any) -> None:
+    command = cpu_torch_command(pinned_versions())
+    config.myst_substitutions = {**config.myst_substitutions, CPU_TORCH: f"`{command}`"}
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", set_cpu_torch)
     app.connect("env-before-read-docs", note_read_chapters)
     # Priorité 500 : avant les boutons du thème (501), qui lisent ``ipynb_source`` ;
     # 502 : après eux, pour compléter leur menu.
