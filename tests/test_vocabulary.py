@@ -90,8 +90,8 @@ def sources() -> dict[str, str]:
     for page in sorted(BOOK.glob("*.md")):
         lines = page.read_text(encoding="utf-8").splitlines()
         texts[page.name] = "\n".join(line for line in lines if line not in table)
-    for module in sorted((ROOT / "tp2_src").glob("*.py")):
-        texts[f"tp2_src/{module.name}"] = python_texts(module)
+    for module in sorted((ROOT / "tp2_src").rglob("*.py")):
+        texts[str(module.relative_to(ROOT))] = python_texts(module)
     for name in MACHINERY_TEXTS:
         texts[f"tp2_book/{name}"] = python_texts(ROOT / "book" / "_ext" / "tp2_book" / name)
     return texts
