@@ -106,7 +106,8 @@ ATTEMPTS += [
             ENGINE.replace(ENGINE_BACKWARD, NAIVE_BACKWARD), r"ordre topologique inverse"),
     Attempt("ex-1a", "la dérivée de tanh écrite 1 − t", ENGINE.replace("(1 - t**2,)", "(1 - t,)"),
             r"1 − tanh²"),
-    Attempt("ex-1a", "la dérivée de xᵏ écrite k·x", ENGINE.replace("(k * self.data**(k - 1),)", "(k * self.data,)"),
+    Attempt("ex-1a", "la dérivée de xᵏ écrite k·x", ENGINE.replace("(k * self.data**(k - 1),)",
+            "(k * self.data,)"),
             r"k·xᵏ⁻¹"),
     Attempt("ex-1a", "le gradient initial oublié", ENGINE.replace("        self.grad = 1.0\n", ""),
             r"part du gradient initial"),
@@ -135,7 +136,8 @@ def autoencoder_gradients(x, theta, b1, b2):
 ATTEMPTS += [
     Attempt("ex-1b", "la solution du livre", book_solution("ex-1b"), None),
     Attempt("ex-1b", "avec des produits extérieurs écrits par diffusion", HAND.replace(
-        "torch.outer(y, delta) + torch.outer(gamma, x)", "y[:, None] * delta[None, :] + gamma[:, None] * x[None, :]"),
+        "torch.outer(y, delta) + torch.outer(gamma, x)",
+                "y[:, None] * delta[None, :] + gamma[:, None] * x[None, :]"),
             None),
     Attempt("ex-1b", "autograd au lieu des formules", '''
 def autoencoder_gradients(x, theta, b1, b2):
@@ -145,11 +147,13 @@ def autoencoder_gradients(x, theta, b1, b2):
     loss.backward()
     return dict(zip(("x", "θ", "b₁", "b₂"), (t.grad for t in leaves)))
 ''', r"emploie backward\(\) :"),
-    Attempt("ex-1b", "le terme direct de x oublié", HAND.replace('"x": -delta + theta.T @ gamma', '"x": theta.T @ gamma'),
+    Attempt("ex-1b", "le terme direct de x oublié", HAND.replace('"x": -delta + theta.T @ gamma',
+            '"x": theta.T @ gamma'),
             r"x sert deux fois"),
     Attempt("ex-1b", "un seul des deux chemins de θ", HAND.replace(
         "torch.outer(y, delta) + torch.outer(gamma, x)", "torch.outer(gamma, x)"), r"θ sert deux fois"),
-    Attempt("ex-1b", "des tailles écrites en dur", HAND.replace("gamma = theta @ delta", "gamma = theta[:2] @ delta[:4]"),
+    Attempt("ex-1b", "des tailles écrites en dur", HAND.replace("gamma = theta @ delta",
+            "gamma = theta[:2] @ delta[:4]"),
             r"pour d = 6, d_y = 3, votre fonction autoencoder_gradients a échoué .*formes incompatibles"),
 ]
 
@@ -285,11 +289,13 @@ ATTEMPTS += [
     Attempt("ex-1a", "un tri topologique itératif, avec une pile",
             ENGINE.replace(ENGINE_BACKWARD, ITERATIVE_BACKWARD), None),
     Attempt("ex-1a", "une passe arrière par nœud (des fermetures, comme micrograd)", CLOSURES, None),
-    Attempt("ex-1a", "Value remplacée par un nombre", BOOK_ENGINE + "\nValue = 3\n", r"Value devrait être une classe"),
+    Attempt("ex-1a", "Value remplacée par un nombre", BOOK_ENGINE + "\nValue = 3\n",
+            r"Value devrait être une classe"),
     Attempt("ex-1a", "la classe nommée Valeur", mutate(BOOK_ENGINE, ("class Value:", "class Valeur:"),
                                                         ("Value(", "Valeur(")),
             r"`Value` n'est pas défini"),
-    Attempt("ex-1a", "un moteur qui délègue à autograd", TORCH_ENGINE, r"Value.backward emploie backward\(\)"),
+    Attempt("ex-1a", "un moteur qui délègue à autograd", TORCH_ENGINE,
+            r"Value.backward emploie backward\(\)"),
     Attempt("ex-1a", "grad initialisé à None", mutate(
         BOOK_ENGINE, ("self.grad = 0.0", "self.grad = None"),
         ("parent.grad += node.grad * local", "parent.grad = (parent.grad or 0.0) + node.grad * local")),
@@ -303,11 +309,14 @@ ATTEMPTS += [
             return self.data + other
         return Value(self.data + other.data""")),
             r"a \+ 2 rend float au lieu d'une nouvelle Value : complétez la méthode __add__"),
-    Attempt("ex-1a", "les dérivées du produit échangées", mutate(BOOK_ENGINE, ("(other.data, self.data)", "(self.data, other.data)")),
+    Attempt("ex-1a", "les dérivées du produit échangées", mutate(BOOK_ENGINE, ("(other.data, self.data)",
+            "(self.data, other.data)")),
             r"∂\(u·v\)/∂u = v"),
-    Attempt("ex-1a", "la dérivée de exp écrite 1", mutate(BOOK_ENGINE, ("return Value(e, (self,), (e,))", "return Value(e, (self,), (1.0,))")),
+    Attempt("ex-1a", "la dérivée de exp écrite 1", mutate(BOOK_ENGINE, ("return Value(e, (self,), (e,))",
+            "return Value(e, (self,), (1.0,))")),
             r"celle de exp est exp"),
-    Attempt("ex-1a", "la liste parcourue à l'endroit", mutate(BOOK_ENGINE, ("for node in reversed(order):", "for node in order:")),
+    Attempt("ex-1a", "la liste parcourue à l'endroit", mutate(BOOK_ENGINE, ("for node in reversed(order):",
+            "for node in order:")),
             r"Parcourez la liste à l'envers"),
     Attempt("ex-1a", "un nœud rangé autant de fois qu'il est atteint", mutate(BOOK_ENGINE, (
         """            if id(node) not in seen:
@@ -366,18 +375,24 @@ def autoencoder_gradients(x, theta, b1, b2):
     Attempt("ex-1b", "des clés sans indices (theta, b1)", mutate(
         BOOK_HAND, ('"b₂":', '"b2":'), ('"θ":', '"theta":'), ('"b₁":', '"b1":')),
             r"doit rendre un dictionnaire aux clés"),
-    Attempt("ex-1b", "∂ℓ/∂θ transposé", mutate(BOOK_HAND, (OUTER, "torch.outer(delta, y) + torch.outer(x, gamma)")),
+    Attempt("ex-1b", "∂ℓ/∂θ transposé", mutate(BOOK_HAND, (OUTER,
+            "torch.outer(delta, y) + torch.outer(x, gamma)")),
             r"∂ℓ/∂θ devrait avoir la forme \(2, 4\), celle de θ ; reçu \(4, 2\)"),
-    Attempt("ex-1b", "δ sans le facteur 2", mutate(BOOK_HAND, ("delta = 2 * (x_hat - x)", "delta = x_hat - x")),
+    Attempt("ex-1b", "δ sans le facteur 2", mutate(BOOK_HAND, ("delta = 2 * (x_hat - x)",
+            "delta = x_hat - x")),
             r"∂ℓ/∂b₂ diffère d'autograd .*Il manque un facteur 2"),
-    Attempt("ex-1b", "δ de signe inversé", mutate(BOOK_HAND, ("delta = 2 * (x_hat - x)", "delta = 2 * (x - x_hat)")),
+    Attempt("ex-1b", "δ de signe inversé", mutate(BOOK_HAND, ("delta = 2 * (x_hat - x)",
+            "delta = 2 * (x - x_hat)")),
             r"∂ℓ/∂b₂ diffère d'autograd .*Le signe est inversé"),
-    Attempt("ex-1b", "γ = θᵀδ au lieu de θδ", mutate(BOOK_HAND, ("gamma = theta @ delta", "gamma = theta.T @ delta")),
+    Attempt("ex-1b", "γ = θᵀδ au lieu de θδ", mutate(BOOK_HAND, ("gamma = theta @ delta",
+            "gamma = theta.T @ delta")),
             r"a échoué .*sur des formes incompatibles"),
     Attempt("ex-1b", "la fonction nommée autoencoder_gradient", mutate(
-        BOOK_HAND, ("def autoencoder_gradients(", "def autoencoder_gradient(")), r"`autoencoder_gradients` n'est pas défini"),
+        BOOK_HAND, ("def autoencoder_gradients(", "def autoencoder_gradient(")),
+                r"`autoencoder_gradients` n'est pas défini"),
     Attempt("ex-1b", "les biais en un seul paramètre", mutate(
-        BOOK_HAND, ("def autoencoder_gradients(x, theta, b1, b2):", "def autoencoder_gradients(x, theta, biases):\n    b1, b2 = biases")),
+        BOOK_HAND, ("def autoencoder_gradients(x, theta, b1, b2):",
+                "def autoencoder_gradients(x, theta, biases):\n    b1, b2 = biases")),
             r"devrait prendre 4 paramètres"),
     Attempt("ex-1b", "le nom de la fonction repris par son résultat", BOOK_HAND + '''
 x, theta = torch.randn(4), torch.randn(2, 4)

@@ -205,7 +205,7 @@ def check_autoencoder_gradients(question: str, namespace: Any) -> None:
                     raise
                 text, pytorch = str(err).split(" : ", 1)[1], str(err).rpartition(" (PyTorch")[2]
                 fail(question, f"pour d = {d}, d_y = {d_y}, {text.split(' : ', 1)[0]} sur {_SHAPES} "
-                               f"(PyTorch{pytorch}")
+                               f"(PyTorch{pytorch}", known=err.known)
         if rec.used():
             fail(question, f"autoencoder_gradients emploie {_api_names(rec.used())} : la question demande "
                            "les gradients écrits à la main, avec les formules de la règle de chaîne, "
