@@ -8,7 +8,16 @@ from typing import Any
 
 import torch
 
-from tp2_src.checks.grading import call, fail, lookup, passed, recording, student_function
+from tp2_src.checks.grading import (
+    KNOWN_ERRORS,
+    CheckError,
+    call,
+    fail,
+    lookup,
+    passed,
+    recording,
+    student_function,
+)
 from tp2_src.checks.registry import exercise
 from tp2_src.french import french_number
 
@@ -65,15 +74,19 @@ def check_scalar_engine(question: str, namespace: Any) -> None:
 
     Sur plusieurs expressions (+, ·, puissance, tanh, exp, nombres mêlés aux nœuds, un
     nœud utilisé deux fois, deux chemins vers le résultat), la valeur et les gradients de
-    ``backward()`` doivent être ceux d'autograd, à 10⁻⁹ près.
+    ``backward()`` doivent être ceux d'autograd, à 10⁻⁹ près, en a = 0,7, b = −1,3,
+    c = 0,4. Chaque opération, seule, doit rendre une nouvelle ``Value`` (y compris
+    ``a + 2`` et ``a * 3``) ; ``backward()`` ne doit employer aucune interface d'autograd.
     """
     engine = lookup(question, namespace, "Value")
     if not isinstance(engine, type):
-        fail(question, "Value devrait être une classe.")
+        fail(question, f"Value devrait être une classe ; c'est un {type(engine).__name__} : le nom a-t-il "
+                       "été réutilisé après class Value: ?")
     values = (0.7, -1.3, 0.4)
     a, b = (call(question, "Value(…)", engine, v) for v in values[:2])
     operations = {
         "a + b": (lambda: a + b, "__add__"), "a * b": (lambda: a * b, "__mul__"),
+        "a + 2": (lambda: a + 2, "__add__"), "a * 3": (lambda: a * 3, "__mul__"),
         "a ** 3": (lambda: a**3, "__pow__"), "a.tanh()": (lambda: a.tanh(), "tanh"),
         "a.exp()": (lambda: a.exp(), "exp"), "2 + a": (lambda: 2 + a, "__radd__"),
         "3 * a": (lambda: 3 * a, "__rmul__"),
@@ -86,20 +99,27 @@ def check_scalar_engine(question: str, namespace: Any) -> None:
     for text, expression in _EXPRESSIONS:
         a, b, c = (call(question, "Value(…)", engine, v) for v in values)
         out = call(question, f"le calcul de {text}", expression, a, b, c)
-        if not isinstance(out, engine):
-            fail(question, f"{text} ne rend pas une Value (mais un {type(out).__name__}) : chaque "
-                           "opération doit rendre une nouvelle Value.")
         expected_value, expected_grads = _torch_reference(expression, values)
         data = getattr(out, "data", None)
         if not isinstance(data, int | float) or not math.isclose(data, expected_value, rel_tol=1e-9):
-            fail(question, f"{text} : la valeur calculée à l'aller vaut {data!r} au lieu de "
+            shown = french_number(data, ".6g") if isinstance(data, int | float) else repr(data)
+            fail(question, f"{text} : la valeur calculée à l'aller vaut {shown} au lieu de "
                            f"{french_number(expected_value, '.6g')} : vérifiez la passe avant de "
                            "chaque opération.")
-        call(question, f"backward() sur {text}", out.backward)
+        with recording(namespace) as rec:
+            call(question, f"backward() sur {text}", out.backward)
+        if rec.used():
+            fail(question, f"Value.backward emploie {_api_names(rec.used())} : le moteur fait sa propre "
+                           "passe arrière, sans autograd, avec les .parents et les .local_grads de "
+                           "chaque nœud.")
         grads = [getattr(v, "grad", None) for v in (a, b, c)]
-        if all(g == 0 for g in grads):
+        if all(g == 0 for g in grads) and getattr(out, "grad", None) != 1:
             fail(question, f"{text} : après backward(), tous les gradients valent 0. La passe arrière "
                            "part du gradient initial : le résultat reçoit grad = 1.")
+        if all(g == 0 for g in grads):
+            fail(question, f"{text} : après backward(), le résultat a grad = 1 mais les feuilles ont "
+                           "grad = 0 : les messages n'arrivent pas jusqu'à elles. Parcourez la liste "
+                           "à l'envers, du résultat vers les feuilles.")
         for name, got, want in zip("abc", grads, expected_grads, strict=True):
             if not isinstance(got, int | float):
                 fail(question, f"{text} : {name}.grad devrait être un nombre ; c'est un "
@@ -136,22 +156,60 @@ def _autoencoder(d: int, d_y: int, seed: int) -> dict[str, torch.Tensor]:
     return {k: torch.randn(*shape, generator=g, dtype=torch.float64) for k, shape in shapes.items()}
 
 
+#: Les interfaces d'autograd, telles qu'un message les nomme.
+_API_NAMES = {"backward": "backward()", "autograd.grad": "torch.autograd.grad"}
+
+
+def _api_names(apis: list[str]) -> str:
+    """« backward() », « torch.func.grad »… : les interfaces relevées, nommées comme dans le code."""
+    return " et ".join(_API_NAMES.get(a, a.replace("func.", "torch.func.").replace(
+        "functional.", "torch.autograd.functional.")) for a in apis)
+
+
+#: Les formes des tenseurs de l'auto-encodeur, dans les mots du chapitre.
+_SHAPES = ("des formes incompatibles dans un produit : θ a la forme (d_y, d), x, x̂, b₂ et δ la "
+           "forme (d,), y, b₁ et γ la forme (d_y,) ; n'écrivez aucune taille en dur.")
+
+#: L'ordre de l'énoncé : δ d'abord (∂ℓ/∂b₂), puis γ (∂ℓ/∂b₁), puis les feuilles qui servent deux fois.
+_ORDER = ("b₂", "b₁", "θ", "x")
+
+_HINTS = {
+    "b₂": " ∂ℓ/∂b₂ = δ = 2(x̂ − x), le message venu de L.",
+    "b₁": " ∂ℓ/∂b₁ = γ = θδ, le message transmis à y.",
+    "θ": " θ sert deux fois : par θᵀ (y δᵀ) et par θx (γ xᵀ).",
+    "x": " x sert deux fois : le terme direct −δ et le chemin par y (θᵀγ).",
+}
+
+
+def _shape_error(err: CheckError) -> bool:
+    return err.known is not None and "formes incompatibles" in KNOWN_ERRORS[err.known][1]
+
+
 @exercise("ex-1b", "Exercice 1.b", "le gradient de l'auto-encodeur, à la main")
 def check_autoencoder_gradients(question: str, namespace: Any) -> None:
     """Exercice 1.b (chapitre 1) : ``autoencoder_gradients(x, theta, b1, b2)``, les gradients de
     ℓ = ‖x − (θᵀ(θx + b₁) + b₂)‖² écrits à la main (sans autograd).
 
-    Comparés à autograd à 10⁻¹⁰ près (float64), sur deux tailles d'auto-encodeur ; aucun
-    ``backward()`` ne doit être appelé.
+    Comparés à autograd à 10⁻¹⁰ près (float64), sur deux tailles d'auto-encodeur (d = 4,
+    d_y = 2 ; d = 6, d_y = 3) ; aucune interface d'autograd (``backward()``,
+    ``torch.autograd.grad``, ``torch.func``, ``torch.autograd.functional``) ne doit être employée.
     """
     gradients = student_function(question, namespace, "autoencoder_gradients", ("x", "theta", "b1", "b2"))
     for d, d_y, seed in ((4, 2, 1), (6, 3, 2)):
         tensors = _autoencoder(d, d_y, seed)
         with recording(namespace) as rec:
-            result = call(question, "votre fonction autoencoder_gradients", gradients, *tensors.values())
-        if rec.backwards:
-            fail(question, "autoencoder_gradients appelle backward() : la question demande le gradient "
-                           "écrit à la main, avec les formules de la règle de chaîne.")
+            try:
+                result = call(question, "votre fonction autoencoder_gradients", gradients, *tensors.values())
+            except CheckError as err:
+                if not _shape_error(err):
+                    raise
+                text, pytorch = str(err).split(" : ", 1)[1], str(err).rpartition(" (PyTorch")[2]
+                fail(question, f"pour d = {d}, d_y = {d_y}, {text.split(' : ', 1)[0]} sur {_SHAPES} "
+                               f"(PyTorch{pytorch}", known=err.known)
+        if rec.used():
+            fail(question, f"autoencoder_gradients emploie {_api_names(rec.used())} : la question demande "
+                           "les gradients écrits à la main, avec les formules de la règle de chaîne, "
+                           "sans autograd.")
         if not isinstance(result, dict) or set(result) != set(tensors):
             got = sorted(result) if isinstance(result, dict) else type(result).__name__
             fail(question, f"la fonction doit rendre un dictionnaire aux clés {sorted(tensors)} ; "
@@ -160,18 +218,24 @@ def check_autoencoder_gradients(question: str, namespace: Any) -> None:
         x, theta, b1, b2 = leaves.values()
         loss = ((x - (theta.T @ (theta @ x + b1) + b2)) ** 2).sum()
         expected = dict(zip(leaves, torch.autograd.grad(loss, list(leaves.values())), strict=True))
-        for name, want in expected.items():
-            got = result[name]
+        for name in _ORDER:
+            got, want = result[name], expected[name]
             if not isinstance(got, torch.Tensor) or got.shape != want.shape:
                 shape = tuple(got.shape) if isinstance(got, torch.Tensor) else type(got).__name__
-                fail(question, f"∂ℓ/∂{name} devrait avoir la forme {tuple(want.shape)} (celle de {name}) ; "
+                fail(question, f"∂ℓ/∂{name} devrait avoir la forme {tuple(want.shape)}, celle de {name} ; "
                                f"reçu {shape}.")
             if not torch.allclose(got.double(), want, rtol=1e-10, atol=1e-12):
-                hint = {
-                    "x": " x sert deux fois : le terme direct −δ et le chemin par y.",
-                    "θ": " θ sert deux fois : par θᵀ (y δᵀ… transposé) et par θx.",
-                }.get(name, "")
                 fail(question, f"pour d = {d}, ∂ℓ/∂{name} diffère d'autograd (écart max "
-                               f"{french_number((got.double() - want).abs().max().item(), '.1e')}).{hint}")
+                               f"{french_number((got.double() - want).abs().max().item(), '.1e')})."
+                               + _factor_hint(got.double(), want) + _HINTS[name])
     passed(question, "les quatre gradients égaux à ceux d'autograd (tolérance relative 10⁻¹⁰), pour "
-                     "deux tailles d'auto-encodeur, sans backward().")
+                     "deux tailles d'auto-encodeur, sans autograd.")
+
+
+def _factor_hint(got: torch.Tensor, want: torch.Tensor) -> str:
+    """« le signe », « un facteur 2 » : ce que dit un gradient proportionnel au bon."""
+    for factor, text in ((-1.0, " Le signe est inversé."), (0.5, " Il manque un facteur 2."),
+                         (2.0, " Un facteur 2 de trop.")):
+        if torch.allclose(got, factor * want, rtol=1e-8, atol=1e-12):
+            return text
+    return ""
