@@ -31,8 +31,8 @@ def _module(question: str, name: str, value: Any) -> nn.Module:
                 continue
             items = content.values() if isinstance(content, dict) else content
             if isinstance(content, list | tuple | dict) and any(isinstance(v, nn.Module) for v in items):
-                fail(question, f"l'attribut `{attribute}` range des couches dans une "
-                               f"{'liste' if isinstance(content, list) else type(content).__name__} "
+                kind = {list: "une liste", tuple: "un tuple"}.get(type(content), "un dictionnaire")
+                fail(question, f"l'attribut `{attribute}` range des couches dans {kind} "
                                "Python : nn.Module ne regarde pas dedans, et ni parameters() ni "
                                "l'optimiseur ne voient leurs poids. Utilisez nn.ModuleList (ou "
                                "nn.ModuleDict, nn.Sequential), ou des attributs.")
