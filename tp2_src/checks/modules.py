@@ -72,7 +72,7 @@ def _two_layers(question: str, name: str, net: nn.Module, d: int, hidden: int) -
     sizes = sorted((m.in_features, m.out_features) for m in linears)
     if sizes != sorted([(d, hidden), (hidden, 1)]):
         shown = " et ".join(f"{a} → {b}" for a, b in ((m.in_features, m.out_features) for m in linears))
-        fail(question, f"les couches linéaires de {name} vont de {shown} : il faut {d} → {hidden}, puis "
+        fail(question, f"les couches linéaires de {name} sont {shown} : il faut {d} → {hidden}, puis "
                        f"{hidden} → 1 (les tailles dim_in et hidden reçues).")
     size = sum(p.numel() for p in net.parameters())
     expected = sum(p.numel() for layer in linears for p in layer.parameters())
@@ -227,6 +227,9 @@ def check_sequential(question: str, namespace: Any) -> None:
     où les couches sont créées, que l'exercice n'impose pas. Sans ``TwoLayerNet`` ni
     ``train_net`` (question 2), la vérification dit qu'elle n'a pas pu comparer.
     """
+    if isinstance(namespace, dict) and isinstance(namespace.get("make_sequential"), nn.Module):
+        fail(question, "make_sequential est un réseau déjà construit, pas une fonction : écrivez "
+                       "def make_sequential(dim_in, hidden), qui construit et rend le nn.Sequential.")
     make = student_function(question, namespace, "make_sequential", ("dim_in", "hidden"))
     name = "make_sequential(13, 8)"
     with torch.random.fork_rng(devices=[]):
