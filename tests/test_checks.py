@@ -40,7 +40,12 @@ CELL = "<cellule de l'exercice>"
 CHECKS = Path(checks.__file__).parent
 
 #: Les diagnostics qu'aucun code d'étudiant ne peut atteindre, et pourquoi.
-UNREACHABLE: dict[str, str] = {}
+UNREACHABLE: dict[str, str] = {
+    "modules.check_sequential : le Sequential et TwoLayerNet, partis des mêmes": (
+        "défensif : les deux réseaux ont alors les mêmes valeurs, les mêmes sorties (vérifiées "
+        "juste avant) et le même état aléatoire (torch et random) ; seul un train_net qui "
+        "traiterait les paramètres selon leur rang dans parameters() les distinguerait."),
+}
 
 
 @cache

@@ -41,11 +41,13 @@ class TwoLayerNet(nn.Module):
 
     def forward(self, X):
         return self.fc2(torch.tanh(self.fc1(X)))
-''' + mutate(TRAIN, ("loss_fn(net(X_batch).squeeze(1), y_batch)", "loss_fn(net(X_batch), y_batch.unsqueeze(1))")),
+''' + mutate(TRAIN, ("loss_fn(net(X_batch).squeeze(1), y_batch)",
+         "loss_fn(net(X_batch), y_batch.unsqueeze(1))")),
             None),
     Attempt("q2", "un forward qui rend (n,)", mutate(NET, (FORWARD, FORWARD + ".squeeze(-1)"))
             + mutate(TRAIN, ("net(X_batch).squeeze(1)", "net(X_batch)")), None),
-    Attempt("q2", "linear2 déclarée avant linear1", mutate(NET, (LINEAR1 + "        self.activation = nn.Tanh()\n"
+    Attempt("q2",
+         "linear2 déclarée avant linear1", mutate(NET, (LINEAR1 + "        self.activation = nn.Tanh()\n"
                                                                 + LINEAR2,
                                                                 LINEAR2 + LINEAR1
                                                                 + "        self.activation = nn.Tanh()\n"))
@@ -69,7 +71,8 @@ class TwoLayerNet(nn.Module):
 
     def forward(self, X):
         return self.layers[1](torch.tanh(self.layers[0](X)))
-''' + mutate(TRAIN, ("loss_fn(net(X_batch).squeeze(1), y_batch)", "F.mse_loss(net(X_batch).reshape(-1), y_batch)")),
+''' + mutate(TRAIN, ("loss_fn(net(X_batch).squeeze(1), y_batch)",
+         "F.mse_loss(net(X_batch).reshape(-1), y_batch)")),
             None),
     Attempt("q2", "shuffle=True sans générateur, zero_grad(set_to_none=True)", NET + mutate(
         TRAIN, ("shuffle=True, generator=g)", "shuffle=True)"),
@@ -110,7 +113,8 @@ class TwoLayerNet(nn.Module):
     Attempt("q2", "nn.Tanh sans parenthèses", mutate(NET, ("nn.Tanh()", "nn.Tanh")) + TRAIN,
             r"nn.Tanh est employé sans parenthèses"),
     Attempt("q2", "la taille cachée écrite en dur (32)", mutate(
-        NET, ("nn.Linear(dim_in, hidden)", "nn.Linear(dim_in, 32)"), ("nn.Linear(hidden, 1)", "nn.Linear(32, 1)"))
+        NET, ("nn.Linear(dim_in, hidden)", "nn.Linear(dim_in, 32)"),
+        ("nn.Linear(hidden, 1)", "nn.Linear(32, 1)"))
             + TRAIN, r"sont 13 → 32 et 32 → 1 : il faut 13 → 8"),
     Attempt("q2", "trois couches linéaires", mutate(
         NET, (LINEAR2, LINEAR2 + "        self.linear3 = nn.Linear(1, 1)\n"),
@@ -143,10 +147,12 @@ def TwoLayerNet(dim_in, hidden):
     Attempt("q2", "zero_grad() oublié", NET + mutate(TRAIN, ("            optimizer.zero_grad()\n", "")),
             r"contenaient déjà ceux du pas précédent"),
     Attempt("q2", "l'optimiseur ne reçoit que la dernière couche", NET + mutate(
-        TRAIN, ("Adam(net.parameters()", "Adam(net.linear2.parameters()")), r"ne reçoit pas tous les paramètres"),
+        TRAIN, ("Adam(net.parameters()", "Adam(net.linear2.parameters()")),
+            r"ne reçoit pas tous les paramètres"),
     Attempt("q2", "parameters() épuisé avant l'optimiseur", NET + mutate(
         TRAIN, ("    " + ADAM, "    params = net.parameters()\n    size = sum(p.numel() for p in params)\n"
-                "    optimizer = torch.optim.Adam(params, lr=lr)")), r"l'optimiseur ne reçoit aucun paramètre"),
+                "    optimizer = torch.optim.Adam(params, lr=lr)")),
+            r"l'optimiseur ne reçoit aucun paramètre"),
     Attempt("q2", "la couche cachée détachée du graphe", mutate(
         NET, (FORWARD, "return self.linear2(self.activation(self.linear1(X)).detach())")) + TRAIN,
             r"le coût ne dépend pas de tous les paramètres de TwoLayerNet"),
@@ -158,7 +164,8 @@ def TwoLayerNet(dim_in, hidden):
     Attempt("q2", "rien n'est rendu", NET + mutate(TRAIN, ("    return losses", "    print(losses[-1])")),
             r"doit rendre la liste des coûts ; elle rend un NoneType"),
     Attempt("q2", "train_net sans batch_size", NET + mutate(
-        TRAIN, ("num_epochs, batch_size, lr):", "num_epochs, lr):\n    batch_size = 32")), r"devrait prendre 6 paramètres"),
+        TRAIN, ("num_epochs, batch_size, lr):", "num_epochs, lr):\n    batch_size = 32")),
+            r"devrait prendre 6 paramètres"),
     Attempt("q2", "SGD de taux η, sans moment", NET + mutate(TRAIN, ("torch.optim.Adam", "torch.optim.SGD")),
             r"sur un problème non linéaire, le réseau entraîné"),
 ]
@@ -233,7 +240,8 @@ def make_sequential(dim_in, hidden):
     Attempt("q2-sequential", "une tanh de trop en sortie", mutate(
         SEQ, ("nn.Linear(hidden, 1))", "nn.Linear(hidden, 1), nn.Tanh())")), r"sa sortie diffère"),
     Attempt("q2-sequential", "la taille cachée écrite en dur (32)", mutate(
-        SEQ, ("nn.Linear(dim_in, hidden)", "nn.Linear(dim_in, 32)"), ("nn.Linear(hidden, 1)", "nn.Linear(32, 1)")),
+        SEQ, ("nn.Linear(dim_in, hidden)", "nn.Linear(dim_in, 32)"),
+        ("nn.Linear(hidden, 1)", "nn.Linear(32, 1)")),
             r"make_sequential\(13, 8\) sont 13 → 32"),
     Attempt("q2-sequential", "TwoLayerNet rendu au lieu d'un Sequential", '''
 def make_sequential(dim_in, hidden):
@@ -257,8 +265,10 @@ class TwoLayerNet(nn.Module):
     Attempt("q2-sequential", "sans TwoLayerNet ni train_net (question 2 sautée)",
             "del TwoLayerNet, train_net\n\n" + SEQ, r"la comparaison demandée .* n'a pas pu être faite"),
     Attempt("q2-sequential", "le Sequential écrit sans fonction", "make_sequential = nn.Sequential("
-            "nn.Linear(13, 32), nn.Tanh(), nn.Linear(32, 1))\n", r"make_sequential est un réseau déjà construit, pas une fonction"),
-    Attempt("q2-sequential", "la fonction nommée autrement", mutate(SEQ, ("def make_sequential(", "def make_seq(")),
+            "nn.Linear(13, 32), nn.Tanh(), nn.Linear(32, 1))\n",
+            r"make_sequential est un réseau déjà construit, pas une fonction"),
+    Attempt("q2-sequential", "la fonction nommée autrement", mutate(SEQ, ("def make_sequential(",
+         "def make_seq(")),
             r"`make_sequential` n'est pas défini"),
     Attempt("q2-sequential", "sans hidden dans la signature", mutate(
         SEQ, ("(dim_in, hidden):", "(dim_in):"), ("hidden", "32")), r"devrait prendre 2 paramètres"),

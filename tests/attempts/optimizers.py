@@ -55,7 +55,8 @@ ATTEMPTS += [
     Attempt("ex-4a", "zero_grad() entre backward() et step()", mutate(
         SGD, (ZERO, ""), ("        loss.backward()\n", "        loss.backward()\n" + ZERO)), r"ne bouge pas"),
     Attempt("ex-4a", "des tenseurs au lieu de nn.Parameter", mutate(
-        SGD, (W, "torch.zeros(X_train.shape[1], requires_grad=True)"), (B, "torch.zeros((), requires_grad=True)")),
+        SGD, (W, "torch.zeros(X_train.shape[1], requires_grad=True)"),
+        (B, "torch.zeros((), requires_grad=True)")),
             r"w devrait être un nn.Parameter"),
     Attempt("ex-4a", "Adam au lieu de SGD", mutate(SGD, ("torch.optim.SGD", "torch.optim.Adam")),
             r"l'optimiseur est un Adam : la question demande torch.optim.SGD"),
@@ -67,7 +68,8 @@ ATTEMPTS += [
             r"créé avec momentum=0.9 : la question demande la descente batch simple"),
     Attempt("ex-4a", "une pénalité (weight_decay)", mutate(SGD, ("lr=lr)", "lr=lr, weight_decay=1e-3)")),
             r"créé avec weight_decay=0.001"),
-    Attempt("ex-4a", "la montée de gradient (maximize=True)", mutate(SGD, ("lr=lr)", "lr=lr, maximize=True)")),
+    Attempt("ex-4a", "la montée de gradient (maximize=True)", mutate(SGD, ("lr=lr)",
+         "lr=lr, maximize=True)")),
             r"créé avec maximize=True"),
     Attempt("ex-4a", "w tiré au hasard", mutate(SGD, (W, "nn.Parameter(torch.randn(X_train.shape[1]))")),
             r"w ne part pas de zéro"),
@@ -89,7 +91,8 @@ ATTEMPTS += [
     Attempt("ex-4a", "b de forme (1,)", mutate(SGD, (B, "nn.Parameter(torch.zeros(1))")),
             r"b a la forme \(1,\) au lieu de \(\)"),
     Attempt("ex-4a", "w de forme (13, 1)", mutate(
-        SGD, (W, "nn.Parameter(torch.zeros(X_train.shape[1], 1))"), ("X_train @ w", "(X_train @ w).squeeze(1)")),
+        SGD, (W, "nn.Parameter(torch.zeros(X_train.shape[1], 1))"),
+        ("X_train @ w", "(X_train @ w).squeeze(1)")),
             r"w a la forme \(13, 1\) au lieu de \(13,\)"),
     Attempt("ex-4a", "seul w rendu", mutate(SGD, ("return w, b", "return w")),
             r"doit rendre le couple \(w, b\)"),
@@ -111,13 +114,15 @@ ATTEMPTS += [
 MOMENTUM = without_comments(book_solution("ex-4b"))
 RESET = "        w.grad.zero_()\n        b.grad.zero_()\n"
 VELOCITIES = "            v_w = mu * v_w + w.grad\n            v_b = mu * v_b + b.grad\n"
+W_ZERO = "torch.zeros(X_train.shape[1], device=X_train.device,\n                    requires_grad=True)"
 STEPS = "            w -= lr * v_w\n            b -= lr * v_b\n"
 
 ATTEMPTS += [
     Attempt("ex-4b", "la solution du livre", book_solution("ex-4b"), None),
     # Justes, écrites autrement.
     Attempt("ex-4b", "vitesses mises à jour sur place, .grad remis à None", mutate(
-        MOMENTUM, (VELOCITIES, "            v_w.mul_(mu).add_(w.grad)\n            v_b.mul_(mu).add_(b.grad)\n"),
+        MOMENTUM, (VELOCITIES, "            v_w.mul_(mu).add_(w.grad)\n"
+                                "            v_b.mul_(mu).add_(b.grad)\n"),
         (RESET, "        w.grad = None\n        b.grad = None\n")), None),
     Attempt("ex-4b", "une liste de vitesses, une boucle sur les paramètres", '''
 def momentum_descent(X_train, y_train, lr, mu, num_epochs):
@@ -135,7 +140,7 @@ def momentum_descent(X_train, y_train, lr, mu, num_epochs):
     return params[0], params[1]
 ''', None),
     Attempt("ex-4b", "nn.Parameter et MSELoss", mutate(
-        MOMENTUM, ("torch.zeros(X_train.shape[1], device=X_train.device,\n                    requires_grad=True)",
+        MOMENTUM, (W_ZERO,
                    "nn.Parameter(torch.zeros(X_train.shape[1]))"),
         ("torch.zeros((), device=X_train.device, requires_grad=True)", "nn.Parameter(torch.zeros(()))"),
         ("((X_train @ w + b - y_train) ** 2).mean()", "nn.MSELoss()(X_train @ w + b, y_train)")), None),
@@ -204,11 +209,13 @@ def momentum_descent(X_train, y_train, lr, mu, num_epochs):
     return w, b
 ''', r"calcule le gradient avec func.grad"),
     Attempt("ex-4b", "w tiré au hasard", mutate(
-        MOMENTUM, ("w = torch.zeros(X_train.shape[1], device=X_train.device,\n                    requires_grad=True)",
-                   "w = torch.randn(X_train.shape[1], requires_grad=True)")), r"w et b doivent partir de zéro"),
+        MOMENTUM, ("w = " + W_ZERO,
+                   "w = torch.randn(X_train.shape[1], requires_grad=True)")),
+            r"w et b doivent partir de zéro"),
     Attempt("ex-4b", "la mise à jour hors de torch.no_grad()", mutate(
         MOMENTUM, ("        with torch.no_grad():\n" + VELOCITIES + STEPS,
-                   "        if True:\n" + VELOCITIES + STEPS)), r"hors de `torch.no_grad\(\)`"),
+                   "        if True:\n" + VELOCITIES + STEPS)),
+            r"la mise à jour sur place d.un paramètre est faite hors de `torch.no_grad\(\)`"),
     Attempt("ex-4b", "w = w − lr·v, hors de no_grad", mutate(
         MOMENTUM, ("        with torch.no_grad():\n" + VELOCITIES + STEPS + RESET,
                    "        v_w = mu * v_w + w.grad\n        v_b = mu * v_b + b.grad\n"
@@ -218,22 +225,27 @@ def momentum_descent(X_train, y_train, lr, mu, num_epochs):
             r"un `.grad` vaut None"),
     Attempt("ex-4b", "le coût calculé sous torch.no_grad()", mutate(
         MOMENTUM, ("        loss = ((X_train @ w + b - y_train) ** 2).mean()\n",
-                   "        with torch.no_grad():\n            loss = ((X_train @ w + b - y_train) ** 2).mean()\n")),
+                   "        with torch.no_grad():\n"
+                   "            loss = ((X_train @ w + b - y_train) ** 2).mean()\n")),
             r"le coût ne dépend d'aucun tenseur qui demande un gradient"),
     Attempt("ex-4b", "le coût calculé une fois, avant la boucle", mutate(
         MOMENTUM, ("        loss = ((X_train @ w + b - y_train) ** 2).mean()\n", ""),
         ("    for _ in", "    loss = ((X_train @ w + b - y_train) ** 2).mean()\n    for _ in")),
             r"backward\(\) est appelé deux fois sur le même graphe"),
-    Attempt("ex-4b", "le nombre d'époques écrit en dur (100)", mutate(MOMENTUM, ("range(num_epochs)", "range(100)")),
+    Attempt("ex-4b", "le nombre d'époques écrit en dur (100)", mutate(MOMENTUM, ("range(num_epochs)",
+         "range(100)")),
             r"fait 100 pas \(appels à backward\(\)\) pour 6 époques"),
     Attempt("ex-4b", "le coût sur les 256 premiers exemples", mutate(
-        MOMENTUM, ("((X_train @ w + b - y_train) ** 2).mean()", "((X_train[:256] @ w + b - y_train[:256]) ** 2).mean()")),
+        MOMENTUM, ("((X_train @ w + b - y_train) ** 2).mean()",
+         "((X_train[:256] @ w + b - y_train[:256]) ** 2).mean()")),
             r"sur Boston Housing \(η = 0,02, μ = 0,7, 40 époques\)"),
     Attempt("ex-4b", "w de forme (13, 1)", mutate(
         MOMENTUM, ("torch.zeros(X_train.shape[1], device", "torch.zeros(X_train.shape[1], 1, device"),
         ("X_train @ w", "(X_train @ w).squeeze(1)")), r"w a la forme \(13, 1\)"),
-    Attempt("ex-4b", "les vitesses rendues avec les paramètres", mutate(MOMENTUM, ("return w, b", "return w, b, v_w, v_b")),
+    Attempt("ex-4b", "les vitesses rendues avec les paramètres", mutate(MOMENTUM, ("return w, b",
+         "return w, b, v_w, v_b")),
             r"doit rendre le couple \(w, b\) ; elle rend un tuple"),
     Attempt("ex-4b", "sans mu dans la signature", mutate(
-        MOMENTUM, ("lr, mu, num_epochs):", "lr, num_epochs):\n    mu = 0.9")), r"devrait prendre 5 paramètres"),
+        MOMENTUM, ("lr, mu, num_epochs):", "lr, num_epochs):\n    mu = 0.9")),
+            r"devrait prendre 5 paramètres"),
 ]
