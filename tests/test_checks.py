@@ -46,6 +46,10 @@ UNREACHABLE: dict[str, str] = {
         "gradient reçu quelconque sont déjà comparés ; gradcheck ne refuserait plus qu'une passe arrière "
         "non linéaire en grad_output qui tombe juste sur ce gradient-là"
     ),
+    "modules.check_sequential : le Sequential et TwoLayerNet, partis des mêmes": (
+        "défensif : les deux réseaux ont alors les mêmes valeurs, les mêmes sorties (vérifiées "
+        "juste avant) et le même état aléatoire (torch et random) ; seul un train_net qui "
+        "traiterait les paramètres selon leur rang dans parameters() les distinguerait."),
 }
 
 
