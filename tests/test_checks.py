@@ -41,6 +41,14 @@ CHECKS = Path(checks.__file__).parent
 
 #: Les diagnostics qu'aucun code d'étudiant ne peut atteindre, et pourquoi.
 UNREACHABLE: dict[str, str] = {
+    "grading.lookup : appelez la vérification avec globals() (elle y": (
+        "la cellule de vérification est donnée par le notebook, l'étudiant ne l'écrit pas ; "
+        "testé à part (test_a_check_needs_the_notebook_names)"
+    ),
+    "KNOWN_ERRORS[7] : Expected all tensors to be on the same device": (
+        "les vérifications jouent le code sur le processeur : seul un paramètre créé sur une "
+        "carte graphique l'atteint, et la machine des tests n'en a pas"
+    ),
     "autograd.check_tanh_function : gradcheck refuse la passe arrière : elle": (
         "filet de sécurité : la passe avant (float64, à 10⁻¹²) et le produit vecteur–jacobienne pour un "
         "gradient reçu quelconque sont déjà comparés ; gradcheck ne refuserait plus qu'une passe arrière "
