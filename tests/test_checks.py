@@ -58,6 +58,16 @@ UNREACHABLE: dict[str, str] = {
         "défensif : les deux réseaux ont alors les mêmes valeurs, les mêmes sorties (vérifiées "
         "juste avant) et le même état aléatoire (torch et random) ; seul un train_net qui "
         "traiterait les paramètres selon leur rang dans parameters() les distinguerait."),
+    "common.floats : rend des coûts non finis : l'apprentissage":
+        "défensif : au chapitre 3, les coûts sont jugés d'abord pas à pas sur le petit jeu, où la "
+        "descente reste finie, et à η = 0,1 sans remise à zéro le coût de Boston oscille sans diverger",
+    "descent.optimum_gap : les paramètres rendus contiennent nan ou inf":
+        "défensif : une descente qui passe l'audit pas à pas (même méthode, même taux) ne diverge pas "
+        "sur Boston Housing aux taux que les vérifications emploient",
+    "descent.optimum_gap : sur Boston Housing, la MSE d'apprentissage atteinte":
+        "défensif : une descente qui passe l'audit pas à pas fait, sur Boston Housing, les pas de la "
+        "référence, qui arrive à 1 % de l'optimum ; seul un code qui se comporte autrement sur "
+        "Boston que sur le petit jeu l'atteindrait",
 }
 
 

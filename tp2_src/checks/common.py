@@ -4,6 +4,7 @@ ses appels isolés du notebook, et la lecture de ce qu'il rend."""
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -52,16 +53,24 @@ def as_pair(question: str, result: Any) -> tuple[Any, Any]:
     return result[0], result[1]
 
 
-def floats(question: str, name: str, values: Any, count: int | None = None) -> list[float]:
-    """Une liste de coûts (nombres ou tenseurs d'un élément), tous finis."""
+def floats(
+    question: str, name: str, values: Any, count: int | None = None, *, numbers_only: bool = False
+) -> list[float]:
+    """Une liste de coûts, tous finis : des nombres, ou des tenseurs d'un élément (sauf
+    ``numbers_only`` : des nombres seulement, ``loss.item()``)."""
     if not isinstance(values, list | tuple) or len(values) < 2:
         fail(question, f"{name} doit rendre la liste des coûts ; elle rend un {type(values).__name__}.")
-    try:
-        floats = [float(v) for v in values]
-    except (TypeError, ValueError, RuntimeError):
-        fail(question, f"{name} doit rendre une liste de nombres (loss.item()).")
-    if count is not None and len(floats) != count:
-        fail(question, f"{name} rend {len(floats)} coûts pour {count} époques : un par époque.")
-    if not all(math.isfinite(v) for v in floats):
+    if numbers_only and any(isinstance(v, torch.Tensor) for v in values):
+        fail(question, f"{name} rend des tenseurs au lieu de nombres : ajoutez loss.item() à la liste "
+                       "(un nombre Python), pas le tenseur du coût.")
+    bad = [v for v in values if isinstance(v, bool) or not isinstance(v, numbers.Real | torch.Tensor)
+           or (isinstance(v, torch.Tensor) and v.numel() != 1)]
+    if bad:
+        fail(question, f"{name} doit rendre une liste de nombres (loss.item()) ; elle contient un "
+                       f"{type(bad[0]).__name__}.")
+    found = [v.detach().item() if isinstance(v, torch.Tensor) else float(v) for v in values]
+    if count is not None and len(found) != count:
+        fail(question, f"{name} rend {len(found)} coûts pour {count} époques : un par époque.")
+    if not all(math.isfinite(v) for v in found):
         fail(question, f"{name} rend des coûts non finis : l'apprentissage a divergé.")
-    return floats
+    return found
