@@ -23,6 +23,13 @@ from tp2_src.logs import LOGDIR_ENV
 # Une seule fois pour toute la suite (avant tout import de pyplot) : aucune fenêtre.
 matplotlib.use("Agg")
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Un processus de test par cœur (pytest-xdist) : un fil de calcul chacun. Avec les
+    # fils par défaut (un par cœur), deux processus se disputent les cœurs, et l'attente
+    # active d'OpenMP triple la durée des vérifications (mesuré : 17 s en un processus,
+    # 48 s en deux).
+    torch.set_num_threads(1)
+
 
 def shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Le dossier temporaire commun aux processus de test (celui de la session sans xdist)."""

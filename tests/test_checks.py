@@ -36,6 +36,10 @@ from tp2_src import checks
 from tp2_src.checks import EXERCISES, CheckError, check
 from tp2_src.checks.grading import KNOWN_ERRORS
 
+# Les tentatives et la porte de couverture dans un même processus (``--dist loadgroup``) :
+# chaque tentative n'y est jouée qu'une fois (``outcome``, mémoïsé).
+pytestmark = pytest.mark.xdist_group("corpus")
+
 CELL = "<cellule de l'exercice>"
 CHECKS = Path(checks.__file__).parent
 

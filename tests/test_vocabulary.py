@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,7 @@ def chapter_texts(chapter: Path) -> str:
     return "\n".join(parts)
 
 
+@cache
 def sources() -> dict[str, str]:
     """Le texte de chaque source que lit un étudiant, par nom de fichier."""
     texts = {c.name: chapter_texts(c) for c in CHAPTERS}

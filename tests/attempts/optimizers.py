@@ -84,12 +84,11 @@ ATTEMPTS += [
         SGD, (LOSS, "loss = ((X_train[:256] @ w + b - y_train[:256]) ** 2).mean()")),
             r"sur Boston Housing \(η = 0,03, 40 pas\), les paramètres rendus diffèrent"),
     Attempt("ex-4a", "le nombre de pas écrit en dur (100)", mutate(SGD, ("range(num_epochs)", "range(100)")),
-            r"fait 100 pas \(appels à backward\(\)\) au lieu de 3"),
+            r"fait 100 pas \(calculs de gradient\) au lieu de 3"),
     Attempt("ex-4a", "la mise à jour faite deux fois", mutate(
         SGD, ("        optimizer.step()\n", "        with torch.no_grad():\n            w -= lr * w.grad\n"
               "            b -= lr * b.grad\n        optimizer.step()\n")), r"bouge de deux fois η"),
-    Attempt("ex-4a", "b de forme (1,)", mutate(SGD, (B, "nn.Parameter(torch.zeros(1))")),
-            r"b a la forme \(1,\) au lieu de \(\)"),
+    Attempt("ex-4a", "b de forme (1,), juste aussi", mutate(SGD, (B, "nn.Parameter(torch.zeros(1))")), None),
     Attempt("ex-4a", "w de forme (13, 1)", mutate(
         SGD, (W, "nn.Parameter(torch.zeros(X_train.shape[1], 1))"),
         ("X_train @ w", "(X_train @ w).squeeze(1)")),

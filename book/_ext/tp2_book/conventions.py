@@ -46,6 +46,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import jupytext
@@ -225,10 +226,16 @@ def reads(text: str, fmt: str = "py:percent") -> NotebookNode:
 
 def read(chapter: Path) -> list[Cell]:
     """Les cellules du chapitre, avec leurs tags et leur place (dans une solution, dans un
-    encadré facultatif, ou non)."""
+    encadré facultatif, ou non). Analysé une fois par texte du chapitre."""
+    chapter = Path(chapter)
+    return list(_read(chapter.name, chapter.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=32)
+def _read(name: str, text: str) -> tuple[Cell, ...]:
     cells = []
     gate, optional = SolutionGate(), OptionalGate()
-    notebook = jupytext.reads(titled(chapter.read_text(encoding="utf-8"), chapter.name), fmt="py:percent")
+    notebook = jupytext.reads(titled(text, name), fmt="py:percent")
     for index, cell in enumerate(notebook.cells):
         inside, box = gate.exercise, optional.title
         if cell.cell_type == "markdown":
@@ -236,7 +243,7 @@ def read(chapter: Path) -> list[Cell]:
             optional.lines(cell.source)
         tags = frozenset(cell.metadata.get("tags", []))
         cells.append(Cell(index, cell.cell_type, cell.source, tags, inside, box))
-    return cells
+    return tuple(cells)
 
 
 def prose(chapter: Path) -> Iterator[tuple[str, bool]]:
