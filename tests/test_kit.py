@@ -382,3 +382,14 @@ def test_lab_session_serves_both_editions(tmp_path: Path) -> None:
         output = process.communicate(timeout=60)[0].decode(errors="replace")
     expected = sorted(f"{c.stem}.ipynb" for c in CHAPTERS)
     assert listed == {"etudiant": expected, "complet": expected}, output[-3000:]
+
+
+def test_the_wheel_lists_every_package_of_tp2_src() -> None:
+    """Chaque dossier de ``tp2_src`` qui est un paquet Python est dans la roue du kit
+    (setuptools ne prend pas les sous-paquets d'eux-mêmes) ; le kit échouerait à l'import."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(project["tool"]["setuptools"]["packages"])
+    packages = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "tp2_src").rglob("__init__.py")}
+    assert packages == listed, (packages, listed)
