@@ -135,7 +135,8 @@ def test_the_wheel_holds_the_lesson_package_only(built_book: Path) -> None:
         packages = {name.split("/")[0] for name in archive.namelist()}
         modules = {n for n in archive.namelist() if n.endswith(".py")}
     assert packages == {"tp2_src", wheel_name.split("/")[-1].split("-py3")[0] + ".dist-info"}, packages
-    expected = {f"tp2_src/{p.name}" for p in (ROOT / "tp2_src").glob("*.py")}
+    package = ROOT / "tp2_src"
+    expected = {f"tp2_src/{p.relative_to(package).as_posix()}" for p in package.rglob("*.py")}
     assert modules == expected
     assert "tp2_src/data/boston_house_prices.csv" in archive.namelist()
 
@@ -192,7 +193,8 @@ def test_every_module_imports_in_the_kit_environment(kit: Path) -> None:
     python = kit.parent / "venv" / "bin" / "python"
     code = (
         "import importlib, pkgutil, tp2_src\n"
-        "names = [m.name for m in pkgutil.iter_modules(tp2_src.__path__)]\n"
+        "found = pkgutil.walk_packages(tp2_src.__path__, 'tp2_src.')\n"
+        "names = [m.name.removeprefix('tp2_src.') for m in found]\n"
         "for name in names: importlib.import_module('tp2_src.' + name)\n"
         "print(tp2_src.__file__, len(names))\n"
         "print(importlib.util.find_spec('tp2_book'), importlib.util.find_spec('sphinx'))\n"
@@ -203,7 +205,9 @@ def test_every_module_imports_in_the_kit_environment(kit: Path) -> None:
                             capture_output=True, text=True, timeout=300, env=env)
     assert result.returncode == 0, result.stderr[-4000:]
     where, count = result.stdout.splitlines()[0].rsplit(" ", 1)
-    assert "/venv/lib/" in where and int(count) == len(list((ROOT / "tp2_src").glob("[a-z]*.py")))
+    modules = len(list((ROOT / "tp2_src").rglob("[a-z]*.py")))
+    subpackages = len(list((ROOT / "tp2_src").glob("*/__init__.py")))
+    assert "/venv/lib/" in where and int(count) == modules + subpackages
     assert result.stdout.splitlines()[1] == "None None", "la machinerie du livre n'est pas dans le kit"
     # Les journaux TensorBoard d'un notebook du kit vont dans le runs/ du kit.
     assert result.stdout.splitlines()[2] == str((kit / "runs").resolve())
@@ -243,7 +247,7 @@ def _in_copy(code: str, name: str, *, fresh: bool) -> str:
         "import linecache as _linecache\n"
         f"_code = {code!r}\n"
         f"_linecache.cache[{name!r}] = (len(_code), None, _code.splitlines(True), {name!r})\n"
-        + ("_essai = dict(globals())\n" if fresh else "")
+        + ("_essai = dict(_avant_squelette)\n" if fresh else "")
         + f"exec(compile(_code, {name!r}, 'exec'), _essai)\n"
     )
 
@@ -263,6 +267,9 @@ def session(
         if "skeleton" in tags(cell):
             label, check = next(labels), student.cells[index + 1].source
             checks.append(check)
+            # Chaque tentative part des noms d'avant le squelette : une classe mal nommée ne
+            # trouve pas celle du squelette.
+            cells.append(_cell("_avant_squelette = dict(globals())", "leçon"))
             cells.append(_cell(check, "trop tôt"))
             cells.append(_cell(cell.source, "squelette"))
             cells.append(_cell(check, "échec"))
