@@ -31,6 +31,25 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     torch.set_num_threads(1)
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Sous ``--dist loadgroup``, un test marqué ``xdist_group`` doit porter son groupe.
+
+    pytest-xdist groupe les tests par le suffixe ``@groupe`` qu'il ajoute à leur nodeid ;
+    si une version de pytest l'en empêche, les tests du kit et du corpus seraient répartis
+    entre les processus sans que rien ne le dise (et le kit installé deux fois).
+    """
+    if (
+        item.config.getvalue("loadgroup")
+        and item.get_closest_marker("xdist_group") is not None
+        and "@" not in item.nodeid
+    ):
+        pytest.fail(
+            f"--dist loadgroup n'a pas groupé ce test marqué xdist_group : pytest "
+            f"{pytest.__version__} ne va pas avec cette version de pytest-xdist ; voyez la "
+            "borne de pytest dans pyproject.toml."
+        )
+
+
 def shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Le dossier temporaire commun aux processus de test (celui de la session sans xdist)."""
     base = tmp_path_factory.getbasetemp()
