@@ -155,13 +155,20 @@ def pdf(session: nox.Session) -> None:
     env = {**SETTINGS.BUILD_ENV, "LATEXMKOPTS": "-quiet", "PATH": path}
     try:
         session.run(
-            str(jupyter_book), "build", str(ROOT), "--builder", "pdflatex",
-            *SETTINGS.BUILD_FLAGS, *session.posargs, env=env, external=True,
+            str(jupyter_book),
+            "build",
+            str(ROOT),
+            "--builder",
+            "pdflatex",
+            *SETTINGS.BUILD_FLAGS,
+            *session.posargs,
+            env=env,
+            external=True,
         )
     except CommandFailed:
         log = built.with_suffix(".log")
         lines = log.read_text(encoding="utf-8", errors="replace").splitlines() if log.is_file() else []
-        errors = [" / ".join(lines[i:i + 3]) for i, line in enumerate(lines) if line.startswith("!")]
+        errors = [" / ".join(lines[i : i + 3]) for i, line in enumerate(lines) if line.startswith("!")]
         session.error("La construction du PDF a échoué. " + ("\n".join(errors[:10]) or f"Voir {log}."))
     target = BUILD_DIR / "pdf" / PDF_NAME
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -181,16 +188,24 @@ def tests(session: nox.Session) -> None:
     ``nox -s tests -- -m "not book"``.
     """
     install(session, "test")
-    session.run("pytest", "--numprocesses", "auto", "--dist", "loadgroup", *session.posargs,
-                env=SETTINGS.BUILD_ENV)
+    session.run(
+        "pytest", "--numprocesses", "auto", "--dist", "loadgroup", *session.posargs, env=SETTINGS.BUILD_ENV
+    )
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Vérifie le style avec ruff (code, tests et chapitres) ; arguments passés à ruff."""
+    """Vérifie le style avec ruff : ``ruff check`` puis ``ruff format --check``.
+
+    Le code, les tests et les chapitres (ceux-ci à 88 colonnes, ``book/ruff.toml``). Les
+    arguments après ``--`` remplacent les chemins vérifiés ; ``ruff format .`` dans ce venv
+    met le code en forme.
+    """
     # ruff n'a pas besoin de torch : on n'installe que le groupe « lint ».
     session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
-    session.run("ruff", "check", *(session.posargs or ["."]))
+    paths = session.posargs or ["."]
+    session.run("ruff", "check", *paths)
+    session.run("ruff", "format", "--check", *paths)
 
 
 @nox.session

@@ -87,8 +87,12 @@ def main() -> None:
         html = [str(JUPYTER_BOOK), "build", str(work), *BUILD_FLAGS]
         with_pdf = shutil.which("xelatex") is not None
         # Comme `nox -s pdf` : le dossier latex d'une construction précédente est effacé.
-        clear = [sys.executable, "-c", f"from tp2_book.layout import clear_latex; "
-                 f"from pathlib import Path; clear_latex(Path({str(work / '_build')!r}))"]
+        clear = [
+            sys.executable,
+            "-c",
+            f"from tp2_book.layout import clear_latex; "
+            f"from pathlib import Path; clear_latex(Path({str(work / '_build')!r}))",
+        ]
         pdf = [clear, [str(JUPYTER_BOOK), "build", str(work), "--builder", "pdflatex", *BUILD_FLAGS]]
         build = [html, *(pdf if with_pdf else [])]
         # Un script n'ouvre aucune fenêtre.
@@ -108,9 +112,22 @@ def main() -> None:
         kit = work / "kit"
         with zipfile.ZipFile(work / "_build" / "html" / layout.KIT_ZIP) as archive:
             archive.extractall(kit)
-        g = measure([[sys.executable, "-m", "venv", str(kit / "venv")],
-                     [str(kit / "venv" / "bin" / "python"), "-m", "pip", "install", "-q",
-                      "-r", str(kit / "tp2-kit" / "requirements.txt")]], env, kit)
+        g = measure(
+            [
+                [sys.executable, "-m", "venv", str(kit / "venv")],
+                [
+                    str(kit / "venv" / "bin" / "python"),
+                    "-m",
+                    "pip",
+                    "install",
+                    "-q",
+                    "-r",
+                    str(kit / "tp2-kit" / "requirements.txt"),
+                ],
+            ],
+            env,
+            kit,
+        )
     finally:
         clear_latex(work / "_build")
         shutil.rmtree(work, ignore_errors=True)
@@ -139,8 +156,10 @@ def main() -> None:
     else:
         print("(e) PDF                        : non mesuré (xelatex absent)")
     print(f"(f) poids du site (sans kit)   : {weight:7.2f} Mio   (cible ≤ 8 Mio)")
-    print(f"(g) installation du kit        : {g['seconds']:7.1f} s   (venv {g['each'][0]:.1f} s, "
-          f"pip {g['each'][1]:.1f} s)")
+    print(
+        f"(g) installation du kit        : {g['seconds']:7.1f} s   (venv {g['each'][0]:.1f} s, "
+        f"pip {g['each'][1]:.1f} s)"
+    )
     print()
     print(f"b / a (fils par défaut) = {b['seconds'] / a_reader['seconds']:.2f}")
     print(f"b / a (un fil)          = {b['seconds'] / a_one['seconds']:.2f}")

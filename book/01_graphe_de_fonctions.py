@@ -38,9 +38,24 @@ import torch
 # %% tags=["remove-cell", "setup"]
 # Plomberie du livre (exécutée, masquée dans les pages) : figures SVG lisibles, valeurs
 # collées, dessin des graphes.
-from tp2_src.glue import glue, glue_environment, glue_figure, glue_text
-from tp2_src.graph import assert_backward_matches, autograd_graph, record_backward, reference_gradients
-from tp2_src.graph_drawing import STATEMENT_FUNCTIONS, function_split_figure, graph_figure, statement_figure
+from tp2_src.glue import (
+    glue,
+    glue_environment,
+    glue_figure,
+    glue_text,
+)
+from tp2_src.graph import (
+    assert_backward_matches,
+    autograd_graph,
+    record_backward,
+    reference_gradients,
+)
+from tp2_src.graph_drawing import (
+    STATEMENT_FUNCTIONS,
+    function_split_figure,
+    graph_figure,
+    statement_figure,
+)
 from tp2_src.style import french_log_axis, use_book_style
 
 use_book_style()
@@ -75,8 +90,14 @@ c = torch.tensor(10.0, requires_grad=True)
 p = a * b  # un nœud « produit »
 q = p + c  # un nœud « addition »
 loss = q * q  # ℓ = q², écrit comme un produit où q sert deux fois
-forward = {"a": a, "b": b, "c": c, "p = a·b": p, "q = p + c": q,
-           "ℓ = q·q": loss}
+forward = {
+    "a": a,
+    "b": b,
+    "c": c,
+    "p = a·b": p,
+    "q = p + c": q,
+    "ℓ = q·q": loss,
+}
 for name, t in forward.items():
     print(f"{name:<9} = {t.item():g}")
 
@@ -132,7 +153,8 @@ print(by_hand)
 received = {}  # ∂ℓ/∂t, relevé pendant la passe arrière
 for name, t in {"ℓ": loss, "q": q, "p": p}.items():
     t.register_hook(
-        lambda grad, name=name: received.update({name: grad.item()}))
+        lambda grad, name=name: received.update({name: grad.item()})
+    )
 loss.backward()
 for name, leaf in {"c": c, "a": a, "b": b}.items():
     received[name] = leaf.grad.item()  # .grad des feuilles
@@ -142,23 +164,48 @@ for name, grad in received.items():
     print(f"{name:>7} | {by_hand[name]:>9g} | {grad:>8g}")
 
 # %% tags=["remove-cell"]
-assert received == by_hand and list(received)[:3] == ["ℓ", "q", "p"]  # l'ordre des crochets
+assert received == by_hand and list(received)[:3] == [
+    "ℓ",
+    "q",
+    "p",
+]  # l'ordre des crochets
 # Les nombres que cite le texte alternatif de la figure ci-dessous.
 assert (p.item(), q.item(), loss.item()) == (-6, 4, 16)
-assert [by_hand[k] for k in ("a", "b", "c", "p", "q")] == [-24, 16, 8, 8, 8]
+assert [by_hand[k] for k in ("a", "b", "c", "p", "q")] == [
+    -24,
+    16,
+    8,
+    8,
+    8,
+]
 # La figure : le même calcul, refait et relevé nœud par nœud (tp2_src.graph).
-scalar_leaves = {n: t.detach().clone().requires_grad_() for n, t in {"a": a, "b": b, "c": c}.items()}
+scalar_leaves = {
+    n: t.detach().clone().requires_grad_()
+    for n, t in {"a": a, "b": b, "c": c}.items()
+}
 p2 = scalar_leaves["a"] * scalar_leaves["b"]
 q2 = p2 + scalar_leaves["c"]
 loss2 = q2 * q2
-scalar_graph = autograd_graph(loss2, leaves=scalar_leaves, intermediates={"p": p2, "q": q2})
-scalar_reference = reference_gradients(loss2, {**scalar_leaves, "p": p2, "q": q2, "ℓ": loss2})
+scalar_graph = autograd_graph(
+    loss2, leaves=scalar_leaves, intermediates={"p": p2, "q": q2}
+)
+scalar_reference = reference_gradients(
+    loss2, {**scalar_leaves, "p": p2, "q": q2, "ℓ": loss2}
+)
 with record_backward(scalar_graph) as scalar_steps:
     loss2.backward()
-assert_backward_matches(scalar_graph, scalar_steps, scalar_reference)
-assert all(by_hand[s.node] == s.received.item() for s in scalar_steps)
-fig = graph_figure(scalar_graph, steps=scalar_steps, current=False,
-                   title="ℓ = (a·b + c)² : valeurs et gradients relevés")
+assert_backward_matches(
+    scalar_graph, scalar_steps, scalar_reference
+)
+assert all(
+    by_hand[s.node] == s.received.item() for s in scalar_steps
+)
+fig = graph_figure(
+    scalar_graph,
+    steps=scalar_steps,
+    current=False,
+    title="ℓ = (a·b + c)² : valeurs et gradients relevés",
+)
 glue_figure("fig_scalaire", fig)
 
 # %% [markdown]
@@ -218,8 +265,9 @@ glue_figure("fig_scalaire", fig)
 #
 #     def __add__(self, other):
 #         other = other if isinstance(other, Value) else Value(other)
-#         return Value(self.data + other.data, (self, other),
-#                      (1.0, 1.0))
+#         return Value(
+#             self.data + other.data, (self, other), (1.0, 1.0)
+#         )
 #
 #     def __mul__(self, other):
 #         ...  # À vous : comme __add__, avec les dérivées du produit
@@ -253,6 +301,7 @@ glue_figure("fig_scalaire", fig)
 # liste place chaque nœud après tous ceux qui l'utilisent. Le `+=` additionne les messages
 # d'un nœud qui sert plusieurs fois.
 
+
 # %% tags=["solution"]
 class Value:
     """Un scalaire qui retient de quoi il est calculé."""
@@ -265,17 +314,22 @@ class Value:
 
     def __add__(self, other):
         other = other if isinstance(other, Value) else Value(other)
-        return Value(self.data + other.data, (self, other),
-                     (1.0, 1.0))
+        return Value(
+            self.data + other.data, (self, other), (1.0, 1.0)
+        )
 
     def __mul__(self, other):
         other = other if isinstance(other, Value) else Value(other)
-        return Value(self.data * other.data, (self, other),
-                     (other.data, self.data))
+        return Value(
+            self.data * other.data,
+            (self, other),
+            (other.data, self.data),
+        )
 
     def __pow__(self, k):  # k : un nombre
-        return Value(self.data**k, (self,),
-                     (k * self.data**(k - 1),))
+        return Value(
+            self.data**k, (self,), (k * self.data ** (k - 1),)
+        )
 
     def tanh(self):
         t = math.tanh(self.data)
@@ -331,16 +385,25 @@ print("autograd     :", [t.grad.item() for t in (a, b, c)])
 u_v, v_v = Value(0.5), Value(-1.5)
 f_v = (u_v * v_v).tanh().exp() + u_v**3
 f_v.backward()
-u_t, v_t = (torch.tensor(val, dtype=torch.float64, requires_grad=True)
-            for val in (0.5, -1.5))
+u_t, v_t = (
+    torch.tensor(val, dtype=torch.float64, requires_grad=True)
+    for val in (0.5, -1.5)
+)
 f_t = torch.exp(torch.tanh(u_t * v_t)) + u_t**3
 f_t.backward()
 print("notre moteur :", [f"{w.grad:.12f}" for w in (u_v, v_v)])
-print("autograd     :", [f"{t.grad.item():.12f}" for t in (u_t, v_t)])
+print(
+    "autograd     :", [f"{t.grad.item():.12f}" for t in (u_t, v_t)]
+)
 
 # %% tags=["remove-cell"]
-assert [v.grad for v in (a_v, b_v, c_v)] == [t.grad.item() for t in (a, b, c)]
-assert all(abs(w.grad - t.grad.item()) < 1e-12 for w, t in ((u_v, u_t), (v_v, v_t)))
+assert [v.grad for v in (a_v, b_v, c_v)] == [
+    t.grad.item() for t in (a, b, c)
+]
+assert all(
+    abs(w.grad - t.grad.item()) < 1e-12
+    for w, t in ((u_v, u_t), (v_v, v_t))
+)
 
 # %% [markdown]
 # Les mêmes nombres, à l'arrondi du float64 près.
@@ -364,16 +427,23 @@ assert all(abs(w.grad - t.grad.item()) < 1e-12 for w, t in ((u_v, u_t), (v_v, v_
 # locales.
 
 # %%
-a_t, b_t, c_t = (torch.tensor(v, requires_grad=True)
-                 for v in (2.0, -3.0, 10.0))
+a_t, b_t, c_t = (
+    torch.tensor(v, requires_grad=True) for v in (2.0, -3.0, 10.0)
+)
 q_t = a_t * b_t + c_t
 node = (q_t * q_t).grad_fn  # le nœud de ℓ = q·q
-print(type(node).__name__, "→ parents :",
-      [type(parent).__name__ for parent, _ in node.next_functions])
-print("messages de PyTorch :",
-      [m.item() for m in node(torch.tensor(1.0))])
-print("notre moteur        :",
-      [1.0 * d for d in loss_v.local_grads])
+print(
+    type(node).__name__,
+    "→ parents :",
+    [type(parent).__name__ for parent, _ in node.next_functions],
+)
+print(
+    "messages de PyTorch :",
+    [m.item() for m in node(torch.tensor(1.0))],
+)
+print(
+    "notre moteur        :", [1.0 * d for d in loss_v.local_grads]
+)
 
 # %% [markdown]
 # ```{optional-end}
@@ -439,8 +509,10 @@ print(f"ℓ = {loss.item():.6f}")
 # %%
 def parents(node):
     """Les couples (parent, n° de sortie), parent nommé par sa classe."""
-    return [(type(parent).__name__, i)
-            for parent, i in node.next_functions]
+    return [
+        (type(parent).__name__, i)
+        for parent, i in node.next_functions
+    ]
 
 
 print("loss.grad_fn :", type(loss.grad_fn).__name__)
@@ -450,8 +522,10 @@ print("  ses parents :", parents(s.grad_fn))
 print("r.grad_fn    :", type(r.grad_fn).__name__)
 print("  ses parents :", parents(r.grad_fn))
 accumulate_x = r.grad_fn.next_functions[0][0]
-print("r.grad_fn.next_functions[0][0].variable is x :",
-      accumulate_x.variable is x)
+print(
+    "r.grad_fn.next_functions[0][0].variable is x :",
+    accumulate_x.variable is x,
+)
 print("x.grad_fn    :", x.grad_fn)
 
 # %% [markdown]
@@ -490,17 +564,35 @@ for name in sorted(set(classes)):
 
 # %% tags=["remove-cell"]
 graph = autograd_graph(
-    loss, leaves=leaves,
-    intermediates={"θx": theta_x, "y": y, "θᵀ": theta_T, "θᵀy": theta_T_y, "x̂": x_hat, "r": r, "s": s})
-assert len(nodes) == graph.number_of_nodes() and sorted(classes) == sorted(graph.nodes[n]["op"] for n in graph)
-ops = [n for n, op in graph.nodes(data="op") if op != "AccumulateGrad"]
+    loss,
+    leaves=leaves,
+    intermediates={
+        "θx": theta_x,
+        "y": y,
+        "θᵀ": theta_T,
+        "θᵀy": theta_T_y,
+        "x̂": x_hat,
+        "r": r,
+        "s": s,
+    },
+)
+assert len(nodes) == graph.number_of_nodes() and sorted(
+    classes
+) == sorted(graph.nodes[n]["op"] for n in graph)
+ops = [
+    n for n, op in graph.nodes(data="op") if op != "AccumulateGrad"
+]
 glue("op_count", len(ops), "d")
 glue("leaf_count", classes.count("AccumulateGrad"), "d")
 assert classes.count("AccumulateGrad") == len(leaves)
-fig = graph_figure(graph, title="L'auto-encodeur : le graphe d'autograd")
+fig = graph_figure(
+    graph, title="L'auto-encodeur : le graphe d'autograd"
+)
 glue_figure("fig_autoencodeur", fig)
 # Chaque opération du graphe appartient à une et une seule fonction de l'énoncé.
-grouped = [n for group in STATEMENT_FUNCTIONS.values() for n in group]
+grouped = [
+    n for group in STATEMENT_FUNCTIONS.values() for n in group
+]
 assert sorted(grouped) == sorted(ops)
 glue_figure("fig_enonce", statement_figure(graph))
 
@@ -553,25 +645,40 @@ glue_figure("fig_enonce", statement_figure(graph))
 # avant lui (`node.register_prehook`), qui note son nom :
 
 # %%
-names = {"ℓ": loss, "s": s, "r": r, "x̂": x_hat, "θᵀy": theta_T_y,
-         "θᵀ": theta_T, "y": y, "θx": theta_x}
+names = {
+    "ℓ": loss,
+    "s": s,
+    "r": r,
+    "x̂": x_hat,
+    "θᵀy": theta_T_y,
+    "θᵀ": theta_T,
+    "y": y,
+    "θx": theta_x,
+}
 name_of = {t.grad_fn: name for name, t in names.items()}
 for node in nodes:
-    if type(node).__name__ == "AccumulateGrad":  # le nœud d'une feuille
-        name_of[node] = next(k for k, t in leaves.items()
-                             if t is node.variable)
+    if (
+        type(node).__name__ == "AccumulateGrad"
+    ):  # le nœud d'une feuille
+        name_of[node] = next(
+            k for k, t in leaves.items() if t is node.variable
+        )
 
 order = []
 for node in nodes:
     node.register_prehook(
-        lambda grads, node=node: order.append(name_of[node]))
+        lambda grads, node=node: order.append(name_of[node])
+    )
 loss.backward()
 print(" → ".join(order))
 
 # %% tags=["remove-cell"]
 # Les figures des étapes : le même calcul, refait sur des copies des feuilles, et chaque
 # nœud relevé pendant sa passe arrière (tp2_src.graph) ; mêmes nombres, même ordre.
-copies = {k: t.detach().clone().requires_grad_() for k, t in leaves.items()}
+copies = {
+    k: t.detach().clone().requires_grad_()
+    for k, t in leaves.items()
+}
 b2_c, th_c, b1_c, x_c = copies.values()
 named = {"θx": th_c @ x_c}
 named["y"] = named["θx"] + b1_c
@@ -581,22 +688,47 @@ named["x̂"] = named["θᵀy"] + b2_c
 named["r"] = x_c - named["x̂"]
 named["s"] = named["r"] ** 2
 loss_c = named["s"].sum()
-step_graph = autograd_graph(loss_c, leaves=copies, intermediates=named)
-reference = reference_gradients(loss_c, {**copies, **named, "ℓ": loss_c})
+step_graph = autograd_graph(
+    loss_c, leaves=copies, intermediates=named
+)
+reference = reference_gradients(
+    loss_c, {**copies, **named, "ℓ": loss_c}
+)
 with record_backward(step_graph) as steps:
     loss_c.backward()
 worst = assert_backward_matches(step_graph, steps, reference)
-assert [step.node for step in steps] == order  # l'ordre que montre la cellule ci-dessus
+assert [
+    step.node for step in steps
+] == order  # l'ordre que montre la cellule ci-dessus
 for name, leaf in leaves.items():
-    torch.testing.assert_close(copies[name].grad, leaf.grad, rtol=0, atol=0)
+    torch.testing.assert_close(
+        copies[name].grad, leaf.grad, rtol=0, atol=0
+    )
 # Les textes des étapes ci-dessous décrivent cet ordre : il doit être celui d'autograd.
-assert order == ["ℓ", "s", "r", "x̂", "b₂", "θᵀy", "θᵀ", "y", "b₁", "θx", "θ", "x"]
+assert order == [
+    "ℓ",
+    "s",
+    "r",
+    "x̂",
+    "b₂",
+    "θᵀy",
+    "θᵀ",
+    "y",
+    "b₁",
+    "θx",
+    "θ",
+    "x",
+]
 for k in range(1, len(steps) + 1):
     frame = graph_figure(step_graph, steps=steps[:k])
     glue_figure(f"backward_{k}", frame)
 glue("backward_steps", len(steps), "d")
-glue_text("backward_gap", "identiques au bit près" if worst == 0
-          else f"égaux à {worst:.0e} près".replace("e-", " × 10^-"))
+glue_text(
+    "backward_gap",
+    "identiques au bit près"
+    if worst == 0
+    else f"égaux à {worst:.0e} près".replace("e-", " × 10^-"),
+)
 
 # %% [markdown]
 # La {numref}`fig-backward` suit ces {glue:md}`backward_steps` étapes ; ses nombres sont
@@ -752,9 +884,13 @@ for k, name in enumerate(order, start=1):
 assert all(node_of[n]._sequence_nr() == MAX for n in leaves)
 # Solution de l'exercice 1.f : à numéro égal, l'ordre des entrées du produit décide.
 swapped = []
-x_, theta_ = (t.detach().clone().requires_grad_() for t in (x, theta))
+x_, theta_ = (
+    t.detach().clone().requires_grad_() for t in (x, theta)
+)
 for name, t in (("x", x_), ("θ", theta_)):
-    t.register_post_accumulate_grad_hook(lambda _, n=name: swapped.append(n))
+    t.register_post_accumulate_grad_hook(
+        lambda _, n=name: swapped.append(n)
+    )
 (((x_ - theta_.T @ (x_ @ theta_.T)) ** 2).sum()).backward()
 assert swapped == ["x", "θ"] and order[-2:] == ["θ", "x"]
 glue_text("swapped_order", " puis ".join(swapped))
@@ -1056,6 +1192,7 @@ glue_figure("fig_decoupage", function_split_figure())
 # utilisations, $\mathbf{y}\boldsymbol{\delta}^\top$ (par $\theta^\top$) et
 # $\boldsymbol{\gamma}\mathbf{x}^\top$ (par $\theta\mathbf{x}$).
 
+
 # %% tags=["solution"]
 def autoencoder_gradients(x, theta, b1, b2):
     """∂ℓ/∂b₂, ∂ℓ/∂θ, ∂ℓ/∂b₁, ∂ℓ/∂x, sans autograd ; chacun a la
@@ -1085,7 +1222,8 @@ check("ex-1b", globals())
 
 # %%
 by_hand = autoencoder_gradients(
-    x.detach(), theta.detach(), b1.detach(), b2.detach())
+    x.detach(), theta.detach(), b1.detach(), b2.detach()
+)
 print({name: tuple(g.shape) for name, g in by_hand.items()})
 
 # %% [markdown]
@@ -1114,22 +1252,32 @@ def loss_fn() -> torch.Tensor:
 
 
 eps = 1e-6
-print("tenseur | forme | max |main − autograd| | max |main − diff. fin.|")
+print(
+    "tenseur | forme | max |main − autograd| | max |main − diff. fin.|"
+)
 for name, leaf in leaves.items():
     numeric = finite_difference_grad(loss_fn, leaf, eps=eps)
     gap_auto = (by_hand[name] - leaf.grad).abs().max().item()
     gap_num = (by_hand[name] - numeric).abs().max().item()
     shape = "×".join(map(str, leaf.shape))
-    print(f"{name:>7} | {shape:>5} | {gap_auto:>21.2e} | {gap_num:>23.2e}")
+    print(
+        f"{name:>7} | {shape:>5} | {gap_auto:>21.2e} | {gap_num:>23.2e}"
+    )
     # Tolérances : l'arrondi du float64 pour autograd ; pour les
     # différences finies, l'erreur d'arrondi en u·|ℓ|/ε (encadré).
-    torch.testing.assert_close(by_hand[name], leaf.grad,
-                               rtol=1e-10, atol=0)
-    torch.testing.assert_close(by_hand[name], numeric,
-                               rtol=1e-6, atol=1e-6)
+    torch.testing.assert_close(
+        by_hand[name], leaf.grad, rtol=1e-10, atol=0
+    )
+    torch.testing.assert_close(
+        by_hand[name], numeric, rtol=1e-6, atol=1e-6
+    )
 
 # %% tags=["remove-cell"]
-glue("fd_evaluations", 2 * sum(leaf.numel() for leaf in leaves.values()), "d")
+glue(
+    "fd_evaluations",
+    2 * sum(leaf.numel() for leaf in leaves.values()),
+    "d",
+)
 
 # %% [markdown]
 # Les trois calculs concordent, aux tolérances qu'impose `torch.testing.assert_close`
@@ -1154,29 +1302,52 @@ eps_values = [10.0**-k for k in range(1, 11)]
 unit_roundoff = torch.finfo(torch.float64).eps / 2  # u = 2⁻⁵³
 fd_gaps, roundoff = [], []
 for e in eps_values:
-    gaps = [finite_difference_grad(loss_fn, leaf, eps=e)
-            - by_hand[name] for name, leaf in leaves.items()]
+    gaps = [
+        finite_difference_grad(loss_fn, leaf, eps=e) - by_hand[name]
+        for name, leaf in leaves.items()
+    ]
     fd_gaps.append(max(g.abs().max().item() for g in gaps))
     roundoff.append(unit_roundoff * loss.item() / e)
 # La troncature, en ε², ajustée au plus grand incrément
 largest = eps_values[0]
 truncation = [fd_gaps[0] * (e / largest) ** 2 for e in eps_values]
 print("    ε | écart mesuré | arrondi estimé | troncature estimée")
-for e, gap, rounding, trunc in zip(eps_values, fd_gaps, roundoff,
-                                   truncation, strict=True):
-    print(f"{e:.0e} | {gap:>12.1e} | {rounding:>14.1e} |"
-          f" {trunc:>18.1e}")
+for e, gap, rounding, trunc in zip(
+    eps_values, fd_gaps, roundoff, truncation, strict=True
+):
+    print(
+        f"{e:.0e} | {gap:>12.1e} | {rounding:>14.1e} |"
+        f" {trunc:>18.1e}"
+    )
 
 # %% tags=["remove-cell"]
 import matplotlib.pyplot as plt
 
 fig, ax = plt.subplots(figsize=(7, 4.6))
-ax.loglog(eps_values, truncation, ":", color="C2", linewidth=2.5,
-          label="troncature ∝ ε² (ajustée en ε = 0,1)")
-ax.loglog(eps_values, roundoff, "--", color="C1", linewidth=2,
-          label="arrondi estimé u·|ℓ|/ε")
-ax.loglog(eps_values, fd_gaps, "o", color="C0", markersize=8,
-          label="écart mesuré (max sur les coordonnées)")
+ax.loglog(
+    eps_values,
+    truncation,
+    ":",
+    color="C2",
+    linewidth=2.5,
+    label="troncature ∝ ε² (ajustée en ε = 0,1)",
+)
+ax.loglog(
+    eps_values,
+    roundoff,
+    "--",
+    color="C1",
+    linewidth=2,
+    label="arrondi estimé u·|ℓ|/ε",
+)
+ax.loglog(
+    eps_values,
+    fd_gaps,
+    "o",
+    color="C0",
+    markersize=8,
+    label="écart mesuré (max sur les coordonnées)",
+)
 ax.set_ylim(min(fd_gaps) / 10, fd_gaps[0] * 10)
 ax.set_xlabel("incrément ε des différences finies")
 ax.set_ylabel("écart maximal")
@@ -1189,11 +1360,18 @@ gap_at_eps = fd_gaps[eps_values.index(eps)]
 glue("fd_gap", gap_at_eps, ".1e")
 glue("fd_roundoff", roundoff[eps_values.index(eps)], ".1e")
 glue("fd_truncation", truncation[eps_values.index(eps)], ".0e")
-glue("fd_best_eps", eps_values[best := fd_gaps.index(min(fd_gaps))], ".0e")
+glue(
+    "fd_best_eps",
+    eps_values[best := fd_gaps.index(min(fd_gaps))],
+    ".0e",
+)
 glue("fd_best_gap", fd_gaps[best], ".1e")
 # Ce que dit la prose : à ε = 1e-6, l'arrondi domine la troncature, et l'écart mesuré est
 # de l'ordre de l'arrondi estimé ; le meilleur incrément est intermédiaire.
-assert truncation[eps_values.index(eps)] < roundoff[eps_values.index(eps)] / 100
+assert (
+    truncation[eps_values.index(eps)]
+    < roundoff[eps_values.index(eps)] / 100
+)
 assert 0.05 < gap_at_eps / roundoff[eps_values.index(eps)] < 20
 assert 0 < best < len(eps_values) - 1
 
@@ -1220,8 +1398,9 @@ assert 0 < best < len(eps_values) - 1
 # 6\times10^{-8}$ : refaisons le même balayage sur des copies en float32 des feuilles.
 
 # %%
-leaves32 = {name: leaf.detach().float()
-            for name, leaf in leaves.items()}
+leaves32 = {
+    name: leaf.detach().float() for name, leaf in leaves.items()
+}
 
 
 def loss_fn32() -> torch.Tensor:
@@ -1232,14 +1411,21 @@ def loss_fn32() -> torch.Tensor:
 
 fd_gaps32 = []
 for e in eps_values[:6]:
-    gaps = [finite_difference_grad(loss_fn32, leaf, eps=e).double()
-            - by_hand[name] for name, leaf in leaves32.items()]
+    gaps = [
+        finite_difference_grad(loss_fn32, leaf, eps=e).double()
+        - by_hand[name]
+        for name, leaf in leaves32.items()
+    ]
     fd_gaps32.append(max(g.abs().max().item() for g in gaps))
     print(f"float32, ε = {e:.0e} : écart max {fd_gaps32[-1]:.1e}")
 
 # %% tags=["remove-cell"]
 glue("fd_best_gap32", min(fd_gaps32), ".1e")
-glue("fd_best_eps32", eps_values[fd_gaps32.index(min(fd_gaps32))], ".0e")
+glue(
+    "fd_best_eps32",
+    eps_values[fd_gaps32.index(min(fd_gaps32))],
+    ".0e",
+)
 assert min(fd_gaps32) > 1e4 * min(fd_gaps)
 
 # %% [markdown]

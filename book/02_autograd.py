@@ -62,15 +62,21 @@ from tp2_src.display import error_summary, warning_summary
 # de l'opération qui l'a produit. Reprenons l'exemple de l'énoncé.
 
 # %%
-torch.manual_seed(0)  # graine fixe : les mêmes nombres à chaque exécution
+torch.manual_seed(
+    0
+)  # graine fixe : les mêmes nombres à chaque exécution
 a = torch.rand((1, 10), requires_grad=True)
 b = torch.rand((1, 10), requires_grad=True)
 c = a.mm(b.t())  # produit scalaire, forme (1, 1)
 d = 2 * c
 for name, t in {"a": a, "b": b, "c": c, "d": d}.items():
-    grad_fn = type(t.grad_fn).__name__ if t.grad_fn is not None else None
-    print(f"{name} : requires_grad={t.requires_grad!s:5}  "
-          f"feuille={t.is_leaf!s:5}  grad_fn={grad_fn}")
+    grad_fn = (
+        type(t.grad_fn).__name__ if t.grad_fn is not None else None
+    )
+    print(
+        f"{name} : requires_grad={t.requires_grad!s:5}  "
+        f"feuille={t.is_leaf!s:5}  grad_fn={grad_fn}"
+    )
 
 # %% [markdown]
 # `a` et `b` sont des feuilles (créées par l'utilisateur, sans `grad_fn`) ; `c` et `d`
@@ -79,11 +85,14 @@ for name, t in {"a": a, "b": b, "c": c, "d": d}.items():
 # déposera le gradient dans `a.grad`, et `None` tient la place de la constante 2, qui ne
 # demande pas de gradient ({numref}`fig-enonce-2`).
 
+
 # %%
 def parent_classes(t: torch.Tensor) -> list[str | None]:
     """Classes des parents du grad_fn de t (None : pas de gradient)."""
-    return [type(fn).__name__ if fn is not None else None
-            for fn, _ in t.grad_fn.next_functions]
+    return [
+        type(fn).__name__ if fn is not None else None
+        for fn, _ in t.grad_fn.next_functions
+    ]
 
 
 print("d :", type(d.grad_fn).__name__, "→", parent_classes(d))
@@ -102,7 +111,9 @@ print("c :", type(c.grad_fn).__name__, "→", parent_classes(c))
 # %%
 def grow(x: torch.Tensor) -> torch.Tensor:
     """Double x tant que sa somme est sous 10, puis rend la somme."""
-    while x.sum() < 10:  # une condition Python, évaluée à chaque tour
+    while (
+        x.sum() < 10
+    ):  # une condition Python, évaluée à chaque tour
         x = 2 * x
     return x.sum()
 
@@ -116,11 +127,16 @@ for start in (3.0, 0.5):
         doublings[start] += 1
         node = node.next_functions[0][0]  # son entrée x
     out.backward()
-    print(f"x = {start} : {doublings[start]} nœud(s) MulBackward0,"
-          f" ∂sortie/∂x = {x0.grad.item():g}")
+    print(
+        f"x = {start} : {doublings[start]} nœud(s) MulBackward0,"
+        f" ∂sortie/∂x = {x0.grad.item():g}"
+    )
 
 # %% tags=["remove-cell"]
-assert doublings == {3.0: 2, 0.5: 5}  # les nombres que cite la prose
+assert doublings == {
+    3.0: 2,
+    0.5: 5,
+}  # les nombres que cite la prose
 glue("doublings_3", doublings[3.0], "d")
 glue("doublings_05", doublings[0.5], "d")
 
@@ -143,9 +159,15 @@ d.backward()
 
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
-    print("d.grad =", d.grad)  # nœud intermédiaire sans retain_grad : rien
-print(warning_summary(caught[0]))  # le message reçu, sans sa source C++
-print("c.grad =", c.grad)  # conservé grâce à retain_grad : ∂(2c)/∂c = 2
+    print(
+        "d.grad =", d.grad
+    )  # nœud intermédiaire sans retain_grad : rien
+print(
+    warning_summary(caught[0])
+)  # le message reçu, sans sa source C++
+print(
+    "c.grad =", c.grad
+)  # conservé grâce à retain_grad : ∂(2c)/∂c = 2
 print("a.grad =", a.grad)
 print("b.grad =", b.grad)
 
@@ -155,13 +177,26 @@ print("b.grad =", b.grad)
 a_c, b_c = (t.detach().clone().requires_grad_() for t in (a, b))
 c_c = a_c.mm(b_c.t())
 d_c = 2 * c_c
-snippet = autograd_graph(d_c, leaves={"a": a_c, "b": b_c}, intermediates={"c": c_c},
-                         output_name="d")
+snippet = autograd_graph(
+    d_c,
+    leaves={"a": a_c, "b": b_c},
+    intermediates={"c": c_c},
+    output_name="d",
+)
 with record_backward(snippet) as snippet_steps:
     d_c.backward()
-assert torch.equal(a_c.grad, a.grad) and torch.equal(b_c.grad, b.grad)
-glue_figure("fig_enonce_2", graph_figure(snippet, steps=snippet_steps, current=False,
-                                         title="c = a·bᵀ, d = 2c : valeurs et gradients"))
+assert torch.equal(a_c.grad, a.grad) and torch.equal(
+    b_c.grad, b.grad
+)
+glue_figure(
+    "fig_enonce_2",
+    graph_figure(
+        snippet,
+        steps=snippet_steps,
+        current=False,
+        title="c = a·bᵀ, d = 2c : valeurs et gradients",
+    ),
+)
 
 # %% [markdown]
 # PyTorch ne se contente pas de renvoyer `None` pour `d.grad` : il émet un `UserWarning`
@@ -246,7 +281,9 @@ torch.testing.assert_close(b.grad, 3 * (2 * a.detach()))
 # %%
 with torch.no_grad():
     c = a.mm(b.t())  # calcul sans graphe
-print(f"c.requires_grad = {c.requires_grad}, c.grad_fn = {c.grad_fn}")
+print(
+    f"c.requires_grad = {c.requires_grad}, c.grad_fn = {c.grad_fn}"
+)
 try:
     c.backward()
 except RuntimeError as err:
@@ -346,22 +383,38 @@ from tp2_src.functions import linear, mse
 torch.manual_seed(0)  # repartir de la même graine pour ces tirages
 n, dim_in, dim_out = 6, 3, 2
 X = torch.randn(n, dim_in, dtype=torch.float64, requires_grad=True)
-W = torch.randn(dim_in, dim_out, dtype=torch.float64, requires_grad=True)
+W = torch.randn(
+    dim_in, dim_out, dtype=torch.float64, requires_grad=True
+)
 bias = torch.randn(dim_out, dtype=torch.float64, requires_grad=True)
 Y = torch.randn(n, dim_out, dtype=torch.float64, requires_grad=True)
 
-print("gradcheck(linear) :",
-      torch.autograd.gradcheck(linear, (X, W, bias)))
-print("gradcheck(mse)    :",
-      torch.autograd.gradcheck(mse, (X @ W + bias, Y)))
+print(
+    "gradcheck(linear) :",
+    torch.autograd.gradcheck(linear, (X, W, bias)),
+)
+print(
+    "gradcheck(mse)    :",
+    torch.autograd.gradcheck(mse, (X @ W + bias, Y)),
+)
 ours = linear(X, W, bias).grad_fn
-print("grad_fn :", type(ours).__name__, "; contexte rangé :",
-      [tuple(t.shape) for t in ours.saved_tensors], "(X et W)")
+print(
+    "grad_fn :",
+    type(ours).__name__,
+    "; contexte rangé :",
+    [tuple(t.shape) for t in ours.saved_tensors],
+    "(X et W)",
+)
 Node, Function = torch.autograd.graph.Node, torch.autograd.Function
-for label, node in (("linear(X, W, b)", ours), ("X @ W", (X @ W).grad_fn)):
-    print(f"grad_fn de {label} : un Node d'autograd : "
-          f"{isinstance(node, Node)} ; une Function : "
-          f"{issubclass(type(node), Function)}")
+for label, node in (
+    ("linear(X, W, b)", ours),
+    ("X @ W", (X @ W).grad_fn),
+):
+    print(
+        f"grad_fn de {label} : un Node d'autograd : "
+        f"{isinstance(node, Node)} ; une Function : "
+        f"{issubclass(type(node), Function)}"
+    )
 
 # %% [markdown]
 # Les deux passes arrière sont justes. Les deux `grad_fn` sont des nœuds d'autograd
@@ -379,8 +432,10 @@ second = linear(2 * X, W, bias)  # second appel : il range 2X
 print("deux nœuds distincts :", first.grad_fn is not second.grad_fn)
 grad_W = torch.autograd.grad(first.sum(), W)[0]  # par le 1er nœud
 ones = torch.ones_like(first)
-print("∂(Σ premier)/∂W = Xᵀ1, et non (2X)ᵀ1 :",
-      torch.allclose(grad_W, X.detach().T @ ones))
+print(
+    "∂(Σ premier)/∂W = Xᵀ1, et non (2X)ᵀ1 :",
+    torch.allclose(grad_W, X.detach().T @ ones),
+)
 
 # %% [markdown]
 # (`torch.autograd.grad(sortie, entrées)` fait la même passe arrière que `backward()`,
@@ -404,12 +459,14 @@ except ValueError as err:
 # tenseur sur place).
 
 # %%
-X32, W32, bias32 = (t.detach().float().requires_grad_()
-                    for t in (X, W, bias))
+X32, W32, bias32 = (
+    t.detach().float().requires_grad_() for t in (X, W, bias)
+)
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
-    ok32 = torch.autograd.gradcheck(linear, (X32, W32, bias32),
-                                    raise_exception=False)
+    ok32 = torch.autograd.gradcheck(
+        linear, (X32, W32, bias32), raise_exception=False
+    )
 print("gradcheck(linear) en float32 :", ok32)
 print(warning_summary(caught[0], width=66))  # encadré : plus étroit
 
@@ -433,8 +490,9 @@ W_flat = W32.detach().reshape(-1)
 
 def output(w_flat: torch.Tensor) -> torch.Tensor:
     """La sortie de linear, aplatie, selon W aplatie (float32)."""
-    return linear(X32.detach(), w_flat.reshape(W32.shape),
-                  bias32.detach()).reshape(-1)
+    return linear(
+        X32.detach(), w_flat.reshape(W32.shape), bias32.detach()
+    ).reshape(-1)
 
 
 J_backward = jacobian(output, W_flat)  # par notre backward
@@ -448,18 +506,26 @@ J_numeric = torch.stack(columns, dim=1)
 gap = (J_backward - J_numeric).abs()
 tolerance = 1e-5 + 1e-3 * J_numeric.abs()  # celle de torch.allclose
 outside = (gap > tolerance).sum()
-print("jacobiennes :", tuple(J_backward.shape),
-      "(sorties × coordonnées de W)")
+print(
+    "jacobiennes :",
+    tuple(J_backward.shape),
+    "(sorties × coordonnées de W)",
+)
 print(f"écart max : {gap.max():.1e}")
 print(f"coefficients hors tolérance : {outside} sur {gap.numel()}")
 nonzero = J_backward != 0
-print("hors tolérance = non nuls de J :",
-      torch.equal(gap > tolerance, nonzero))
+print(
+    "hors tolérance = non nuls de J :",
+    torch.equal(gap > tolerance, nonzero),
+)
 
 # %% tags=["remove-cell"]
 assert (gap > tolerance).any() and gap.max() > 10 * tolerance.max()
 assert torch.equal(gap > tolerance, nonzero)
-assert torch.allclose(J_backward, J_numeric, rtol=1e-3, atol=1e-5) is False
+assert (
+    torch.allclose(J_backward, J_numeric, rtol=1e-3, atol=1e-5)
+    is False
+)
 glue("fp32_gap", gap.max().item(), ".1e")
 
 # %% [markdown]
@@ -483,19 +549,24 @@ class ForgetfulMSE(torch.autograd.Function):
     """MSE volontairement fausse : le facteur 2 manque dans backward."""
 
     @staticmethod
-    def forward(ctx, yhat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    def forward(
+        ctx, yhat: torch.Tensor, y: torch.Tensor
+    ) -> torch.Tensor:
         ctx.save_for_backward(yhat - y)
         return ((yhat - y) ** 2).mean()
 
     @staticmethod
     def backward(ctx, grad_output: torch.Tensor):
         (diff,) = ctx.saved_tensors
-        grad = grad_output * diff / diff.numel()  # erreur : 2 * diff
+        grad = (
+            grad_output * diff / diff.numel()
+        )  # erreur : 2 * diff
         return grad, -grad
 
 
-ok = torch.autograd.gradcheck(ForgetfulMSE.apply, (X @ W + bias, Y),
-                              raise_exception=False)
+ok = torch.autograd.gradcheck(
+    ForgetfulMSE.apply, (X @ W + bias, Y), raise_exception=False
+)
 print("gradcheck(ForgetfulMSE) :", ok)
 
 # %% tags=["remove-cell"]
@@ -533,6 +604,7 @@ assert not ok
 # Ranger la sortie $y$ plutôt que l'entrée évite de recalculer $\tanh$ dans `backward` :
 # la dérivée s'écrit avec $y$ seul.
 
+
 # %% tags=["solution"]
 class Tanh(torch.autograd.Function):
     """tanh, coordonnée par coordonnée, et sa passe arrière."""
@@ -562,10 +634,14 @@ check("ex-2a", globals())
 
 # %%
 x = torch.randn(5, dtype=torch.float64, requires_grad=True)
-print("gradcheck(Tanh) :", torch.autograd.gradcheck(Tanh.apply, (x,)))
+print(
+    "gradcheck(Tanh) :", torch.autograd.gradcheck(Tanh.apply, (x,))
+)
 ours = torch.autograd.grad(Tanh.apply(x).sum(), x)[0]
 native = torch.autograd.grad(torch.tanh(x).sum(), x)[0]
-print(f"écart max avec torch.tanh : {(ours - native).abs().max():.1e}")
+print(
+    f"écart max avec torch.tanh : {(ours - native).abs().max():.1e}"
+)
 
 # %% [markdown]
 # Enfin, le même coût calculé avec nos fonctions puis avec les opérations de PyTorch donne
@@ -577,8 +653,12 @@ loss_ours = mse(linear(X, W, bias), Y)
 grads_ours = torch.autograd.grad(loss_ours, (X, W, bias))
 loss_torch = ((X @ W + bias - Y) ** 2).mean()
 grads_torch = torch.autograd.grad(loss_torch, (X, W, bias))
-for name, g1, g2 in zip("XWb", grads_ours, grads_torch, strict=True):
-    print(f"∂ℓ/∂{name} : écart max {(g1 - g2).abs().max().item():.1e}")
+for name, g1, g2 in zip(
+    "XWb", grads_ours, grads_torch, strict=True
+):
+    print(
+        f"∂ℓ/∂{name} : écart max {(g1 - g2).abs().max().item():.1e}"
+    )
     torch.testing.assert_close(g1, g2, rtol=1e-12, atol=1e-12)
 
 # %% [markdown]
@@ -612,17 +692,26 @@ except RuntimeError as err:
 # ligne par coordonnée de sortie, une passe arrière par ligne) :
 
 # %%
-V = torch.randn_like(Y_hat)  # « gradient reçu de l'aval », forme de Y_hat
+V = torch.randn_like(
+    Y_hat
+)  # « gradient reçu de l'aval », forme de Y_hat
 Y_hat.backward(gradient=V)
 
-J = jacobian(lambda W_: linear(X.detach(), W_, bias.detach()), W.detach())
-print("J, jacobienne de W ↦ XW + b :", tuple(J.shape),
-      "= forme de la sortie + forme de W")
+J = jacobian(
+    lambda W_: linear(X.detach(), W_, bias.detach()), W.detach()
+)
+print(
+    "J, jacobienne de W ↦ XW + b :",
+    tuple(J.shape),
+    "= forme de la sortie + forme de W",
+)
 J_flat = J.reshape(Y_hat.numel(), W.numel())
 vJ = (V.reshape(-1) @ J_flat).reshape(W.shape)
 XtV = X.detach().T @ V  # la formule de LinearFunction.backward
 print(f"écart max |vᵀJ − W.grad| : {(vJ - W.grad).abs().max():.1e}")
-print(f"écart max |XᵀV − W.grad| : {(XtV - W.grad).abs().max():.1e}")
+print(
+    f"écart max |XᵀV − W.grad| : {(XtV - W.grad).abs().max():.1e}"
+)
 torch.testing.assert_close(vJ, W.grad, rtol=1e-12, atol=1e-12)
 torch.testing.assert_close(XtV, W.grad, rtol=1e-12, atol=1e-12)
 
@@ -643,18 +732,29 @@ glue("w_entries", W.numel(), "d")
 # chapitre 1 :
 
 # %%
-torch.manual_seed(0)  # graine fixe : les mêmes nombres à chaque exécution
+torch.manual_seed(
+    0
+)  # graine fixe : les mêmes nombres à chaque exécution
 a = torch.rand((1, 10), requires_grad=True)
 b = torch.rand((1, 10), requires_grad=True)
 d = 2 * a.mm(b.t())
-print("forme de d :", tuple(d.shape), "— nombre d'éléments :", d.numel())
+print(
+    "forme de d :",
+    tuple(d.shape),
+    "— nombre d'éléments :",
+    d.numel(),
+)
 d.backward()  # permis : un seul élément
 grad_implicit = a.grad.clone()
 a.grad = None
 d = 2 * a.mm(b.t())
-d.backward(gradient=torch.ones_like(d))  # la même chose, explicitement
-print("même gradient qu'avec gradient=torch.ones_like(d) :",
-      torch.equal(grad_implicit, a.grad))
+d.backward(
+    gradient=torch.ones_like(d)
+)  # la même chose, explicitement
+print(
+    "même gradient qu'avec gradient=torch.ones_like(d) :",
+    torch.equal(grad_implicit, a.grad),
+)
 
 # %% tags=["remove-cell"]
 assert torch.equal(grad_implicit, a.grad)
@@ -737,6 +837,7 @@ assert torch.equal(grad_implicit, a.grad)
 # $\mathbf{v} = (1, \dots, 1)$, $\mathbf{v}^\top J$ est la ligne
 # $(\cos x_1, \dots, \cos x_n)$ : `y.backward(gradient=torch.ones_like(y))`.
 
+
 # %% tags=["solution"]
 def sin_derivatives(x):
     """x (n,), feuille qui demande un gradient ; rend (x.grad,
@@ -762,8 +863,10 @@ check("ex-2d", globals())
 # %%
 x = torch.linspace(0, 3, 5, dtype=torch.float64, requires_grad=True)
 grad, J = sin_derivatives(x)
-print("jacobienne diagonale :",
-      torch.equal(J, torch.diag(torch.diagonal(J))))
+print(
+    "jacobienne diagonale :",
+    torch.equal(J, torch.diag(torch.diagonal(J))),
+)
 print("x.grad      =", grad.numpy().round(4))
 print("cos(x)      =", torch.cos(x.detach()).numpy().round(4))
 ones = torch.ones(5, dtype=torch.float64)

@@ -61,7 +61,12 @@ device = get_device()  # CUDA s'il y en a une, sinon le processeur
 # %% tags=["remove-cell", "setup"]
 # Plomberie du livre (exécutée, masquée dans les pages) : figures SVG lisibles, valeurs collées,
 # vérification de ce qu'annonce la prose.
-from tp2_src.glue import glue, glue_environment, glue_figure, glue_text
+from tp2_src.glue import (
+    glue,
+    glue_environment,
+    glue_figure,
+    glue_text,
+)
 from tp2_src.style import french_log_axis, use_book_style
 
 use_book_style()
@@ -92,8 +97,12 @@ glue_environment()  # citée par la note « Exécution de ce chapitre », en fin
 # %%
 with open(BOSTON_CSV, encoding="utf-8") as f:
     header = f.readline().strip().split(",")[:2]
-    names = [name.strip('"') for name in f.readline().strip().split(",")]
-table = np.loadtxt(BOSTON_CSV, delimiter=",", skiprows=2, dtype=np.float32)
+    names = [
+        name.strip('"') for name in f.readline().strip().split(",")
+    ]
+table = np.loadtxt(
+    BOSTON_CSV, delimiter=",", skiprows=2, dtype=np.float32
+)
 print("annoncé :", header, "| lu :", table.shape)
 print("colonnes :", " ".join(names))
 
@@ -105,11 +114,15 @@ print("colonnes :", " ".join(names))
 # %%
 data = load_boston()
 print("X :", tuple(data.X.shape), "; y :", tuple(data.y.shape))
-print("mêmes nombres que NumPy :",
-      np.array_equal(data.X.numpy(), table[:, :13]),
-      np.array_equal(data.y.numpy(), table[:, 13]))
-print(f"MEDV : de {data.y.min():.1f} à {data.y.max():.1f} k$, "
-      f"moyenne {data.y.mean():.2f} k$")
+print(
+    "mêmes nombres que NumPy :",
+    np.array_equal(data.X.numpy(), table[:, :13]),
+    np.array_equal(data.y.numpy(), table[:, 13]),
+)
+print(
+    f"MEDV : de {data.y.min():.1f} à {data.y.max():.1f} k$, "
+    f"moyenne {data.y.mean():.2f} k$"
+)
 
 # %% [markdown]
 # ## Découper et standardiser
@@ -141,11 +154,17 @@ from tp2_src.data import boston_split
 
 split = boston_split(device=device)
 X_train, y_train, X_test, y_test = split.tensors()
-print("apprentissage :", tuple(X_train.shape), "; test :",
-      tuple(X_test.shape))
+print(
+    "apprentissage :",
+    tuple(X_train.shape),
+    "; test :",
+    tuple(X_test.shape),
+)
 means, stds = X_train.mean(0), X_train.std(0, unbiased=False)
-print(f"standardisées : |moyennes| ≤ {means.abs().max():.1e}, "
-      f"écarts-types de {stds.min():.4f} à {stds.max():.4f}")
+print(
+    f"standardisées : |moyennes| ≤ {means.abs().max():.1e}, "
+    f"écarts-types de {stds.min():.4f} à {stds.max():.4f}"
+)
 
 # %% [markdown]
 # ## Descente de gradient batch avec autograd (questions 1.1 et 1.2)
@@ -184,8 +203,10 @@ from tp2_src.linreg import linear_mse
 
 w_zero = torch.zeros(X_train.shape[1], device=device)
 b_zero = torch.zeros((), device=device)
-print("MSE d'apprentissage en w = 0, b = 0 :",
-      round(linear_mse(X_train, y_train, w_zero, b_zero), 2))
+print(
+    "MSE d'apprentissage en w = 0, b = 0 :",
+    round(linear_mse(X_train, y_train, w_zero, b_zero), 2),
+)
 
 # %% [markdown]
 # ### Journaliser avec TensorBoard
@@ -244,13 +265,16 @@ print(read_scalars(run_dir))
 #
 # Les quatre étapes, une fois par époque :
 
+
 # %% tags=["solution"]
-def batch_descent(X_train, y_train, X_test, y_test,
-                  lr, num_epochs, writer):
+def batch_descent(
+    X_train, y_train, X_test, y_test, lr, num_epochs, writer
+):
     """Descente batch depuis w = 0, b = 0 ; journalise loss/train
     et loss/test dans writer à chaque époque ; rend (w, b)."""
-    w = torch.zeros(X_train.shape[1], device=X_train.device,
-                    requires_grad=True)
+    w = torch.zeros(
+        X_train.shape[1], device=X_train.device, requires_grad=True
+    )
     b = torch.zeros((), device=X_train.device, requires_grad=True)
     for epoch in range(num_epochs + 1):
         if epoch > 0:  # l'époque 0 : le point de départ
@@ -262,10 +286,12 @@ def batch_descent(X_train, y_train, X_test, y_test,
                 b -= lr * b.grad
             w.grad.zero_()  # 4. remise à zéro : sinon le gradient
             b.grad.zero_()  # suivant s'y ajouterait
-        writer.add_scalar("loss/train",
-                          linear_mse(X_train, y_train, w, b), epoch)
-        writer.add_scalar("loss/test",
-                          linear_mse(X_test, y_test, w, b), epoch)
+        writer.add_scalar(
+            "loss/train", linear_mse(X_train, y_train, w, b), epoch
+        )
+        writer.add_scalar(
+            "loss/test", linear_mse(X_test, y_test, w, b), epoch
+        )
     return w, b
 
 
@@ -284,10 +310,17 @@ check("q1-1", globals())
 # les deux passes avant donnent les mêmes gradients :
 
 # %%
-from tp2_src.functions import LinearFunction, MSEFunction  # chapitre 2
+from tp2_src.functions import (
+    LinearFunction,
+    MSEFunction,
+)  # chapitre 2
 
 g = torch.Generator().manual_seed(0)
-w = torch.randn(X_train.shape[1], generator=g).to(device).requires_grad_()
+w = (
+    torch.randn(X_train.shape[1], generator=g)
+    .to(device)
+    .requires_grad_()
+)
 b = torch.tensor(1.0, device=device, requires_grad=True)
 
 ((X_train @ w + b - y_train) ** 2).mean().backward()  # par PyTorch
@@ -299,9 +332,11 @@ y_hat = LinearFunction.apply(X_train, w[:, None], b.reshape(1))
 loss = MSEFunction.apply(y_hat, y_train[:, None])
 loss.backward()
 print("nœud du coût :", type(loss.grad_fn).__name__)
-print("mêmes gradients :",
-      torch.allclose(w.grad, grads_torch[0], atol=1e-5),
-      torch.allclose(b.grad, grads_torch[1], atol=1e-5))
+print(
+    "mêmes gradients :",
+    torch.allclose(w.grad, grads_torch[0], atol=1e-5),
+    torch.allclose(b.grad, grads_torch[1], atol=1e-5),
+)
 
 # %% tags=["remove-cell"]
 assert torch.allclose(w.grad, grads_torch[0], atol=1e-5)
@@ -331,13 +366,21 @@ assert torch.allclose(b.grad, grads_torch[1], atol=1e-5)
 #
 # Le journal, ouvert par un bloc `with`, et la descente qui y écrit :
 
+
 # %% tags=["solution"]
 def boston_log(run_dir):
     """La descente de la question 1.1 sur Boston Housing (η = 0,1,
     100 époques), journalisée dans run_dir ; rend (w, b)."""
     with SummaryWriter(run_dir) as writer:  # fermé en fin de bloc
-        w, b = batch_descent(X_train, y_train, X_test, y_test,
-                             lr=0.1, num_epochs=100, writer=writer)
+        w, b = batch_descent(
+            X_train,
+            y_train,
+            X_test,
+            y_test,
+            lr=0.1,
+            num_epochs=100,
+            writer=writer,
+        )
     return w, b
 
 
@@ -357,8 +400,10 @@ run_dir = fresh_run_dir("q1-batch")
 w, b = boston_log(run_dir)
 logged = read_scalars(run_dir)
 for tag, (steps, values) in logged.items():
-    print(f"{tag} : {len(steps)} points, époques {steps[0]} à "
-          f"{steps[-1]}, de {values[0]:.1f} à {values[-1]:.3f}")
+    print(
+        f"{tag} : {len(steps)} points, époques {steps[0]} à "
+        f"{steps[-1]}, de {values[0]:.1f} à {values[-1]:.3f}"
+    )
 
 # %% [markdown]
 # Pour suivre les courbes pendant l'apprentissage, lancez TensorBoard dans un terminal,
@@ -413,7 +458,9 @@ glue_figure("fig_q12", fig)
 
 # %% tags=["remove-cell"]
 train_q12 = logged["loss/train"][1]
-assert all(b < a for a, b in zip(train_q12, train_q12[1:]))  # baisse à chaque époque
+assert all(
+    b < a for a, b in zip(train_q12, train_q12[1:])
+)  # baisse à chaque époque
 test_q12 = logged["loss/test"][1]
 assert test_q12[-1] < test_q12[0] and test_q12[-1] > train_q12[-1]
 
@@ -484,7 +531,10 @@ w_star, b_star = least_squares(X_train, y_train)  # l'optimum β*
 optimum = linear_mse(X_train, y_train, w_star, b_star)
 print(f"à l'optimum, MSE d'apprentissage {optimum:.3f}")
 eigenvalues = torch.linalg.eigvalsh(mse_hessian(X_train.double()))
-lam_min, lam_max = eigenvalues.min().item(), eigenvalues.max().item()
+lam_min, lam_max = (
+    eigenvalues.min().item(),
+    eigenvalues.max().item(),
+)
 limit = 2 / lam_max
 print(f"λ_max = {lam_max:.4g} : stable pour η < {limit:.3g}")
 
@@ -493,15 +543,25 @@ print(f"λ_max = {lam_max:.4g} : stable pour η < {limit:.3g}")
 # chaque descente est journalisée, puis relue.
 
 # %%
-learning_rates = {"trop petit": 0.01, "bon": 0.1,
-                  "sous la limite": 0.95 * limit,
-                  "au-dessus": 1.25 * limit}
+learning_rates = {
+    "trop petit": 0.01,
+    "bon": 0.1,
+    "sous la limite": 0.95 * limit,
+    "au-dessus": 1.25 * limit,
+}
 sweep = {}  # la MSE d'apprentissage de chaque époque, par taux
 for label, rate in learning_rates.items():
     run_dir = fresh_run_dir(f"taux-{rate:.3f}")
     with SummaryWriter(run_dir) as writer:
-        batch_descent(X_train, y_train, X_test, y_test,
-                      lr=rate, num_epochs=150, writer=writer)
+        batch_descent(
+            X_train,
+            y_train,
+            X_test,
+            y_test,
+            lr=rate,
+            num_epochs=150,
+            writer=writer,
+        )
     sweep[label] = read_scalars(run_dir)["loss/train"][1]
 for label, mse in sweep.items():
     finite = [v for v in mse if math.isfinite(v)]
@@ -509,22 +569,44 @@ for label, mse in sweep.items():
         result = f"coût infini dès l'époque {len(finite)}"
     else:
         gap = 100 * (mse[-1] / optimum - 1)
-        result = f"MSE {mse[-1]:.4g}, {gap:.3g} % de plus que l'optimum"
+        result = (
+            f"MSE {mse[-1]:.4g}, {gap:.3g} % de plus que l'optimum"
+        )
     print(f"η = {learning_rates[label]:.3f} ({label}) : {result}")
 
 # %% tags=["remove-cell", "setup"]
 TOP = 1e3  # l'axe s'arrête là : au-delà, une courbe diverge
 fig, ax = plt.subplots(figsize=(7, 3.8))
 for label, mse in sweep.items():
-    gap = [max(v / optimum - 1, 1e-9) if math.isfinite(v) else math.inf for v in mse]
+    gap = [
+        max(v / optimum - 1, 1e-9) if math.isfinite(v) else math.inf
+        for v in mse
+    ]
     rate = french_number(learning_rates[label], ".3f")
-    (line,) = ax.plot(range(len(gap)), gap, label=f"η = {rate} ({label})")
+    (line,) = ax.plot(
+        range(len(gap)), gap, label=f"η = {rate} ({label})"
+    )
     out = next((e for e, v in enumerate(gap) if v > TOP), None)
     if out is not None:  # la courbe sort par le haut : on le marque
-        ax.plot([out], [TOP], marker="^", color=line.get_color(), markersize=9, clip_on=False)
-        ax.annotate(f"sort du cadre à l'époque {out} : le coût diverge", xy=(out, TOP),
-                    xytext=(16, 250), color=line.get_color(), va="center",
-                    arrowprops={"arrowstyle": "->", "color": line.get_color()})
+        ax.plot(
+            [out],
+            [TOP],
+            marker="^",
+            color=line.get_color(),
+            markersize=9,
+            clip_on=False,
+        )
+        ax.annotate(
+            f"sort du cadre à l'époque {out} : le coût diverge",
+            xy=(out, TOP),
+            xytext=(16, 250),
+            color=line.get_color(),
+            va="center",
+            arrowprops={
+                "arrowstyle": "->",
+                "color": line.get_color(),
+            },
+        )
 ax.set_ylim(1e-5, TOP)
 ax.set_yscale("log")
 ax.set_xlabel("époque")
@@ -534,8 +616,14 @@ ax.grid(True, which="major", alpha=0.3)
 legend_below(fig, ax)
 glue_figure("fig_taux", fig)
 
-diverged_at = len([v for v in sweep["au-dessus"] if math.isfinite(v)])
-left_at = next(e for e, v in enumerate(sweep["au-dessus"]) if not v <= (1 + TOP) * optimum)
+diverged_at = len(
+    [v for v in sweep["au-dessus"] if math.isfinite(v)]
+)
+left_at = next(
+    e
+    for e, v in enumerate(sweep["au-dessus"])
+    if not v <= (1 + TOP) * optimum
+)
 
 # %% [markdown]
 # ```{glue:figure} fig_taux
@@ -555,18 +643,41 @@ glue("lr_best", 2 / (lam_max + lam_min), ".3f")
 glue("condition", lam_max / lam_min, ".0f")
 glue("diverged_epoch", diverged_at, "d")
 glue("left_epoch", left_at, "d")
-glue("factor_above", abs(1 - learning_rates["au-dessus"] * lam_max), ".1f")
-gaps = {label: 100 * (mse[-1] / optimum - 1) for label, mse in sweep.items()}
+glue(
+    "factor_above",
+    abs(1 - learning_rates["au-dessus"] * lam_max),
+    ".1f",
+)
+gaps = {
+    label: 100 * (mse[-1] / optimum - 1)
+    for label, mse in sweep.items()
+}
 glue("gap_small", gaps["trop petit"], ".1f")
 glue("gap_good", gaps["bon"], ".2f")
 glue("gap_edge", gaps["sous la limite"], ".3f")
-assert gaps["trop petit"] > 10 * gaps["bon"] > 10 * gaps["sous la limite"] > 0
-assert diverged_at < 150 and all(math.isfinite(v) for v in sweep["sous la limite"])
+assert (
+    gaps["trop petit"]
+    > 10 * gaps["bon"]
+    > 10 * gaps["sous la limite"]
+    > 0
+)
+assert diverged_at < 150 and all(
+    math.isfinite(v) for v in sweep["sous la limite"]
+)
 edge = sweep["sous la limite"]
-assert all(b < a for a, b in zip(edge, edge[1:]))  # sous la limite, le coût baisse toujours
+assert all(
+    b < a for a, b in zip(edge, edge[1:])
+)  # sous la limite, le coût baisse toujours
 above = sweep["au-dessus"]
-assert above[1] < above[0] < above[left_at]  # baisse d'abord, puis explose
-assert all(b > a for a, b in zip(above[left_at:diverged_at], above[left_at + 1:diverged_at]))
+assert (
+    above[1] < above[0] < above[left_at]
+)  # baisse d'abord, puis explose
+assert all(
+    b > a
+    for a, b in zip(
+        above[left_at:diverged_at], above[left_at + 1 : diverged_at]
+    )
+)
 
 # %% [markdown]
 # Après 150 époques, le taux trop petit reste à {glue:md}`gap_small` % au-dessus de
@@ -628,14 +739,18 @@ raw = boston_split(device=device, standardize=False)  # brutes
 raw_stds = raw.X_train.std(0, unbiased=False)
 low, high = raw_stds.argmin().item(), raw_stds.argmax().item()
 feature = data.feature_names
-print(f"écarts-types de {raw_stds[low]:.3f} ({feature[low]}) "
-      f"à {raw_stds[high]:.1f} ({feature[high]})")
+print(
+    f"écarts-types de {raw_stds[low]:.3f} ({feature[low]}) "
+    f"à {raw_stds[high]:.1f} ({feature[high]})"
+)
 versions = {"standardisées": X_train, "brutes": raw.X_train}
 for label, X in versions.items():
     ev = torch.linalg.eigvalsh(mse_hessian(X.double()))
     ratio = ev.max() / ev.min()
-    print(f"{label:<13} : λ_max {ev.max():<9.4g} "
-          f"λ_min {ev.min():<8.3g} rapport {ratio:.3g}")
+    print(
+        f"{label:<13} : λ_max {ev.max():<9.4g} "
+        f"λ_min {ev.min():<8.3g} rapport {ratio:.3g}"
+    )
 
 # %% [markdown]
 # Le rapport passe de moins de cent à des centaines de millions. Un taux assez petit pour
@@ -650,18 +765,25 @@ raw_mse = {}
 for rate in raw_rates:
     run_dir = fresh_run_dir(f"brutes-{rate:.1e}")
     with SummaryWriter(run_dir) as writer:
-        batch_descent(*raw.tensors(), lr=rate, num_epochs=100,
-                      writer=writer)
+        batch_descent(
+            *raw.tensors(), lr=rate, num_epochs=100, writer=writer
+        )
     raw_mse[rate] = read_scalars(run_dir)["loss/train"][1]
     mse = raw_mse[rate]
-    print(f"brutes, η = {rate:.1e} : MSE {mse[3]:.3g} après 3 "
-          f"époques, {mse[-1]:.4g} après 100")
-print(f"standardisées, η = 0,1 : MSE {sweep['bon'][100]:.2f} "
-      "après 100 époques")
+    print(
+        f"brutes, η = {rate:.1e} : MSE {mse[3]:.3g} après 3 "
+        f"époques, {mse[-1]:.4g} après 100"
+    )
+print(
+    f"standardisées, η = 0,1 : MSE {sweep['bon'][100]:.2f} "
+    "après 100 époques"
+)
 w_raw, b_raw = least_squares(raw.X_train, raw.y_train)
 raw_optimum = linear_mse(raw.X_train, raw.y_train, w_raw, b_raw)
-print(f"optimum exact : {optimum:.2f} (standardisées), "
-      f"{raw_optimum:.2f} (brutes)")
+print(
+    f"optimum exact : {optimum:.2f} (standardisées), "
+    f"{raw_optimum:.2f} (brutes)"
+)
 
 # %% tags=["remove-cell"]
 safe_lr = raw_rates[1]
@@ -737,18 +859,31 @@ assert abs(raw_optimum - optimum) < 1e-3
 # La boucle de la question 1.1, où la passe avant porte sur un mini-batch au lieu du jeu
 # entier.
 
+
 # %% tags=["solution"]
-def descent(X_train, y_train, X_test, y_test,
-            batch_size, lr, num_epochs, writer):
+def descent(
+    X_train,
+    y_train,
+    X_test,
+    y_test,
+    batch_size,
+    lr,
+    num_epochs,
+    writer,
+):
     """Descente par mini-batchs de batch_size exemples, mélangés à
     chaque époque ; journalise comme batch_descent ; rend (w, b)."""
-    w = torch.zeros(X_train.shape[1], device=X_train.device,
-                    requires_grad=True)
+    w = torch.zeros(
+        X_train.shape[1], device=X_train.device, requires_grad=True
+    )
     b = torch.zeros((), device=X_train.device, requires_grad=True)
     g = torch.Generator().manual_seed(0)  # mêmes mélanges
-    loader = DataLoader(TensorDataset(X_train, y_train),
-                        batch_size=batch_size, shuffle=True,
-                        generator=g)
+    loader = DataLoader(
+        TensorDataset(X_train, y_train),
+        batch_size=batch_size,
+        shuffle=True,
+        generator=g,
+    )
     for epoch in range(num_epochs + 1):
         if epoch > 0:
             for X, y in loader:  # un pas par mini-batch
@@ -759,10 +894,12 @@ def descent(X_train, y_train, X_test, y_test,
                     b -= lr * b.grad
                 w.grad.zero_()
                 b.grad.zero_()
-        writer.add_scalar("loss/train",
-                          linear_mse(X_train, y_train, w, b), epoch)
-        writer.add_scalar("loss/test",
-                          linear_mse(X_test, y_test, w, b), epoch)
+        writer.add_scalar(
+            "loss/train", linear_mse(X_train, y_train, w, b), epoch
+        )
+        writer.add_scalar(
+            "loss/test", linear_mse(X_test, y_test, w, b), epoch
+        )
     return w.detach(), b.detach()
 
 
@@ -782,20 +919,29 @@ check("q1-3", globals())
 
 # %%
 n = len(X_train)
-settings = {"batch": (n, 0.1),  # (B, η)
-            "stochastique": (1, 0.001),
-            "mini-batch": (32, 0.01),
-            "mini-batch, η = 0,05": (32, 0.05)}
-run_names = {"stochastique": "q1-stochastique",
-             "mini-batch": "q1-mini-batch",
-             "mini-batch, η = 0,05": "q1-mini-batch-0.05"}
+settings = {
+    "batch": (n, 0.1),  # (B, η)
+    "stochastique": (1, 0.001),
+    "mini-batch": (32, 0.01),
+    "mini-batch, η = 0,05": (32, 0.05),
+}
+run_names = {
+    "stochastique": "q1-stochastique",
+    "mini-batch": "q1-mini-batch",
+    "mini-batch, η = 0,05": "q1-mini-batch-0.05",
+}
 runs = {"batch": logged}  # le journal de la question 1.2
 for label, name in run_names.items():
     size, rate = settings[label]
     run_dir = fresh_run_dir(name)
     with SummaryWriter(run_dir) as writer:
-        descent(*split.tensors(), batch_size=size, lr=rate,
-                num_epochs=100, writer=writer)
+        descent(
+            *split.tensors(),
+            batch_size=size,
+            lr=rate,
+            num_epochs=100,
+            writer=writer,
+        )
     runs[label] = read_scalars(run_dir)
 
 # %% [markdown]
@@ -804,7 +950,9 @@ for label, name in run_names.items():
 # donne la même solution :
 
 # %%
-sk = LinearRegression().fit(X_train.cpu().numpy(), y_train.cpu().numpy())
+sk = LinearRegression().fit(
+    X_train.cpu().numpy(), y_train.cpu().numpy()
+)
 w_sk = torch.from_numpy(sk.coef_).float().to(device)
 sk_gap = (w_star - w_sk).abs().max()
 print(f"écart max lstsq / scikit-learn : {sk_gap:.1e}")
@@ -814,35 +962,75 @@ print(f"écart max lstsq / scikit-learn : {sk_gap:.1e}")
 # (et le nombre de pas) où son écart passe sous 1 %. La {numref}`fig-q13` montre les
 # courbes relues dans les journaux, par époque et par pas.
 
+
 # %%
 def first_epoch_below(values, threshold):
     """Première époque où la MSE passe sous threshold (None : jamais)."""
-    return next((e for e, v in enumerate(values) if v <= threshold), None)
+    return next(
+        (e for e, v in enumerate(values) if v <= threshold), None
+    )
 
 
 fr = french_number
 test_star = linear_mse(X_test, y_test, w_star, b_star)
 reached, per_epoch, rows = {}, {}, []
 for label, (size, rate) in settings.items():
-    train, test = runs[label]["loss/train"][1], runs[label]["loss/test"][1]
+    train, test = (
+        runs[label]["loss/train"][1],
+        runs[label]["loss/test"][1],
+    )
     per_epoch[label] = math.ceil(n / size)  # pas par époque
     e = reached[label] = first_epoch_below(train, 1.01 * optimum)
     steps = "" if e is None else fr(e * per_epoch[label], "d")
     when = "jamais" if e is None else f"{e} ({steps} pas)"
     gap = fr(100 * (train[-1] / optimum - 1), "+.2f")
-    rows.append([label, fr(rate, "g"), per_epoch[label],
-                 fr(train[-1], ".3f"), fr(test[-1], ".3f"),
-                 f"{gap} %", when])
-rows.append(["moindres carrés", "—", "—", fr(optimum, ".3f"),
-             fr(test_star, ".3f"), "0 %", "—"])
-show_table(["méthode", "η", "pas par époque", "MSE apprentissage",
-            "MSE test", "écart à l'optimum", "sous 1 % : époque"], rows)
+    rows.append(
+        [
+            label,
+            fr(rate, "g"),
+            per_epoch[label],
+            fr(train[-1], ".3f"),
+            fr(test[-1], ".3f"),
+            f"{gap} %",
+            when,
+        ]
+    )
+rows.append(
+    [
+        "moindres carrés",
+        "—",
+        "—",
+        fr(optimum, ".3f"),
+        fr(test_star, ".3f"),
+        "0 %",
+        "—",
+    ]
+)
+show_table(
+    [
+        "méthode",
+        "η",
+        "pas par époque",
+        "MSE apprentissage",
+        "MSE test",
+        "écart à l'optimum",
+        "sous 1 % : époque",
+    ],
+    rows,
+)
 
 # %% tags=["hide-input", "remove-output"]
 # Par pas : l'abscisse de l'époque e est e × (pas par époque).
-by_step = {label: {**run, "progress/steps": (run["loss/train"][0],
-                   [e * per_epoch[label] for e in run["loss/train"][0]])}
-           for label, run in runs.items()}
+by_step = {
+    label: {
+        **run,
+        "progress/steps": (
+            run["loss/train"][0],
+            [e * per_epoch[label] for e in run["loss/train"][0]],
+        ),
+    }
+    for label, run in runs.items()
+}
 fig, axes = plt.subplots(1, 2, figsize=(7, 4.2), sharey=True)
 plot_losses(axes[0], runs)
 plot_losses(axes[1], by_step, x_tag="progress/steps", logx=True)
@@ -867,33 +1055,63 @@ glue_figure("fig_q13", fig)
 
 # %% tags=["remove-cell"]
 # Les affirmations de la prose ci-dessous, vérifiées sur toutes les lignes du tableau.
-train_of = {label: run["loss/train"][1] for label, run in runs.items()}
-test_of = {label: run["loss/test"][1] for label, run in runs.items()}
-steps_of = {label: reached[label] * per_epoch[label] for label in runs}
-assert all(e is not None for e in reached.values()), "chaque descente passe sous 1 %"
+train_of = {
+    label: run["loss/train"][1] for label, run in runs.items()
+}
+test_of = {
+    label: run["loss/test"][1] for label, run in runs.items()
+}
+steps_of = {
+    label: reached[label] * per_epoch[label] for label in runs
+}
+assert all(e is not None for e in reached.values()), (
+    "chaque descente passe sous 1 %"
+)
 others = [label for label in runs if label != "batch"]
-assert all(reached[label] < reached["batch"] for label in others)  # en époques
-assert all(steps_of["batch"] < steps_of[label] for label in others)  # en pas
+assert all(
+    reached[label] < reached["batch"] for label in others
+)  # en époques
+assert all(
+    steps_of["batch"] < steps_of[label] for label in others
+)  # en pas
 assert max(steps_of, key=steps_of.get) == "stochastique"
 assert steps_of["mini-batch, η = 0,05"] < steps_of["mini-batch"]
-gap_of = {label: 100 * (train_of[label][-1] / optimum - 1) for label in runs}
+gap_of = {
+    label: 100 * (train_of[label][-1] / optimum - 1)
+    for label in runs
+}
 assert gap_of["mini-batch, η = 0,05"] > gap_of["mini-batch"] > 0
 train_b = train_of["batch"]
-assert all(b < a for a, b in zip(train_b, train_b[1:]))  # la descente batch converge
+assert all(
+    b < a for a, b in zip(train_b, train_b[1:])
+)  # la descente batch converge
 assert all(gap < 1 for gap in gap_of.values())
 
 best = min(reached.values())
 winners = [label for label, e in reached.items() if e == best]
-names = {"batch": "la descente batch", "stochastique": "la descente stochastique",
-         "mini-batch": "la descente mini-batch (η = 0,01)",
-         "mini-batch, η = 0,05": "la descente mini-batch à η = 0,05"}
+names = {
+    "batch": "la descente batch",
+    "stochastique": "la descente stochastique",
+    "mini-batch": "la descente mini-batch (η = 0,01)",
+    "mini-batch, η = 0,05": "la descente mini-batch à η = 0,05",
+}
 if len(winners) == 1:
-    glue_text("epoch_winner", names[winners[0]] + " passe la première")
+    glue_text(
+        "epoch_winner", names[winners[0]] + " passe la première"
+    )
 else:
-    glue_text("epoch_winner", " et ".join(names[w] for w in winners) + ", à égalité, passent les premières")
+    glue_text(
+        "epoch_winner",
+        " et ".join(names[w] for w in winners)
+        + ", à égalité, passent les premières",
+    )
 glue("epoch_best", best, "d")
-for key, label in (("batch", "batch"), ("sto", "stochastique"), ("mini", "mini-batch"),
-                   ("fast", "mini-batch, η = 0,05")):
+for key, label in (
+    ("batch", "batch"),
+    ("sto", "stochastique"),
+    ("mini", "mini-batch"),
+    ("fast", "mini-batch, η = 0,05"),
+):
     glue(f"{key}_epochs", reached[label], "d")
     glue(f"{key}_steps", steps_of[label], "d")
     glue(f"{key}_final_gap", gap_of[label], ".2f")
@@ -933,10 +1151,17 @@ assert max(tests) - min(tests) < 0.05 * test_star
 # %%
 run_dir = fresh_run_dir("q1-stochastique-0.1")
 with SummaryWriter(run_dir) as writer:
-    descent(*split.tensors(), batch_size=1, lr=0.1, num_epochs=3,
-            writer=writer)
-print("MSE d'apprentissage par époque :",
-      read_scalars(run_dir)["loss/train"][1])
+    descent(
+        *split.tensors(),
+        batch_size=1,
+        lr=0.1,
+        num_epochs=3,
+        writer=writer,
+    )
+print(
+    "MSE d'apprentissage par époque :",
+    read_scalars(run_dir)["loss/train"][1],
+)
 
 # %% tags=["remove-cell"]
 sto_fast = read_scalars(run_dir)["loss/train"][1]
@@ -958,8 +1183,10 @@ assert not sto_fast[1] < 1e6  # diverge dès la première époque
 # %%
 A = torch.cat([X_train, torch.ones(n, 1, device=device)], dim=1)
 curvature = 2 * (A**2).sum(1)  # 2‖aᵢ‖², un par exemple
-print(f"2‖aᵢ‖² : moyenne {curvature.mean():.1f}, maximum "
-      f"{curvature.max():.1f}")
+print(
+    f"2‖aᵢ‖² : moyenne {curvature.mean():.1f}, maximum "
+    f"{curvature.max():.1f}"
+)
 print(f"λ_max du coût moyen : {lam_max:.1f}")
 unstable = (0.1 * curvature > 2).float().mean()
 print(f"exemples instables à η = 0,1 : {unstable:.0%}")
@@ -982,6 +1209,7 @@ assert curvature.mean() > 2 * lam_max and unstable > 0.5
 # Comptons, pour chaque descente, les époques où la MSE d'apprentissage remonte, et la
 # somme de ses remontées sur les 20 dernières époques, rapportée à son niveau :
 
+
 # %%
 def rises(values: list[float]) -> int:
     """Nombre d'époques où la MSE a augmenté."""
@@ -997,20 +1225,38 @@ def wobble(values: list[float]) -> float:
     return ups / min(tail)
 
 
-show_table(["méthode", "époques où la MSE remonte",
-            "remontées des 20 dernières"],
-           [[label, rises(run["loss/train"][1]),
-             fr(100 * wobble(run["loss/train"][1]), ".2f") + " %"]
-            for label, run in runs.items()])
+show_table(
+    [
+        "méthode",
+        "époques où la MSE remonte",
+        "remontées des 20 dernières",
+    ],
+    [
+        [
+            label,
+            rises(run["loss/train"][1]),
+            fr(100 * wobble(run["loss/train"][1]), ".2f") + " %",
+        ]
+        for label, run in runs.items()
+    ],
+)
 
 # %% tags=["remove-cell"]
-for key, label in (("batch", "batch"), ("sto", "stochastique"), ("mini", "mini-batch"),
-                   ("fast", "mini-batch, η = 0,05")):
+for key, label in (
+    ("batch", "batch"),
+    ("sto", "stochastique"),
+    ("mini", "mini-batch"),
+    ("fast", "mini-batch, η = 0,05"),
+):
     glue(f"{key}_rises", rises(train_of[label]), "d")
     glue(f"{key}_wobble", 100 * wobble(train_of[label]), ".2f")
 assert rises(train_of["batch"]) == 0 == wobble(train_of["batch"])
 assert min(rises(train_of[label]) for label in others) > 0
-assert 0 < wobble(train_of["mini-batch"]) < wobble(train_of["mini-batch, η = 0,05"])
+assert (
+    0
+    < wobble(train_of["mini-batch"])
+    < wobble(train_of["mini-batch, η = 0,05"])
+)
 assert wobble(train_of["stochastique"]) > 0
 
 # %% [markdown]
@@ -1045,9 +1291,12 @@ def seconds_of_steps(batch_size: int, lr: float) -> float:
     w = torch.zeros(13, device=device, requires_grad=True)
     b = torch.zeros((), device=device, requires_grad=True)
     g = torch.Generator().manual_seed(0)
-    loader = DataLoader(TensorDataset(X_train, y_train),
-                        batch_size=batch_size, shuffle=True,
-                        generator=g)
+    loader = DataLoader(
+        TensorDataset(X_train, y_train),
+        batch_size=batch_size,
+        shuffle=True,
+        generator=g,
+    )
     if batch_size == len(X_train):
         loader = [(X_train, y_train)]
     start = time.perf_counter()
@@ -1063,17 +1312,26 @@ def seconds_of_steps(batch_size: int, lr: float) -> float:
     return time.perf_counter() - start
 
 
-seconds = {label: seconds_of_steps(size, rate)
-           for label, (size, rate) in settings.items()}
+seconds = {
+    label: seconds_of_steps(size, rate)
+    for label, (size, rate) in settings.items()
+}
 # Jusqu'à 1 % de l'optimum : l'époque atteinte × durée d'une époque
-to_1pc = {label: reached[label] * s / 100
-          for label, s in seconds.items()}
-show_table(["méthode", "s (100 époques)", "µs par pas",
-            "s jusqu'à 1 %"],
-           [[label, fr(s, ".3f"),
-             fr(1e6 * s / (100 * per_epoch[label]), ".0f"),
-             fr(to_1pc[label], ".3f")]
-            for label, s in seconds.items()])
+to_1pc = {
+    label: reached[label] * s / 100 for label, s in seconds.items()
+}
+show_table(
+    ["méthode", "s (100 époques)", "µs par pas", "s jusqu'à 1 %"],
+    [
+        [
+            label,
+            fr(s, ".3f"),
+            fr(1e6 * s / (100 * per_epoch[label]), ".0f"),
+            fr(to_1pc[label], ".3f"),
+        ]
+        for label, s in seconds.items()
+    ],
+)
 
 # %% tags=["timing", "remove-cell"]
 glue("sto_seconds", seconds["stochastique"], ".1f")
@@ -1086,6 +1344,7 @@ glue("sto_seconds", seconds["stochastique"], ".1f")
 # petit. Mesurons le seul pas de
 # gradient selon la taille du mini-batch, sur des données aléatoires de 13 variables
 # (meilleur de 50 essais, après un premier passage d'échauffement) :
+
 
 # %% tags=["timing"]
 def seconds_per_step(batch_size: int, repeats: int = 50) -> float:
@@ -1108,31 +1367,55 @@ def seconds_per_step(batch_size: int, repeats: int = 50) -> float:
 
 sizes = [1, 32, 404, 4_040, 40_400, 404_000]
 costs = {size: seconds_per_step(size) for size in sizes}
-show_table(["taille du mini-batch", "µs par pas", "µs par exemple"],
-           [[fr(s, "d"), fr(1e6 * c, ".0f"), fr(1e6 * c / s, ".3f")]
-            for s, c in costs.items()])
+show_table(
+    ["taille du mini-batch", "µs par pas", "µs par exemple"],
+    [
+        [fr(s, "d"), fr(1e6 * c, ".0f"), fr(1e6 * c / s, ".3f")]
+        for s, c in costs.items()
+    ],
+)
 
 # %% tags=["timing", "remove-cell"]
 # Aucune assertion sur les temps : une machine chargée les fausserait. Le code nomme le
 # plus rapide et le plus lent, à la précision imprimée (« à égalité » sinon).
-printed = {label: french_number(s, ".3f") for label, s in to_1pc.items()}
+printed = {
+    label: french_number(s, ".3f") for label, s in to_1pc.items()
+}
 
 
 def ranked(pick) -> str:
     target = printed[pick(to_1pc, key=to_1pc.get)]
-    tied = [names[label] for label, text in printed.items() if text == target]
-    return tied[0] if len(tied) == 1 else " et ".join(tied) + ", à égalité"
+    tied = [
+        names[label]
+        for label, text in printed.items()
+        if text == target
+    ]
+    return (
+        tied[0]
+        if len(tied) == 1
+        else " et ".join(tied) + ", à égalité"
+    )
 
 
 glue_text("fastest_to_1pc", ranked(min))
 glue_text("slowest_to_1pc", ranked(max))
-for key, label in (("batch", "batch"), ("sto", "stochastique"), ("mini", "mini-batch"),
-                   ("fast", "mini-batch, η = 0,05")):
+for key, label in (
+    ("batch", "batch"),
+    ("sto", "stochastique"),
+    ("mini", "mini-batch"),
+    ("fast", "mini-batch, η = 0,05"),
+):
     glue(f"{key}_to_1pc", to_1pc[label], ".3f")
 ratio_small = costs[404] / costs[1]
 glue("cost_ratio_small", ratio_small, ".1f")
-glue_text("small_verdict", "bien moins que" if ratio_small < 404 / 4 else "moins que"
-          if ratio_small < 404 else "plus que")
+glue_text(
+    "small_verdict",
+    "bien moins que"
+    if ratio_small < 404 / 4
+    else "moins que"
+    if ratio_small < 404
+    else "plus que",
+)
 glue("cost_ratio_4040", costs[4_040] / costs[32], ".1f")
 glue("cost_ratio_big", costs[404_000] / costs[32], ".0f")
 glue("cost_ratio_tenfold", costs[404_000] / costs[40_400], ".1f")
@@ -1178,10 +1461,16 @@ def gradient(X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 full = gradient(X_train, y_train)
 g = torch.Generator().manual_seed(0)
-loader = DataLoader(TensorDataset(X_train, y_train), batch_size=32,
-                    shuffle=True, generator=g)
-cosines = [torch.cosine_similarity(gradient(X, y), full, dim=0)
-           for X, y in loader]
+loader = DataLoader(
+    TensorDataset(X_train, y_train),
+    batch_size=32,
+    shuffle=True,
+    generator=g,
+)
+cosines = [
+    torch.cosine_similarity(gradient(X, y), full, dim=0)
+    for X, y in loader
+]
 cosines = torch.stack(cosines).tolist()
 count = len(cosines)
 print(f"{count} mini-batchs, cosinus avec le gradient exact :")
@@ -1265,12 +1554,14 @@ assert np.mean(cosines) > 0.7
 # suit la somme de tous les gradients passés, et garde l'élan des pas précédents (le
 # chapitre 4 appellera cela un moment, ici sans frein).
 
+
 # %% tags=["solution"]
 def descent_without_reset(X_train, y_train, lr, num_epochs):
     """Descente batch sans remise à zéro des gradients ;
     rend le coût de chaque époque."""
-    w = torch.zeros(X_train.shape[1], device=X_train.device,
-                    requires_grad=True)
+    w = torch.zeros(
+        X_train.shape[1], device=X_train.device, requires_grad=True
+    )
     b = torch.zeros((), device=X_train.device, requires_grad=True)
     losses = []
     for _ in range(num_epochs):
@@ -1296,7 +1587,9 @@ check("ex-3b", globals())
 # Le coût descend d'abord, puis repart vers le haut et oscille sans converger :
 
 # %%
-losses = descent_without_reset(X_train, y_train, lr=0.1, num_epochs=30)
+losses = descent_without_reset(
+    X_train, y_train, lr=0.1, num_epochs=30
+)
 for epoch in (1, 2, 5, 10, 15, 20, 25, 30):
     print(f"époque {epoch:>2} : MSE {losses[epoch - 1]:.4g}")
 

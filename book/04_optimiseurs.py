@@ -40,14 +40,22 @@ import torch
 from torch import nn
 
 # Les outils du livre (tp2_src), présentés au chapitre 3 :
-from tp2_src.data import boston_split  # Boston, découpé et standardisé
+from tp2_src.data import (
+    boston_split,
+)  # Boston, découpé et standardisé
 from tp2_src.device import get_device, make_deterministic
 
-make_deterministic(seed=0)  # torch.manual_seed(0), calculs déterministes
+make_deterministic(
+    seed=0
+)  # torch.manual_seed(0), calculs déterministes
 device = get_device()  # CUDA s'il y en a une, sinon le processeur
 # Le découpage standardisé du chapitre 3 (même graine).
-X_train, y_train, X_test, y_test = boston_split(device=device).tensors()
-print(f"{len(X_train)} quartiers d'apprentissage, {len(X_test)} de test")
+X_train, y_train, X_test, y_test = boston_split(
+    device=device
+).tensors()
+print(
+    f"{len(X_train)} quartiers d'apprentissage, {len(X_test)} de test"
+)
 print(f"prix moyen (MEDV, apprentissage) : {y_train.mean():.2f}")
 
 # %% tags=["remove-cell", "setup"]
@@ -81,10 +89,19 @@ optimizer = torch.optim.SGD([w, b], lr=lr)
 
 loss = ((X_train @ w + b - y_train) ** 2).mean()
 loss.backward()
-expected_w = (w - lr * w.grad).detach()  # ce que step() doit calculer
+expected_w = (
+    w - lr * w.grad
+).detach()  # ce que step() doit calculer
 optimizer.step()
-print("step() a fait w ← w − lr · w.grad :", torch.allclose(w, expected_w))
-print("avant zero_grad : w.grad =", w.grad[:3].cpu().numpy().round(3), "…")
+print(
+    "step() a fait w ← w − lr · w.grad :",
+    torch.allclose(w, expected_w),
+)
+print(
+    "avant zero_grad : w.grad =",
+    w.grad[:3].cpu().numpy().round(3),
+    "…",
+)
 optimizer.zero_grad()
 print("après zero_grad : w.grad =", w.grad)
 
@@ -125,7 +142,9 @@ except SyntaxError as err:
 
 
 # %%
-def statement_loop(zero_grad_after_step: bool, num_iters: int = 1000):
+def statement_loop(
+    zero_grad_after_step: bool, num_iters: int = 1000
+):
     """La boucle de l'énoncé, avec ou sans zero_grad() après step()."""
     torch.manual_seed(0)
     w = nn.Parameter(torch.randn(13).to(device))
@@ -135,7 +154,9 @@ def statement_loop(zero_grad_after_step: bool, num_iters: int = 1000):
     grad_norms, true_norms, losses = [], [], []
     for i in range(num_iters):
         loss = ((X_train @ w + b - y_train) ** 2).mean()
-        (true_grad,) = torch.autograd.grad(loss, w, retain_graph=True)
+        (true_grad,) = torch.autograd.grad(
+            loss, w, retain_graph=True
+        )
         loss.backward()
         grad_norms.append(w.grad.norm().item())
         true_norms.append(true_grad.norm().item())
@@ -147,13 +168,18 @@ def statement_loop(zero_grad_after_step: bool, num_iters: int = 1000):
     return grad_norms, true_norms, losses
 
 
-runs = {"sans remise": statement_loop(False),
-        "remis à 0": statement_loop(True)}  # zero_grad() après step()
+runs = {
+    "sans remise": statement_loop(False),
+    "remis à 0": statement_loop(True),
+}  # zero_grad() après step()
 print("          |  sans remise à zéro  | zero_grad() après step()")
 print("itération | vrai grad. |  w.grad | vrai grad. |  w.grad")
 for i in (0, 1, 99, 100, 101, 500, 999):
-    row = [f"{norms[i]:>{width}.1f}" for grad, true, _ in runs.values()
-           for norms, width in ((true, 10), (grad, 7))]
+    row = [
+        f"{norms[i]:>{width}.1f}"
+        for grad, true, _ in runs.values()
+        for norms, width in ((true, 10), (grad, 7))
+    ]
     print(f"{i:>9} | " + " | ".join(row))
 for name, (_, _, losses) in runs.items():
     print(f"{name} : coût final {losses[-1]:.1f}")
@@ -167,8 +193,12 @@ glue("fixed_ratio_101", fixed_grad[101] / fixed_true[101], ".1f")
 glue("buggy_final", buggy_loss[-1], ".1f")
 glue("fixed_final", fixed_loss[-1], ".1f")
 assert buggy_grad[-1] > 100 * buggy_true[-1]
-assert 90 < fixed_grad[99] / fixed_true[99] < 100  # 99 gradients depuis le pas 0
-assert 0.99 < fixed_grad[101] / fixed_true[101] < 1.01  # un seul, après le pas 100
+assert (
+    90 < fixed_grad[99] / fixed_true[99] < 100
+)  # 99 gradients depuis le pas 0
+assert (
+    0.99 < fixed_grad[101] / fixed_true[101] < 1.01
+)  # un seul, après le pas 100
 assert fixed_loss[-1] < buggy_loss[-1]
 
 # %% [markdown]
@@ -211,7 +241,9 @@ def mse_on(rows: torch.Tensor) -> torch.Tensor:
 
 
 optimizer.zero_grad()
-for chunk in idx.split(batch_size):  # K mini-batchs, un backward chacun
+for chunk in idx.split(
+    batch_size
+):  # K mini-batchs, un backward chacun
     (mse_on(chunk) / K).backward()
 accumulated = [w.grad.clone(), b.grad.clone()]
 
@@ -220,8 +252,10 @@ mse_on(idx).backward()  # un seul mini-batch : l'union des K
 union = [w.grad.clone(), b.grad.clone()]
 
 for name, g_acc, g_union in zip("wb", accumulated, union):
-    print(f"{name} : écart max accumulé / union = "
-          f"{(g_acc - g_union).abs().max():.1e}")
+    print(
+        f"{name} : écart max accumulé / union = "
+        f"{(g_acc - g_union).abs().max():.1e}"
+    )
     torch.testing.assert_close(g_acc, g_union, rtol=1e-5, atol=1e-5)
 
 # %% [markdown]
@@ -256,11 +290,13 @@ for name, g_acc, g_union in zip("wb", accumulated, union):
 #
 # `zero_grad()`, passe avant, `backward()`, `step()`, à chaque itération :
 
+
 # %% tags=["solution"]
 def sgd_descent(X_train, y_train, lr, num_epochs):
     """Descente batch avec torch.optim.SGD ; rend (w, b)."""
-    w = nn.Parameter(torch.zeros(X_train.shape[1],
-                                 device=X_train.device))
+    w = nn.Parameter(
+        torch.zeros(X_train.shape[1], device=X_train.device)
+    )
     b = nn.Parameter(torch.zeros((), device=X_train.device))
     optimizer = torch.optim.SGD([w, b], lr=lr)
     for _ in range(num_epochs):
@@ -286,7 +322,9 @@ check("ex-4a", globals())
 # lignes, et les paramètres sont les mêmes.
 
 # %%
-from tp2_src.linreg import linear_mse  # ((X @ w + b - y) ** 2).mean()
+from tp2_src.linreg import (
+    linear_mse,
+)  # ((X @ w + b - y) ** 2).mean()
 
 w, b = sgd_descent(X_train, y_train, lr=0.1, num_epochs=100)
 w3 = torch.zeros(13, device=device, requires_grad=True)
@@ -299,9 +337,14 @@ for _ in range(100):  # la descente batch du chapitre 3, à la main
         b3 -= 0.1 * b3.grad
     w3.grad.zero_()
     b3.grad.zero_()
-print(f"MSE d'apprentissage : {linear_mse(X_train, y_train, w, b):.3f}")
-print("mêmes paramètres qu'à la main (à 10⁻⁶ près) :",
-      torch.allclose(w, w3, atol=1e-6), torch.allclose(b, b3, atol=1e-6))
+print(
+    f"MSE d'apprentissage : {linear_mse(X_train, y_train, w, b):.3f}"
+)
+print(
+    "mêmes paramètres qu'à la main (à 10⁻⁶ près) :",
+    torch.allclose(w, w3, atol=1e-6),
+    torch.allclose(b, b3, atol=1e-6),
+)
 
 # %% [markdown]
 # (sec-fit)=
@@ -364,8 +407,15 @@ from tp2_src.training import fit
 
 model, other = nn.Linear(13, 1).to(device), nn.Linear(13, 1)
 try:
-    fit(model, torch.optim.SGD(other.parameters(), lr=0.1),
-        X_train, y_train, evals={}, num_epochs=1, batch_size=32)
+    fit(
+        model,
+        torch.optim.SGD(other.parameters(), lr=0.1),
+        X_train,
+        y_train,
+        evals={},
+        num_epochs=1,
+        batch_size=32,
+    )
 except ValueError as err:
     print(error_summary(err, width=66))  # coupé à 66 colonnes
 
@@ -407,6 +457,7 @@ except ValueError as err:
 # la vitesse elle-même. L'option `dampening` $= \mu$ en ferait une moyenne : la vitesse
 # resterait $\mathbf{g}$.
 
+
 # %%
 def unit_gradient_moves(make_optimizer, num_steps):
     """Déplacement de p à chaque pas, pour ℓ(p) = p (g = 1)."""
@@ -425,27 +476,39 @@ def unit_gradient_moves(make_optimizer, num_steps):
 mu = 0.9
 # lr = 1 : le déplacement est la vitesse elle-même
 velocity = unit_gradient_moves(
-    lambda p: torch.optim.SGD(p, lr=1.0, momentum=mu), 50)
-damped = unit_gradient_moves(lambda p: torch.optim.SGD(
-    p, lr=1.0, momentum=mu, dampening=mu), 50)
+    lambda p: torch.optim.SGD(p, lr=1.0, momentum=mu), 50
+)
+damped = unit_gradient_moves(
+    lambda p: torch.optim.SGD(p, lr=1.0, momentum=mu, dampening=mu),
+    50,
+)
 limit = 1 / (1 - mu)  # la limite g/(1 − μ), en unités de g
 # le premier pas où la vitesse atteint 90 % de sa limite :
-steps_to_90 = next(t for t, v in enumerate(velocity, 1)
-                   if v >= 0.9 * limit)
+steps_to_90 = next(
+    t for t, v in enumerate(velocity, 1) if v >= 0.9 * limit
+)
 print("pas t | vitesse v | (1 − μᵗ)/(1 − μ) | avec dampening = μ")
 for t in (1, 2, 5, 10, steps_to_90 - 1, steps_to_90, 50):
     formula = (1 - mu**t) / (1 - mu)
-    print(f"{t:>5} | {velocity[t - 1]:>9.3f} | {formula:>16.3f} | "
-          f"{damped[t - 1]:>18.3f}")
+    print(
+        f"{t:>5} | {velocity[t - 1]:>9.3f} | {formula:>16.3f} | "
+        f"{damped[t - 1]:>18.3f}"
+    )
 print(f"limite : {limit:.0f} g ; 90 % au pas {steps_to_90}")
 
 # %% tags=["remove-cell"]
 glue("velocity_10", velocity[9], ".1f")
 glue("velocity_90", 0.9 * limit, ".0f")
 glue("steps_to_90", steps_to_90, "d")
-assert velocity[steps_to_90 - 2] < 0.9 * limit <= velocity[steps_to_90 - 1]
-assert all(abs(v - (1 - mu**t) / (1 - mu)) < 1e-9
-           for t, v in enumerate(velocity, 1))
+assert (
+    velocity[steps_to_90 - 2]
+    < 0.9 * limit
+    <= velocity[steps_to_90 - 1]
+)
+assert all(
+    abs(v - (1 - mu**t) / (1 - mu)) < 1e-9
+    for t, v in enumerate(velocity, 1)
+)
 assert all(abs(v - 1) < 1e-12 for v in damped)
 
 # %% [markdown]
@@ -472,14 +535,18 @@ assert all(abs(v - 1) < 1e-12 for v in damped)
 
 # %%
 adam_moves = unit_gradient_moves(
-    lambda p: torch.optim.Adam(p, lr=0.1), 500)
+    lambda p: torch.optim.Adam(p, lr=0.1), 500
+)
 rms_moves = unit_gradient_moves(
-    lambda p: torch.optim.RMSprop(p, lr=0.1), 500)
+    lambda p: torch.optim.RMSprop(p, lr=0.1), 500
+)
 print("déplacement / η, au pas t :")
 print("pas t | RMSprop | Adam")
 for t in (1, 10, 100, 500):
-    print(f"{t:>5} | {rms_moves[t - 1] / 0.1:>7.2f} | "
-          f"{adam_moves[t - 1] / 0.1:.2f}")
+    print(
+        f"{t:>5} | {rms_moves[t - 1] / 0.1:>7.2f} | "
+        f"{adam_moves[t - 1] / 0.1:.2f}"
+    )
 
 # %% tags=["remove-cell"]
 for t, v in enumerate(adam_moves, 1):  # Adam : η à chaque pas
@@ -529,11 +596,13 @@ assert rms_moves[99] > 1.2 * 0.1 and rms_moves[499] < 1.01 * 0.1
 #
 # La vitesse d'abord, le pas ensuite, puis la remise à zéro :
 
+
 # %% tags=["solution"]
 def momentum_descent(X_train, y_train, lr, mu, num_epochs):
     """Descente batch avec moment, à la main ; rend (w, b)."""
-    w = torch.zeros(X_train.shape[1], device=X_train.device,
-                    requires_grad=True)
+    w = torch.zeros(
+        X_train.shape[1], device=X_train.device, requires_grad=True
+    )
     b = torch.zeros((), device=X_train.device, requires_grad=True)
     v_w, v_b = torch.zeros_like(w), torch.zeros_like(b)  # vitesses
     for _ in range(num_epochs):
@@ -564,8 +633,9 @@ check("ex-4b", globals())
 # %%
 from tp2_src.linreg import least_squares  # l'optimum exact (w*, b*)
 
-w_mom, b_mom = momentum_descent(X_train, y_train, lr=0.01, mu=0.9,
-                                num_epochs=100)
+w_mom, b_mom = momentum_descent(
+    X_train, y_train, lr=0.01, mu=0.9, num_epochs=100
+)
 w_opt = nn.Parameter(torch.zeros(13, device=device))
 b_opt = nn.Parameter(torch.zeros((), device=device))
 optimizer = torch.optim.SGD([w_opt, b_opt], lr=0.01, momentum=0.9)
@@ -573,18 +643,30 @@ for _ in range(100):
     optimizer.zero_grad()
     ((X_train @ w_opt + b_opt - y_train) ** 2).mean().backward()
     optimizer.step()
-w_sgd, b_sgd = sgd_descent(X_train, y_train, lr=0.01, num_epochs=100)
+w_sgd, b_sgd = sgd_descent(
+    X_train, y_train, lr=0.01, num_epochs=100
+)
 
-gap = max((w_mom - w_opt).abs().max().item(), (b_mom - b_opt).abs().item())
-print(f"plus grand écart à torch.optim.SGD(momentum=0.9) : {gap:.1e}")
+gap = max(
+    (w_mom - w_opt).abs().max().item(), (b_mom - b_opt).abs().item()
+)
+print(
+    f"plus grand écart à torch.optim.SGD(momentum=0.9) : {gap:.1e}"
+)
 w_star, b_star = least_squares(X_train, y_train)
 optimum = linear_mse(X_train, y_train, w_star, b_star)
-print(f"MSE d'apprentissage, optimum des moindres carrés : {optimum:.2f}")
-for name, (w_, b_) in {"moment, à la main": (w_mom, b_mom),
-                        "sans moment (4.a)": (w_sgd, b_sgd)}.items():
+print(
+    f"MSE d'apprentissage, optimum des moindres carrés : {optimum:.2f}"
+)
+for name, (w_, b_) in {
+    "moment, à la main": (w_mom, b_mom),
+    "sans moment (4.a)": (w_sgd, b_sgd),
+}.items():
     mse = linear_mse(X_train, y_train, w_, b_)
-    print(f"{name:<18} après 100 pas : {mse:.2f} "
-          f"(excès sur l'optimum : {mse - optimum:.2f})")
+    print(
+        f"{name:<18} après 100 pas : {mse:.2f} "
+        f"(excès sur l'optimum : {mse - optimum:.2f})"
+    )
 
 # %% tags=["remove-cell"]
 mse_momentum = linear_mse(X_train, y_train, w_mom, b_mom)
@@ -616,7 +698,6 @@ assert (mse_momentum - optimum) < (mse_plain - optimum) / 10
 
 # %%
 from torch.utils.tensorboard import SummaryWriter
-
 from tp2_src.logs import (
     fresh_run_dir,  # un dossier de journal vide, runs/<nom>
     read_scalars,  # relit les courbes d'un journal
@@ -625,24 +706,38 @@ from tp2_src.training import fit  # la boucle montrée plus haut
 
 optimizers = {
     "SGD": lambda p: torch.optim.SGD(p, lr=0.01),
-    "moment, même η": lambda p: torch.optim.SGD(p, lr=0.01, momentum=0.9),
-    "moment, taux effectif égal": lambda p: torch.optim.SGD(p, lr=1e-3,
-                                                             momentum=0.9),
+    "moment, même η": lambda p: torch.optim.SGD(
+        p, lr=0.01, momentum=0.9
+    ),
+    "moment, taux effectif égal": lambda p: torch.optim.SGD(
+        p, lr=1e-3, momentum=0.9
+    ),
     "RMSprop": lambda p: torch.optim.RMSprop(p, lr=0.1),
     "Adam": lambda p: torch.optim.Adam(p, lr=0.1),
 }
-run_names = {"SGD": "optim-sgd", "moment, même η": "optim-moment",
-             "moment, taux effectif égal": "optim-moment-taux-egal",
-             "RMSprop": "optim-rmsprop", "Adam": "optim-adam"}
+run_names = {
+    "SGD": "optim-sgd",
+    "moment, même η": "optim-moment",
+    "moment, taux effectif égal": "optim-moment-taux-egal",
+    "RMSprop": "optim-rmsprop",
+    "Adam": "optim-adam",
+}
 histories, runs = {}, {}
 for name, make_optimizer in optimizers.items():
     torch.manual_seed(0)  # même initialisation pour tous
     model = nn.Linear(13, 1).to(device)
     with SummaryWriter(fresh_run_dir(run_names[name])) as writer:
         histories[name] = fit(
-            model, make_optimizer(model.parameters()), X_train, y_train,
-            evals={"test": (X_test, y_test)}, num_epochs=50, batch_size=32,
-            seed=0, writer=writer)
+            model,
+            make_optimizer(model.parameters()),
+            X_train,
+            y_train,
+            evals={"test": (X_test, y_test)},
+            num_epochs=50,
+            batch_size=32,
+            seed=0,
+            writer=writer,
+        )
     runs[name] = read_scalars(writer.log_dir)
 
 # %% [markdown]
@@ -655,13 +750,27 @@ from tp2_src.display import show_table  # un tableau Markdown
 from tp2_src.french import french_number as fr  # 19.46 → « 19,46 »
 
 epochs = (1, 2, 3, 5, 20, 50)
-show_table(["optimiseur", *(f"époque {e}" for e in epochs),
-            "test, à la fin"],
-           [[name, *(fr(h["train"][e], ".2f") for e in epochs),
-             fr(h["test"][-1], ".2f")] for name, h in histories.items()])
-print("moindres carrés (l'optimum) : MSE d'apprentissage",
-      fr(linear_mse(X_train, y_train, w_star, b_star), ".2f"),
-      "; de test", fr(linear_mse(X_test, y_test, w_star, b_star), ".2f"))
+show_table(
+    [
+        "optimiseur",
+        *(f"époque {e}" for e in epochs),
+        "test, à la fin",
+    ],
+    [
+        [
+            name,
+            *(fr(h["train"][e], ".2f") for e in epochs),
+            fr(h["test"][-1], ".2f"),
+        ]
+        for name, h in histories.items()
+    ],
+)
+print(
+    "moindres carrés (l'optimum) : MSE d'apprentissage",
+    fr(linear_mse(X_train, y_train, w_star, b_star), ".2f"),
+    "; de test",
+    fr(linear_mse(X_test, y_test, w_star, b_star), ".2f"),
+)
 
 # %% tags=["hide-input", "remove-output"]
 from tp2_src.plots import (
@@ -669,13 +778,17 @@ from tp2_src.plots import (
     plot_losses,  # courbes d'un journal, axe log
 )
 
-fig, axes = plt.subplots(2, 1, figsize=(4.8, 6.6), sharex=True,
-                         sharey=True)
-for ax, tag, title in zip(axes, ("loss/train", "loss/test"),
-                          ("apprentissage", "test")):
+fig, axes = plt.subplots(
+    2, 1, figsize=(4.8, 6.6), sharex=True, sharey=True
+)
+for ax, tag, title in zip(
+    axes, ("loss/train", "loss/test"), ("apprentissage", "test")
+):
     plot_losses(ax, runs, tags=(tag,))
     ax.set_title(title)
-    ax.tick_params(which="both", labelsize=10)  # lisible sur un téléphone
+    ax.tick_params(
+        which="both", labelsize=10
+    )  # lisible sur un téléphone
 axes[0].set_xlabel("")
 for line, name in zip(axes[0].get_lines(), runs):
     line.set_label(name)  # le titre du panneau dit quelle MSE
@@ -702,7 +815,9 @@ momentum, sgd = train_mse["moment, même η"], train_mse["SGD"]
 equal = train_mse["moment, taux effectif égal"]
 lstsq_train = linear_mse(X_train, y_train, w_star, b_star)
 torch.manual_seed(0)
-bias_init = nn.Linear(13, 1).bias.item()  # l'initialisation des cinq
+bias_init = nn.Linear(
+    13, 1
+).bias.item()  # l'initialisation des cinq
 glue("bias_init", bias_init, ".2f")
 glue("bias_bound", 13**-0.5, ".2f")
 glue("y_mean", y_train.mean().item(), ".1f")
@@ -716,21 +831,38 @@ glue("momentum_e50", momentum[50], ".2f")
 glue("sgd_e50", sgd[50], ".2f")
 glue("lstsq_train", lstsq_train, ".2f")
 glue("worst_e50", max(mse[50] for mse in train_mse.values()), ".2f")
-assert abs(b_star.item() - y_train.mean().item()) < 1e-3  # variables centrées
+assert (
+    abs(b_star.item() - y_train.mean().item()) < 1e-3
+)  # variables centrées
 assert abs(bias_init) < 13**-0.5
-ranked = sorted(first, key=first.get)  # après une époque, du plus bas au plus haut
-assert ranked[:2] == ["moment, même η", "RMSprop"] and ranked[-1] == "Adam"
+ranked = sorted(
+    first, key=first.get
+)  # après une époque, du plus bas au plus haut
+assert (
+    ranked[:2] == ["moment, même η", "RMSprop"]
+    and ranked[-1] == "Adam"
+)
 assert momentum[2] > momentum[1]  # le pic de l'époque 2
 assert momentum[2] == max(momentum[1:])
 assert momentum[3] < momentum[2]
-for epoch in range(1, 21):  # Adam, le plus haut des cinq aux époques 1 à 20
-    assert max(train_mse, key=lambda n: train_mse[n][epoch]) == "Adam"
+for epoch in range(
+    1, 21
+):  # Adam, le plus haut des cinq aux époques 1 à 20
+    assert (
+        max(train_mse, key=lambda n: train_mse[n][epoch]) == "Adam"
+    )
 assert abs(equal[5] / sgd[5] - 1) < 0.1
-assert all(a > b for a, b in zip(equal[:20], equal[1:21]))  # pas de pic
-assert all(mse[-1] < 1.02 * lstsq_train for mse in train_mse.values())
+assert all(
+    a > b for a, b in zip(equal[:20], equal[1:21])
+)  # pas de pic
+assert all(
+    mse[-1] < 1.02 * lstsq_train for mse in train_mse.values()
+)
 for lines in (fig.axes[0].get_lines(), fig.axes[1].get_lines()):
     assert len(lines) == len(runs)
-assert [t.get_text() for t in fig.legends[0].get_texts()] == list(runs)
+assert [t.get_text() for t in fig.legends[0].get_texts()] == list(
+    runs
+)
 
 # %% [markdown]
 # Sur ce problème convexe et bien conditionné (variables standardisées), tous finissent
@@ -761,8 +893,12 @@ for name in ("SGD", "moment, même η", "moment, taux effectif égal"):
     model = nn.Linear(13, 1).to(device)
     optimizer = optimizers[name](model.parameters())
     g = torch.Generator().manual_seed(0)
-    loader = DataLoader(TensorDataset(X_train, y_train),
-                        batch_size=32, shuffle=True, generator=g)
+    loader = DataLoader(
+        TensorDataset(X_train, y_train),
+        batch_size=32,
+        shuffle=True,
+        generator=g,
+    )
     trajectories[name] = [model.bias.item()]
     for _ in range(3):
         for X, y in loader:
@@ -772,16 +908,28 @@ for name in ("SGD", "moment, même η", "moment, taux effectif égal"):
             optimizer.step()
             trajectories[name].append(model.bias.item())
     peak = max(trajectories[name])
-    print(f"{name:<26} : biais maximal {peak:5.1f} "
-          f"(optimum b* = {b_star:.1f})")
-print(len(loader), "pas par époque ;",
-      len(trajectories["SGD"]) - 1, "pas en trois époques")
+    print(
+        f"{name:<26} : biais maximal {peak:5.1f} "
+        f"(optimum b* = {b_star:.1f})"
+    )
+print(
+    len(loader),
+    "pas par époque ;",
+    len(trajectories["SGD"]) - 1,
+    "pas en trois époques",
+)
 
 # %% tags=["remove-cell", "setup"]
 fig, ax = plt.subplots(figsize=(4.8, 4.2))
 for name, values in trajectories.items():
     ax.plot(values, label=name)
-ax.axhline(b_star, color="black", linestyle=":", linewidth=1, label="biais optimal")
+ax.axhline(
+    b_star,
+    color="black",
+    linestyle=":",
+    linewidth=1,
+    label="biais optimal",
+)
 ax.set_xlabel("pas de gradient")
 ax.set_ylabel("biais")
 ax.tick_params(labelsize=10)  # lisible sur un téléphone
@@ -803,20 +951,31 @@ glue_figure("fig_moment_biais", fig)
 fast = trajectories["moment, même η"]
 steps_per_epoch = len(loader)
 peak_step = max(range(len(fast)), key=fast.__getitem__)
-cross_step = next(t for t, value in enumerate(fast) if value > b_star)
+cross_step = next(
+    t for t, value in enumerate(fast) if value > b_star
+)
 glue("bias_peak", max(fast), ".1f")
 glue("bias_star", b_star, ".1f")
 glue("momentum_e3", momentum[3], ".1f")
 assert max(fast) > b_star + 3
 assert max(trajectories["SGD"]) < b_star
 # Ce que disent la légende et le texte alternatif de la figure.
-assert steps_per_epoch == 13 and all(len(v) == 40 for v in trajectories.values())
-assert all(v[0] == bias_init for v in trajectories.values()) and -0.3 < bias_init < 0
+assert steps_per_epoch == 13 and all(
+    len(v) == 40 for v in trajectories.values()
+)
+assert (
+    all(v[0] == bias_init for v in trajectories.values())
+    and -0.3 < bias_init < 0
+)
 assert 22 < b_star < 23 and 28 < max(fast) < 31
 for name in ("SGD", "moment, taux effectif égal"):
     assert 10.5 < trajectories[name][-1] < 12.5
-assert steps_per_epoch <= cross_step < steps_per_epoch + 3  # début de l'époque 2
-assert steps_per_epoch + 4 <= peak_step <= 2 * steps_per_epoch - 4  # son milieu
+assert (
+    steps_per_epoch <= cross_step < steps_per_epoch + 3
+)  # début de l'époque 2
+assert (
+    steps_per_epoch + 4 <= peak_step <= 2 * steps_per_epoch - 4
+)  # son milieu
 assert fast[-1] < max(fast) - 3  # puis redescend
 
 # %% [markdown]
@@ -844,15 +1003,20 @@ for name in ("RMSprop", "Adam"):
         (scale * loss).backward()
         optimizer.step()
         first_steps[name, scale] = abs(model.bias.item() - before)
-        print(f"{name:>7}, coût × {scale:<3} : le biais bouge de "
-              f"{first_steps[name, scale]:.3f}")
+        print(
+            f"{name:>7}, coût × {scale:<3} : le biais bouge de "
+            f"{first_steps[name, scale]:.3f}"
+        )
 
 # %% tags=["remove-cell"]
 rms_ratio = first_steps["RMSprop", 1] / first_steps["Adam", 1]
 glue("rms_adam_ratio", rms_ratio, ".0f")
 assert round(rms_ratio) == 10
 for name in ("RMSprop", "Adam"):
-    assert abs(first_steps[name, 100] / first_steps[name, 1] - 1) < 1e-3
+    assert (
+        abs(first_steps[name, 100] / first_steps[name, 1] - 1)
+        < 1e-3
+    )
 
 # %% [markdown]
 # Le premier déplacement de RMSprop est {glue:md}`rms_adam_ratio` fois celui d'Adam
@@ -874,9 +1038,11 @@ for name in ("RMSprop", "Adam"):
 
 # %%
 params = [nn.Parameter(torch.zeros(1))]
-shown = {torch.optim.SGD: ("momentum", "dampening", "weight_decay"),
-         torch.optim.RMSprop: ("alpha", "eps", "weight_decay"),
-         torch.optim.Adam: ("betas", "eps", "weight_decay")}
+shown = {
+    torch.optim.SGD: ("momentum", "dampening", "weight_decay"),
+    torch.optim.RMSprop: ("alpha", "eps", "weight_decay"),
+    torch.optim.Adam: ("betas", "eps", "weight_decay"),
+}
 for optim_class, keys in shown.items():
     defaults = optim_class(params).defaults
     values = {k: defaults[k] for k in keys}
@@ -905,8 +1071,10 @@ for set_to_none in (False, True):
         opt.step()  # aucun backward depuis zero_grad
         option = ", ".join(f"{k}={v}" for k, v in options.items())
         moved = p.item() - before
-        print(f"{set_to_none!s:<11} | {option:<16} | "
-              f"{str(p.grad):<12} | {moved:+.3f}")
+        print(
+            f"{set_to_none!s:<11} | {option:<16} | "
+            f"{str(p.grad):<12} | {moved:+.3f}"
+        )
 
 # %% [markdown]
 # Avec un gradient nul, le moment continue sur sa lancée (un pas de $\eta\mu\mathbf{v}$),

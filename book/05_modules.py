@@ -40,10 +40,14 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 # Les outils du livre (tp2_src), présentés au chapitre 3 :
-from tp2_src.data import boston_split  # Boston, découpé et standardisé
+from tp2_src.data import (
+    boston_split,
+)  # Boston, découpé et standardisé
 from tp2_src.device import get_device, make_deterministic
 
-make_deterministic(seed=0)  # torch.manual_seed(0), calculs déterministes
+make_deterministic(
+    seed=0
+)  # torch.manual_seed(0), calculs déterministes
 device = get_device()  # CUDA s'il y en a une, sinon le processeur
 
 # %% tags=["remove-cell", "setup"]
@@ -65,15 +69,23 @@ glue_environment()  # citée par la note « Exécution de ce chapitre », en fin
 split = boston_split(device=device, val_size=0.2)
 X_train, y_train, X_test, y_test = split.tensors()
 X_val, y_val = split.X_val, split.y_val
-print("apprentissage :", tuple(X_train.shape), "; validation :",
-      tuple(X_val.shape), "; test :", tuple(X_test.shape))
+print(
+    "apprentissage :",
+    tuple(X_train.shape),
+    "; validation :",
+    tuple(X_val.shape),
+    "; test :",
+    tuple(X_test.shape),
+)
 print(f"prix moyen (MEDV, apprentissage) : {y_train.mean():.2f}")
 
 # %% tags=["remove-cell"]
 glue("n_train", len(X_train), "d")
 glue("n_val", len(X_val), "d")
 glue("n_test", len(X_test), "d")
-glue("n_train_ch3", len(X_train) + len(X_val), "d")  # avant la validation
+glue(
+    "n_train_ch3", len(X_train) + len(X_val), "d"
+)  # avant la validation
 glue("y_mean", y_train.mean().item(), ".1f")
 
 # %% [markdown]
@@ -90,15 +102,20 @@ glue("y_mean", y_train.mean().item(), ".1f")
 # `__setattr__` de `nn.Module` l'inscrit dans le dictionnaire `_parameters`. Un tenseur
 # ordinaire affecté de la même façon n'est pas inscrit.
 
+
 # %%
 class Affine(nn.Module):
     """ŷ = X w + b, écrit à la main avec deux nn.Parameter."""
 
     def __init__(self, dim: int) -> None:
         super().__init__()
-        self.w = nn.Parameter(torch.zeros(dim))  # un Parameter : inscrit
+        self.w = nn.Parameter(
+            torch.zeros(dim)
+        )  # un Parameter : inscrit
         self.b = nn.Parameter(torch.zeros(()))
-        self.scale = torch.ones(())  # simple tenseur : pas un paramètre
+        self.scale = torch.ones(
+            ()
+        )  # simple tenseur : pas un paramètre
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         return (X @ self.w + self.b) * self.scale
@@ -107,9 +124,13 @@ class Affine(nn.Module):
 affine = Affine(13)
 print("_parameters :", list(affine._parameters))
 for name, p in affine.named_parameters():
-    print(f"  {name} : forme {tuple(p.shape)}, "
-          f"requires_grad={p.requires_grad}")
-print("tenseurs dans parameters() :", len(list(affine.parameters())))
+    print(
+        f"  {name} : forme {tuple(p.shape)}, "
+        f"requires_grad={p.requires_grad}"
+    )
+print(
+    "tenseurs dans parameters() :", len(list(affine.parameters()))
+)
 
 # %% [markdown]
 # Ce module n'a pas de `backward`, et n'en a pas besoin : le coût calculé par `forward`
@@ -120,21 +141,35 @@ print("tenseurs dans parameters() :", len(list(affine.parameters())))
 # opération, à chaque appel.
 
 # %%
-print("nn.Module a une méthode backward :", hasattr(nn.Module, "backward"))
-print("nn.Module hérite de torch.autograd.Function :",
-      issubclass(nn.Module, torch.autograd.Function))
+print(
+    "nn.Module a une méthode backward :",
+    hasattr(nn.Module, "backward"),
+)
+print(
+    "nn.Module hérite de torch.autograd.Function :",
+    issubclass(nn.Module, torch.autograd.Function),
+)
 loss = ((affine(X_train) - y_train) ** 2).mean()
 print("grad_fn du coût :", type(loss.grad_fn).__name__)
 loss.backward()
 for name, p in affine.named_parameters():
     print(f"  {name}.grad : forme {tuple(p.grad.shape)}")
-print("w.grad = -2/n Σ (y - ŷ) x :",
-      torch.allclose(affine.w.grad,
-                     -2 * (y_train - affine(X_train)).detach() @ X_train
-                     / len(X_train), atol=1e-5))
+print(
+    "w.grad = -2/n Σ (y - ŷ) x :",
+    torch.allclose(
+        affine.w.grad,
+        -2
+        * (y_train - affine(X_train)).detach()
+        @ X_train
+        / len(X_train),
+        atol=1e-5,
+    ),
+)
 
 # %% tags=["remove-cell"]
-assert not hasattr(nn.Module, "backward") and affine.b.grad is not None
+assert (
+    not hasattr(nn.Module, "backward") and affine.b.grad is not None
+)
 assert not issubclass(nn.Module, torch.autograd.Function)
 
 # %% [markdown]
@@ -147,6 +182,7 @@ assert not issubclass(nn.Module, torch.autograd.Function)
 # **Un nombre variable de paramètres.** `nn.ParameterList` et `nn.ParameterDict` jouent
 # le rôle d'une liste ou d'un dictionnaire, en inscrivant chaque paramètre qu'on y range :
 
+
 # %%
 class Polynomial(nn.Module):
     """ŷ = Σₖ cₖ xᵏ, un coefficient (un paramètre) par degré."""
@@ -155,7 +191,8 @@ class Polynomial(nn.Module):
         super().__init__()
         count = degree + 1  # c₀ … c_degree
         self.coefs = nn.ParameterList(
-            [nn.Parameter(torch.zeros(())) for _ in range(count)])
+            [nn.Parameter(torch.zeros(())) for _ in range(count)]
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return sum(c * x**k for k, c in enumerate(self.coefs))
@@ -180,6 +217,7 @@ print([name for name, _ in Polynomial(2).named_parameters()])
 #
 # Un tenseur ordinaire n'est vu par aucune des deux :
 
+
 # %%
 class AffineWithBuffer(Affine):
     """Affine, dont scale est un tampon : il suit le module."""
@@ -193,8 +231,10 @@ class AffineWithBuffer(Affine):
 for model in (Affine(13), AffineWithBuffer(13)):
     model.to(torch.float64)  # paramètres et tampons en float64
     count = len(list(model.parameters()))
-    print(f"{type(model).__name__} : {count} paramètres ; "
-          f"state_dict {list(model.state_dict())} ;")
+    print(
+        f"{type(model).__name__} : {count} paramètres ; "
+        f"state_dict {list(model.state_dict())} ;"
+    )
     print(f"  après .to(torch.float64) : w en {model.w.dtype},")
     print(f"  scale en {model.scale.dtype}")
 
@@ -219,7 +259,10 @@ print("w rechargé par load_state_dict :", fresh.w[:3].tolist(), "…")
 # %%
 zoo = [  # (sorte, module), dans l'ordre de l'énoncé
     ("couche linéaire", nn.Linear(4, 3)),
-    ("convolution", nn.Conv1d(1, 2, kernel_size=3)),  # 2 filtres de 3
+    (
+        "convolution",
+        nn.Conv1d(1, 2, kernel_size=3),
+    ),  # 2 filtres de 3
     ("activation", nn.Tanh()),
     ("activation", nn.Sigmoid()),
     ("activation", nn.ReLU()),
@@ -232,14 +275,24 @@ zoo = [  # (sorte, module), dans l'ordre de l'énoncé
 for kind, module in zoo:
     shapes = [tuple(p.shape) for p in module.parameters()]
     count = sum(p.numel() for p in module.parameters())
-    print(f"{kind:<15} {type(module).__name__:<17} "
-          f"{count:>2} paramètre(s)", *shapes)
+    print(
+        f"{kind:<15} {type(module).__name__:<17} "
+        f"{count:>2} paramètre(s)",
+        *shapes,
+    )
 
 # %% tags=["remove-cell"]
-params_of = {type(m).__name__: sum(p.numel() for p in m.parameters()) for _, m in zoo}
+params_of = {
+    type(m).__name__: sum(p.numel() for p in m.parameters())
+    for _, m in zoo
+}
 glue("conv_params", params_of["Conv1d"], "d")
 glue("bn_params", params_of["BatchNorm1d"], "d")
-assert not any(params_of[type(m).__name__] for k, m in zoo if k in ("activation", "coût"))
+assert not any(
+    params_of[type(m).__name__]
+    for k, m in zoo
+    if k in ("activation", "coût")
+)
 
 # %% [markdown]
 # Les activations et les coûts n'ont aucun paramètre : ce sont des modules pour
@@ -293,12 +346,16 @@ with torch.no_grad():
     for mode in ("train", "eval"):
         getattr(dropout, mode)()  # dropout.train(), puis .eval()
         same = torch.equal(dropout(X_train), dropout(X_train))
-        print(f"{mode}() : training = {dropout[1].training!s:<5} ; "
-              f"deux appels identiques ? {same}")
+        print(
+            f"{mode}() : training = {dropout[1].training!s:<5} ; "
+            f"deux appels identiques ? {same}"
+        )
     linear = dropout[0]  # la couche linéaire seule
     outputs = [linear.train()(X_train), linear.eval()(X_train)]
-    print("Linear seule, train() puis eval() : même sortie ?",
-          torch.equal(*outputs))
+    print(
+        "Linear seule, train() puis eval() : même sortie ?",
+        torch.equal(*outputs),
+    )
 
 # %% [markdown]
 # En mode apprentissage, deux appels de `Dropout` n'éteignent pas les mêmes activations ;
@@ -369,6 +426,7 @@ with torch.no_grad():
 # Une classe qui range ses trois couches dans des attributs, et la boucle des chapitres 3
 # et 4. `squeeze(1)` accorde la sortie $(n, 1)$ du réseau à la cible $(n,)$.
 
+
 # %% tags=["solution"]
 class TwoLayerNet(nn.Module):
     """Linéaire → tanh → linéaire ; X (n, dim_in) → (n, 1)."""
@@ -387,8 +445,12 @@ def train_net(net, X, y, num_epochs, batch_size, lr):
     """Entraîne net sur (X, y) par Adam, en mini-batchs mélangés ;
     rend le coût (MSE) de chaque pas."""
     g = torch.Generator().manual_seed(0)
-    loader = DataLoader(TensorDataset(X, y), batch_size=batch_size,
-                        shuffle=True, generator=g)
+    loader = DataLoader(
+        TensorDataset(X, y),
+        batch_size=batch_size,
+        shuffle=True,
+        generator=g,
+    )
     loss_fn = nn.MSELoss()
     losses = []
     optimizer = torch.optim.Adam(net.parameters(), lr=lr)
@@ -415,16 +477,21 @@ check("q2", globals())
 # 32 et $\eta = 10^{-2}$, et mesurons-le avec `evaluate` (chapitre 4) :
 
 # %%
-from tp2_src.training import evaluate  # MSE en mode eval(), sans graphe
+from tp2_src.training import (
+    evaluate,
+)  # MSE en mode eval(), sans graphe
 
 hidden = 32
 torch.manual_seed(0)  # mêmes valeurs initiales à chaque exécution
 net = TwoLayerNet(13, hidden).to(device)
-losses_net = train_net(net, X_train, y_train, num_epochs=100,
-                       batch_size=32, lr=1e-2)
-print(f"{len(losses_net)} pas ; MSE apprentissage "
-      f"{evaluate(net, X_train, y_train):.3f}, validation "
-      f"{evaluate(net, X_val, y_val):.3f}")
+losses_net = train_net(
+    net, X_train, y_train, num_epochs=100, batch_size=32, lr=1e-2
+)
+print(
+    f"{len(losses_net)} pas ; MSE apprentissage "
+    f"{evaluate(net, X_train, y_train):.3f}, validation "
+    f"{evaluate(net, X_val, y_val):.3f}"
+)
 
 # %% [markdown]
 # Le réseau a inscrit les paramètres de ses deux couches linéaires ; `Tanh` n'en a pas :
@@ -433,7 +500,10 @@ print(f"{len(losses_net)} pas ; MSE apprentissage "
 print(net)
 for name, p in net.named_parameters():
     print(f"  {name:<15} {tuple(p.shape)}")
-print("paramètres au total :", sum(p.numel() for p in net.parameters()))
+print(
+    "paramètres au total :",
+    sum(p.numel() for p in net.parameters()),
+)
 
 # %% [markdown]
 # ```{optional-start} les couches linéaires du livre, et leurs formes
@@ -462,8 +532,10 @@ W, bias = first.weight, first.bias
 print("weight :", tuple(W.shape), "(sorties, entrées)")
 print("weight.T :", tuple(W.T.shape), "= la W du chapitre 2")
 with torch.no_grad():
-    print("nn.Linear = X weightᵀ + b :",
-          torch.allclose(first(X_train), X_train @ W.T + bias))
+    print(
+        "nn.Linear = X weightᵀ + b :",
+        torch.allclose(first(X_train), X_train @ W.T + bias),
+    )
 
 # %% [markdown]
 # ```{optional-end}
@@ -475,15 +547,22 @@ with torch.no_grad():
 # coût faux. PyTorch prévient, mais ne s'arrête pas :
 
 # %%
-from tp2_src.display import warning_summary  # l'avertissement, lisible
+from tp2_src.display import (
+    warning_summary,
+)  # l'avertissement, lisible
 
 loss_fn = nn.MSELoss()
-with warnings.catch_warnings(record=True) as caught, torch.no_grad():
+with (
+    warnings.catch_warnings(record=True) as caught,
+    torch.no_grad(),
+):
     warnings.simplefilter("always")
     wrong = loss_fn(net(X_train), y_train)  # (n, 1) contre (n,)
 print(warning_summary(caught[0]))
-print("forme diffusée :", tuple(torch.broadcast_shapes(
-    (len(X_train), 1), y_train.shape)))
+print(
+    "forme diffusée :",
+    tuple(torch.broadcast_shapes((len(X_train), 1), y_train.shape)),
+)
 with torch.no_grad():
     right = loss_fn(net(X_train).squeeze(1), y_train)
 print(f"coût diffusé {wrong:.2f}, coût juste {right:.2f}")
@@ -521,11 +600,13 @@ assert len(caught) == 1 and wrong > 2 * right
 #
 # Les trois modules, dans l'ordre de la classe `TwoLayerNet` :
 
+
 # %% tags=["solution"]
 def make_sequential(dim_in, hidden):
     """Le réseau de la question 2 dans un nn.Sequential."""
-    return nn.Sequential(nn.Linear(dim_in, hidden), nn.Tanh(),
-                         nn.Linear(hidden, 1))
+    return nn.Sequential(
+        nn.Linear(dim_in, hidden), nn.Tanh(), nn.Linear(hidden, 1)
+    )
 
 
 # %% tags=["check", "remove-cell"]
@@ -549,11 +630,21 @@ torch.manual_seed(0)
 net = TwoLayerNet(13, hidden).to(device)  # neuf, même graine
 pairs = zip(net.named_parameters(), seq.named_parameters())
 for (name_net, p_net), (name_seq, p_seq) in pairs:
-    print(f"  {name_net:<15} ↔ {name_seq:<9} identiques : "
-          f"{torch.equal(p_net, p_seq)}")
+    print(
+        f"  {name_net:<15} ↔ {name_seq:<9} identiques : "
+        f"{torch.equal(p_net, p_seq)}"
+    )
 losses_net, losses_seq = (
-    train_net(model, X_train, y_train, num_epochs=100, batch_size=32,
-              lr=1e-2) for model in (net, seq))
+    train_net(
+        model,
+        X_train,
+        y_train,
+        num_epochs=100,
+        batch_size=32,
+        lr=1e-2,
+    )
+    for model in (net, seq)
+)
 same = losses_net == losses_seq
 print(f"coûts identiques aux {len(losses_net)} pas : {same}")
 
@@ -593,12 +684,14 @@ print(f"coûts identiques aux {len(losses_net)} pas : {same}")
 # Rangeons le même réseau de quatre façons, et comptons les paramètres que chacune
 # inscrit (`torch.tanh` est la fonction que `nn.Tanh` enveloppe dans un module) :
 
+
 # %%
 class WithModuleList(nn.Module):
     def __init__(self) -> None:
         super().__init__()
-        self.layers = nn.ModuleList([nn.Linear(13, hidden),
-                                     nn.Linear(hidden, 1)])
+        self.layers = nn.ModuleList(
+            [nn.Linear(13, hidden), nn.Linear(hidden, 1)]
+        )
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         return self.layers[1](torch.tanh(self.layers[0](X)))
@@ -607,18 +700,26 @@ class WithModuleList(nn.Module):
 class WithModuleDict(nn.Module):
     def __init__(self) -> None:
         super().__init__()
-        self.layers = nn.ModuleDict({"hidden": nn.Linear(13, hidden),
-                                     "out": nn.Linear(hidden, 1)})
+        self.layers = nn.ModuleDict(
+            {
+                "hidden": nn.Linear(13, hidden),
+                "out": nn.Linear(hidden, 1),
+            }
+        )
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
-        return self.layers["out"](torch.tanh(self.layers["hidden"](X)))
+        return self.layers["out"](
+            torch.tanh(self.layers["hidden"](X))
+        )
 
 
 class WithPlainList(nn.Module):
     def __init__(self) -> None:
         super().__init__()
-        self.layers = [nn.Linear(13, hidden),  # une liste Python :
-                       nn.Linear(hidden, 1)]  # le piège
+        self.layers = [
+            nn.Linear(13, hidden),  # une liste Python :
+            nn.Linear(hidden, 1),
+        ]  # le piège
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         return self.layers[1](torch.tanh(self.layers[0](X)))
@@ -626,17 +727,35 @@ class WithPlainList(nn.Module):
 
 from tp2_src.display import show_table  # un tableau Markdown
 
-containers = {"Sequential": seq, "ModuleList": WithModuleList(),
-              "ModuleDict": WithModuleDict(),
-              "liste Python": WithPlainList()}
+containers = {
+    "Sequential": seq,
+    "ModuleList": WithModuleList(),
+    "ModuleDict": WithModuleDict(),
+    "liste Python": WithPlainList(),
+}
 rows = []
 for kind, model in containers.items():
     names = [name for name, _ in model.named_parameters()]
     size = sum(p.numel() for p in model.parameters())
-    rows.append([kind, len(names), size, len(model.state_dict()),
-                 ", ".join(f"`{n}`" for n in names) or "(aucun)"])
-show_table(["conteneur", "tenseurs", "scalaires", "clés du state_dict",
-            "noms"], rows)
+    rows.append(
+        [
+            kind,
+            len(names),
+            size,
+            len(model.state_dict()),
+            ", ".join(f"`{n}`" for n in names) or "(aucun)",
+        ]
+    )
+show_table(
+    [
+        "conteneur",
+        "tenseurs",
+        "scalaires",
+        "clés du state_dict",
+        "noms",
+    ],
+    rows,
+)
 
 # %% tags=["remove-cell"]
 assert rows[-1][1] == 0 and all(r[1] == 4 for r in rows[:-1])
@@ -655,7 +774,9 @@ assert rows[-1][3] == 0 and all(r[3] == 4 for r in rows[:-1])
 # de la liste ne sont jamais entraînées :
 
 # %%
-from tp2_src.display import error_summary  # « Type : message », coupé
+from tp2_src.display import (
+    error_summary,
+)  # « Type : message », coupé
 
 try:
     torch.optim.SGD(WithPlainList().parameters(), lr=0.01)
@@ -674,27 +795,38 @@ class PlainListWithShift(WithPlainList):
 
 torch.manual_seed(0)
 trap = PlainListWithShift().to(device)
-for layer in trap.layers:  # .to(device) ne voit pas non plus la liste
+for (
+    layer
+) in trap.layers:  # .to(device) ne voit pas non plus la liste
     layer.to(device)
 before = trap.layers[0].weight.detach().clone()
-print("paramètres vus par l'optimiseur :",
-      [name for name, _ in trap.named_parameters()])
+print(
+    "paramètres vus par l'optimiseur :",
+    [name for name, _ in trap.named_parameters()],
+)
 
 
 def train_mse(net: nn.Module) -> float:
     """La MSE du réseau sur tout le jeu d'apprentissage, sans graphe."""
     with torch.no_grad():
-        return nn.functional.mse_loss(net(X_train).squeeze(1),
-                                      y_train).item()
+        return nn.functional.mse_loss(
+            net(X_train).squeeze(1), y_train
+        ).item()
 
 
 mse_before = train_mse(trap)
-train_net(trap, X_train, y_train, num_epochs=5, batch_size=32, lr=1e-2)
+train_net(
+    trap, X_train, y_train, num_epochs=5, batch_size=32, lr=1e-2
+)
 mse_after = train_mse(trap)
-print(f"MSE d'apprentissage : {mse_before:.1f} avant, "
-      f"{mse_after:.1f} après 5 époques")
-print("poids de la 1re couche modifiés :",
-      not torch.equal(before, trap.layers[0].weight))
+print(
+    f"MSE d'apprentissage : {mse_before:.1f} avant, "
+    f"{mse_after:.1f} après 5 époques"
+)
+print(
+    "poids de la 1re couche modifiés :",
+    not torch.equal(before, trap.layers[0].weight),
+)
 print("décalage shift appris :", round(trap.shift.item(), 3))
 print("clés du state_dict :", list(trap.state_dict()))
 
@@ -723,7 +855,6 @@ glue("trap_drop", 100 * drop, ".0f")
 
 # %%
 from torch.utils.tensorboard import SummaryWriter
-
 from tp2_src.logs import (
     fresh_run_dir,  # un dossier de journal vide, runs/<nom>
     read_scalars,  # relit les courbes d'un journal
@@ -739,9 +870,17 @@ def train_model(name: str, num_epochs: int, writer=None):
     else:
         model, lr = TwoLayerNet(13, hidden).to(device), 1e-2
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    history = fit(model, optimizer, X_train, y_train,
-                  evals={"val": (X_val, y_val)}, num_epochs=num_epochs,
-                  batch_size=32, seed=0, writer=writer)
+    history = fit(
+        model,
+        optimizer,
+        X_train,
+        y_train,
+        evals={"val": (X_val, y_val)},
+        num_epochs=num_epochs,
+        batch_size=32,
+        seed=0,
+        writer=writer,
+    )
     return model, history
 
 
@@ -753,9 +892,11 @@ for name in ("linéaire", "réseau"):
     runs[name] = read_scalars(run_dir)
 for name, h in histories.items():
     for epoch in (0, 100, 300, 600):
-        print(f"{name:<8} époque {epoch:>3} : MSE apprentissage "
-              f"{h['train'][epoch]:7.3f}, "
-              f"validation {h['val'][epoch]:7.3f}")
+        print(
+            f"{name:<8} époque {epoch:>3} : MSE apprentissage "
+            f"{h['train'][epoch]:7.3f}, "
+            f"validation {h['val'][epoch]:7.3f}"
+        )
 
 # %% [markdown]
 # À l'époque 100, `fit` retrouve les MSE du réseau `net` entraîné plus haut par
@@ -763,11 +904,15 @@ for name, h in histories.items():
 
 # %%
 mlp = histories["réseau"]
-print(f"époque 100, fit : apprentissage {mlp['train'][100]:.3f}, "
-      f"validation {mlp['val'][100]:.3f}")
-print(f"question 2, net : apprentissage "
-      f"{evaluate(net, X_train, y_train):.3f}, "
-      f"validation {evaluate(net, X_val, y_val):.3f}")
+print(
+    f"époque 100, fit : apprentissage {mlp['train'][100]:.3f}, "
+    f"validation {mlp['val'][100]:.3f}"
+)
+print(
+    f"question 2, net : apprentissage "
+    f"{evaluate(net, X_train, y_train):.3f}, "
+    f"validation {evaluate(net, X_val, y_val):.3f}"
+)
 
 # %% tags=["remove-cell"]
 assert mlp["train"][100] == evaluate(net, X_train, y_train)
@@ -775,24 +920,41 @@ assert mlp["val"][100] == evaluate(net, X_val, y_val)
 
 # %% tags=["hide-input", "remove-output"]
 from matplotlib.lines import Line2D
-
 from tp2_src.plots import plot_losses  # courbes d'un journal
 
 fig, axes = plt.subplots(2, 1, figsize=(4.6, 5.8), sharex=True)
-colors = {"loss/train": "C0", "loss/val": "C1"}  # et traits : - et --
+colors = {
+    "loss/train": "C0",
+    "loss/val": "C1",
+}  # et traits : - et --
 for ax, name, logy in zip(axes, runs, (False, True)):
-    plot_losses(ax, {name: runs[name]}, tags=tuple(colors), logy=logy,
-                legend=False)
+    plot_losses(
+        ax,
+        {name: runs[name]},
+        tags=tuple(colors),
+        logy=logy,
+        legend=False,
+    )
     for line, color in zip(ax.get_lines(), colors.values()):
         line.set(color=color, linewidth=1.2)
     ax.get_lines()[0].set_zorder(3)  # l'apprentissage par-dessus
-    ax.tick_params(which="both", labelsize=10)  # lisible sur un téléphone
+    ax.tick_params(
+        which="both", labelsize=10
+    )  # lisible sur un téléphone
 axes[0].set(title="modèle linéaire", xlabel="", ylim=(18, 25))
 axes[1].set(title="réseau à deux couches", ylim=(0.4, 60))
-styles = [Line2D([], [], color=c, linestyle=s)
-          for c, s in zip(colors.values(), ("-", "--"))]
-fig.legend(styles, ["apprentissage", "validation"], loc="lower center",
-           ncol=2, frameon=False, fontsize=10.5)
+styles = [
+    Line2D([], [], color=c, linestyle=s)
+    for c, s in zip(colors.values(), ("-", "--"))
+]
+fig.legend(
+    styles,
+    ["apprentissage", "validation"],
+    loc="lower center",
+    ncol=2,
+    frameon=False,
+    fontsize=10.5,
+)
 fig.tight_layout(rect=(0, 0.05, 1, 1))
 
 
@@ -817,23 +979,45 @@ glue("mlp_train_100", mlp["train"][100], ".2f")
 glue("mlp_train_600", mlp["train"][600], ".2f")
 glue("mlp_val_600", mlp["val"][600], ".2f")
 glue("mlp_best_val", mlp["val"][best_epoch], ".2f")
-glue("mlp_val_rise", 100 * (mlp["val"][600] / mlp["val"][best_epoch] - 1), ".0f")
+glue(
+    "mlp_val_rise",
+    100 * (mlp["val"][600] / mlp["val"][best_epoch] - 1),
+    ".0f",
+)
 glue("lin_train_600", linear_h["train"][600], ".1f")
 glue("lin_val_600", linear_h["val"][600], ".1f")
-assert mlp["train"][100] / mlp["train"][600] > 4  # l'apprentissage baisse encore nettement
-assert mlp["val"][600] > 1.1 * mlp["val"][best_epoch] and best_epoch < 500  # elle remonte
+assert (
+    mlp["train"][100] / mlp["train"][600] > 4
+)  # l'apprentissage baisse encore nettement
+assert (
+    mlp["val"][600] > 1.1 * mlp["val"][best_epoch]
+    and best_epoch < 500
+)  # elle remonte
 # Ce que disent la légende et le texte alternatif de la figure.
-for h in histories.values():  # l'époque 0, hors du cadre, proche de 600
+for (
+    h
+) in histories.values():  # l'époque 0, hors du cadre, proche de 600
     assert all(500 < mse[0] < 700 for mse in (h["train"], h["val"]))
 late_train, late_val = linear_h["train"][50:], linear_h["val"][50:]
-assert all(18 < v < 25 for v in late_train + late_val)  # dans le cadre du haut
+assert all(
+    18 < v < 25 for v in late_train + late_val
+)  # dans le cadre du haut
 median = [sorted(v)[len(v) // 2] for v in (late_train, late_val)]
-assert [round(m, 1) for m in median] == [19.7, 20.4]  # « vers 19,7 », « 20,4 »
-above = sum(v > t for t, v in zip(late_train, late_val)) / len(late_train)
+assert [round(m, 1) for m in median] == [
+    19.7,
+    20.4,
+]  # « vers 19,7 », « 20,4 »
+above = sum(v > t for t, v in zip(late_train, late_val)) / len(
+    late_train
+)
 assert above > 0.7  # « le plus souvent au-dessus »
-assert linear_h["train"][20] > 25  # les premières époques sortent du cadre
+assert (
+    linear_h["train"][20] > 25
+)  # les premières époques sortent du cadre
 assert mlp["train"][600] < 1 and 8 < mlp["val"][best_epoch] < 10
-assert all(0.4 < v < 60 for v in mlp["train"][20:] + mlp["val"][20:])
+assert all(
+    0.4 < v < 60 for v in mlp["train"][20:] + mlp["val"][20:]
+)
 
 # %% [markdown]
 # Le modèle linéaire plafonne vite ({glue:md}`lin_train_600` en apprentissage,
@@ -859,22 +1043,37 @@ from tp2_src.linreg import (
     linear_mse,  # ((X @ w + b - y) ** 2).mean()
 )
 
-sets = {"apprentissage": (X_train, y_train),
-        "validation": (X_val, y_val), "test": (X_test, y_test)}
+sets = {
+    "apprentissage": (X_train, y_train),
+    "validation": (X_val, y_val),
+    "test": (X_test, y_test),
+}
 final, rows = {}, []
 for name, h in histories.items():
     best = min(range(len(h["val"])), key=h["val"].__getitem__)
     model, _ = train_model(name, best)  # réentraîné, même graine
-    scores = {part: evaluate(model, *data)
-              for part, data in sets.items()}
+    scores = {
+        part: evaluate(model, *data) for part, data in sets.items()
+    }
     final[name] = {"best": best, **scores}
-    rows.append([name, best, *(french_number(v, ".2f")
-                               for v in scores.values())])
+    rows.append(
+        [
+            name,
+            best,
+            *(french_number(v, ".2f") for v in scores.values()),
+        ]
+    )
 w_star, b_star = least_squares(X_train, y_train)  # l'optimum exact
-reference = [linear_mse(X, y, w_star, b_star)
-             for X, y in sets.values()]
-rows.append(["moindres carrés", "—",
-             *(french_number(v, ".2f") for v in reference)])
+reference = [
+    linear_mse(X, y, w_star, b_star) for X, y in sets.values()
+]
+rows.append(
+    [
+        "moindres carrés",
+        "—",
+        *(french_number(v, ".2f") for v in reference),
+    ]
+)
 columns = ["modèle", "époque choisie", *(f"MSE {p}" for p in sets)]
 show_table(columns, rows)
 
@@ -889,13 +1088,26 @@ glue("lstsq_val", lstsq_val, ".2f")
 glue("lstsq_test", lstsq_test, ".2f")
 glue("mlp_test", net_final["test"], ".2f")
 glue("mlp_val", net_final["validation"], ".2f")
-glue("test_gain", 100 * (1 - net_final["test"] / lin["test"]), ".0f")
-for name, h in histories.items():  # réentraîné jusqu'à l'époque choisie : mêmes nombres
-    assert final[name]["validation"] == h["val"][final[name]["best"]]
+glue(
+    "test_gain", 100 * (1 - net_final["test"] / lin["test"]), ".0f"
+)
+for (
+    name,
+    h,
+) in (
+    histories.items()
+):  # réentraîné jusqu'à l'époque choisie : mêmes nombres
+    assert (
+        final[name]["validation"] == h["val"][final[name]["best"]]
+    )
 assert net_final["best"] == best_epoch
 # Le réseau bat, en test, les deux ajustements linéaires du tableau.
 assert net_final["test"] < min(lin["test"], lstsq_test)
-assert net_final["apprentissage"] < net_final["validation"] < net_final["test"]
+assert (
+    net_final["apprentissage"]
+    < net_final["validation"]
+    < net_final["test"]
+)
 assert lin["validation"] < lstsq_val and lin["test"] < lstsq_test
 
 # %% [markdown]
@@ -976,7 +1188,11 @@ assert lin["validation"] < lstsq_val and lin["test"] < lstsq_test
 # ```
 
 # %% tags=["remove-cell"]
-glue("mlp_params", sum(p.numel() for p in TwoLayerNet(13, hidden).parameters()), "d")
+glue(
+    "mlp_params",
+    sum(p.numel() for p in TwoLayerNet(13, hidden).parameters()),
+    "d",
+)
 
 # %% [markdown]
 # ```{admonition} Exécution de ce chapitre

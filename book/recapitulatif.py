@@ -29,21 +29,34 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 from torch.utils.tensorboard import SummaryWriter
-
-from tp2_src.data import boston_split  # découpées, standardisées (ch. 3)
+from tp2_src.data import (
+    boston_split,
+)  # découpées, standardisées (ch. 3)
 from tp2_src.logs import fresh_run_dir  # un journal neuf (ch. 3)
 
-torch.manual_seed(0)  # la graine : mêmes tirages, mêmes nombres (ch. 3)
-X_train, y_train, X_test, y_test = boston_split().tensors()  # (ch. 3)
-loader = DataLoader(TensorDataset(X_train, y_train),  # mini-batchs (ch. 3)
-                    batch_size=32, shuffle=True)  # mélangés par époque
-net = nn.Sequential(nn.Linear(13, 8), nn.Tanh(),  # (ch. 5, Q2)
-                    nn.Linear(8, 1))
+torch.manual_seed(
+    0
+)  # la graine : mêmes tirages, mêmes nombres (ch. 3)
+X_train, y_train, X_test, y_test = (
+    boston_split().tensors()
+)  # (ch. 3)
+loader = DataLoader(
+    TensorDataset(X_train, y_train),  # mini-batchs (ch. 3)
+    batch_size=32,
+    shuffle=True,
+)  # mélangés par époque
+net = nn.Sequential(
+    nn.Linear(13, 8),
+    nn.Tanh(),  # (ch. 5, Q2)
+    nn.Linear(8, 1),
+)
 loss_fn = nn.MSELoss()  # le coût (ch. 5)
 optimizer = torch.optim.SGD(net.parameters(), lr=0.05)  # (ch. 4)
 num_epochs = 50
 
-with SummaryWriter(fresh_run_dir("recapitulatif")) as writer:  # ch. 3
+with SummaryWriter(
+    fresh_run_dir("recapitulatif")
+) as writer:  # ch. 3
     for epoch in range(num_epochs):
         net.train()  # mode apprentissage (ch. 5)
         for X, y in loader:
@@ -55,10 +68,14 @@ with SummaryWriter(fresh_run_dir("recapitulatif")) as writer:  # ch. 3
         with torch.no_grad():  # évaluer sans graphe (ch. 2)
             train = loss_fn(net(X_train).squeeze(1), y_train).item()
             test = loss_fn(net(X_test).squeeze(1), y_test).item()
-        writer.add_scalar("loss/train", train, epoch)  # (ch. 3, Q1.2)
+        writer.add_scalar(
+            "loss/train", train, epoch
+        )  # (ch. 3, Q1.2)
         writer.add_scalar("loss/test", test, epoch)
-print(f"après {num_epochs} époques : MSE d'apprentissage {train:.2f},"
-      f" de test {test:.2f}")
+print(
+    f"après {num_epochs} époques : MSE d'apprentissage {train:.2f},"
+    f" de test {test:.2f}"
+)
 
 # %% tags=["remove-cell"]
 from tp2_src.glue import glue

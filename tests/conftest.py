@@ -39,7 +39,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     entre les processus sans que rien ne le dise (et le kit installé deux fois).
     """
     if (
-        item.config.getvalue("loadgroup")
+        getattr(item.config.option, "loadgroup", False)
         and item.get_closest_marker("xdist_group") is not None
         and "@" not in item.nodeid
     ):

@@ -96,8 +96,10 @@ def scalar_example() -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
 def autoencoder() -> tuple[torch.Tensor, dict[str, torch.Tensor], dict[str, torch.Tensor]]:
     """L'auto-encodeur du chapitre 1, une opération par ligne, en float64."""
     g = torch.Generator().manual_seed(0)
-    x, theta, b1, b2 = (torch.randn(*shape, generator=g, dtype=torch.float64, requires_grad=True)
-                        for shape in ((4,), (2, 4), (2,), (4,)))
+    x, theta, b1, b2 = (
+        torch.randn(*shape, generator=g, dtype=torch.float64, requires_grad=True)
+        for shape in ((4,), (2, 4), (2,), (4,))
+    )
     theta_x = theta @ x
     y = theta_x + b1
     theta_T = theta.T

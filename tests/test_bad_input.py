@@ -239,8 +239,22 @@ def test_every_public_function_is_in_the_table() -> None:
     import inspect
 
     covered = {name for name, *_ in CASES}
-    modules = [data, device, display, finite_diff, french, functions, glue, graph, graph_drawing, linreg, logs,
-               plots, style, training]
+    modules = [
+        data,
+        device,
+        display,
+        finite_diff,
+        french,
+        functions,
+        glue,
+        graph,
+        graph_drawing,
+        linreg,
+        logs,
+        plots,
+        style,
+        training,
+    ]
     missing = []
     for module in modules:
         for fname, obj in vars(module).items():

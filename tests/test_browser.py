@@ -23,7 +23,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PAGES = [
-    "index.html", *(f"book/{c.stem}.html" for c in CHAPTERS), "book/recapitulatif.html", "book/glossaire.html"
+    "index.html",
+    *(f"book/{c.stem}.html" for c in CHAPTERS),
+    "book/recapitulatif.html",
+    "book/glossaire.html",
 ]
 WIDTHS = {"ordinateur": (1280, 900), "telephone": (390, 844)}
 
@@ -364,11 +367,17 @@ AXE_MIN_VERSION = (4, 14)
 
 OPEN_ALL = """async () => {
   // Déplie tout ce qui est replié : codes masqués (<details>) et solutions (sphinx-togglebutton).
-  document.querySelectorAll('details').forEach(d => d.open = true);
-  document.querySelectorAll('button.toggle-button[aria-expanded="false"]').forEach(b => b.click());
+  // Sur une machine chargée, les boutons de sphinx-togglebutton peuvent manquer encore :
+  // on recommence jusqu'à ce que plus rien ne soit replié (10 s au plus).
+  const folded = () => document.querySelectorAll('.toggle-hidden, details:not([open])').length;
+  for (let attempt = 0; attempt < 50 && (attempt === 0 || folded() > 0); attempt++) {
+    document.querySelectorAll('details:not([open])').forEach(d => d.open = true);
+    document.querySelectorAll('button.toggle-button[aria-expanded="false"]').forEach(b => b.click());
+    await new Promise(resolve => setTimeout(resolve, 200));
+  }
   if (window.MathJax && window.MathJax.startup) await window.MathJax.startup.promise;
-  await new Promise(resolve => setTimeout(resolve, 400));
-  return document.querySelectorAll('.toggle-hidden, details:not([open])').length;
+  await new Promise(resolve => setTimeout(resolve, 200));
+  return folded();
 }"""
 
 # Les règles par défaut d'axe (WCAG 2.x A et AA, bonnes pratiques, dont

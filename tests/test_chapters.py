@@ -116,7 +116,6 @@ def test_visible_code_fits_the_column_and_hides_the_plumbing(chapter: Path) -> N
             assert len(line) <= limit, f"{chapter.name} : ligne de {len(line)} car. (max {limit})\n{line}"
 
 
-
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_every_name_in_view_is_defined_in_view(chapter: Path) -> None:
     """Une cellule que le lecteur voit ne lit que des noms définis ou importés par des
@@ -146,6 +145,10 @@ def test_a_chapter_survives_a_round_trip_through_a_notebook(chapter: Path) -> No
     ``jupytext --sync``) rend exactement le même fichier : ni légende ni texte alternatif
     échappés en ``\\u00e9`` dans les en-têtes de cellule (``jupytext --test --to ipynb``)."""
     jupytext_cli = Path(sys.executable).with_name("jupytext")
-    result = subprocess.run([str(jupytext_cli), "--test", "--to", "ipynb", str(chapter)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [str(jupytext_cli), "--test", "--to", "ipynb", str(chapter)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]

@@ -61,17 +61,21 @@ UNREACHABLE: dict[str, str] = {
     "modules.check_sequential : le Sequential et TwoLayerNet, partis des mêmes": (
         "défensif : les deux réseaux ont alors les mêmes valeurs, les mêmes sorties (vérifiées "
         "juste avant) et le même état aléatoire (torch et random) ; seul un train_net qui "
-        "traiterait les paramètres selon leur rang dans parameters() les distinguerait."),
-    "common.floats : rend des coûts non finis : l'apprentissage":
+        "traiterait les paramètres selon leur rang dans parameters() les distinguerait."
+    ),
+    "common.floats : rend des coûts non finis : l'apprentissage": (
         "défensif : au chapitre 3, les coûts sont jugés d'abord pas à pas sur le petit jeu, où la "
-        "descente reste finie, et à η = 0,1 sans remise à zéro le coût de Boston oscille sans diverger",
-    "descent.optimum_gap : les paramètres rendus contiennent nan ou inf":
+        "descente reste finie, et à η = 0,1 sans remise à zéro le coût de Boston oscille sans diverger"
+    ),
+    "descent.optimum_gap : les paramètres rendus contiennent nan ou inf": (
         "défensif : une descente qui passe l'audit pas à pas (même méthode, même taux) ne diverge pas "
-        "sur Boston Housing aux taux que les vérifications emploient",
-    "descent.optimum_gap : sur Boston Housing, la MSE d'apprentissage atteinte":
+        "sur Boston Housing aux taux que les vérifications emploient"
+    ),
+    "descent.optimum_gap : sur Boston Housing, la MSE d'apprentissage atteinte": (
         "défensif : une descente qui passe l'audit pas à pas fait, sur Boston Housing, les pas de la "
         "référence, qui arrive à 1 % de l'optimum ; seul un code qui se comporte autrement sur "
-        "Boston que sur le petit jeu l'atteindrait",
+        "Boston que sur le petit jeu l'atteindrait"
+    ),
 }
 
 
@@ -161,8 +165,9 @@ def outcome(attempt: Attempt) -> Outcome:
             exec(check_cell(attempt.exercise), namespace)
         except CheckError as err:
             known = _known_key(err.known) if err.known is not None else None
-            return Outcome(False, str(err), diagnoses().get(err.site), known,
-                           tuple(str(w.message) for w in caught), None)
+            return Outcome(
+                False, str(err), diagnoses().get(err.site), known, tuple(str(w.message) for w in caught), None
+            )
         except Exception as err:  # noqa: BLE001 — ce que le test doit refuser
             return Outcome(False, "", None, None, (), f"{type(err).__name__} : {err}")
     return Outcome(True, out.getvalue(), None, None, tuple(str(w.message) for w in caught), None)
@@ -221,7 +226,8 @@ def test_each_attempt_pins_one_diagnosis() -> None:
         for other in wrong:
             theirs = outcome(other)
             if other.exercise == attempt.exercise and (theirs.diagnosis, theirs.known) != (
-                mine.diagnosis, mine.known
+                mine.diagnosis,
+                mine.known,
             ):
                 assert not re.search(attempt.expected, theirs.text), (
                     f"{attempt.exercise} : le motif de « {attempt.name} » reconnaît aussi le message "

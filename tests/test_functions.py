@@ -72,6 +72,7 @@ def test_backward_with_a_vector_is_the_vector_jacobian_product() -> None:
     out.backward(gradient=V)
     inputs = (X.detach(), W.detach(), b.detach())
     for k, (name, leaf) in enumerate(zip("XWb", (X, W, b), strict=True)):
+
         def f(t: torch.Tensor, k: int = k) -> torch.Tensor:
             args = list(inputs)
             args[k] = t

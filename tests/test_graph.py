@@ -26,8 +26,9 @@ from tp2_src.graph import (
 
 def test_scalar_graph_has_two_edges_for_a_value_used_twice() -> None:
     loss, named = scalar_example()
-    graph = autograd_graph(loss, leaves={k: named[k] for k in "abc"},
-                           intermediates={"p": named["p"], "q": named["q"]})
+    graph = autograd_graph(
+        loss, leaves={k: named[k] for k in "abc"}, intermediates={"p": named["p"], "q": named["q"]}
+    )
     assert sorted(graph.nodes) == ["a", "b", "c", "p", "q", "ℓ"]
     assert graph.number_of_edges("q", "ℓ") == 2  # q * q : deux utilisations de q
     assert sorted(d["slot"] for _, _, d in graph.edges("q", data=True)) == [0, 1]
@@ -40,8 +41,9 @@ def test_scalar_graph_has_two_edges_for_a_value_used_twice() -> None:
 def test_scalar_backward_matches_the_hand_computation() -> None:
     """Les gradients relevés dans autograd sont ceux calculés à la main au chapitre 1."""
     loss, named = scalar_example()
-    graph = autograd_graph(loss, leaves={k: named[k] for k in "abc"},
-                           intermediates={"p": named["p"], "q": named["q"]})
+    graph = autograd_graph(
+        loss, leaves={k: named[k] for k in "abc"}, intermediates={"p": named["p"], "q": named["q"]}
+    )
     reference = reference_gradients(loss, {**named, "ℓ": loss})
     with record_backward(graph) as steps:
         loss.backward()

@@ -94,8 +94,9 @@ def test_legend_describes_only_the_states_drawn(traced) -> None:
 
 def test_scalar_figure_shows_the_numbers_of_chapter_1() -> None:
     loss, named = scalar_example()
-    graph = autograd_graph(loss, leaves={k: named[k] for k in "abc"},
-                           intermediates={"p": named["p"], "q": named["q"]})
+    graph = autograd_graph(
+        loss, leaves={k: named[k] for k in "abc"}, intermediates={"p": named["p"], "q": named["q"]}
+    )
     with record_backward(graph) as steps:
         loss.backward()
     shown = texts(graph_figure(graph, steps=steps))
@@ -111,9 +112,16 @@ def test_layout_goes_top_down_inside_the_column(traced) -> None:
     assert len(set(pos.values())) == len(pos)
 
 
-@pytest.mark.parametrize("make", [lambda g: graph_figure(g), lambda g: graph_figure(g, steps=[]),
-                                  lambda g: function_split_figure(), lambda g: statement_figure(g)],
-                         ids=["graphe", "graphe-vide", "schema", "enonce"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda g: graph_figure(g),
+        lambda g: graph_figure(g, steps=[]),
+        lambda g: function_split_figure(),
+        lambda g: statement_figure(g),
+    ],
+    ids=["graphe", "graphe-vide", "schema", "enonce"],
+)
 def test_figures_are_legible_at_the_column_width(traced, make) -> None:
     graph, _, _, _ = traced
     fig = make(graph)

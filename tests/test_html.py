@@ -50,7 +50,9 @@ def test_every_page_passes_the_w3c_html_checker(built_book: Path) -> None:
     assert len(pages) >= 10, f"pages du site : {pages}"
     result = subprocess.run(
         [JAVA, "-jar", str(vnu_jar()), "--errors-only", "--format", "gnu", *map(str, pages)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     # vnu écrit ses erreurs sur stderr, une par ligne : « "file:…/page.html":l.c-l.c: error: … ».
     errors = [line.replace(f"file:{built_book}/", "") for line in result.stderr.splitlines() if line.strip()]

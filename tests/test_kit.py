@@ -90,8 +90,7 @@ def test_the_introduction_gives_the_install_steps_of_lisezmoi(built_book: Path) 
     intro = BeautifulSoup((built_book / "book" / "intro.html").read_text(encoding="utf-8"), "html.parser")
     block = intro.find("div", class_="highlight-bash")
     steps = [line.split("#")[0].strip() for line in block.get_text().splitlines() if line.strip()]
-    assert steps == ["python3 -m venv .venv", "source .venv/bin/activate",
-                     "pip install -r requirements.txt"]
+    assert steps == ["python3 -m venv .venv", "source .venv/bin/activate", "pip install -r requirements.txt"]
     assert all(step in readme for step in steps)
     cpu = cpu_torch_command(pinned_versions())
     assert cpu in readme
@@ -167,9 +166,7 @@ def _install_kit(folder: Path, built_book: Path) -> None:
 
 
 @pytest.fixture
-def kit(
-    built_book: Path, run_once: Callable, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Path:
+def kit(built_book: Path, run_once: Callable, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """Le dossier du kit installé (une fois pour la suite), son noyau, des journaux à part."""
     folder = run_once("kit", lambda f: _install_kit(f, built_book))
     monkeypatch.setenv("JUPYTER_PATH", str(folder / "jupyter"))
@@ -201,8 +198,14 @@ def test_every_module_imports_in_the_kit_environment(kit: Path) -> None:
     )
     code += "from tp2_src.logs import default_logdir\nprint(default_logdir())\n"
     env = {k: v for k, v in os.environ.items() if k != LOGDIR_ENV}
-    result = subprocess.run([str(python), "-c", code], cwd=kit / "notebooks" / "etudiant",
-                            capture_output=True, text=True, timeout=300, env=env)
+    result = subprocess.run(
+        [str(python), "-c", code],
+        cwd=kit / "notebooks" / "etudiant",
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr[-4000:]
     where, count = result.stdout.splitlines()[0].rsplit(" ", 1)
     modules = len(list((ROOT / "tp2_src").rglob("[a-z]*.py")))
@@ -274,10 +277,21 @@ def session(
             cells.append(_cell(cell.source, "squelette"))
             cells.append(_cell(check, "échec"))
             for attempt in (a for a in ATTEMPTS if a.exercise == label):
-                cells.append(_cell(_in_copy(attempt.code, "<cellule de l'exercice>", fresh=True),
-                                   "tentative", name=attempt.name))
-                cells.append(_cell(_in_copy(check, "<vérification>", fresh=False), "verdict",
-                                   name=attempt.name, expected=attempt.expected))
+                cells.append(
+                    _cell(
+                        _in_copy(attempt.code, "<cellule de l'exercice>", fresh=True),
+                        "tentative",
+                        name=attempt.name,
+                    )
+                )
+                cells.append(
+                    _cell(
+                        _in_copy(check, "<vérification>", fresh=False),
+                        "verdict",
+                        name=attempt.name,
+                        expected=attempt.expected,
+                    )
+                )
             cells.append(_cell(next(solutions), "solution"))
         elif "check" in tags(cell):
             cells.append(_cell(cell.source, "réussite"))
@@ -297,8 +311,13 @@ def test_a_student_session(kit: Path, tmp_path: Path, chapter: Path) -> None:
     student = nbformat.read(kit / "notebooks" / "etudiant" / f"{chapter.stem}.ipynb", as_version=4)
     full = nbformat.read(kit / "notebooks" / "complet" / f"{chapter.stem}.ipynb", as_version=4)
     notebook = session(student, full, chapter)
-    NotebookClient(notebook, timeout=900, kernel_name=KERNEL, allow_errors=True,
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    NotebookClient(
+        notebook,
+        timeout=900,
+        kernel_name=KERNEL,
+        allow_errors=True,
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
     problems = []
     for cell in notebook.cells:
         info = cell.metadata["tp2"]
@@ -306,9 +325,11 @@ def test_a_student_session(kit: Path, tmp_path: Path, chapter: Path) -> None:
         errors = [o for o in cell.outputs if o.output_type == "error"]
         text = text_of(cell)
         failed = errors[0] if errors else None
-        french = failed is not None and failed.ename == "CheckError" and failed.traceback == [
-            f"❌ {failed.evalue}"
-        ]
+        french = (
+            failed is not None
+            and failed.ename == "CheckError"
+            and failed.traceback == [f"❌ {failed.evalue}"]
+        )
         if role in ("leçon", "squelette", "solution", "tentative") and failed is not None:
             problems.append(f"{where} → {failed.ename} : {failed.evalue}")
         elif role in ("trop tôt", "échec") and not french:
@@ -341,8 +362,13 @@ def test_every_check_in_a_fresh_kernel_says_what_to_run(kit: Path, tmp_path: Pat
         if "check" in tags(c)
     ]
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in checks])
-    NotebookClient(notebook, timeout=300, kernel_name=KERNEL, allow_errors=True,
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name=KERNEL,
+        allow_errors=True,
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
     for cell in notebook.cells:
         errors = [o for o in cell.outputs if o.output_type == "error"]
         assert len(errors) == 1 and errors[0].ename == "CheckError", (cell.source, errors)

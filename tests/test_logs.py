@@ -38,5 +38,3 @@ def test_read_scalars_returns_what_was_logged(tmp_path: Path) -> None:
     assert steps == list(values)
     assert logged == pytest.approx(list(values.values()), rel=1e-6)
     assert series["loss/test"][1] == pytest.approx([2 * v for v in values.values()], rel=1e-6)
-
-

@@ -39,8 +39,10 @@ def test_the_unused_brand_icon_font_goes_with_its_rule(tmp_path: Path) -> None:
         (fonts / name).write_bytes(b"0")
     (tmp_path / "styles").mkdir()
     css = tmp_path / "styles" / "theme.css"
-    brands = ("@font-face{font-family:Font Awesome\\ 6 Brands;src:url(../vendor/fontawesome/webfonts/"
-              'fa-brands-400.woff2) format("woff2")}')
+    brands = (
+        "@font-face{font-family:Font Awesome\\ 6 Brands;src:url(../vendor/fontawesome/webfonts/"
+        'fa-brands-400.woff2) format("woff2")}'
+    )
     css.write_text(brands + FONT_FACE + ".fa-brands{font-weight:400}")
     prune_static(tmp_path)
     assert [p.name for p in fonts.iterdir()] == ["fa-solid-900.woff2"]

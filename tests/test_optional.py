@@ -40,14 +40,16 @@ def merge(doc: nodes.document) -> nodes.document:
 
 
 def test_the_cells_between_the_markers_go_into_one_folded_box() -> None:
-    doc = merge(document(
-        nodes.paragraph(text="avant"),
-        OptionalStartNode(title="Les rouages"),
-        nodes.paragraph(text="dedans"),
-        nodes.container(classes=["cell"]),
-        OptionalEndNode(),
-        nodes.paragraph(text="après"),
-    ))
+    doc = merge(
+        document(
+            nodes.paragraph(text="avant"),
+            OptionalStartNode(title="Les rouages"),
+            nodes.paragraph(text="dedans"),
+            nodes.container(classes=["cell"]),
+            OptionalEndNode(),
+            nodes.paragraph(text="après"),
+        )
+    )
     section = doc.children[0]
     assert [type(c).__name__ for c in section.children] == ["paragraph", "admonition", "paragraph"]
     box = section.children[1]
@@ -61,8 +63,15 @@ def test_the_cells_between_the_markers_go_into_one_folded_box() -> None:
     ("children", "message"),
     [
         ([OptionalStartNode(title="A"), nodes.paragraph(text="x")], "sans {optional-end}"),
-        ([OptionalStartNode(title="A"), OptionalStartNode(title="B"), OptionalEndNode(), OptionalEndNode()],
-         "ouvert dans un autre"),
+        (
+            [
+                OptionalStartNode(title="A"),
+                OptionalStartNode(title="B"),
+                OptionalEndNode(),
+                OptionalEndNode(),
+            ],
+            "ouvert dans un autre",
+        ),
         ([nodes.paragraph(text="x"), OptionalEndNode()], "sans {optional-start}"),
     ],
     ids=["sans fin", "emboîtés", "fin seule"],

@@ -51,8 +51,10 @@ def code_outputs(notebook: nbformat.NotebookNode) -> list[tuple[bool, str, list[
 def test_split_streams_compare_equal_once_merged() -> None:
     """Garde-fou : le même texte découpé autrement est égal ; un autre texte ne l'est pas."""
     one = [{"output_type": "stream", "name": "stdout", "text": "a = 1\nb = 2\n"}]
-    two = [{"output_type": "stream", "name": "stdout", "text": "a = 1\n"},
-           {"output_type": "stream", "name": "stdout", "text": "b = 2\n"}]
+    two = [
+        {"output_type": "stream", "name": "stdout", "text": "a = 1\n"},
+        {"output_type": "stream", "name": "stdout", "text": "b = 2\n"},
+    ]
     other = [{"output_type": "stream", "name": "stdout", "text": "a = 1\nb = 3\n"}]
     assert merged_outputs(one) == merged_outputs(two) != merged_outputs(other)
 

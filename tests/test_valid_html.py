@@ -34,7 +34,7 @@ def test_tab_aria_controls_moves_to_the_radio_button() -> None:
 
 def test_redirect_page_is_a_complete_french_document() -> None:
     page = redirect_page("book/intro.html", "TP 2 — <Graphe>", "fr")
-    assert page.startswith("<!DOCTYPE html>\n<html lang=\"fr\">")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="fr">')
     assert "<title>TP 2 — &lt;Graphe&gt;</title>" in page
     assert 'content="0; url=book/intro.html"' in page and '<a href="book/intro.html">' in page
 

@@ -18,8 +18,12 @@ import torch
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-BOSTON_CSV: Path = Path(__file__).with_name("data") / "boston_house_prices.csv"
-BOSTON_SHA256 = "d98212636026544fc9b9c0f372e5f819872e6fa6fa757ab025efdda22180f2d6"
+BOSTON_CSV: Path = (
+    Path(__file__).with_name("data") / "boston_house_prices.csv"
+)
+BOSTON_SHA256 = (
+    "d98212636026544fc9b9c0f372e5f819872e6fa6fa757ab025efdda22180f2d6"
+)
 BOSTON_SHAPE = (506, 13)
 
 
@@ -56,7 +60,9 @@ def load_boston(path: str | Path | None = None) -> BostonData:
         raise DataFileError(f"Fichier de données vide : {path}")
     digest = _sha256(path)
     if digest != BOSTON_SHA256:
-        expected_size = BOSTON_CSV.stat().st_size if BOSTON_CSV.is_file() else None
+        expected_size = (
+            BOSTON_CSV.stat().st_size if BOSTON_CSV.is_file() else None
+        )
         detail = (
             f"tronqué ({size} octets au lieu de {expected_size})"
             if expected_size is not None and size < expected_size
@@ -67,16 +73,23 @@ def load_boston(path: str | Path | None = None) -> BostonData:
         )
     with path.open(encoding="utf-8") as f:
         n_rows, n_features = (int(v) for v in f.readline().split(",")[:2])
-        names = [name.strip('"') for name in f.readline().strip().split(",")]
+        names = [
+            name.strip('"') for name in f.readline().strip().split(",")
+        ]
     table = np.loadtxt(path, delimiter=",", skiprows=2, dtype=np.float32)
-    if table.shape != (n_rows, n_features + 1) or (n_rows, n_features) != BOSTON_SHAPE:
+    if (
+        table.shape != (n_rows, n_features + 1)
+        or (n_rows, n_features) != BOSTON_SHAPE
+    ):
         raise DataFileError(f"Forme inattendue {table.shape} dans {path}")
     X = torch.from_numpy(table[:, :n_features].copy())
     y = torch.from_numpy(table[:, n_features].copy())
     return BostonData(X=X, y=y, feature_names=names[:n_features])
 
 
-def validate_regression_data(X: torch.Tensor, y: torch.Tensor, name: str = "") -> None:
+def validate_regression_data(
+    X: torch.Tensor, y: torch.Tensor, name: str = ""
+) -> None:
     """Vérifie ``X`` (n, d) et ``y`` (n,) : formes, types flottants, valeurs finies, n > 0."""
     tag = f" ({name})" if name else ""
     if X.ndim != 2 or y.ndim != 1:
@@ -89,13 +102,19 @@ def validate_regression_data(X: torch.Tensor, y: torch.Tensor, name: str = "") -
             f"X et y n'ont pas le même nombre d'exemples{tag} : {X.shape[0]} contre {y.shape[0]}"
         )
     if X.shape[0] == 0:
-        raise ValueError(f"Jeu de données vide{tag} : X est de forme {tuple(X.shape)}")
+        raise ValueError(
+            f"Jeu de données vide{tag} : X est de forme {tuple(X.shape)}"
+        )
     if not (X.is_floating_point() and y.is_floating_point()):
-        raise ValueError(f"X et y doivent être flottants{tag} ; reçu {X.dtype} et {y.dtype}")
+        raise ValueError(
+            f"X et y doivent être flottants{tag} ; reçu {X.dtype} et {y.dtype}"
+        )
     for label, t in (("X", X), ("y", y)):
         bad = (~torch.isfinite(t)).sum().item()
         if bad:
-            raise ValueError(f"{label}{tag} contient {bad} valeur(s) NaN ou infinie(s)")
+            raise ValueError(
+                f"{label}{tag} contient {bad} valeur(s) NaN ou infinie(s)"
+            )
 
 
 @dataclass(frozen=True)

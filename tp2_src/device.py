@@ -21,13 +21,21 @@ def get_device(name: str | None = None) -> torch.device:
     Lève ``ValueError`` pour un nom que PyTorch ne connaît pas, ou pour CUDA demandé sur
     une machine qui n'en a pas.
     """
-    name = name or os.environ.get(DEVICE_ENV) or ("cuda" if torch.cuda.is_available() else "cpu")
+    name = (
+        name
+        or os.environ.get(DEVICE_ENV)
+        or ("cuda" if torch.cuda.is_available() else "cpu")
+    )
     try:
         device = torch.device(name)
     except RuntimeError as err:
-        raise ValueError(f"Matériel inconnu {name!r} : choisir 'cpu' ou 'cuda'") from err
+        raise ValueError(
+            f"Matériel inconnu {name!r} : choisir 'cpu' ou 'cuda'"
+        ) from err
     if device.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError("CUDA est demandé mais aucune carte graphique n'est disponible ici")
+        raise ValueError(
+            "CUDA est demandé mais aucune carte graphique n'est disponible ici"
+        )
     return device
 
 
@@ -37,7 +45,9 @@ def make_deterministic(seed: int = 0) -> None:
     Sur CUDA, certains noyaux ne sont déterministes qu'avec ``CUBLAS_WORKSPACE_CONFIG``.
     """
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"La graine doit être un entier positif ou nul ; reçu {seed!r}")
+        raise ValueError(
+            f"La graine doit être un entier positif ou nul ; reçu {seed!r}"
+        )
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     torch.manual_seed(seed)
     torch.use_deterministic_algorithms(True)

@@ -36,9 +36,11 @@ def finite_difference_grad(
             flat[k] = saved  # remis en place
             if up.numel() != 1:
                 raise ValueError(
-                    f"f doit rendre un scalaire ; forme {tuple(up.shape)}")
+                    f"f doit rendre un scalaire ; forme {tuple(up.shape)}"
+                )
             if not (torch.isfinite(up) and torch.isfinite(down)):
                 raise ValueError(
-                    f"f n'est pas finie près de la coordonnée {k}")
+                    f"f n'est pas finie près de la coordonnée {k}"
+                )
             grad.view(-1)[k] = (up - down).item() / (2 * eps)
     return grad

@@ -14,11 +14,15 @@ def french_number(value: float, fmt: str) -> str:
     « 2,7 × 10⁻⁹ » (« 10⁻⁵ » quand la mantisse vaut 1).
     """
     sign = fmt[0] if fmt[:1] in ("+", "-", " ") else ""
-    spec = fmt if fmt.endswith(("e", "E")) else sign + "," + fmt[len(sign) :]
+    spec = (
+        fmt if fmt.endswith(("e", "E")) else sign + "," + fmt[len(sign) :]
+    )
     try:
         text = format(value, spec)
     except (TypeError, ValueError) as err:
-        raise ValueError(f"Impossible de formater {value!r} avec {fmt!r} : {err}") from err
+        raise ValueError(
+            f"Impossible de formater {value!r} avec {fmt!r} : {err}"
+        ) from err
     mantissa, _, exponent = text.lower().partition("e")
     mantissa = mantissa.translate({ord(","): "\u202f", ord("."): ","})
     if not exponent:

@@ -64,11 +64,13 @@ def linear(X: Tensor, W: Tensor, b: Tensor) -> Tensor:
     shapes = f"X {tuple(X.shape)}, W {tuple(W.shape)}, b {tuple(b.shape)}"
     if X.ndim != 2 or W.ndim != 2 or b.ndim != 1:
         raise ValueError(
-            f"linear attend X (n, d), W (d, p), b (p,) ; reçu {shapes}")
+            f"linear attend X (n, d), W (d, p), b (p,) ; reçu {shapes}"
+        )
     if not (X.dtype == W.dtype == b.dtype) or not X.is_floating_point():
         raise ValueError(
             "linear attend trois tenseurs flottants de même type ; "
-            f"reçu {X.dtype}, {W.dtype}, {b.dtype}")
+            f"reçu {X.dtype}, {W.dtype}, {b.dtype}"
+        )
     if X.shape[1] != W.shape[0] or W.shape[1] != b.shape[0]:
         raise ValueError(f"Formes incompatibles pour X @ W + b : {shapes}")
     return LinearFunction.apply(X, W, b)
@@ -83,11 +85,13 @@ def mse(yhat: Tensor, y: Tensor) -> Tensor:
     if yhat.shape != y.shape:
         raise ValueError(
             "mse attend deux tenseurs de même forme ; reçu yhat "
-            f"{tuple(yhat.shape)} et y {tuple(y.shape)}")
+            f"{tuple(yhat.shape)} et y {tuple(y.shape)}"
+        )
     if yhat.dtype != y.dtype or not yhat.is_floating_point():
         raise ValueError(
             "mse attend deux tenseurs flottants de même type ; "
-            f"reçu {yhat.dtype} et {y.dtype}")
+            f"reçu {yhat.dtype} et {y.dtype}"
+        )
     if yhat.numel() == 0:
         raise ValueError("mse sur des tenseurs vides : pas de moyenne")
     return MSEFunction.apply(yhat, y)

@@ -54,7 +54,9 @@ def glue(name: str, value: float, fmt: str) -> float:
 def glue_text(name: str, text: str) -> str:
     """Rend ``text`` (un mot, une phrase tirés du calcul) citable dans la prose ; le renvoie."""
     if not isinstance(text, str) or not text:
-        raise ValueError(f"glue_text attend un texte non vide ; reçu {text!r}")
+        raise ValueError(
+            f"glue_text attend un texte non vide ; reçu {text!r}"
+        )
     _glue_text(name, text)
     return text
 
@@ -77,7 +79,9 @@ def glue_figure(name: str, fig: Any) -> None:
     from matplotlib.figure import Figure
 
     if not isinstance(fig, Figure):
-        raise ValueError(f"glue_figure attend une figure matplotlib ; reçu {type(fig).__name__}")
+        raise ValueError(
+            f"glue_figure attend une figure matplotlib ; reçu {type(fig).__name__}"
+        )
     import matplotlib.pyplot as plt
 
     if in_notebook():

@@ -28,22 +28,30 @@ KINDS = ("leaf", "op", "output")
 def shape_text(t: torch.Tensor) -> str:
     """Forme lisible : ``"2×4"``, ou ``"scalaire"`` pour un tenseur de dimension 0."""
     if not isinstance(t, torch.Tensor):
-        raise ValueError(f"shape_text attend un tenseur ; reçu {type(t).__name__}")
+        raise ValueError(
+            f"shape_text attend un tenseur ; reçu {type(t).__name__}"
+        )
     return "×".join(str(s) for s in t.shape) if t.dim() else "scalaire"
 
 
-def format_tensor(t: torch.Tensor, max_items: int = 2, digits: int = 3) -> str:
+def format_tensor(
+    t: torch.Tensor, max_items: int = 2, digits: int = 3
+) -> str:
     """Quelques coordonnées de ``t`` à la française : ``"[0,531 ; −1,2 ; …]"``.
 
     Un tenseur d'un seul élément donne un nombre ; sinon les ``max_items`` premières
     coordonnées de ``t`` aplati (ligne par ligne), suivies de « … » s'il en reste.
     """
     if not isinstance(t, torch.Tensor):
-        raise ValueError(f"format_tensor attend un tenseur ; reçu {type(t).__name__}")
+        raise ValueError(
+            f"format_tensor attend un tenseur ; reçu {type(t).__name__}"
+        )
     if t.numel() == 0:
         raise ValueError("format_tensor : tenseur vide, rien à afficher")
     if max_items < 1 or digits < 1:
-        raise ValueError(f"max_items et digits doivent être ≥ 1 ; reçu {max_items}, {digits}")
+        raise ValueError(
+            f"max_items et digits doivent être ≥ 1 ; reçu {max_items}, {digits}"
+        )
     values = t.detach().reshape(-1).tolist()
 
     def one(v: float) -> str:
@@ -82,7 +90,9 @@ def autograd_graph(
     ou si un tenseur de ``intermediates`` n'en a pas.
     """
     if not isinstance(output, torch.Tensor):
-        raise ValueError(f"autograd_graph attend un tenseur ; reçu {type(output).__name__}")
+        raise ValueError(
+            f"autograd_graph attend un tenseur ; reçu {type(output).__name__}"
+        )
     if output.grad_fn is None:
         raise ValueError(
             "Ce tenseur n'a pas de grad_fn : aucun graphe n'a été enregistré "
@@ -90,11 +100,17 @@ def autograd_graph(
         )
     leaves = dict(leaves or {})
     intermediates = dict(intermediates or {})
-    without_history = [name for name, t in intermediates.items() if t.grad_fn is None]
+    without_history = [
+        name for name, t in intermediates.items() if t.grad_fn is None
+    ]
     if without_history:
-        raise ValueError(f"Ces résultats intermédiaires n'ont pas de grad_fn : {without_history}")
+        raise ValueError(
+            f"Ces résultats intermédiaires n'ont pas de grad_fn : {without_history}"
+        )
     named_leaves = {id(t): (name, t) for name, t in leaves.items()}
-    named_values = {id(t.grad_fn): (name, t) for name, t in intermediates.items()}
+    named_values = {
+        id(t.grad_fn): (name, t) for name, t in intermediates.items()
+    }
     named_values[id(output.grad_fn)] = (output_name, output)
 
     graph = nx.MultiDiGraph()
@@ -105,8 +121,12 @@ def autograd_graph(
             return keys[id(fn)]
         variable = getattr(fn, "variable", None)
         op = type(fn).__name__
-        if variable is not None:  # AccumulateGrad : déposera le gradient dans variable.grad
-            name, _ = named_leaves.get(id(variable), (f"feuille {shape_text(variable)}", None))
+        if (
+            variable is not None
+        ):  # AccumulateGrad : déposera le gradient dans variable.grad
+            name, _ = named_leaves.get(
+                id(variable), (f"feuille {shape_text(variable)}", None)
+            )
             key, tensor, kind = name, variable, "leaf"
         elif id(fn) in named_values:
             name, tensor = named_values[id(fn)]
@@ -115,8 +135,16 @@ def autograd_graph(
             name, tensor, kind = None, None, "op"
             key = f"{op}#{len(keys)}"
         value = None if tensor is None else tensor.detach().clone()
-        graph.add_node(key, kind=kind, op=op, name=name, value=value, tensor=tensor, fn=fn,
-                       sequence_nr=fn._sequence_nr())
+        graph.add_node(
+            key,
+            kind=kind,
+            op=op,
+            name=name,
+            value=value,
+            tensor=tensor,
+            fn=fn,
+            sequence_nr=fn._sequence_nr(),
+        )
         keys[id(fn)] = key
         return key
 
@@ -126,7 +154,9 @@ def autograd_graph(
     while todo:
         fn = todo.pop(0)
         for slot, (parent, _) in enumerate(fn.next_functions):
-            if parent is None:  # entrée qui n'exige pas de gradient (une constante)
+            if (
+                parent is None
+            ):  # entrée qui n'exige pas de gradient (une constante)
                 continue
             graph.add_edge(key_of(parent), key_of(fn), slot=slot)
             if id(parent) not in seen:
@@ -134,8 +164,14 @@ def autograd_graph(
                 todo.append(parent)
     # Les feuilles nommées d'abord, dans l'ordre donné : le dessin les range ainsi.
     ordered = nx.MultiDiGraph()
-    ordered.add_nodes_from((n, graph.nodes[n]) for n in leaves if n in graph)
-    ordered.add_nodes_from((n, d) for n, d in reversed(list(graph.nodes(data=True))) if n not in ordered)
+    ordered.add_nodes_from(
+        (n, graph.nodes[n]) for n in leaves if n in graph
+    )
+    ordered.add_nodes_from(
+        (n, d)
+        for n, d in reversed(list(graph.nodes(data=True)))
+        if n not in ordered
+    )
     ordered.add_edges_from(graph.edges(keys=True, data=True))
     return ordered
 
@@ -160,16 +196,22 @@ class BackwardStep:
         """Le gradient reçu (le nœud n'a qu'une sortie dans les graphes du livre)."""
         (grad,) = self.grad_outputs
         if grad is None:
-            raise ValueError(f"Le nœud {self.node} n'a reçu aucun gradient")
+            raise ValueError(
+                f"Le nœud {self.node} n'a reçu aucun gradient"
+            )
         return grad
 
 
-def _copy(grads: Sequence[torch.Tensor | None]) -> tuple[torch.Tensor | None, ...]:
+def _copy(
+    grads: Sequence[torch.Tensor | None],
+) -> tuple[torch.Tensor | None, ...]:
     return tuple(None if g is None else g.detach().clone() for g in grads)
 
 
 @contextmanager
-def record_backward(graph: nx.MultiDiGraph) -> Iterator[list[BackwardStep]]:
+def record_backward(
+    graph: nx.MultiDiGraph,
+) -> Iterator[list[BackwardStep]]:
     """Relève, pendant un ``backward()`` lancé dans le bloc, chaque nœud exécuté.
 
     ::
@@ -180,14 +222,24 @@ def record_backward(graph: nx.MultiDiGraph) -> Iterator[list[BackwardStep]]:
     ``steps`` reçoit un ``BackwardStep`` par nœud, dans l'ordre d'exécution d'autograd.
     Les crochets sont retirés à la sortie du bloc, même en cas d'erreur.
     """
-    if not isinstance(graph, nx.MultiDiGraph) or any("fn" not in d for _, d in graph.nodes(data=True)):
-        raise ValueError("record_backward attend le graphe renvoyé par autograd_graph")
+    if not isinstance(graph, nx.MultiDiGraph) or any(
+        "fn" not in d for _, d in graph.nodes(data=True)
+    ):
+        raise ValueError(
+            "record_backward attend le graphe renvoyé par autograd_graph"
+        )
     steps: list[BackwardStep] = []
     handles = []
     for key, data in graph.nodes(data=True):
 
-        def hook(grad_inputs, grad_outputs, key=key, op=data["op"]) -> None:
-            steps.append(BackwardStep(key, op, _copy(grad_outputs), _copy(grad_inputs)))
+        def hook(
+            grad_inputs, grad_outputs, key=key, op=data["op"]
+        ) -> None:
+            steps.append(
+                BackwardStep(
+                    key, op, _copy(grad_outputs), _copy(grad_inputs)
+                )
+            )
 
         handles.append(data["fn"].register_hook(hook))
     try:
@@ -197,7 +249,9 @@ def record_backward(graph: nx.MultiDiGraph) -> Iterator[list[BackwardStep]]:
             handle.remove()
 
 
-def reference_gradients(output: torch.Tensor, tensors: Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+def reference_gradients(
+    output: torch.Tensor, tensors: Mapping[str, torch.Tensor]
+) -> dict[str, torch.Tensor]:
     """∂``output``/∂t pour chaque tenseur t de ``tensors`` (``{nom: tenseur}``).
 
     Calculé par ``torch.autograd.grad``, qui ne touche pas à ``.grad``, en gardant le
@@ -207,20 +261,39 @@ def reference_gradients(output: torch.Tensor, tensors: Mapping[str, torch.Tensor
     if not tensors:
         raise ValueError("reference_gradients : aucun tenseur à dériver")
     if output.grad_fn is None:
-        raise ValueError("reference_gradients : la sortie n'a pas de graphe (pas de grad_fn)")
-    grads = torch.autograd.grad(output, list(tensors.values()), retain_graph=True, allow_unused=True)
-    return {k: g.detach().clone() for k, g in zip(tensors, grads, strict=True) if g is not None}
+        raise ValueError(
+            "reference_gradients : la sortie n'a pas de graphe (pas de grad_fn)"
+        )
+    grads = torch.autograd.grad(
+        output,
+        list(tensors.values()),
+        retain_graph=True,
+        allow_unused=True,
+    )
+    return {
+        k: g.detach().clone()
+        for k, g in zip(tensors, grads, strict=True)
+        if g is not None
+    }
 
 
-def messages_until(graph: nx.MultiDiGraph, steps: Sequence[BackwardStep]) -> dict[str, list[torch.Tensor]]:
+def messages_until(
+    graph: nx.MultiDiGraph, steps: Sequence[BackwardStep]
+) -> dict[str, list[torch.Tensor]]:
     """Les gradients déjà envoyés à chaque nœud par ses enfants exécutés dans ``steps``."""
     strangers = sorted({s.node for s in steps} - set(graph.nodes))
     if strangers:
-        raise ValueError(f"Étapes sur des nœuds absents du graphe : {strangers}")
+        raise ValueError(
+            f"Étapes sur des nœuds absents du graphe : {strangers}"
+        )
     received: dict[str, list[torch.Tensor]] = {n: [] for n in graph}
     for step in steps:
         for parent, _, data in graph.in_edges(step.node, data=True):
-            grad = step.grad_inputs[data["slot"]] if data["slot"] < len(step.grad_inputs) else None
+            grad = (
+                step.grad_inputs[data["slot"]]
+                if data["slot"] < len(step.grad_inputs)
+                else None
+            )
             if grad is not None:
                 received[parent].append(grad)
     return received
@@ -246,26 +319,56 @@ def assert_backward_matches(
     float64 (les deux calculs suivent le même chemin dans autograd).
     """
     order = [s.node for s in steps]
-    if sorted(order) != sorted(graph.nodes) or len(set(order)) != len(order):
-        raise AssertionError(f"Nœuds exécutés {order} ≠ nœuds du graphe {sorted(graph.nodes)}")
+    if sorted(order) != sorted(graph.nodes) or len(set(order)) != len(
+        order
+    ):
+        raise AssertionError(
+            f"Nœuds exécutés {order} ≠ nœuds du graphe {sorted(graph.nodes)}"
+        )
     worst = 0.0
     for k, step in enumerate(steps):
         received = step.received
         children = {child for _, child in graph.out_edges(step.node)}
         not_yet = children - set(order[:k])
         if not_yet:
-            raise AssertionError(f"{step.node} exécuté avant ses enfants {sorted(not_yet)}")
+            raise AssertionError(
+                f"{step.node} exécuté avant ses enfants {sorted(not_yet)}"
+            )
         messages = messages_until(graph, steps[:k])[step.node]
         if messages:
             total = torch.stack(messages).sum(0).reshape(received.shape)
-            torch.testing.assert_close(received, total, rtol=rtol, atol=atol,
-                                       msg=lambda m, n=step.node: f"{n} : reçu ≠ somme des messages\n{m}")
+            torch.testing.assert_close(
+                received,
+                total,
+                rtol=rtol,
+                atol=atol,
+                msg=lambda m, n=step.node: (
+                    f"{n} : reçu ≠ somme des messages\n{m}"
+                ),
+            )
         checks = [reference.get(step.node)]
         tensor = graph.nodes[step.node]["tensor"]
-        if graph.nodes[step.node]["kind"] == "leaf" and tensor is not None and tensor.grad is not None:
+        if (
+            graph.nodes[step.node]["kind"] == "leaf"
+            and tensor is not None
+            and tensor.grad is not None
+        ):
             checks.append(tensor.grad)
         for expected in (c for c in checks if c is not None):
-            torch.testing.assert_close(received, expected.reshape(received.shape), rtol=rtol, atol=atol,
-                                       msg=lambda m, n=step.node: f"{n} : gradient relevé ≠ autograd\n{m}")
-            worst = max(worst, (received - expected.reshape(received.shape)).abs().max().item())
+            torch.testing.assert_close(
+                received,
+                expected.reshape(received.shape),
+                rtol=rtol,
+                atol=atol,
+                msg=lambda m, n=step.node: (
+                    f"{n} : gradient relevé ≠ autograd\n{m}"
+                ),
+            )
+            worst = max(
+                worst,
+                (received - expected.reshape(received.shape))
+                .abs()
+                .max()
+                .item(),
+            )
     return worst

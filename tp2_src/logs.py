@@ -12,7 +12,9 @@ import os
 import shutil
 from pathlib import Path
 
-from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+from tensorboard.backend.event_processing.event_accumulator import (
+    EventAccumulator,
+)
 
 #: Variable d'environnement qui choisit le dossier des journaux (sinon ``runs/``).
 LOGDIR_ENV = "TP2_LOGDIR"
@@ -35,7 +37,14 @@ def default_logdir() -> Path:
     if (repo / "_toc.yml").is_file():
         return repo / "runs"
     here = Path.cwd().resolve()
-    kit = next((folder for folder in (here, *here.parents) if (folder / KIT_MARKER).is_file()), here)
+    kit = next(
+        (
+            folder
+            for folder in (here, *here.parents)
+            if (folder / KIT_MARKER).is_file()
+        ),
+        here,
+    )
     return kit / "runs"
 
 
@@ -46,7 +55,9 @@ def fresh_run_dir(name: str, logdir: str | Path | None = None) -> Path:
     courbes de deux exécutions successives.
     """
     if not name or Path(name).name != name:
-        raise ValueError(f"Nom d'expérience invalide (un seul composant de chemin) : {name!r}")
+        raise ValueError(
+            f"Nom d'expérience invalide (un seul composant de chemin) : {name!r}"
+        )
     path = Path(logdir) if logdir is not None else default_logdir()
     run = path / name
     if run.exists():
@@ -66,16 +77,24 @@ def read_scalars(run_dir: str | Path) -> Scalars:
     fichier d'événements.
     """
     if not isinstance(run_dir, str | os.PathLike):
-        hint = " : passez writer.log_dir" if hasattr(run_dir, "log_dir") else ""
+        hint = (
+            " : passez writer.log_dir"
+            if hasattr(run_dir, "log_dir")
+            else ""
+        )
         raise TypeError(
             f"read_scalars attend le dossier d'une expérience (un chemin) ; reçu un "
             f"{type(run_dir).__name__}{hint}."
         )
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
-        raise FileNotFoundError(f"Dossier d'expérience introuvable : {run_dir}")
+        raise FileNotFoundError(
+            f"Dossier d'expérience introuvable : {run_dir}"
+        )
     if not any(run_dir.glob("events.out.tfevents.*")):
-        raise ValueError(f"Aucun fichier d'événements TensorBoard dans {run_dir}")
+        raise ValueError(
+            f"Aucun fichier d'événements TensorBoard dans {run_dir}"
+        )
     acc = EventAccumulator(str(run_dir), size_guidance={"scalars": 0})
     acc.Reload()
     series: dict[str, tuple[list[int], list[float]]] = {}

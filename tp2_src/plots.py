@@ -12,7 +12,11 @@ from tp2_src.style import french_log_axis
 Series = Mapping[str, tuple[list[int], list[float]]]
 
 #: Noms affichés des séries journalisées (les tags restent en anglais, comme dans TensorBoard).
-TAG_LABELS = {"loss/train": "apprentissage", "loss/test": "test", "loss/val": "validation"}
+TAG_LABELS = {
+    "loss/train": "apprentissage",
+    "loss/test": "test",
+    "loss/val": "validation",
+}
 
 X_LABELS = {
     None: "époque",
@@ -41,9 +45,15 @@ def plot_losses(
     """
     for color_index, (name, series) in enumerate(runs.items()):
         color = f"C{color_index}"
-        missing = [t for t in (*tags, *([x_tag] if x_tag else [])) if t not in series]
+        missing = [
+            t
+            for t in (*tags, *([x_tag] if x_tag else []))
+            if t not in series
+        ]
         if missing:
-            raise ValueError(f"Expérience {name!r} : séries absentes du journal {missing}")
+            raise ValueError(
+                f"Expérience {name!r} : séries absentes du journal {missing}"
+            )
         for style, tag in zip(("-", "--", ":", "-."), tags, strict=False):
             steps, values = series[tag]
             if x_tag is None:
@@ -51,12 +61,23 @@ def plot_losses(
             else:
                 x_steps, x_values = series[x_tag]
                 if x_steps != steps:
-                    raise ValueError(f"{name!r} : {tag} et {x_tag} n'ont pas les mêmes pas")
+                    raise ValueError(
+                        f"{name!r} : {tag} et {x_tag} n'ont pas les mêmes pas"
+                    )
                 xs = x_values
             if logx:
-                xs, values = zip(*[(x, v) for x, v in zip(xs, values, strict=True) if x > 0], strict=True)
+                xs, values = zip(
+                    *[
+                        (x, v)
+                        for x, v in zip(xs, values, strict=True)
+                        if x > 0
+                    ],
+                    strict=True,
+                )
             label = TAG_LABELS.get(tag, tag.split("/")[-1])
-            ax.plot(xs, values, style, color=color, label=f"{name} — {label}")
+            ax.plot(
+                xs, values, style, color=color, label=f"{name} — {label}"
+            )
     ax.set_xlabel(X_LABELS.get(x_tag, x_tag or "époque"))
     ax.set_ylabel("MSE")
     if logy:
@@ -77,14 +98,23 @@ def legend_below(fig: Figure, ax: Axes, ncol: int = 2) -> None:
     appelée en fin de cellule, elle n'ajoute pas une seconde sortie à la figure.
     """
     if ncol < 1:
-        raise ValueError(f"legend_below : ncol doit valoir au moins 1, reçu {ncol}")
+        raise ValueError(
+            f"legend_below : ncol doit valoir au moins 1, reçu {ncol}"
+        )
     handles, labels = ax.get_legend_handles_labels()
     if not handles:
-        raise ValueError("legend_below : l'axe donné n'a aucune courbe étiquetée")
+        raise ValueError(
+            "legend_below : l'axe donné n'a aucune courbe étiquetée"
+        )
     for axis in fig.axes:
         if axis.get_legend() is not None:
             axis.get_legend().remove()
-    legend = fig.legend(handles, labels, loc="lower center", ncol=ncol, frameon=False)
+    legend = fig.legend(
+        handles, labels, loc="lower center", ncol=ncol, frameon=False
+    )
     # La place réservée est la hauteur mesurée de la légende : ni chevauchement, ni vide.
-    height = legend.get_window_extent(fig.canvas.get_renderer()).height / fig.bbox.height
+    height = (
+        legend.get_window_extent(fig.canvas.get_renderer()).height
+        / fig.bbox.height
+    )
     fig.tight_layout(rect=(0, height, 1, 1))

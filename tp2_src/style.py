@@ -42,6 +42,7 @@ BOOK_RC: dict[str, object] = {
     "figure.figsize": (COLUMN_WIDTH_IN, 4.2),
 }
 
+
 def use_book_style() -> None:
     """Règle matplotlib (SVG à texte réel et PDF, polices lisibles) et l'affichage des tenseurs.
 
@@ -68,8 +69,14 @@ def use_book_style() -> None:
 def text_sizes(fig: Figure) -> list[tuple[str, float]]:
     """(texte, taille en points) de chaque texte visible et non vide de la figure."""
     if not isinstance(fig, Figure):
-        raise ValueError(f"text_sizes attend une figure matplotlib ; reçu {type(fig).__name__}")
-    shown = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+        raise ValueError(
+            f"text_sizes attend une figure matplotlib ; reçu {type(fig).__name__}"
+        )
+    shown = [
+        t
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip()
+    ]
     return [(t.get_text(), t.get_fontsize()) for t in shown]
 
 
@@ -78,10 +85,14 @@ def assert_legible(fig: Figure) -> None:
     sizes = text_sizes(fig)
     width = fig.get_figwidth()
     if width > COLUMN_WIDTH_IN + 1e-6:
-        raise ValueError(f"Figure de {width:.2f} pouces : au plus {COLUMN_WIDTH_IN} pour la colonne")
+        raise ValueError(
+            f"Figure de {width:.2f} pouces : au plus {COLUMN_WIDTH_IN} pour la colonne"
+        )
     small = [(t, s) for t, s in sizes if s < MIN_FONT_PT]
     if small:
-        raise ValueError(f"Textes plus petits que {MIN_FONT_PT} pt : {small[:5]}")
+        raise ValueError(
+            f"Textes plus petits que {MIN_FONT_PT} pt : {small[:5]}"
+        )
 
 
 class FrenchLogFormatter(LogFormatter):
@@ -110,12 +121,20 @@ class FrenchLogFormatter(LogFormatter):
 def french_log_axis(ax: Axes, which: str = "both") -> Axes:
     """Graduations lisibles (``FrenchLogFormatter``) sur les axes log de ``ax`` (``"x"``, ``"y"``)."""
     if which not in ("x", "y", "both"):
-        raise ValueError(f"which doit valoir 'x', 'y' ou 'both' ; reçu {which!r}")
+        raise ValueError(
+            f"which doit valoir 'x', 'y' ou 'both' ; reçu {which!r}"
+        )
     for name in ("x", "y") if which == "both" else (which,):
         axis = getattr(ax, f"{name}axis")
         if axis.get_scale() == "log":
-            axis.set_major_formatter(FrenchLogFormatter(labelOnlyBase=False))
+            axis.set_major_formatter(
+                FrenchLogFormatter(labelOnlyBase=False)
+            )
             # Graduations secondaires (2, 3, 4, 6…) écrites jusqu'à 2,5 décades : au-delà,
             # elles se chevaucheraient dans une figure de la largeur de la colonne.
-            axis.set_minor_formatter(FrenchLogFormatter(labelOnlyBase=False, minor_thresholds=(2.5, 1)))
+            axis.set_minor_formatter(
+                FrenchLogFormatter(
+                    labelOnlyBase=False, minor_thresholds=(2.5, 1)
+                )
+            )
     return ax

@@ -477,7 +477,7 @@ ATTEMPTS += [
         "torch.func.grad appelé par son chemin, paramètres sans requires_grad",
         mutate(
             SOLUTION_11,
-            (",\n                    requires_grad=True)", ")"),
+            (", requires_grad=True\n    )", "\n    )"),
             (", requires_grad=True)", ")"),
             (
                 "            loss = ((X_train @ w + b - y_train) ** 2).mean()\n" + STEP_11,
@@ -576,9 +576,7 @@ def batch_descent(X_train, y_train, X_test, y_test, lr, num_epochs, writer):
     Attempt(
         "q1-1",
         "ni w ni b ne demandent de gradient",
-        mutate(
-            SOLUTION_11, (",\n                    requires_grad=True)", ")"), (", requires_grad=True)", ")")
-        ),
+        mutate(SOLUTION_11, (", requires_grad=True\n    )", "\n    )"), (", requires_grad=True)", ")")),
         r"le coût ne dépend d'aucun tenseur qui demande un gradient",
     ),
     Attempt(
@@ -642,8 +640,7 @@ def batch_descent(X_train, y_train, X_test, y_test, lr, num_epochs, writer):
         mutate(
             SOLUTION_11,
             (
-                "def batch_descent(X_train, y_train, X_test, y_test,\n"
-                "                  lr, num_epochs, writer):",
+                "def batch_descent(\n    X_train, y_train, X_test, y_test, lr, num_epochs, writer\n):",
                 "def batch_descent(X_train, y_train, lr, num_epochs):",
             ),
         ),
@@ -675,8 +672,8 @@ def boston_log(run_dir):
         mutate(
             SOLUTION_12,
             (
-                "batch_descent(X_train, y_train, X_test, y_test,",
-                "batch_descent(X_test, y_test, X_train, y_train,",
+                "            X_train,\n            y_train,\n            X_test,\n            y_test,\n",
+                "            X_test,\n            y_test,\n            X_train,\n            y_train,\n",
             ),
         ),
         r"la descente journalisée apprend sur le jeu de test : train et test sont inversés",
@@ -754,9 +751,12 @@ def boston_log(run_dir):
 SOLUTION_13 = without_comments(book_solution("q1-3"))
 LOADER_13 = (
     "    g = torch.Generator().manual_seed(0)\n"
-    "    loader = DataLoader(TensorDataset(X_train, y_train),\n"
-    "                        batch_size=batch_size, shuffle=True,\n"
-    "                        generator=g)\n"
+    "    loader = DataLoader(\n"
+    "        TensorDataset(X_train, y_train),\n"
+    "        batch_size=batch_size,\n"
+    "        shuffle=True,\n"
+    "        generator=g,\n"
+    "    )\n"
 )
 STEP_13 = (
     "                loss.backward()\n"
@@ -1041,17 +1041,13 @@ ATTEMPTS += [
     Attempt(
         "ex-3b",
         "w de forme (d, 1)",
-        mutate(
-            SOLUTION_3B, ("torch.zeros(X_train.shape[1], device", "torch.zeros(X_train.shape[1], 1, device")
-        ),
+        mutate(SOLUTION_3B, ("X_train.shape[1], device", "X_train.shape[1], 1, device")),
         r"w a la forme \(13, 1\) au lieu de \(13,\)",
     ),
     Attempt(
         "ex-3b",
         "un poids de trop dans w",
-        mutate(
-            SOLUTION_3B, ("torch.zeros(X_train.shape[1], device", "torch.zeros(X_train.shape[1] + 1, device")
-        ),
+        mutate(SOLUTION_3B, ("X_train.shape[1], device", "X_train.shape[1] + 1, device")),
         r"des formes incompatibles",
     ),
     Attempt(
@@ -1094,8 +1090,8 @@ ATTEMPTS += [
         "add_scalar sans le numéro de l'époque",
         mutate(
             SOLUTION_11,
-            ("linear_mse(X_train, y_train, w, b), epoch)", "linear_mse(X_train, y_train, w, b))"),
-            ("linear_mse(X_test, y_test, w, b), epoch)", "linear_mse(X_test, y_test, w, b))"),
+            ("linear_mse(X_train, y_train, w, b), epoch\n", "linear_mse(X_train, y_train, w, b)\n"),
+            ("linear_mse(X_test, y_test, w, b), epoch\n", "linear_mse(X_test, y_test, w, b)\n"),
         ),
         r"les époques de « loss/train » ne croissent pas",
     ),

@@ -19,7 +19,13 @@ Un module par chapitre (``function_graph``, ``autograd``, ``linear_regression``,
 ``optimizers``, ``modules``) ; ``common`` et ``descent`` sont ce qu'ils partagent.
 """
 
-from tp2_src.checks import autograd, function_graph, linear_regression, modules, optimizers
+from tp2_src.checks import (
+    autograd,
+    function_graph,
+    linear_regression,
+    modules,
+    optimizers,
+)
 from tp2_src.checks.grading import CheckError
 from tp2_src.checks.registry import EXERCISES, Exercise, check
 

@@ -33,7 +33,11 @@ def tiny_data(n: int = 12, d: int = 13, seed: int = 0) -> Split:
     lit exactement : avec n ≤ d + 1, le gradient d'un mini-batch dit quels exemples il contient."""
     g = torch.Generator().manual_seed(seed)
     X = torch.randn(n + n // 2, d, generator=g)
-    y = X @ torch.randn(d, generator=g) + 0.5 * torch.randn(n + n // 2, generator=g) + 3.0
+    y = (
+        X @ torch.randn(d, generator=g)
+        + 0.5 * torch.randn(n + n // 2, generator=g)
+        + 3.0
+    )
     return Split(X[:n], y[:n], X[n:], y[n:])
 
 
@@ -49,28 +53,59 @@ def isolated(function: Callable[..., Any]) -> Callable[..., Any]:
 
 def as_pair(question: str, result: Any) -> tuple[Any, Any]:
     if not isinstance(result, tuple | list) or len(result) != 2:
-        fail(question, f"la fonction doit rendre le couple (w, b) ; elle rend un {type(result).__name__}.")
+        fail(
+            question,
+            f"la fonction doit rendre le couple (w, b) ; elle rend un {type(result).__name__}.",
+        )
     return result[0], result[1]
 
 
 def floats(
-    question: str, name: str, values: Any, count: int | None = None, *, numbers_only: bool = False
+    question: str,
+    name: str,
+    values: Any,
+    count: int | None = None,
+    *,
+    numbers_only: bool = False,
 ) -> list[float]:
     """Une liste de coûts, tous finis : des nombres, ou des tenseurs d'un élément (sauf
     ``numbers_only`` : des nombres seulement, ``loss.item()``)."""
     if not isinstance(values, list | tuple) or len(values) < 2:
-        fail(question, f"{name} doit rendre la liste des coûts ; elle rend un {type(values).__name__}.")
+        fail(
+            question,
+            f"{name} doit rendre la liste des coûts ; elle rend un {type(values).__name__}.",
+        )
     if numbers_only and any(isinstance(v, torch.Tensor) for v in values):
-        fail(question, f"{name} rend des tenseurs au lieu de nombres : ajoutez loss.item() à la liste "
-                       "(un nombre Python), pas le tenseur du coût.")
-    bad = [v for v in values if isinstance(v, bool) or not isinstance(v, numbers.Real | torch.Tensor)
-           or (isinstance(v, torch.Tensor) and v.numel() != 1)]
+        fail(
+            question,
+            f"{name} rend des tenseurs au lieu de nombres : ajoutez loss.item() à la liste "
+            "(un nombre Python), pas le tenseur du coût.",
+        )
+    bad = [
+        v
+        for v in values
+        if isinstance(v, bool)
+        or not isinstance(v, numbers.Real | torch.Tensor)
+        or (isinstance(v, torch.Tensor) and v.numel() != 1)
+    ]
     if bad:
-        fail(question, f"{name} doit rendre une liste de nombres (loss.item()) ; elle contient un "
-                       f"{type(bad[0]).__name__}.")
-    found = [v.detach().item() if isinstance(v, torch.Tensor) else float(v) for v in values]
+        fail(
+            question,
+            f"{name} doit rendre une liste de nombres (loss.item()) ; elle contient un "
+            f"{type(bad[0]).__name__}.",
+        )
+    found = [
+        v.detach().item() if isinstance(v, torch.Tensor) else float(v)
+        for v in values
+    ]
     if count is not None and len(found) != count:
-        fail(question, f"{name} rend {len(found)} coûts pour {count} époques : un par époque.")
+        fail(
+            question,
+            f"{name} rend {len(found)} coûts pour {count} époques : un par époque.",
+        )
     if not all(math.isfinite(v) for v in found):
-        fail(question, f"{name} rend des coûts non finis : l'apprentissage a divergé.")
+        fail(
+            question,
+            f"{name} rend des coûts non finis : l'apprentissage a divergé.",
+        )
     return found

@@ -52,10 +52,15 @@ class CheckError(AssertionError):
         return [f"❌ {self}"]
 
 
-def fail(question: str, message: str, *, known: int | None = None) -> NoReturn:
+def fail(
+    question: str, message: str, *, known: int | None = None
+) -> NoReturn:
     error = CheckError(f"{question} : {message}")
     caller = sys._getframe(1)
-    error.site, error.known = (caller.f_code.co_filename, caller.f_lineno), known
+    error.site, error.known = (
+        (caller.f_code.co_filename, caller.f_lineno),
+        known,
+    )
     raise error
 
 
@@ -73,18 +78,26 @@ def percent(value: float, fmt: str = ".2f") -> str:
 def lookup(question: str, namespace: Any, name: str) -> Any:
     """La valeur de ``name`` dans les noms du notebook ; sinon, un message qui dit quoi exécuter."""
     if not isinstance(namespace, Mapping):
-        fail(question, f"appelez la vérification avec globals() (elle y cherche `{name}`) ; reçu "
-                       f"un {type(namespace).__name__}.")
+        fail(
+            question,
+            f"appelez la vérification avec globals() (elle y cherche `{name}`) ; reçu "
+            f"un {type(namespace).__name__}.",
+        )
     if name not in namespace:
         fail(question, f"`{name}` n'est pas défini : {RUN_FIRST}.")
     return namespace[name]
 
 
-def student_function(question: str, namespace: Any, name: str, parameters: Sequence[str]) -> Callable:
+def student_function(
+    question: str, namespace: Any, name: str, parameters: Sequence[str]
+) -> Callable:
     """La fonction ``name`` du notebook, qui doit accepter ``parameters`` (par leur nom)."""
     function = lookup(question, namespace, name)
     if not callable(function):
-        fail(question, f"`{name}` devrait être une fonction ; c'est un {type(function).__name__}.")
+        fail(
+            question,
+            f"`{name}` devrait être une fonction ; c'est un {type(function).__name__}.",
+        )
     try:
         signature = inspect.signature(function)
     except (TypeError, ValueError):
@@ -93,12 +106,19 @@ def student_function(question: str, namespace: Any, name: str, parameters: Seque
         signature.bind(*[None] * len(parameters))
     except TypeError:
         shown = ", ".join(signature.parameters)
-        fail(question, f"`{name}({shown})` devrait prendre {len(parameters)} paramètres : "
-                       f"{name}({', '.join(parameters)}), comme dans le squelette.")
+        fail(
+            question,
+            f"`{name}({shown})` devrait prendre {len(parameters)} paramètres : "
+            f"{name}({', '.join(parameters)}), comme dans le squelette.",
+        )
     return function
 
 
-_LIBRARIES = (Path(torch.__file__).parent.parent, Path(__file__).parent.parent, Path(inspect.__file__).parent)
+_LIBRARIES = (
+    Path(torch.__file__).parent.parent,
+    Path(__file__).parent.parent,
+    Path(inspect.__file__).parent,
+)
 
 
 def student_line(err: BaseException) -> str:
@@ -106,42 +126,62 @@ def student_line(err: BaseException) -> str:
     l'erreur a traversée (hors de PyTorch, de tp2_src et de Python lui-même)."""
     for frame in reversed(traceback.extract_tb(err.__traceback__)):
         path = Path(frame.filename)
-        if frame.line and not any(path.is_relative_to(lib) for lib in _LIBRARIES):
+        if frame.line and not any(
+            path.is_relative_to(lib) for lib in _LIBRARIES
+        ):
             return f" (ligne « {frame.line.strip()} »)"
     return ""
 
 
 #: Les erreurs que les exercices provoquent souvent, et ce qu'elles veulent dire.
 KNOWN_ERRORS: tuple[tuple[str, str], ...] = (
-    (r"leaf Variable that requires grad is being used in an in-place operation",
-     "la mise à jour sur place d'un paramètre est faite hors de `torch.no_grad()` : autograd "
-     "l'enregistrerait dans le graphe. Écrivez-la dans un bloc `with torch.no_grad():`."),
-    (r"unsupported operand type\(s\) for .*NoneType|NoneType' object has no attribute|"
-     r"NoneType' and 'float'",
-     "un `.grad` vaut None. Soit backward() n'a pas été appelé avant la mise à jour, soit le "
-     "paramètre n'est plus une feuille : `w = w - lr * w.grad` crée un nouveau tenseur, sans "
-     ".grad. Faites la mise à jour sur place, `w -= lr * w.grad`, sous `torch.no_grad()`."),
-    (r"element 0 of tensors does not require grad",
-     "le coût ne dépend d'aucun tenseur qui demande un gradient : créez les paramètres avec "
-     "requires_grad=True, et calculez le coût hors de `torch.no_grad()`."),
-    (r"optimizer got an empty parameter list",
-     "l'optimiseur ne reçoit aucun paramètre : net.parameters() est vide. Des couches rangées "
-     "dans une liste ou un dictionnaire Python ne sont pas inscrites dans le module ; "
-     "rangez-les dans des attributs, ou dans nn.ModuleList / nn.ModuleDict."),
-    (r"backward through the graph a second time",
-     "backward() est appelé deux fois sur le même graphe : recalculez le coût (la passe "
-     "avant) à chaque pas."),
-    (r"is not a Module subclass",
-     "nn.Sequential prend ses modules un par un, nn.Sequential(m1, m2, m3), ou un "
-     "OrderedDict de modules nommés ; pas une liste (écrivez nn.Sequential(*modules))."),
-    (r"mat1 and mat2 shapes cannot be multiplied|size mismatch|must match the size of tensor",
-     "des formes incompatibles. Vérifiez les dimensions des couches et des paramètres."),
-    (r"Expected all tensors to be on the same device",
-     "des tenseurs sur des matériels différents : créez les paramètres sur le matériel des "
-     "données (device=X.device)."),
-    (r"grad can be implicitly created only for scalar outputs",
-     "backward() sans argument demande une sortie scalaire : passez un vecteur "
-     "`gradient=` de la forme de la sortie (voir le produit vecteur–jacobienne)."),
+    (
+        r"leaf Variable that requires grad is being used in an in-place operation",
+        "la mise à jour sur place d'un paramètre est faite hors de `torch.no_grad()` : autograd "
+        "l'enregistrerait dans le graphe. Écrivez-la dans un bloc `with torch.no_grad():`.",
+    ),
+    (
+        r"unsupported operand type\(s\) for .*NoneType|NoneType' object has no attribute|"
+        r"NoneType' and 'float'",
+        "un `.grad` vaut None. Soit backward() n'a pas été appelé avant la mise à jour, soit le "
+        "paramètre n'est plus une feuille : `w = w - lr * w.grad` crée un nouveau tenseur, sans "
+        ".grad. Faites la mise à jour sur place, `w -= lr * w.grad`, sous `torch.no_grad()`.",
+    ),
+    (
+        r"element 0 of tensors does not require grad",
+        "le coût ne dépend d'aucun tenseur qui demande un gradient : créez les paramètres avec "
+        "requires_grad=True, et calculez le coût hors de `torch.no_grad()`.",
+    ),
+    (
+        r"optimizer got an empty parameter list",
+        "l'optimiseur ne reçoit aucun paramètre : net.parameters() est vide. Des couches rangées "
+        "dans une liste ou un dictionnaire Python ne sont pas inscrites dans le module ; "
+        "rangez-les dans des attributs, ou dans nn.ModuleList / nn.ModuleDict.",
+    ),
+    (
+        r"backward through the graph a second time",
+        "backward() est appelé deux fois sur le même graphe : recalculez le coût (la passe "
+        "avant) à chaque pas.",
+    ),
+    (
+        r"is not a Module subclass",
+        "nn.Sequential prend ses modules un par un, nn.Sequential(m1, m2, m3), ou un "
+        "OrderedDict de modules nommés ; pas une liste (écrivez nn.Sequential(*modules)).",
+    ),
+    (
+        r"mat1 and mat2 shapes cannot be multiplied|size mismatch|must match the size of tensor",
+        "des formes incompatibles. Vérifiez les dimensions des couches et des paramètres.",
+    ),
+    (
+        r"Expected all tensors to be on the same device",
+        "des tenseurs sur des matériels différents : créez les paramètres sur le matériel des "
+        "données (device=X.device).",
+    ),
+    (
+        r"grad can be implicitly created only for scalar outputs",
+        "backward() sans argument demande une sortie scalaire : passez un vecteur "
+        "`gradient=` de la forme de la sortie (voir le produit vecteur–jacobienne).",
+    ),
 )
 
 
@@ -153,15 +193,23 @@ def explain(err: BaseException) -> tuple[str, int | None]:
     message = str(err).split(" (Triggered internally at")[0].strip()
     for index, (pattern, meaning) in enumerate(KNOWN_ERRORS):
         if re.search(pattern, message):
-            return f"{meaning} (PyTorch : « {message.splitlines()[0][:160]} »)", index
-    return f"{type(err).__name__} : {message.splitlines()[0][:240] if message else '(sans message)'}", None
+            return (
+                f"{meaning} (PyTorch : « {message.splitlines()[0][:160]} »)",
+                index,
+            )
+    return (
+        f"{type(err).__name__} : {message.splitlines()[0][:240] if message else '(sans message)'}",
+        None,
+    )
 
 
 #: Avertissements de PyTorch qui signalent une erreur de l'étudiant.
 _BROADCAST = re.compile(r"target size .* different to the input size")
 
 
-def call(question: str, what: str, function: Callable, *args: Any, **kwargs: Any) -> Any:
+def call(
+    question: str, what: str, function: Callable, *args: Any, **kwargs: Any
+) -> Any:
     """Appelle ``function`` (du code de l'étudiant) ; une erreur devient un échec en français.
 
     ``what`` nomme l'appel dans le message (« votre fonction batch_descent »). Un
@@ -173,14 +221,23 @@ def call(question: str, what: str, function: Callable, *args: Any, **kwargs: Any
             result = function(*args, **kwargs)
         except CheckError:
             raise
-        except Exception as err:  # le code de l'étudiant peut lever n'importe quoi
+        except (
+            Exception
+        ) as err:  # le code de l'étudiant peut lever n'importe quoi
             meaning, known = explain(err)
-            fail(question, f"{what} a échoué{student_line(err)} : {meaning}", known=known)
+            fail(
+                question,
+                f"{what} a échoué{student_line(err)} : {meaning}",
+                known=known,
+            )
     for warning in caught:
         if _BROADCAST.search(str(warning.message)):
-            fail(question, f"{what} compare une prédiction de forme (n, 1) à une cible de forme "
-                           "(n,) : le coût les diffuse en une matrice (n, n) et devient faux. "
-                           "Accordez les formes, par exemple net(X).squeeze(1).")
+            fail(
+                question,
+                f"{what} compare une prédiction de forme (n, 1) à une cible de forme "
+                "(n,) : le coût les diffuse en une matrice (n, n) et devient faux. "
+                "Accordez les formes, par exemple net(X).squeeze(1).",
+            )
     return result
 
 
@@ -239,7 +296,15 @@ def _copy(t: torch.Tensor | None) -> torch.Tensor | None:
 
 #: Les interfaces de ``torch.func`` (et ``torch.autograd.functional``) qui calculent des
 #: dérivées : elles sont relevées par leur nom.
-FUNCTIONAL_APIS = ("grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian")
+FUNCTIONAL_APIS = (
+    "grad",
+    "grad_and_value",
+    "vjp",
+    "jvp",
+    "jacrev",
+    "jacfwd",
+    "hessian",
+)
 
 
 @dataclass
@@ -265,11 +330,15 @@ class Recorder:
 
     def used(self, *apis: str) -> list[str]:
         """Celles des interfaces ``apis`` (toutes si aucune n'est donnée) que le code a employées."""
-        return [a for a in dict.fromkeys(self.apis) if not apis or a in apis]
+        return [
+            a for a in dict.fromkeys(self.apis) if not apis or a in apis
+        ]
 
 
 def _as_list(tensors: Any) -> list[Any]:
-    return [tensors] if isinstance(tensors, torch.Tensor) else list(tensors)
+    return (
+        [tensors] if isinstance(tensors, torch.Tensor) else list(tensors)
+    )
 
 
 @contextmanager
@@ -295,23 +364,36 @@ def recording(namespace: Any = None) -> Iterator[Recorder]:
 
     original_backward = torch.autograd.backward
 
-    def backward(tensors: Any, grad_tensors: Any = None, *args: Any, **kwargs: Any) -> Any:
+    def backward(
+        tensors: Any, grad_tensors: Any = None, *args: Any, **kwargs: Any
+    ) -> Any:
         if not outermost("backward"):
-            return original_backward(tensors, grad_tensors, *args, **kwargs)
+            return original_backward(
+                tensors, grad_tensors, *args, **kwargs
+            )
         outputs = _as_list(tensors)
         leaves: dict[int, torch.Tensor] = {}
         for output in outputs:
-            if isinstance(output, torch.Tensor) and output.grad_fn is not None:
+            if (
+                isinstance(output, torch.Tensor)
+                and output.grad_fn is not None
+            ):
                 for leaf in leaves_of(output):
                     leaves.setdefault(id(leaf), leaf)
         found = list(leaves.values())
-        record = Backward(found, [_copy(t) for t in found], [_copy(t.grad) for t in found])
+        record = Backward(
+            found,
+            [_copy(t) for t in found],
+            [_copy(t.grad) for t in found],
+        )
         first = outputs[0] if outputs else None
         if isinstance(first, torch.Tensor) and first.numel() == 1:
             record.loss = float(first.detach().reshape(()))
         depth[0] += 1
         try:
-            result = original_backward(tensors, grad_tensors, *args, **kwargs)
+            result = original_backward(
+                tensors, grad_tensors, *args, **kwargs
+            )
         finally:
             depth[0] -= 1
         record.after = [_copy(t.grad) for t in found]
@@ -324,7 +406,12 @@ def recording(namespace: Any = None) -> Iterator[Recorder]:
         if not outermost("autograd.grad"):
             return original_grad(outputs, inputs, *args, **kwargs)
         found = _as_list(inputs)
-        record = Backward(found, [_copy(t) for t in found], [None] * len(found), api="autograd.grad")
+        record = Backward(
+            found,
+            [_copy(t) for t in found],
+            [None] * len(found),
+            api="autograd.grad",
+        )
         first = _as_list(outputs)[0] if outputs is not None else None
         if isinstance(first, torch.Tensor) and first.numel() == 1:
             record.loss = float(first.detach().reshape(()))
@@ -342,7 +429,9 @@ def recording(namespace: Any = None) -> Iterator[Recorder]:
 
         def transform(*args: Any, **kwargs: Any) -> Any:
             made = original(*args, **kwargs)
-            if not callable(made):  # torch.autograd.functional.* calcule tout de suite
+            if not callable(
+                made
+            ):  # torch.autograd.functional.* calcule tout de suite
                 return made
 
             def run(*inner: Any, **inner_kwargs: Any) -> Any:
@@ -355,11 +444,21 @@ def recording(namespace: Any = None) -> Iterator[Recorder]:
                     depth[0] -= 1
                 leaves = [a for a in inner if isinstance(a, torch.Tensor)]
                 grads = result[0] if name == "grad_and_value" else result
-                grads = _as_list(grads) if isinstance(grads, torch.Tensor | tuple | list) else []
-                record = Backward(leaves, [_copy(t) for t in leaves], [None] * len(leaves),
-                                  api=f"{prefix}.{name}")
-                record.after = [_copy(g) if isinstance(g, torch.Tensor) else None
-                                for g in (grads + [None] * len(leaves))[: len(leaves)]]
+                grads = (
+                    _as_list(grads)
+                    if isinstance(grads, torch.Tensor | tuple | list)
+                    else []
+                )
+                record = Backward(
+                    leaves,
+                    [_copy(t) for t in leaves],
+                    [None] * len(leaves),
+                    api=f"{prefix}.{name}",
+                )
+                record.after = [
+                    _copy(g) if isinstance(g, torch.Tensor) else None
+                    for g in (grads + [None] * len(leaves))[: len(leaves)]
+                ]
                 recorder.backwards.append(record)
                 return result
 
@@ -383,7 +482,9 @@ def recording(namespace: Any = None) -> Iterator[Recorder]:
 
     original_init = torch.optim.Optimizer.__init__
 
-    def init(self: torch.optim.Optimizer, *args: Any, **kwargs: Any) -> None:
+    def init(
+        self: torch.optim.Optimizer, *args: Any, **kwargs: Any
+    ) -> None:
         original_init(self, *args, **kwargs)
         recorder.optimizers.append(self)
 
@@ -393,11 +494,18 @@ def recording(namespace: Any = None) -> Iterator[Recorder]:
         if hasattr(torch.func, name):
             patch(torch.func, name, functional(torch.func, "func", name))
     for name in ("jacobian", "hessian", "vjp", "jvp", "vhp", "hvp"):
-        patch(autograd_functional, name, eager(autograd_functional, "functional", name))
+        patch(
+            autograd_functional,
+            name,
+            eager(autograd_functional, "functional", name),
+        )
     patch(torch.optim.Optimizer, "__init__", init)
     swapped: dict[str, Any] = {}
     if isinstance(namespace, dict):
-        replacement = {id(original): getattr(owner, name) for (owner, name), original in originals.items()}
+        replacement = {
+            id(original): getattr(owner, name)
+            for (owner, name), original in originals.items()
+        }
         for key, value in list(namespace.items()):
             if callable(value) and id(value) in replacement:
                 swapped[key] = value
@@ -418,7 +526,14 @@ class RecordingWriter:
         self.log_dir = log_dir
         self.scalars: dict[str, list[tuple[int, float]]] = {}
 
-    def add_scalar(self, tag: str, value: Any, global_step: Any = None, *args: Any, **kwargs: Any) -> None:
+    def add_scalar(
+        self,
+        tag: str,
+        value: Any,
+        global_step: Any = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
         step = -1 if global_step is None else int(global_step)
         self.scalars.setdefault(tag, []).append((step, float(value)))
 
@@ -433,4 +548,3 @@ class RecordingWriter:
 
     def __exit__(self, *exc: object) -> None:
         pass
-

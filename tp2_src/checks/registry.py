@@ -38,7 +38,9 @@ class Exercise:
 EXERCISES: dict[str, Exercise] = {}
 
 
-def exercise(label: str, name: str, title: str) -> Callable[[Check], Check]:
+def exercise(
+    label: str, name: str, title: str
+) -> Callable[[Check], Check]:
     """Inscrit la vérification décorée sous ``label``."""
 
     def register(run: Check) -> Check:
@@ -59,5 +61,7 @@ def check(label: str, namespace: Any) -> None:
     entry = EXERCISES.get(label)
     if entry is None:
         known = ", ".join(EXERCISES)
-        raise CheckError(f"« {label} » n'est l'étiquette d'aucun exercice de code (connues : {known}).")
+        raise CheckError(
+            f"« {label} » n'est l'étiquette d'aucun exercice de code (connues : {known})."
+        )
     entry.run(entry.name, namespace)

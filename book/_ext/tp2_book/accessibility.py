@@ -30,7 +30,11 @@ MYST_NB_SUMMARY = '<summary aria-label="Toggle hidden content">'
 
 
 def french_summaries(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: Any,
 ) -> None:
     """Le résumé d'une cellule repliée prend pour nom le texte qu'il affiche."""
     body = context.get("body")
@@ -40,7 +44,10 @@ def french_summaries(
 
 def add_static_path(app: Sphinx, config: Any) -> None:
     """Le dossier ``static/`` de l'extension rejoint ceux du site (copié dans ``_static``)."""
-    config.html_static_path = [*config.html_static_path, str(STATIC)]
+    config.html_static_path = [
+        *config.html_static_path,
+        str(STATIC),
+    ]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -35,7 +35,14 @@ def commit_date(folders: Sequence[Path]) -> datetime | None:
     for folder in folders:
         try:
             result = subprocess.run(
-                ["git", "-C", str(folder), "log", "-1", "--format=%ct"],
+                [
+                    "git",
+                    "-C",
+                    str(folder),
+                    "log",
+                    "-1",
+                    "--format=%ct",
+                ],
                 capture_output=True,
                 text=True,
                 timeout=30,
@@ -43,7 +50,9 @@ def commit_date(folders: Sequence[Path]) -> datetime | None:
         except (OSError, subprocess.TimeoutExpired):
             return None  # git absent
         if result.returncode == 0 and result.stdout.strip():
-            return datetime.fromtimestamp(int(result.stdout.strip()), UTC)
+            return datetime.fromtimestamp(
+                int(result.stdout.strip()), UTC
+            )
     return None
 
 
@@ -60,13 +69,20 @@ def book_date(srcdir: Path | None = None) -> str:
     est installé (le livre copié ailleurs, par les tests ou le banc d'essai)."""
     from tp2_book.kit import project_dir
 
-    folders = [srcdir, project_dir()] if srcdir is not None else [project_dir()]
+    folders = (
+        [srcdir, project_dir()]
+        if srcdir is not None
+        else [project_dir()]
+    )
     return french_date(commit_date(folders))
 
 
 def set_substitution(app: Sphinx, config: Config) -> None:
     date = book_date(Path(app.srcdir))
-    config.myst_substitutions = {**config.myst_substitutions, SUBSTITUTION: date}
+    config.myst_substitutions = {
+        **config.myst_substitutions,
+        SUBSTITUTION: date,
+    }
     config.today = date  # la date de la page de titre du PDF
 
 

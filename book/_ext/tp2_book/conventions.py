@@ -52,11 +52,20 @@ from pathlib import Path
 import jupytext
 from nbformat import NotebookNode
 
-SOLUTION, CHECK, SETUP, TIMING = "solution", "check", "setup", "timing"
+SOLUTION, CHECK, SETUP, TIMING = (
+    "solution",
+    "check",
+    "setup",
+    "timing",
+)
 #: Le titre d'un encadré facultatif, dans les trois éditions (page, PDF, notebooks).
 OPTIONAL_PREFIX = "Pour aller plus loin : "
 #: Les deux lignes qui bornent un encadré dans les notebooks (``{title}`` : son titre).
-OPTIONAL_OPENING = "> **" + OPTIONAL_PREFIX + "{title}** · *encadré facultatif, jusqu'à « Fin de l'encadré »*"
+OPTIONAL_OPENING = (
+    "> **"
+    + OPTIONAL_PREFIX
+    + "{title}** · *encadré facultatif, jusqu'à « Fin de l'encadré »*"
+)
 OPTIONAL_CLOSING = "> *Fin de l'encadré « {title} ».*"
 #: Le tag que porte, dans l'édition étudiant, la cellule du squelette.
 SKELETON = "skeleton"
@@ -68,7 +77,9 @@ DIRECTIVE = re.compile(r"^(`{3,}|:{3,})\{([\w:-]+)\}\s*(.*)$")
 PYTHON_FENCE = re.compile(r"^(`{3,})python\s*$")
 
 
-def included_source(source_dir: Path, path: str, pyobject: str) -> str:
+def included_source(
+    source_dir: Path, path: str, pyobject: str
+) -> str:
     """Le code qu'un ``{literalinclude} path`` avec ``:pyobject: pyobject`` montre dans la page.
 
     ``path`` est relatif au dossier du chapitre (``source_dir``) ; ``pyobject`` nomme une
@@ -82,17 +93,35 @@ def included_source(source_dir: Path, path: str, pyobject: str) -> str:
 
     file = (source_dir / path).resolve()
     if not file.is_file():
-        raise ValueError(f"{{literalinclude}} : fichier introuvable {file}")
+        raise ValueError(
+            f"{{literalinclude}} : fichier introuvable {file}"
+        )
     text = file.read_text(encoding="utf-8")
     body = ast.parse(text).body
     node = None
     for part in pyobject.split("."):
-        node = next((n for n in body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-                     and n.name == part), None)
+        node = next(
+            (
+                n
+                for n in body
+                if isinstance(
+                    n,
+                    ast.FunctionDef
+                    | ast.AsyncFunctionDef
+                    | ast.ClassDef,
+                )
+                and n.name == part
+            ),
+            None,
+        )
         if node is None:
-            raise ValueError(f"{{literalinclude}} : {pyobject!r} n'est pas défini dans {file}")
+            raise ValueError(
+                f"{{literalinclude}} : {pyobject!r} n'est pas défini dans {file}"
+            )
         body = node.body
-    start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+    start = min(
+        [node.lineno, *(d.lineno for d in node.decorator_list)]
+    )
     return "\n".join(text.splitlines()[start - 1 : node.end_lineno])
 
 
@@ -109,8 +138,12 @@ class Cell:
     cell_type: str  # "markdown", "code" ou "raw"
     source: str
     tags: frozenset[str]
-    exercise: str | None  # l'étiquette de la solution en cours ({solution-start} … {solution-end})
-    optional: str | None = None  # le titre de l'encadré facultatif en cours, s'il y en a un
+    exercise: (
+        str | None
+    )  # l'étiquette de la solution en cours ({solution-start} … {solution-end})
+    optional: str | None = (
+        None  # le titre de l'encadré facultatif en cours, s'il y en a un
+    )
 
     @property
     def in_solution(self) -> bool:
@@ -137,7 +170,9 @@ class SolutionGate:
     ``{solution-start}`` et ``{solution-end}`` (directives comprises)."""
 
     def __init__(self) -> None:
-        self.exercise: str | None = None  # l'étiquette de la solution-start ouverte
+        self.exercise: str | None = (
+            None  # l'étiquette de la solution-start ouverte
+        )
 
     @property
     def gated(self) -> bool:
@@ -146,7 +181,9 @@ class SolutionGate:
     def lines(self, markdown: str) -> list[tuple[str, bool]]:
         """(ligne, dans une solution) pour chaque ligne de la cellule ``markdown``."""
         result = []
-        block: str | None = None  # clôture du bloc {solution} ou {solution-*} ouvert
+        block: str | None = (
+            None  # clôture du bloc {solution} ou {solution-*} ouvert
+        )
         for line in markdown.splitlines():
             text = line.strip()
             if block is not None:
@@ -156,10 +193,16 @@ class SolutionGate:
                 continue
             directive = DIRECTIVE.match(text)
             name = directive.group(2) if directive else ""
-            if name in ("solution", "solution-start", "solution-end"):
+            if name in (
+                "solution",
+                "solution-start",
+                "solution-end",
+            ):
                 block = directive.group(1)
                 if name == "solution-start":
-                    self.exercise = directive.group(3).strip() or "?"
+                    self.exercise = (
+                        directive.group(3).strip() or "?"
+                    )
                 elif name == "solution-end":
                     self.exercise = None
                 result.append((line, True))
@@ -173,7 +216,9 @@ class OptionalGate:
     un encadré facultatif (``{optional-start}`` … ``{optional-end}``, directives comprises)."""
 
     def __init__(self) -> None:
-        self.title: str | None = None  # le titre de l'encadré ouvert
+        self.title: str | None = (
+            None  # le titre de l'encadré ouvert
+        )
 
     def lines(self, markdown: str) -> list[tuple[str, str | None]]:
         """(ligne, titre de l'encadré qui la contient, ou None) pour chaque ligne de ``markdown``."""
@@ -197,24 +242,38 @@ def titled(text: str, where: str = "le chapitre") -> str:
     """La source ``text`` d'un chapitre où chaque exercice de code reçoit son titre du
     registre ; un exercice de code titré dans le chapitre, ou sans titre et sans
     vérification inscrite, est une erreur (le titre n'a qu'une source)."""
-    from tp2_src.checks import EXERCISES  # importe torch : seulement pour lire un chapitre
+    from tp2_src.checks import (
+        EXERCISES,
+    )  # importe torch : seulement pour lire un chapitre
 
     lines = text.splitlines(keepends=True)
     for i, line in enumerate(lines):
         opening = DIRECTIVE.match(line.removeprefix("# ").strip())
         if not opening or opening.group(2) != "exercise":
             continue
-        label = next((m.group(1) for later in lines[i + 1 : i + 6]
-                      if (m := re.match(r"^# :label:\s*(\S+)", later))), "")
+        label = next(
+            (
+                m.group(1)
+                for later in lines[i + 1 : i + 6]
+                if (m := re.match(r"^# :label:\s*(\S+)", later))
+            ),
+            "",
+        )
         untitled = _UNTITLED.match(line.rstrip("\n"))
         if label in EXERCISES and not untitled:
-            raise ValueError(f"{where} : l'exercice {label} a un titre dans le chapitre ; son titre "
-                             "vient du registre (tp2_src.checks) : écrivez {exercise} sans titre.")
+            raise ValueError(
+                f"{where} : l'exercice {label} a un titre dans le chapitre ; son titre "
+                "vient du registre (tp2_src.checks) : écrivez {exercise} sans titre."
+            )
         if untitled:
             if label not in EXERCISES:
-                raise ValueError(f"{where} : l'exercice sans titre « {label} » n'est pas inscrit au "
-                                 "registre des vérifications (tp2_src.checks).")
-            lines[i] = f"{untitled.group(1)}{untitled.group(2)}{{exercise}} {EXERCISES[label].heading}\n"
+                raise ValueError(
+                    f"{where} : l'exercice sans titre « {label} » n'est pas inscrit au "
+                    "registre des vérifications (tp2_src.checks)."
+                )
+            lines[i] = (
+                f"{untitled.group(1)}{untitled.group(2)}{{exercise}} {EXERCISES[label].heading}\n"
+            )
     return "".join(lines)
 
 
@@ -228,7 +287,9 @@ def read(chapter: Path) -> list[Cell]:
     """Les cellules du chapitre, avec leurs tags et leur place (dans une solution, dans un
     encadré facultatif, ou non). Analysé une fois par texte du chapitre."""
     chapter = Path(chapter)
-    return list(_read(chapter.name, chapter.read_text(encoding="utf-8")))
+    return list(
+        _read(chapter.name, chapter.read_text(encoding="utf-8"))
+    )
 
 
 @lru_cache(maxsize=32)
@@ -242,7 +303,16 @@ def _read(name: str, text: str) -> tuple[Cell, ...]:
             gate.lines(cell.source)
             optional.lines(cell.source)
         tags = frozenset(cell.metadata.get("tags", []))
-        cells.append(Cell(index, cell.cell_type, cell.source, tags, inside, box))
+        cells.append(
+            Cell(
+                index,
+                cell.cell_type,
+                cell.source,
+                tags,
+                inside,
+                box,
+            )
+        )
     return tuple(cells)
 
 
@@ -264,7 +334,15 @@ def prose(chapter: Path) -> Iterator[tuple[str, bool]]:
 READING_SPEED = 200
 #: Les blocs dont le texte n'est pas lu sur la ligne principale : figures (légende et texte
 #: alternatif), formules, code, valeurs collées, encadrés repliés.
-_NOT_MAIN_LINE = ("glue:figure", "figure", "stepper", "math", "glue:md", "literalinclude", "dropdown")
+_NOT_MAIN_LINE = (
+    "glue:figure",
+    "figure",
+    "stepper",
+    "math",
+    "glue:md",
+    "literalinclude",
+    "dropdown",
+)
 
 
 def main_line_words(chapter: Path) -> int:
@@ -277,10 +355,14 @@ def main_line_words(chapter: Path) -> int:
     for cell in read(chapter):
         if cell.cell_type != "markdown":
             continue
-        fences: list[tuple[str, bool]] = []  # les blocs ouverts : clôture, et s'il est lu
+        fences: list[
+            tuple[str, bool]
+        ] = []  # les blocs ouverts : clôture, et s'il est lu
         in_math = False  # entre deux lignes $$
         for (line, in_solution), (_, box) in zip(
-            solutions.lines(cell.source), optional.lines(cell.source), strict=True
+            solutions.lines(cell.source),
+            optional.lines(cell.source),
+            strict=True,
         ):
             text = line.strip()
             if text.startswith("$$") or in_math:
@@ -294,15 +376,38 @@ def main_line_words(chapter: Path) -> int:
             fence = re.match(r"^(`{3,}|:{3,})", text)
             if directive or fence:
                 name = directive.group(2) if directive else "code"
-                fences.append((fence.group(1), name not in _NOT_MAIN_LINE and name != "code"))
+                fences.append(
+                    (
+                        fence.group(1),
+                        name not in _NOT_MAIN_LINE
+                        and name != "code",
+                    )
+                )
                 continue
             if fences and re.match(r"^:class:.*\bdropdown\b", text):
-                fences[-1] = (fences[-1][0], False)  # un encadré replié
-            hidden = in_solution or box or any(not read for _, read in fences)
-            if hidden or text.startswith(":") or re.match(r"^\([\w-]+\)=$", text):
+                fences[-1] = (
+                    fences[-1][0],
+                    False,
+                )  # un encadré replié
+            hidden = (
+                in_solution
+                or box
+                or any(not read for _, read in fences)
+            )
+            if (
+                hidden
+                or text.startswith(":")
+                or re.match(r"^\([\w-]+\)=$", text)
+            ):
                 continue
-            text = re.sub(r"\$[^$]+\$", " ", text)  # les formules en ligne
-            count += sum(1 for token in text.split() if re.search(r"\w", token))
+            text = re.sub(
+                r"\$[^$]+\$", " ", text
+            )  # les formules en ligne
+            count += sum(
+                1
+                for token in text.split()
+                if re.search(r"\w", token)
+            )
     return count
 
 
@@ -318,7 +423,11 @@ def reading_text(chapter: Path) -> str:
 
 def visible_code(chapter: Path) -> list[tuple[str, bool]]:
     """Les cellules de code dont le lecteur voit le source, et si elles sont dans une solution."""
-    return [(c.source, c.in_solution) for c in read(chapter) if c.cell_type == "code" and not c.hidden]
+    return [
+        (c.source, c.in_solution)
+        for c in read(chapter)
+        if c.cell_type == "code" and not c.hidden
+    ]
 
 
 @dataclass(frozen=True)
@@ -328,7 +437,9 @@ class Exercise:
     label: str
     title: str
     solved: bool  # une solution (prose ou code) y répond
-    skeleton: str | None = None  # le code à compléter, écrit dans l'énoncé
+    skeleton: str | None = (
+        None  # le code à compléter, écrit dans l'énoncé
+    )
     solution: str | None = None  # la cellule de code de la solution
     check: str | None = None  # la cellule de vérification
 
@@ -338,7 +449,9 @@ class Exercise:
         return self.solution is None
 
 
-def exercise_blocks(markdown: str) -> Iterator[tuple[str, str, str | None]]:
+def exercise_blocks(
+    markdown: str,
+) -> Iterator[tuple[str, str, str | None]]:
     """(étiquette, titre, squelette) de chaque bloc ``{exercise}`` de la prose ``markdown``."""
     lines = markdown.splitlines()
     i = 0
@@ -347,7 +460,10 @@ def exercise_blocks(markdown: str) -> Iterator[tuple[str, str, str | None]]:
         if not directive or directive.group(2) != "exercise":
             i += 1
             continue
-        fence, title = directive.group(1), directive.group(3).strip()
+        fence, title = (
+            directive.group(1),
+            directive.group(3).strip(),
+        )
         label, skeleton, code = "", None, None
         i += 1
         while i < len(lines) and not closes(lines[i], fence):
@@ -370,12 +486,37 @@ def exercises(chapter: Path) -> list[Exercise]:
     """Les exercices du chapitre, dans l'ordre, avec leur squelette, leur solution et leur
     vérification."""
     cells = read(chapter)
-    markdown = "\n".join(c.source for c in cells if c.cell_type == "markdown")
-    solved = set(re.findall(r"^`{3,}\{solution(?:-start)?\} (\S+)$", markdown, re.MULTILINE))
+    markdown = "\n".join(
+        c.source for c in cells if c.cell_type == "markdown"
+    )
+    solved = set(
+        re.findall(
+            r"^`{3,}\{solution(?:-start)?\} (\S+)$",
+            markdown,
+            re.MULTILINE,
+        )
+    )
     found = []
     for label, title, skeleton in exercise_blocks(markdown):
-        codes = [c for c in cells if c.exercise == label and c.cell_type == "code"]
-        solution = next((c.source for c in codes if c.has(SOLUTION)), None)
-        check = next((c.source for c in codes if c.has(CHECK)), None)
-        found.append(Exercise(label, title, label in solved, skeleton, solution, check))
+        codes = [
+            c
+            for c in cells
+            if c.exercise == label and c.cell_type == "code"
+        ]
+        solution = next(
+            (c.source for c in codes if c.has(SOLUTION)), None
+        )
+        check = next(
+            (c.source for c in codes if c.has(CHECK)), None
+        )
+        found.append(
+            Exercise(
+                label,
+                title,
+                label in solved,
+                skeleton,
+                solution,
+                check,
+            )
+        )
     return found

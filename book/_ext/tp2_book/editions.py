@@ -34,7 +34,9 @@ KIT_NAME = Path(KIT_ZIP).stem
 
 
 #: La cellule que l'édition étudiant place sous chaque question écrite.
-YOUR_ANSWER = "**Votre réponse :** *(double-cliquez ici pour écrire)*"
+YOUR_ANSWER = (
+    "**Votre réponse :** *(double-cliquez ici pour écrire)*"
+)
 
 
 class EditionError(ValueError):
@@ -52,12 +54,19 @@ def notebook_setup(source: str) -> str:
     lines = source.splitlines()
     while lines and lines[0].startswith("#"):
         lines.pop(0)
-    kept = [line.replace(", glue_environment", "") for line in lines
-            if not line.strip().startswith("glue_environment()")]
+    kept = [
+        line.replace(", glue_environment", "")
+        for line in lines
+        # glue_environment() et son nom dans l'import (sur une ligne ou dans des parenthèses)
+        if not line.strip().startswith("glue_environment()")
+        and line.strip() != "glue_environment,"
+    ]
     return "\n".join([SETUP_COMMENT, *kept]).strip() + "\n"
 
 
-def _install_cell(title: str, student: bool) -> nbformat.NotebookNode:
+def _install_cell(
+    title: str, student: bool
+) -> nbformat.NotebookNode:
     """Première cellule : de quelle édition il s'agit, et comment installer de quoi l'exécuter."""
     edition = (
         "**édition étudiant**. Chaque exercice de code donne une fonction (ou une classe) à "
@@ -89,7 +98,11 @@ def _title(cells: list[conventions.Cell], chapter: Path) -> str:
             for line in cell.source.splitlines():
                 if line.startswith("# "):
                     number = re.match(r"^(\d+)_", chapter.stem)
-                    prefix = f"{int(number.group(1))}. " if number else ""
+                    prefix = (
+                        f"{int(number.group(1))}. "
+                        if number
+                        else ""
+                    )
                     return prefix + line[2:].strip()
     return chapter.stem
 
@@ -123,18 +136,30 @@ def edition(
         figures=figures or {},
         substitutions=substitutions or {},
         chapter_number=int(number.group(1)) if number else None,
-        written=frozenset(label for label, e in exercises.items() if e.written),
+        written=frozenset(
+            label for label, e in exercises.items() if e.written
+        ),
         chapter=chapter,
     )
-    cells: list[nbformat.NotebookNode] = [_install_cell(_title(source, chapter), student)]
+    cells: list[nbformat.NotebookNode] = [
+        _install_cell(_title(source, chapter), student)
+    ]
     solved: set[str] = set()
     for cell in source:
         where = f"{chapter.name}, cellule {cell.index}"
         if cell.cell_type == "markdown":
-            for part in to_markdown(cell.source, state).split(ANSWER):
+            for part in to_markdown(cell.source, state).split(
+                ANSWER
+            ):
                 if part.strip():
-                    cells.append(nbformat.v4.new_markdown_cell(part.strip("\n")))
-                cells.append(nbformat.v4.new_markdown_cell(YOUR_ANSWER))
+                    cells.append(
+                        nbformat.v4.new_markdown_cell(
+                            part.strip("\n")
+                        )
+                    )
+                cells.append(
+                    nbformat.v4.new_markdown_cell(YOUR_ANSWER)
+                )
             cells.pop()  # une cellule de réponse après chaque marque, pas après la dernière partie
             continue
         if cell.cell_type != "code":
@@ -142,27 +167,58 @@ def edition(
         if cell.has(SOLUTION):
             label = cell.exercise
             if label is None:
-                raise EditionError(f"{where} : cellule `solution` hors d'une solution ({{solution-start}})")
+                raise EditionError(
+                    f"{where} : cellule `solution` hors d'une solution ({{solution-start}})"
+                )
             exercise = exercises.get(label)
             if exercise is None or exercise.skeleton is None:
                 raise EditionError(
                     f"{where} : l'exercice « {label} » n'a pas de squelette (bloc ```python dans son énoncé)"
                 )
             if label in solved:
-                raise EditionError(f"{where} : une seule cellule `solution` par exercice (« {label} »)")
+                raise EditionError(
+                    f"{where} : une seule cellule `solution` par exercice (« {label} »)"
+                )
             solved.add(label)
-            kept, tag = (exercise.skeleton, SKELETON) if student else (cell.source, SOLUTION)
-            cells.append(nbformat.v4.new_code_cell(kept, metadata={"tags": [tag]}))
+            kept, tag = (
+                (exercise.skeleton, SKELETON)
+                if student
+                else (cell.source, SOLUTION)
+            )
+            cells.append(
+                nbformat.v4.new_code_cell(
+                    kept, metadata={"tags": [tag]}
+                )
+            )
             continue
         if cell.in_solution and not cell.has(CHECK):
-            raise EditionError(f"{where} : une cellule de code dans une solution doit porter le tag `solution`")
-        if student and cell.has("remove-cell") and not (cell.has(CHECK) or cell.has(SETUP)):
+            raise EditionError(
+                f"{where} : une cellule de code dans une solution doit porter le tag `solution`"
+            )
+        if (
+            student
+            and cell.has("remove-cell")
+            and not (cell.has(CHECK) or cell.has(SETUP))
+        ):
             continue  # valeur collée ou assertion du livre : elle supposerait notre solution
         kept_tags = sorted(cell.tags & {CHECK, SETUP})
-        code = notebook_setup(cell.source) if cell.has(SETUP) else cell.source
-        cells.append(nbformat.v4.new_code_cell(code, metadata={"tags": kept_tags} if kept_tags else {}))
+        code = (
+            notebook_setup(cell.source)
+            if cell.has(SETUP)
+            else cell.source
+        )
+        cells.append(
+            nbformat.v4.new_code_cell(
+                code,
+                metadata={"tags": kept_tags} if kept_tags else {},
+            )
+        )
     notebook = nbformat.v4.new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     notebook.metadata["language_info"] = {"name": "python"}
     nbformat.validate(notebook)
     return notebook
@@ -173,7 +229,9 @@ def glue_values(path: Path) -> dict[str, str]:
     if not path.is_file():
         return {}
     values = {}
-    for key, output in json.loads(path.read_text(encoding="utf-8")).items():
+    for key, output in json.loads(
+        path.read_text(encoding="utf-8")
+    ).items():
         data = output.get("data", {})
         text = data.get("text/markdown") or data.get("text/plain")
         if isinstance(text, str):
@@ -182,7 +240,11 @@ def glue_values(path: Path) -> dict[str, str]:
 
 
 def write_editions(
-    chapters: Iterable[Path], target: Path, *, overwrite: bool = True, glue_dir: Path | None = None
+    chapters: Iterable[Path],
+    target: Path,
+    *,
+    overwrite: bool = True,
+    glue_dir: Path | None = None,
 ) -> list[Path]:
     """Écrit ``target/complet/<chapitre>.ipynb`` et ``target/etudiant/<chapitre>.ipynb``.
 
@@ -196,14 +258,27 @@ def write_editions(
     substitutions = {SUBSTITUTION: book_date()}
     written = []
     for chapter in chapters:
-        glue = glue_values(glue_dir / f"{chapter.stem}.glue.json") if glue_dir else {}
-        for folder, student in ((FULL_DIR, False), (STUDENT_DIR, True)):
+        glue = (
+            glue_values(glue_dir / f"{chapter.stem}.glue.json")
+            if glue_dir
+            else {}
+        )
+        for folder, student in (
+            (FULL_DIR, False),
+            (STUDENT_DIR, True),
+        ):
             path = target / folder / f"{chapter.stem}.ipynb"
             if path.exists() and not overwrite:
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(edition(chapter, student=student, glue=glue, substitutions=substitutions), path)
+            nbformat.write(
+                edition(
+                    chapter,
+                    student=student,
+                    glue=glue,
+                    substitutions=substitutions,
+                ),
+                path,
+            )
             written.append(path)
     return written
-
-

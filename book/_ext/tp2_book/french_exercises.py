@@ -28,7 +28,9 @@ CATALOG = "exercise"  # domaine de traduction de sphinx-exercise
 REPEATED_IDS = ("exercise-content", "solution-content")
 #: Un titre d'exercice qui se suffit : « Question 1.1 — … » (l'énoncé), « Exercice 3.a — … »
 #: (le livre), « Question 2 (suite) — … ».
-NAMED = re.compile(r"(Question|Exercice) ([^\s(—]+(?: \((?:suite|fin)\))?) —")
+NAMED = re.compile(
+    r"(Question|Exercice) ([^\s(—]+(?: \((?:suite|fin)\))?) —"
+)
 
 
 class BareExerciseTitles(SphinxPostTransform):
@@ -46,10 +48,17 @@ class BareExerciseTitles(SphinxPostTransform):
 
         for node in self.document.findall(exercise_node):
             title = node.children[0] if node.children else None
-            if not isinstance(title, nodes.title) or len(title.children) < 3:
+            if (
+                not isinstance(title, nodes.title)
+                or len(title.children) < 3
+            ):
                 continue
-            inner = title.children[2:-1]  # entre « Exercice ( » et « ) »
-            if NAMED.match("".join(child.astext() for child in inner).strip()):
+            inner = title.children[
+                2:-1
+            ]  # entre « Exercice ( » et « ) »
+            if NAMED.match(
+                "".join(child.astext() for child in inner).strip()
+            ):
                 title.children = []
                 for child in inner:
                     title += child
@@ -72,9 +81,15 @@ class ShortSolutionTitles(SphinxPostTransform):
             title = node.children[0] if node.children else None
             if not isinstance(title, nodes.title):
                 continue
-            reference = next(iter(title.findall(nodes.reference)), None)
+            reference = next(
+                iter(title.findall(nodes.reference)), None
+            )
             # Le lien porte le titre d'origine, « Exercice (Question 1.1 — …) ».
-            named = NAMED.search(reference.astext()) if reference is not None else None
+            named = (
+                NAMED.search(reference.astext())
+                if reference is not None
+                else None
+            )
             if named is None:
                 continue  # exercice sans nom : titre de sphinx-exercise gardé
             kind, number = named.groups()
@@ -82,7 +97,11 @@ class ShortSolutionTitles(SphinxPostTransform):
             link.children = []
             link += nodes.Text(f"{kind.lower()} {number}")
             title.children = []
-            title += nodes.Text("Solution de la " if kind == "Question" else "Solution de l'")
+            title += nodes.Text(
+                "Solution de la "
+                if kind == "Question"
+                else "Solution de l'"
+            )
             title += link
             node["title"] = title.astext()
 
@@ -99,7 +118,9 @@ class DropRepeatedIds(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         for section in self.document.findall(nodes.section):
-            section["ids"] = [i for i in section["ids"] if i not in REPEATED_IDS]
+            section["ids"] = [
+                i for i in section["ids"] if i not in REPEATED_IDS
+            ]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -30,7 +30,9 @@ from sphinx.search.fr import SearchFrench
 def fold(word: str) -> str:
     """« Dérivée » → « derivee » : minuscules, sans diacritiques (ç → c, œ reste œ)."""
     decomposed = unicodedata.normalize("NFD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(
+        c for c in decomposed if not unicodedata.combining(c)
+    )
 
 
 #: Le repli des accents en JavaScript, même règle que fold() : minuscules, NFD, puis retrait
@@ -39,18 +41,46 @@ JS_FOLD = '.toLowerCase().normalize("NFD").replace(/[\\u0300-\\u036f]/g, "")'
 #: Les comparaisons de ``searchtools.js`` (Sphinx 7.4) qui gardaient les accents, et leur
 #: version repliée. Chacune doit s'y trouver exactement une fois.
 SEARCHTOOLS_FOLDS: tuple[tuple[str, str], ...] = (
-    ("const objectTerms = new Set(splitQuery(query.toLowerCase().trim()));",
-     "const objectTerms = new Set(splitQuery(tp2Fold(query).trim()));"),
-    ("const queryLower = query.toLowerCase().trim();", "const queryLower = tp2Fold(query).trim();"),
-    ("if (title.toLowerCase().trim().includes(queryLower)", "if (tp2Fold(title).trim().includes(queryLower)"),
-    ("if (entry.includes(queryLower)", "if (tp2Fold(entry).includes(queryLower)"),
-    ("const fullnameLower = fullname.toLowerCase();", "const fullnameLower = tp2Fold(fullname);"),
-    ("const haystack = `${prefix} ${name} ${objName} ${title}`.toLowerCase();",
-     "const haystack = tp2Fold(`${prefix} ${name} ${objName} ${title}`);"),
-    ("const textLower = text.toLowerCase();", "const textLower = tp2Fold(text);"),
-    (".map((k) => textLower.indexOf(k.toLowerCase()))", ".map((k) => textLower.indexOf(tp2Fold(k)))"),
+    (
+        "const objectTerms = new Set(splitQuery(query.toLowerCase().trim()));",
+        "const objectTerms = new Set(splitQuery(tp2Fold(query).trim()));",
+    ),
+    (
+        "const queryLower = query.toLowerCase().trim();",
+        "const queryLower = tp2Fold(query).trim();",
+    ),
+    (
+        "if (title.toLowerCase().trim().includes(queryLower)",
+        "if (tp2Fold(title).trim().includes(queryLower)",
+    ),
+    (
+        "if (entry.includes(queryLower)",
+        "if (tp2Fold(entry).includes(queryLower)",
+    ),
+    (
+        "const fullnameLower = fullname.toLowerCase();",
+        "const fullnameLower = tp2Fold(fullname);",
+    ),
+    (
+        "const haystack = `${prefix} ${name} ${objName} ${title}`.toLowerCase();",
+        "const haystack = tp2Fold(`${prefix} ${name} ${objName} ${title}`);",
+    ),
+    (
+        "const textLower = text.toLowerCase();",
+        "const textLower = tp2Fold(text);",
+    ),
+    (
+        ".map((k) => textLower.indexOf(k.toLowerCase()))",
+        ".map((k) => textLower.indexOf(tp2Fold(k)))",
+    ),
 )
-SEARCHTOOLS = Path(sphinx.__file__).parent / "themes" / "basic" / "static" / "searchtools.js"
+SEARCHTOOLS = (
+    Path(sphinx.__file__).parent
+    / "themes"
+    / "basic"
+    / "static"
+    / "searchtools.js"
+)
 
 
 def folded_searchtools(source: str) -> str:
@@ -78,17 +108,31 @@ def add_folded_searchtools(app: Sphinx, config: Any) -> None:
     folder = Path(app.doctreedir) / "tp2-search"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "searchtools.js"
-    text = folded_searchtools(SEARCHTOOLS.read_text(encoding="utf-8"))
-    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+    text = folded_searchtools(
+        SEARCHTOOLS.read_text(encoding="utf-8")
+    )
+    if (
+        not target.is_file()
+        or target.read_text(encoding="utf-8") != text
+    ):
         target.write_text(text, encoding="utf-8")
-    config.html_static_path = [*config.html_static_path, str(folder)]
+    config.html_static_path = [
+        *config.html_static_path,
+        str(folder),
+    ]
 
 
 def _stemmer_js() -> str:
     """Le raciniseur JavaScript de Sphinx, précédé du même repli des accents."""
-    minified = Path(sphinx.__file__).parent / "search" / "minified-js"
-    base = (minified / "base-stemmer.js").read_text(encoding="utf-8")
-    french = (minified / "french-stemmer.js").read_text(encoding="utf-8")
+    minified = (
+        Path(sphinx.__file__).parent / "search" / "minified-js"
+    )
+    base = (minified / "base-stemmer.js").read_text(
+        encoding="utf-8"
+    )
+    french = (minified / "french-stemmer.js").read_text(
+        encoding="utf-8"
+    )
     return f"""{base}
 {french}
 var Stemmer = function () {{
@@ -104,7 +148,9 @@ class SearchFrenchFolded(SearchFrench):
     js_stemmer_rawcode = ""  # sinon Sphinx écrirait le raciniseur d'origine, sans le repli
     js_stemmer_code = _stemmer_js()
     # Un mot vide tapé sans accent (« ete ») reste un mot vide.
-    stopwords = SearchFrench.stopwords | {fold(w) for w in SearchFrench.stopwords}
+    stopwords = SearchFrench.stopwords | {
+        fold(w) for w in SearchFrench.stopwords
+    }
 
     def stem(self, word: str) -> str:
         return self.stemmer.stemWord(fold(word))

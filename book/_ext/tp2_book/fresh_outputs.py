@@ -34,7 +34,9 @@ def package_dir(name: str = "tp2_src") -> Path:
     """Dossier du paquet tel que les chapitres l'importeront (même ``sys.path``)."""
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(f"Le paquet {name} est introuvable : installez-le (pip install -e .)")
+        raise RuntimeError(
+            f"Le paquet {name} est introuvable : installez-le (pip install -e .)"
+        )
     return Path(next(iter(spec.submodule_search_locations)))
 
 
@@ -44,13 +46,18 @@ def inputs_fingerprint() -> str:
     root = package_dir()
     for path in sorted(root.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(
+                path.relative_to(root).as_posix().encode()
+            )
             digest.update(path.read_bytes())
     digest.update(sys.version.encode())
     # Un ensemble : lancé depuis la racine du dépôt (« python -m … »), sys.path voit aussi
     # tp2_src.egg-info, qui doublerait une ligne sans rien changer aux sorties.
     versions = sorted(
-        {f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()}
+        {
+            f"{dist.metadata['Name']}=={dist.version}"
+            for dist in importlib.metadata.distributions()
+        }
     )
     digest.update("\n".join(versions).encode())
     return digest.hexdigest()
@@ -64,24 +71,42 @@ def check_fingerprint(app: Sphinx, config: Any) -> None:
     """Avant tout : si l'empreinte a changé, vide le cache d'exécution."""
     fingerprint = inputs_fingerprint()
     stored = _fingerprint_file(app)
-    app.tp2_stale = stored.is_file() and stored.read_text() != fingerprint
+    app.tp2_stale = (
+        stored.is_file() and stored.read_text() != fingerprint
+    )
     app.tp2_fingerprint = fingerprint
     if app.tp2_stale:
-        cache = Path(config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
-        logger.info("[fresh_outputs] tp2_src, données ou versions modifiés : cache vidé (%s)", cache)
+        cache = Path(
+            config.nb_execution_cache_path
+            or Path(app.outdir).parent / ".jupyter_cache"
+        )
+        logger.info(
+            "[fresh_outputs] tp2_src, données ou versions modifiés : cache vidé (%s)",
+            cache,
+        )
         shutil.rmtree(cache, ignore_errors=True)
 
 
 def outdated_documents(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+    app: Sphinx,
+    env: BuildEnvironment,
+    added: set[str],
+    changed: set[str],
+    removed: set[str],
 ) -> list[str]:
     """Fait relire (donc ré-exécuter) tous les chapitres quand l'empreinte a changé."""
     if not getattr(app, "tp2_stale", False):
         return []
-    return sorted(name for name in env.found_docs if Path(env.doc2path(name)).suffix == ".py")
+    return sorted(
+        name
+        for name in env.found_docs
+        if Path(env.doc2path(name)).suffix == ".py"
+    )
 
 
-def stamp_pages_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+def stamp_pages_read(
+    app: Sphinx, env: BuildEnvironment, docnames: list[str]
+) -> None:
     """Note qu'une page au moins a été relue : ce qu'on en tire ailleurs (le PDF) est à refaire."""
     if docnames and app.builder.format == "html":
         stamp = Path(app.outdir).parent / PAGES_READ_STAMP
@@ -89,7 +114,9 @@ def stamp_pages_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
         stamp.touch()
 
 
-def save_fingerprint(app: Sphinx, exception: Exception | None) -> None:
+def save_fingerprint(
+    app: Sphinx, exception: Exception | None
+) -> None:
     """Après une construction réussie seulement : un échec doit tout ré-exécuter."""
     if exception is None:
         stored = _fingerprint_file(app)

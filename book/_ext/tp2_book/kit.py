@@ -34,7 +34,9 @@ ZIP_DATE = (2026, 1, 1, 0, 0, 0)
 def _fingerprint(paths: Sequence[Path]) -> str:
     digest = hashlib.sha256()
     for path in paths:
-        digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+        digest.update(
+            path.as_posix().encode() + b"\0" + path.read_bytes()
+        )
     return digest.hexdigest()[:16]
 
 
@@ -58,9 +60,17 @@ def build_wheel(project: Path, cache: Path) -> Path:
             "où tp2_src doit être installé en mode éditable (pip install -e .)"
         )
     sources = sorted(
-        p for p in (project / "tp2_src").rglob("*") if p.is_file() and "__pycache__" not in p.parts
+        p
+        for p in (project / "tp2_src").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
     )
-    key = _fingerprint([project / "pyproject.toml", project / "README.md", *sources])
+    key = _fingerprint(
+        [
+            project / "pyproject.toml",
+            project / "README.md",
+            *sources,
+        ]
+    )
     folder = cache / key
     wheels = sorted(folder.glob("tp2_src-*.whl"))
     if wheels:
@@ -71,7 +81,9 @@ def build_wheel(project: Path, cache: Path) -> Path:
         for name in ("pyproject.toml", "README.md"):
             shutil.copy2(project / name, copy / name)
         shutil.copytree(
-            project / "tp2_src", copy / "tp2_src", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+            project / "tp2_src",
+            copy / "tp2_src",
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
         )
         result = subprocess.run(
             [
@@ -90,9 +102,13 @@ def build_wheel(project: Path, cache: Path) -> Path:
             text=True,
         )
         if result.returncode != 0:
-            raise RuntimeError(f"construction de la roue de tp2_src impossible :\n{result.stderr[-3000:]}")
+            raise RuntimeError(
+                f"construction de la roue de tp2_src impossible :\n{result.stderr[-3000:]}"
+            )
         if cache.exists():
-            shutil.rmtree(cache)  # les roues des versions précédentes du code
+            shutil.rmtree(
+                cache
+            )  # les roues des versions précédentes du code
         folder.mkdir(parents=True)
         for wheel in (Path(tmp) / "dist").glob("tp2_src-*.whl"):
             shutil.copy2(wheel, folder / wheel.name)
@@ -102,9 +118,16 @@ def build_wheel(project: Path, cache: Path) -> Path:
 def pinned_versions() -> dict[str, str]:
     """Les dépendances de tp2_src et un noyau Jupyter, aux versions installées pendant la
     construction du livre (``pyproject.toml`` reste la seule source de ces dépendances)."""
-    names = [Requirement(r).name for r in importlib.metadata.requires("tp2-src") or [] if "extra ==" not in r]
+    names = [
+        Requirement(r).name
+        for r in importlib.metadata.requires("tp2-src") or []
+        if "extra ==" not in r
+    ]
     # La version publique, sans suffixe local (« +cpu ») : celle que PyPI connaît.
-    return {name: Version(importlib.metadata.version(name)).public for name in [*names, *NOTEBOOK_EXTRAS]}
+    return {
+        name: Version(importlib.metadata.version(name)).public
+        for name in [*names, *NOTEBOOK_EXTRAS]
+    }
 
 
 def requirements(wheel_name: str) -> str:
@@ -188,11 +211,18 @@ INSTALL_SECONDS = 72
 def lisezmoi(wheel_name: str) -> str:
     """Le ``LISEZMOI.txt`` du kit."""
     install_time = INSTALL_TIME.format(seconds=INSTALL_SECONDS)
-    return README.format(wheel=wheel_name, cpu_torch=cpu_torch_command(pinned_versions()),
-                         install_time=install_time)
+    return README.format(
+        wheel=wheel_name,
+        cpu_torch=cpu_torch_command(pinned_versions()),
+        install_time=install_time,
+    )
 
 
-def write_kit(notebooks: Mapping[str, nbformat.NotebookNode], wheel: Path, target: Path) -> Path:
+def write_kit(
+    notebooks: Mapping[str, nbformat.NotebookNode],
+    wheel: Path,
+    target: Path,
+) -> Path:
     """Écrit ``target`` (``tp2-kit.zip``) : les notebooks, la roue, requirements, LISEZMOI.
 
     ``notebooks`` associe à chaque chemin dans le kit (``etudiant/03_….ipynb``) son notebook.
@@ -208,16 +238,22 @@ def write_kit(notebooks: Mapping[str, nbformat.NotebookNode], wheel: Path, targe
         wheel.name: wheel.read_bytes(),
     }
     for name, notebook in notebooks.items():
-        files[f"notebooks/{name}"] = (nbformat.writes(notebook) + "\n").encode()
+        files[f"notebooks/{name}"] = (
+            nbformat.writes(notebook) + "\n"
+        ).encode()
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".zip.tmp")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as kit:
+    with zipfile.ZipFile(
+        partial, "w", compression=zipfile.ZIP_DEFLATED
+    ) as kit:
         for name in sorted(files):
-            info = zipfile.ZipInfo(f"{KIT_NAME}/{name}", date_time=ZIP_DATE)
+            info = zipfile.ZipInfo(
+                f"{KIT_NAME}/{name}", date_time=ZIP_DATE
+            )
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             kit.writestr(info, files[name])
-    partial.replace(target)  # jamais de zip à moitié écrit dans le site
+    partial.replace(
+        target
+    )  # jamais de zip à moitié écrit dans le site
     return target
-
-

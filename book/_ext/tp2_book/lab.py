@@ -17,9 +17,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description="Écrit les deux éditions des notebooks, sans écraser l'existant."
     )
-    parser.add_argument("target", type=Path, help="dossier où écrire etudiant/ et complet/")
-    root = Path(__file__).resolve().parents[3]  # book/_ext/tp2_book/lab.py → le dépôt
-    parser.add_argument("--book", type=Path, default=root / "book", help="dossier des chapitres NN_*.py")
+    parser.add_argument(
+        "target",
+        type=Path,
+        help="dossier où écrire etudiant/ et complet/",
+    )
+    root = (
+        Path(__file__).resolve().parents[3]
+    )  # book/_ext/tp2_book/lab.py → le dépôt
+    parser.add_argument(
+        "--book",
+        type=Path,
+        default=root / "book",
+        help="dossier des chapitres NN_*.py",
+    )
     parser.add_argument(
         "--glue",
         type=Path,
@@ -30,7 +41,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     sources = chapters(args.book)
     if not sources:
         parser.error(f"aucun chapitre NN_*.py dans {args.book}")
-    written = write_editions(sources, args.target, overwrite=False, glue_dir=args.glue)
+    written = write_editions(
+        sources, args.target, overwrite=False, glue_dir=args.glue
+    )
     kept = 2 * len(sources) - len(written)
     print(
         f"{len(written)} notebook(s) écrit(s) dans {args.target}"

@@ -20,16 +20,28 @@ def copy_book(root: Path, dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy2(root / name, dest / name)
-    shutil.copytree(root / "book", dest / "book", ignore=shutil.ignore_patterns("*.ipynb", "__pycache__"))
+    shutil.copytree(
+        root / "book",
+        dest / "book",
+        ignore=shutil.ignore_patterns("*.ipynb", "__pycache__"),
+    )
     # Les chapitres montrent du code de tp2_src ({literalinclude} ../tp2_src/…) : il faut
     # ses sources à côté de book/ (le paquet importé reste celui qui est installé).
-    shutil.copytree(root / "tp2_src", dest / "tp2_src", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        root / "tp2_src",
+        dest / "tp2_src",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     return dest
 
 
 def site_weight(html: Path) -> int:
     """Le poids du site ``html`` en octets, sans le kit de l'étudiant (un téléchargement à part)."""
-    return sum(p.stat().st_size for p in html.rglob("*") if p.is_file() and p.name != KIT_ZIP)
+    return sum(
+        p.stat().st_size
+        for p in html.rglob("*")
+        if p.is_file() and p.name != KIT_ZIP
+    )
 
 
 def clear_latex(build_dir: Path) -> None:

@@ -35,7 +35,9 @@ from tp2_book.conventions import (
 
 _FENCE = re.compile(r"^(`{3,}|:{3,})")
 _ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
-_SUBSTITUTION = re.compile(r"\{\{\s*(\w+)\s*\}\}")  # {{ date_construction }}
+_SUBSTITUTION = re.compile(
+    r"\{\{\s*(\w+)\s*\}\}"
+)  # {{ date_construction }}
 #: La ligne qui, dans la prose rendue, marque la place d'une cellule de réponse.
 ANSWER = "<!-- tp2 : votre réponse -->"
 #: Directives rendues en citation, et leur titre par défaut.
@@ -55,11 +57,17 @@ class _Block:
 
     fence: str
     kind: str  # "quote" (citation), "drop" (retiré), "plain" (clôtures retirées) ou "other"
-    options: bool = True  # les lignes « :clé: valeur » du début de la directive
+    options: bool = (
+        True  # les lignes « :clé: valeur » du début de la directive
+    )
     name: str = ""  # la directive (« exercise »…)
     label: str = ""  # son option :label:
-    argument: str = ""  # son argument (le chemin d'un literalinclude)
-    given: dict[str, str] = field(default_factory=dict)  # ses options, « :clé: valeur »
+    argument: str = (
+        ""  # son argument (le chemin d'un literalinclude)
+    )
+    given: dict[str, str] = field(
+        default_factory=dict
+    )  # ses options, « :clé: valeur »
 
 
 @dataclass
@@ -75,10 +83,18 @@ class MarkdownState:
     glue: Mapping[str, str] = field(default_factory=dict)
     figures: Mapping[str, str] = field(default_factory=dict)
     substitutions: Mapping[str, str] = field(default_factory=dict)
-    chapter_number: int | None = None  # numéro du chapitre, que le livre donne au titre
-    written: frozenset[str] = frozenset()  # les étiquettes des questions écrites
-    chapter: Path | None = None  # le chapitre (durée de lecture, chemins des literalinclude)
-    optional: str | None = None  # le titre de l'encadré facultatif ouvert
+    chapter_number: int | None = (
+        None  # numéro du chapitre, que le livre donne au titre
+    )
+    written: frozenset[str] = (
+        frozenset()
+    )  # les étiquettes des questions écrites
+    chapter: Path | None = (
+        None  # le chapitre (durée de lecture, chemins des literalinclude)
+    )
+    optional: str | None = (
+        None  # le titre de l'encadré facultatif ouvert
+    )
     blocks: list[_Block] = field(default_factory=list)
     gate: SolutionGate = field(default_factory=SolutionGate)
     section: int = 0  # dernière section numérotée
@@ -108,7 +124,9 @@ def _roles(text: str, state: MarkdownState) -> str:
             return state.glue.get(content, "…")
         if role == "numref":
             if label:  # « section %s <sec-…> » : %s prend le numéro, sans « Fig. »
-                number = state.figures.get(label.group(2), "…").removeprefix("Fig. ")
+                number = state.figures.get(
+                    label.group(2), "…"
+                ).removeprefix("Fig. ")
                 return label.group(1).replace("%s", number)
             return state.figures.get(content, "figure")
         if role in ("term", "ref", "doc"):
@@ -118,7 +136,9 @@ def _roles(text: str, state: MarkdownState) -> str:
         return match.group(0)
 
     text = _ROLE.sub(replace, text)
-    return _SUBSTITUTION.sub(lambda m: state.substitutions.get(m.group(1), "…"), text)
+    return _SUBSTITUTION.sub(
+        lambda m: state.substitutions.get(m.group(1), "…"), text
+    )
 
 
 def to_markdown(text: str, state: MarkdownState) -> str:
@@ -127,14 +147,22 @@ def to_markdown(text: str, state: MarkdownState) -> str:
 
     def keep(line: str) -> None:
         depth = state.quote_depth()
-        out.append(("> " * depth + line).rstrip() if depth else line)
+        out.append(
+            ("> " * depth + line).rstrip() if depth else line
+        )
 
     for line, in_solution in state.gate.lines(text):
         if state.student and in_solution:
             continue  # la prose d'une solution
         stripped = line.strip()
         top = state.blocks[-1] if state.blocks else None
-        if top is not None and top.options and (option := re.match(r"^:([\w-]+):\s*(.*)$", stripped)):
+        if (
+            top is not None
+            and top.options
+            and (
+                option := re.match(r"^:([\w-]+):\s*(.*)$", stripped)
+            )
+        ):
             if option.group(1) == "label":
                 top.label = option.group(2).strip()
             top.given[option.group(1)] = option.group(2).strip()
@@ -148,11 +176,17 @@ def to_markdown(text: str, state: MarkdownState) -> str:
             if closed.name == "literalinclude":
                 for included in _included(closed, state):
                     keep(included)
-            if closed.name == "exercise" and state.student and closed.label in state.written:
+            if (
+                closed.name == "exercise"
+                and state.student
+                and closed.label in state.written
+            ):
                 out.append(ANSWER)
             continue
         directive = DIRECTIVE.match(stripped)
-        fence, name, argument = directive.groups() if directive else ("", "", "")
+        fence, name, argument = (
+            directive.groups() if directive else ("", "", "")
+        )
         if name == "optional-start":
             state.optional = argument.strip()
             keep(OPENING.format(title=state.optional))
@@ -162,7 +196,14 @@ def to_markdown(text: str, state: MarkdownState) -> str:
             state.optional = None
             state.blocks.append(_Block(fence, "drop"))
         elif name == "literalinclude":
-            state.blocks.append(_Block(fence, "drop", name=name, argument=argument.strip()))
+            state.blocks.append(
+                _Block(
+                    fence,
+                    "drop",
+                    name=name,
+                    argument=argument.strip(),
+                )
+            )
         elif name in ("solution-start", "solution-end"):
             state.blocks.append(_Block(fence, "drop"))
             if name == "solution-start":
@@ -176,33 +217,71 @@ def to_markdown(text: str, state: MarkdownState) -> str:
         elif name in _QUOTED:
             # « Question 1.1 — … » et « Exercice 3.a — … » se suffisent ; les encadrés prennent
             # le nom de leur sorte (« Remarque — … »).
-            kind = "" if argument.startswith(("Question", "Exercice")) else _QUOTED[name]
+            kind = (
+                ""
+                if argument.startswith(("Question", "Exercice"))
+                else _QUOTED[name]
+            )
             title = " — ".join(t for t in (kind, argument) if t)
             keep(f"> **{title}**")
             keep(">")
             state.blocks.append(_Block(fence, "quote", name=name))
         elif name == "only":
             # Une phrase écrite pour le notebook, ou pour les pages du livre seulement.
-            state.blocks.append(_Block(fence, "plain" if argument.strip() == "notebook" else "drop"))
-        elif state.student and top is not None and top.name == "exercise" and PYTHON_FENCE.match(stripped):
+            state.blocks.append(
+                _Block(
+                    fence,
+                    "plain"
+                    if argument.strip() == "notebook"
+                    else "drop",
+                )
+            )
+        elif (
+            state.student
+            and top is not None
+            and top.name == "exercise"
+            and PYTHON_FENCE.match(stripped)
+        ):
             # Le squelette devient la cellule de code qui suit : la phrase qui l'annonçait
             # (« Complétez `f` : ») le dit, au lieu de finir sur deux points.
             _announce_skeleton(out)
-            state.blocks.append(_Block(stripped.split("python")[0], "drop", options=False))
+            state.blocks.append(
+                _Block(
+                    stripped.split("python")[0],
+                    "drop",
+                    options=False,
+                )
+            )
         elif name == "glue:md":
             # Une valeur collée en bloc (un tableau Markdown) : son texte, à la place.
-            for glued in state.glue.get(argument.strip(), "…").splitlines():
+            for glued in state.glue.get(
+                argument.strip(), "…"
+            ).splitlines():
                 keep(glued)
             state.blocks.append(_Block(fence, "drop"))
-        elif name in ("tab-set", "tab-item", "glue:figure", "figure"):
+        elif name in (
+            "tab-set",
+            "tab-item",
+            "glue:figure",
+            "figure",
+        ):
             # Les figures en onglets du livre : leur légende, sans les onglets ni l'image.
             state.blocks.append(_Block(fence, "plain"))
-        elif re.match(r"^\([\w-]+\)=$", stripped) and not state.blocks:
+        elif (
+            re.match(r"^\([\w-]+\)=$", stripped)
+            and not state.blocks
+        ):
             continue  # une cible de renvoi MyST, « (chap-optim)= »
         elif _FENCE.match(stripped):
             # Un bloc de code ou de formule : gardé tel quel.
             keep(line)
-            state.blocks.append(_Block(_FENCE.match(stripped).group(1), "other", options=False))
+            state.blocks.append(
+                _Block(
+                    _FENCE.match(stripped).group(1),
+                    "other",
+                    options=False,
+                )
+            )
         else:
             keep(state.heading(line))
     return _roles(_tidy(out), state)
@@ -216,13 +295,22 @@ def _included(block: _Block, state: MarkdownState) -> list[str]:
             f"{{literalinclude}} {block.argument} : les notebooks ne savent montrer qu'un objet "
             "(:pyobject:) d'un chapitre dont le dossier est connu"
         )
-    code = included_source(state.chapter.parent, block.argument, pyobject)
+    code = included_source(
+        state.chapter.parent, block.argument, pyobject
+    )
     caption = block.given.get("caption")
-    return [*([f"*{caption}*", ""] if caption else []), "```python", *code.splitlines(), "```"]
+    return [
+        *([f"*{caption}*", ""] if caption else []),
+        "```python",
+        *code.splitlines(),
+        "```",
+    ]
 
 
 #: Ce que dit, dans l'édition étudiant, la phrase qui annonçait le squelette.
-SKELETON_NOTE = " — le squelette est dans la cellule de code ci-dessous."
+SKELETON_NOTE = (
+    " — le squelette est dans la cellule de code ci-dessous."
+)
 
 
 def _announce_skeleton(out: list[str]) -> None:
@@ -241,7 +329,9 @@ def _tidy(lines: list[str]) -> str:
     kept: list[str] = []
     for i, line in enumerate(lines):
         after = lines[i + 1] if i + 1 < len(lines) else ""
-        if line == ">" and (not after.startswith(">") or (kept and kept[-1] == ">")):
+        if line == ">" and (
+            not after.startswith(">") or (kept and kept[-1] == ">")
+        ):
             continue
         if not line.strip() and kept and not kept[-1].strip():
             continue

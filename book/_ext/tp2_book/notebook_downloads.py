@@ -20,8 +20,21 @@ import nbformat
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from tp2_book.editions import FULL_DIR, KIT_NAME, STUDENT_DIR, STUDENT_SUFFIX, edition, glue_values
-from tp2_book.kit import build_wheel, cpu_torch_command, pinned_versions, project_dir, write_kit
+from tp2_book.editions import (
+    FULL_DIR,
+    KIT_NAME,
+    STUDENT_DIR,
+    STUDENT_SUFFIX,
+    edition,
+    glue_values,
+)
+from tp2_book.kit import (
+    build_wheel,
+    cpu_torch_command,
+    pinned_versions,
+    project_dir,
+    write_kit,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -37,18 +50,36 @@ def _chapters(app: Sphinx) -> dict[str, Path]:
 
 
 def add_notebook_download(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: Any,
 ) -> None:
     """Annonce au thème le notebook complet ``_sources/<page>.ipynb`` d'un chapitre ``.py``."""
-    if doctree is not None and Path(app.srcdir, pagename + ".py").is_file():
+    if (
+        doctree is not None
+        and Path(app.srcdir, pagename + ".py").is_file()
+    ):
         context["ipynb_source"] = pagename + ".ipynb"
 
 
 def add_student_downloads(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: Any,
 ) -> None:
     """Ajoute l'édition étudiant et le kit au menu de téléchargement construit par le thème."""
-    group = next((b for b in context.get("header_buttons", []) if b.get("label") == "download-buttons"), None)
+    group = next(
+        (
+            b
+            for b in context.get("header_buttons", [])
+            if b.get("label") == "download-buttons"
+        ),
+        None,
+    )
     if group is None:
         return
     pathto = context["pathto"]
@@ -80,7 +111,11 @@ def add_student_downloads(
 def _glue_values(app: Sphinx, docname: str) -> dict[str, str]:
     """Le texte des valeurs collées d'une page, tel que MyST-NB l'a enregistré."""
     config = getattr(app.env, "mystnb_config", None)
-    folder = Path(config.output_folder) if config is not None else Path(app.outdir).parent / "jupyter_execute"
+    folder = (
+        Path(config.output_folder)
+        if config is not None
+        else Path(app.outdir).parent / "jupyter_execute"
+    )
     return glue_values(folder / f"{docname}.glue.json")
 
 
@@ -93,7 +128,11 @@ def _figure_numbers(app: Sphinx) -> dict[str, str]:
     numbers = {}
     doctrees: dict[str, Any] = {}
     for label, (docname, labelid, _title) in std.labels.items():
-        number = app.env.toc_fignumbers.get(docname, {}).get("figure", {}).get(labelid)
+        number = (
+            app.env.toc_fignumbers.get(docname, {})
+            .get("figure", {})
+            .get(labelid)
+        )
         if number:
             numbers[label] = "Fig. " + ".".join(map(str, number))
             continue
@@ -104,21 +143,31 @@ def _figure_numbers(app: Sphinx) -> dict[str, str]:
         section = doctrees[docname].ids.get(labelid)
         if isinstance(section, nodes.section):
             # Sphinx numérote une section sous l'ancre de son premier identifiant.
-            number = app.env.toc_secnumbers.get(docname, {}).get("#" + section["ids"][0])
+            number = app.env.toc_secnumbers.get(docname, {}).get(
+                "#" + section["ids"][0]
+            )
             if number:
                 numbers[label] = ".".join(map(str, number))
     return numbers
 
 
-def write_downloads(app: Sphinx, exception: Exception | None) -> None:
+def write_downloads(
+    app: Sphinx, exception: Exception | None
+) -> None:
     """Fin de construction : les deux éditions de chaque chapitre, puis le kit."""
     if exception is not None or app.builder.format != "html":
         return
     chapters = _chapters(app)
     # La roue du tp2_src qui a servi à la construction (installé en mode éditable par nox).
-    wheel = build_wheel(project_dir(), Path(app.outdir).parent / ".tp2-wheel")
+    wheel = build_wheel(
+        project_dir(), Path(app.outdir).parent / ".tp2-wheel"
+    )
     kit_path = Path(app.outdir, f"{KIT_NAME}.zip")
-    written = [Path(app.outdir, "_sources", f"{d}{s}.ipynb") for d in chapters for s in ("", STUDENT_SUFFIX)]
+    written = [
+        Path(app.outdir, "_sources", f"{d}{s}.ipynb")
+        for d in chapters
+        for s in ("", STUDENT_SUFFIX)
+    ]
     if (
         not getattr(app, "tp2_read_chapters", True)
         and all(p.is_file() for p in written)
@@ -134,7 +183,10 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
     in_kit = {}
     for docname, chapter in chapters.items():
         glue = _glue_values(app, docname)
-        for suffix, folder, student in (("", FULL_DIR, False), (STUDENT_SUFFIX, STUDENT_DIR, True)):
+        for suffix, folder, student in (
+            ("", FULL_DIR, False),
+            (STUDENT_SUFFIX, STUDENT_DIR, True),
+        ):
             notebook = edition(
                 chapter,
                 student=student,
@@ -147,10 +199,14 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
             nbformat.write(notebook, path)
             in_kit[f"{folder}/{chapter.stem}.ipynb"] = notebook
     kit = write_kit(in_kit, wheel, kit_path)
-    logger.info(f"kit de l'étudiant : {kit} ({kit.stat().st_size // 1024} Kio)")
+    logger.info(
+        f"kit de l'étudiant : {kit} ({kit.stat().st_size // 1024} Kio)"
+    )
 
 
-def note_read_chapters(app: Sphinx, env: Any, docnames: list[str]) -> None:
+def note_read_chapters(
+    app: Sphinx, env: Any, docnames: list[str]
+) -> None:
     """Retient si cette construction relit au moins une page (sinon rien n'a changé)."""
     app.tp2_read_chapters = bool(docnames)
 
@@ -162,7 +218,10 @@ CPU_TORCH = "cpu_torch"
 
 def set_cpu_torch(app: Sphinx, config: Any) -> None:
     command = cpu_torch_command(pinned_versions())
-    config.myst_substitutions = {**config.myst_substitutions, CPU_TORCH: f"`{command}`"}
+    config.myst_substitutions = {
+        **config.myst_substitutions,
+        CPU_TORCH: f"`{command}`",
+    }
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -170,7 +229,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-before-read-docs", note_read_chapters)
     # Priorité 500 : avant les boutons du thème (501), qui lisent ``ipynb_source`` ;
     # 502 : après eux, pour compléter leur menu.
-    app.connect("html-page-context", add_notebook_download, priority=500)
-    app.connect("html-page-context", add_student_downloads, priority=502)
+    app.connect(
+        "html-page-context", add_notebook_download, priority=500
+    )
+    app.connect(
+        "html-page-context", add_student_downloads, priority=502
+    )
     app.connect("build-finished", write_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -33,19 +33,29 @@ MATHJAX_PATH = "mathjax/tex-chtml.js"
 #: Ce que les pages chargent de MathJax (relevé dans Chromium, vérifié par tests/test_browser.py :
 #: une formule qui demanderait une autre extension échouerait hors ligne, et le test avec elle).
 MATHJAX_FILES = (
-    "tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions/boldsymbol.js",
+    "tex-chtml.js",
+    "output/chtml/fonts/woff-v2",
+    "input/tex/extensions/boldsymbol.js",
     # \class{tpvert}{…} : les termes colorés de la règle de chaîne (chapitre 1).
     "input/tex/extensions/html.js",
 )
 #: Ce que le site ne sert à personne (chemins relatifs à ``_static``, motifs glob).
 UNUSED_STATIC = (
-    "**/*.map", "locales", "vendor/fontawesome/webfonts/*.ttf", "sphinx-thebe.*", "*webpack-macros.html",
+    "**/*.map",
+    "locales",
+    "vendor/fontawesome/webfonts/*.ttf",
+    "sphinx-thebe.*",
+    "*webpack-macros.html",
     # Aucune page n'affiche d'icône de marque (le livre n'a pas de bouton GitHub…).
     "vendor/fontawesome/webfonts/fa-brands-400.*",
 )
-_SOURCE_MAP = re.compile(r"\n?/[/*]# sourceMappingURL=\S+?(?: \*/)?(?=\n|$)")
+_SOURCE_MAP = re.compile(
+    r"\n?/[/*]# sourceMappingURL=\S+?(?: \*/)?(?=\n|$)"
+)
 #: Une source ttf de ``@font-face``, après le woff2 : ``,url(….ttf) format("truetype")``.
-_TTF_SOURCE = re.compile(r',\s*url\([^)]*?\.ttf\)\s*format\(["\']truetype["\']\)')
+_TTF_SOURCE = re.compile(
+    r',\s*url\([^)]*?\.ttf\)\s*format\(["\']truetype["\']\)'
+)
 #: La police des icônes de marque, retirée avec son fichier : ``@font-face{…fa-brands-400…}``.
 _BRANDS_FONT = re.compile(r"@font-face\{[^}]*fa-brands-400[^}]*\}")
 
@@ -57,17 +67,31 @@ def _is_thebe(asset: Any) -> bool:
 
 
 def drop_thebe_assets(
-    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: Any,
 ) -> None:
     """Enlève de la page les scripts et feuilles de style de sphinx-thebe."""
     for key in ("script_files", "css_files"):
         if key in context:
-            context[key] = [asset for asset in context[key] if not _is_thebe(asset)]
+            context[key] = [
+                asset
+                for asset in context[key]
+                if not _is_thebe(asset)
+            ]
 
 
 def mathjax_source() -> Path:
     """La distribution de MathJax 3 livrée par le paquet sphinx-mathjax-offline."""
-    folder = Path(str(distribution("sphinx-mathjax-offline").locate_file("sphinx-mathjax-offline")))
+    folder = Path(
+        str(
+            distribution("sphinx-mathjax-offline").locate_file(
+                "sphinx-mathjax-offline"
+            )
+        )
+    )
     return folder / "static" / "mathjax"
 
 
@@ -79,7 +103,9 @@ def copy_mathjax(target: Path) -> None:
     for name in MATHJAX_FILES:
         src = source / name
         if not src.exists():
-            raise FileNotFoundError(f"MathJax : {src} introuvable (sphinx-mathjax-offline a changé ?)")
+            raise FileNotFoundError(
+                f"MathJax : {src} introuvable (sphinx-mathjax-offline a changé ?)"
+            )
         dest = target / name
         dest.parent.mkdir(parents=True, exist_ok=True)
         if src.is_dir():
@@ -101,7 +127,9 @@ def prune_static(static: Path) -> None:
         text = path.read_text(encoding="utf-8")
         pruned = _SOURCE_MAP.sub("", text)
         if path.suffix == ".css":
-            pruned = _BRANDS_FONT.sub("", _TTF_SOURCE.sub("", pruned))
+            pruned = _BRANDS_FONT.sub(
+                "", _TTF_SOURCE.sub("", pruned)
+            )
         if pruned != text:
             path.write_text(pruned, encoding="utf-8")
 

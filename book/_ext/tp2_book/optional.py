@@ -36,11 +36,19 @@ from sphinx.errors import ExtensionError
 from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
-from tp2_book.conventions import OPTIONAL_CLOSING, OPTIONAL_OPENING, OPTIONAL_PREFIX
+from tp2_book.conventions import (
+    OPTIONAL_CLOSING,
+    OPTIONAL_OPENING,
+    OPTIONAL_PREFIX,
+)
 
 #: Le titre d'un encadré facultatif, et les lignes qui le bornent dans les notebooks : une
 #: seule définition, dans ``conventions`` (que les notebooks lisent sans Sphinx).
-PREFIX, OPENING, CLOSING = OPTIONAL_PREFIX, OPTIONAL_OPENING, OPTIONAL_CLOSING
+PREFIX, OPENING, CLOSING = (
+    OPTIONAL_PREFIX,
+    OPTIONAL_OPENING,
+    OPTIONAL_CLOSING,
+)
 #: La classe HTML de l'encadré (la feuille de style du livre la met en forme).
 CSS_CLASS = "tp2-optional"
 
@@ -91,7 +99,9 @@ class MergeOptionalBlocks(SphinxTransform):
             parent = start.parent
             index = parent.index(start)
             end_index = None
-            for offset, sibling in enumerate(parent.children[index + 1 :], start=index + 1):
+            for offset, sibling in enumerate(
+                parent.children[index + 1 :], start=index + 1
+            ):
                 if isinstance(sibling, OptionalStartNode):
                     raise ExtensionError(
                         f"{_where(sibling)} : encadré facultatif ouvert dans un autre (ouvert en "
@@ -106,7 +116,9 @@ class MergeOptionalBlocks(SphinxTransform):
                     "{optional-end} dans la même section (pas de titre ## dans un encadré)"
                 )
             title = PREFIX + start["title"]
-            box = nodes.admonition("", classes=["dropdown", CSS_CLASS])
+            box = nodes.admonition(
+                "", classes=["dropdown", CSS_CLASS]
+            )
             box.source, box.line = start.source, start.line
             box += nodes.title(title, title)
             inside = parent.children[index + 1 : end_index]
@@ -115,7 +127,9 @@ class MergeOptionalBlocks(SphinxTransform):
             for child in inside:
                 box += child  # déplacé, pas copié : ses ids et ses renvois restent
         for end in self.document.findall(OptionalEndNode):
-            raise ExtensionError(f"{_where(end)} : {{optional-end}} sans {{optional-start}} avant lui")
+            raise ExtensionError(
+                f"{_where(end)} : {{optional-end}} sans {{optional-start}} avant lui"
+            )
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -125,4 +139,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("optional-end", OptionalEnd)
     app.add_transform(MergeOptionalBlocks)
     # env_version : changer la structure produite fait relire les pages (sans ré-exécuter).
-    return {"env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

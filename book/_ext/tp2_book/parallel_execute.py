@@ -31,34 +31,54 @@ from tp2_book.settings import JOBS_ENV
 logger = logging.getLogger(__name__)
 
 
-
 def _read(app: Sphinx, env: BuildEnvironment, path: Path) -> Any:
     """Le notebook tel que MyST-NB le lit (même lecteur Jupytext, même configuration)."""
     from myst_nb.core.read import create_nb_reader
 
     text = path.read_text(encoding="utf-8")
-    reader = create_nb_reader(str(path), env.myst_config, env.mystnb_config, text)
+    reader = create_nb_reader(
+        str(path), env.myst_config, env.mystnb_config, text
+    )
     return None if reader is None else reader.read(text)
 
 
-def _execute(notebook: Any, cwd: str, timeout: int | None, threads: int) -> tuple[Any, float, str | None]:
+def _execute(
+    notebook: Any, cwd: str, timeout: int | None, threads: int
+) -> tuple[Any, float, str | None]:
     """Exécute ``notebook`` dans un noyau (processus de travail) ; rend (notebook, durée, erreur)."""
     from jupyter_cache.executors.utils import single_nb_execution
 
-    os.environ["OMP_NUM_THREADS"] = str(threads)  # hérité par le noyau
-    result = single_nb_execution(notebook, cwd=cwd, timeout=timeout, allow_errors=False, meta_override=True)
-    error = None if result.err is None else f"{type(result.err).__name__} : {result.err}"
+    os.environ["OMP_NUM_THREADS"] = str(
+        threads
+    )  # hérité par le noyau
+    result = single_nb_execution(
+        notebook,
+        cwd=cwd,
+        timeout=timeout,
+        allow_errors=False,
+        meta_override=True,
+    )
+    error = (
+        None
+        if result.err is None
+        else f"{type(result.err).__name__} : {result.err}"
+    )
     return notebook, result.time, error
 
 
-def execute_in_parallel(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+def execute_in_parallel(
+    app: Sphinx, env: BuildEnvironment, docnames: list[str]
+) -> None:
     config = app.config
     if config.nb_execution_mode != "cache":
         return
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
-    cache = get_cache(config.nb_execution_cache_path or str(Path(app.outdir).parent / ".jupyter_cache"))
+    cache = get_cache(
+        config.nb_execution_cache_path
+        or str(Path(app.outdir).parent / ".jupyter_cache")
+    )
     todo = []
     for docname in docnames:
         path = Path(env.doc2path(docname))
@@ -74,32 +94,57 @@ def execute_in_parallel(app: Sphinx, env: BuildEnvironment, docnames: list[str])
     if len(todo) < 2:
         return  # un seul chapitre à exécuter : MyST-NB le fait aussi bien
     cores = os.cpu_count() or 1
-    jobs = max(1, min(int(os.environ.get(JOBS_ENV, cores)), len(todo)))
+    jobs = max(
+        1, min(int(os.environ.get(JOBS_ENV, cores)), len(todo))
+    )
     # Le nombre de fils imposé par la construction (settings.BUILD_ENV), sinon une part des cœurs.
-    threads = int(os.environ.get("OMP_NUM_THREADS") or max(1, cores // jobs))
+    threads = int(
+        os.environ.get("OMP_NUM_THREADS") or max(1, cores // jobs)
+    )
     # Les plus longs d'abord (la taille de la source en donne une idée) : moins d'attente à la fin.
     todo.sort(key=lambda item: item[0].stat().st_size, reverse=True)
-    logger.info(f"[parallel_execute] {len(todo)} chapitres, {jobs} à la fois, {threads} fil(s) chacun")
+    logger.info(
+        f"[parallel_execute] {len(todo)} chapitres, {jobs} à la fois, {threads} fil(s) chacun"
+    )
     start = time.perf_counter()
     # « spawn » : des processus neufs, qui n'héritent pas de l'état de Sphinx.
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+    ) as pool:
         futures = {
-            path: pool.submit(_execute, nb, str(path.parent), config.nb_execution_timeout, threads)
+            path: pool.submit(
+                _execute,
+                nb,
+                str(path.parent),
+                config.nb_execution_timeout,
+                threads,
+            )
             for path, nb in todo
         }
         for path, future in futures.items():
             notebook, seconds, error = future.result()
             if error is not None:
                 # MyST-NB le ré-exécutera et fera échouer la construction avec le détail.
-                logger.info(f"[parallel_execute] {path.name} a échoué ({error})")
+                logger.info(
+                    f"[parallel_execute] {path.name} a échoué ({error})"
+                )
                 continue
             cache.cache_notebook_bundle(
-                CacheBundleIn(notebook, str(path), data={"execution_seconds": seconds}),
+                CacheBundleIn(
+                    notebook,
+                    str(path),
+                    data={"execution_seconds": seconds},
+                ),
                 check_validity=False,
                 overwrite=True,
             )
-            logger.info(f"[parallel_execute] {path.name} exécuté en {seconds:.1f} s")
-    logger.info(f"[parallel_execute] chapitres exécutés en {time.perf_counter() - start:.1f} s")
+            logger.info(
+                f"[parallel_execute] {path.name} exécuté en {seconds:.1f} s"
+            )
+    logger.info(
+        f"[parallel_execute] chapitres exécutés en {time.perf_counter() - start:.1f} s"
+    )
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

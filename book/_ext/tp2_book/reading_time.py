@@ -20,18 +20,38 @@ from tp2_book.conventions import reading_text
 
 
 class ReadingTime(SphinxRole):
-    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-        docname = self.text.strip() if "/" in self.text else self.env.docname
+    def run(
+        self,
+    ) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        docname = (
+            self.text.strip()
+            if "/" in self.text
+            else self.env.docname
+        )
         chapter = Path(self.env.doc2path(docname))
         if not chapter.is_file():
-            message = self.inliner.reporter.error(f"{{reading-time}} : page inconnue {docname!r}")
+            message = self.inliner.reporter.error(
+                f"{{reading-time}} : page inconnue {docname!r}"
+            )
             return [], [message]
-        if docname != self.env.docname:  # la durée change quand ce chapitre change
+        if (
+            docname != self.env.docname
+        ):  # la durée change quand ce chapitre change
             self.env.note_dependency(str(chapter))
-        return [nodes.inline(self.rawtext, reading_text(chapter), classes=["tp2-reading-time"])], []
+        return [
+            nodes.inline(
+                self.rawtext,
+                reading_text(chapter),
+                classes=["tp2-reading-time"],
+            )
+        ], []
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_role("reading-time", ReadingTime())
     # env_version : changer la structure produite fait relire les pages (sans ré-exécuter).
-    return {"env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -6,12 +6,19 @@ ce soit dans l'environnement de nox.
 
 #: Options de ``jupyter-book build`` : un avertissement est une erreur (``-W``), les
 #: renvois sont vérifiés (``-n``), et tous les problèmes sont listés avant l'échec.
-BUILD_FLAGS: tuple[str, ...] = ("--warningiserror", "--nitpick", "--keep-going")
+BUILD_FLAGS: tuple[str, ...] = (
+    "--warningiserror",
+    "--nitpick",
+    "--keep-going",
+)
 
 #: Environnement de la construction : le hachage de Python fixé, et un fil de calcul par
 #: chapitre (les chapitres s'exécutent en parallèle, un par cœur ; et un chapitre
 #: ré-exécuté seul calcule avec le même nombre de fils, donc les mêmes nombres).
-BUILD_ENV: dict[str, str] = {"PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1"}
+BUILD_ENV: dict[str, str] = {
+    "PYTHONHASHSEED": "0",
+    "OMP_NUM_THREADS": "1",
+}
 
 #: Variable d'environnement qui choisit le dossier des notebooks de ``nox -s lab``
 #: (sinon ``_build/lab``).

@@ -38,7 +38,11 @@ from sphinx.util.docutils import SphinxDirective
 
 SCRIPT = "tp2-etapes.js"
 #: Classes HTML : la figure entière, une étape, le texte d'une étape.
-FIGURE_CLASS, STEP_CLASS, TEXT_CLASS = "tp2-stepper", "tp2-step", "tp2-step-text"
+FIGURE_CLASS, STEP_CLASS, TEXT_CLASS = (
+    "tp2-stepper",
+    "tp2-step",
+    "tp2-step-text",
+)
 IMAGE_CLASS = "tp2-step-image"
 
 
@@ -48,35 +52,59 @@ class Stepper(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         parsed = nodes.Element()
-        self.state.nested_parse(self.content, self.content_offset, parsed)
-        frames = [child for child in parsed.children if isinstance(child, nodes.figure)]
-        rest = [child for child in parsed.children if not isinstance(child, nodes.figure)]
+        self.state.nested_parse(
+            self.content, self.content_offset, parsed
+        )
+        frames = [
+            child
+            for child in parsed.children
+            if isinstance(child, nodes.figure)
+        ]
+        rest = [
+            child
+            for child in parsed.children
+            if not isinstance(child, nodes.figure)
+        ]
         if len(frames) < 2:
-            raise self.error("{stepper} : il faut au moins deux figures d'étape ({glue:figure})")
+            raise self.error(
+                "{stepper} : il faut au moins deux figures d'étape ({glue:figure})"
+            )
         if not rest:
-            raise self.error("{stepper} : la légende de la figure entière manque (après les étapes)")
+            raise self.error(
+                "{stepper} : la légende de la figure entière manque (après les étapes)"
+            )
         figure = nodes.figure(classes=[FIGURE_CLASS])
         self.set_source_info(figure)
         for number, frame in enumerate(frames, start=1):
             step = nodes.container(classes=[STEP_CLASS])
-            picture = nodes.container(classes=[IMAGE_CLASS])  # défile seul, sur un téléphone
+            picture = nodes.container(
+                classes=[IMAGE_CLASS]
+            )  # défile seul, sur un téléphone
             texts = []
             for child in list(frame.children):
                 frame.remove(child)
-                if isinstance(child, nodes.caption):  # le texte de l'étape, sous son image
+                if isinstance(
+                    child, nodes.caption
+                ):  # le texte de l'étape, sous son image
                     text = nodes.paragraph(classes=[TEXT_CLASS])
                     text.extend(child.children)
                     texts.append(text)
                 else:  # l'image, ou le paquet de ses formats (SVG, PDF) que MyST-NB choisira
                     picture += child
             if not texts:
-                raise self.error(f"{{stepper}} : l'étape {number} n'a pas de légende")
+                raise self.error(
+                    f"{{stepper}} : l'étape {number} n'a pas de légende"
+                )
             step += picture
             step.extend(texts)
             figure += step
         caption = nodes.caption()
         for node in rest:
-            caption.extend(node.children if isinstance(node, nodes.paragraph) else [node])
+            caption.extend(
+                node.children
+                if isinstance(node, nodes.paragraph)
+                else [node]
+            )
         figure += caption
         self.add_name(figure)
         return [figure]
@@ -94,18 +122,26 @@ class StepsInSequence(SphinxPostTransform):
         for figure in list(self.document.findall(nodes.figure)):
             if FIGURE_CLASS not in figure["classes"]:
                 continue
-            steps = [child for child in figure.children if STEP_CLASS in child.get("classes", [])]
+            steps = [
+                child
+                for child in figure.children
+                if STEP_CLASS in child.get("classes", [])
+            ]
             final = next(steps[-1].findall(nodes.image)).deepcopy()
             final["width"] = "70%"
             sequence = nodes.container(classes=["tp2-steps-latex"])
             for step in steps:
                 figure.remove(step)
                 for image in step.findall(nodes.image):
-                    image["width"] = "80%"  # un texte de 6 pt au moins, imprimé
+                    image["width"] = (
+                        "80%"  # un texte de 6 pt au moins, imprimé
+                    )
                     image["align"] = "center"
                 sequence.extend(step.children)
             figure.insert(0, final)
-            figure.parent.insert(figure.parent.index(figure) + 1, sequence)
+            figure.parent.insert(
+                figure.parent.index(figure) + 1, sequence
+            )
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -113,4 +149,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(StepsInSequence)
     app.add_js_file(SCRIPT, loading_method="defer")
     # env_version : changer la structure produite fait relire les pages (sans ré-exécuter).
-    return {"env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "env_version": 3,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -39,10 +39,22 @@ def logs(folder: Path) -> Path:
     source = ROOT / "runs"
     if not all((source / run).is_dir() for run in RUNS):
         source = folder / "tous"
-        env = {**os.environ, "TP2_LOGDIR": str(source), "MPLBACKEND": "Agg"}
+        env = {
+            **os.environ,
+            "TP2_LOGDIR": str(source),
+            "MPLBACKEND": "Agg",
+        }
         print("Exécution du chapitre 3 pour écrire ses journaux…")
-        subprocess.run([sys.executable, str(ROOT / "book" / "03_regression_lineaire.py")],
-                       cwd=folder, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "book" / "03_regression_lineaire.py"),
+            ],
+            cwd=folder,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
     chosen = folder / "runs"
     for run in RUNS:
         shutil.copytree(source / run, chosen / run)
@@ -54,9 +66,19 @@ def capture(logdir: Path, target: Path, chromium: str) -> None:
 
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "tensorboard.main", "--logdir", str(logdir), "--host", "127.0.0.1",
-         "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "tensorboard.main",
+            "--logdir",
+            str(logdir),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         url = f"http://127.0.0.1:{port}/"
@@ -67,19 +89,39 @@ def capture(logdir: Path, target: Path, chromium: str) -> None:
             except OSError:
                 time.sleep(0.5)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(viewport={"width": 1024, "height": 750}, device_scale_factor=1)
-            page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
+            browser = p.chromium.launch(
+                executable_path=chromium,
+                args=["--no-sandbox", "--disable-gpu"],
+            )
+            page = browser.new_page(
+                viewport={"width": 1024, "height": 750},
+                device_scale_factor=1,
+            )
+            page.route(
+                "**/*",
+                lambda r: (
+                    r.continue_()
+                    if "127.0.0.1" in r.request.url
+                    else r.abort()
+                ),
+            )
             page.goto(url + "#timeseries", wait_until="networkidle")
-            page.wait_for_timeout(6000)  # les courbes se dessinent après le chargement
+            page.wait_for_timeout(
+                6000
+            )  # les courbes se dessinent après le chargement
             # Le panneau des réglages, ouvert par défaut, cache une partie des courbes.
-            page.get_by_role("button", name="Settings", exact=False).last.click(timeout=5000)
+            page.get_by_role(
+                "button", name="Settings", exact=False
+            ).last.click(timeout=5000)
             # Le tableau sous chaque courbe défile après deux lignes : on l'agrandit, et la
             # carte avec lui, pour que les trois expériences s'y lisent.
-            page.add_style_tag(content=(
-                ".data-table-container { max-height: none !important; height: auto !important; }"
-                " .card-space, card-view, card-view-component, scalar-card, scalar-card-component"
-                " { height: 446px !important; }"))
+            page.add_style_tag(
+                content=(
+                    ".data-table-container { max-height: none !important; height: auto !important; }"
+                    " .card-space, card-view, card-view-component, scalar-card, scalar-card-component"
+                    " { height: 446px !important; }"
+                )
+            )
             page.wait_for_timeout(2500)
             target.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(target))
@@ -90,13 +132,26 @@ def capture(logdir: Path, target: Path, chromium: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--target", type=Path, default=TARGET, help="l'image à écrire")
-    parser.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--target",
+        type=Path,
+        default=TARGET,
+        help="l'image à écrire",
+    )
+    parser.add_argument(
+        "--chromium", default=shutil.which("chromium") or "chromium"
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="tp2-tensorboard-") as tmp:
+    with tempfile.TemporaryDirectory(
+        prefix="tp2-tensorboard-"
+    ) as tmp:
         capture(logs(Path(tmp)), args.target, args.chromium)
-    print(f"Capture écrite : {args.target} ({args.target.stat().st_size // 1024} Kio)")
+    print(
+        f"Capture écrite : {args.target} ({args.target.stat().st_size // 1024} Kio)"
+    )
 
 
 if __name__ == "__main__":

@@ -31,14 +31,23 @@ SPACE_AFTER = re.compile(r"(?<=«)[ \u00a0]+")
 #: La ponctuation qui suit une formule et ne doit pas en être séparée.
 TRAILING = re.compile(r"^(?:[ \u00a0\u202f]?[;:?!»]|[.,)\]…])+")
 #: Nœuds dont le texte est du code ou du texte brut : on n'y touche pas.
-UNTOUCHED = (nodes.literal, nodes.literal_block, nodes.raw, nodes.comment, nodes.math,
-             nodes.math_block, nodes.doctest_block)
+UNTOUCHED = (
+    nodes.literal,
+    nodes.literal_block,
+    nodes.raw,
+    nodes.comment,
+    nodes.math,
+    nodes.math_block,
+    nodes.doctest_block,
+)
 NOWRAP = "tp2-insecable"
 
 
 def french_spaces(text: str) -> str:
     """Les espaces d'un texte français rendues fines et insécables là où il faut."""
-    return SPACE_AFTER.sub(NARROW_NBSP, SPACE_BEFORE.sub(NARROW_NBSP, text))
+    return SPACE_AFTER.sub(
+        NARROW_NBSP, SPACE_BEFORE.sub(NARROW_NBSP, text)
+    )
 
 
 def _untouched(node: nodes.Node) -> bool:
@@ -53,7 +62,9 @@ def _untouched(node: nodes.Node) -> bool:
 class FrenchTypography(SphinxPostTransform):
     """Espaces fines insécables et formules soudées à leur ponctuation (HTML seulement)."""
 
-    default_priority = 900  # après les titres d'exercices et les valeurs collées
+    default_priority = (
+        900  # après les titres d'exercices et les valeurs collées
+    )
     formats = ("html",)
 
     def run(self, **kwargs: Any) -> None:
@@ -67,16 +78,23 @@ class FrenchTypography(SphinxPostTransform):
             parent = math.parent
             if parent is None or _untouched(math):
                 continue
-            if isinstance(parent, nodes.inline) and NOWRAP in parent["classes"]:
+            if (
+                isinstance(parent, nodes.inline)
+                and NOWRAP in parent["classes"]
+            ):
                 continue  # déjà regroupée
             index = parent.index(math)
-            after = parent[index + 1] if index + 1 < len(parent) else None
+            after = (
+                parent[index + 1]
+                if index + 1 < len(parent)
+                else None
+            )
             if not isinstance(after, nodes.Text):
                 continue
             punctuation = TRAILING.match(str(after))
             if punctuation is None:
                 continue
-            rest = str(after)[punctuation.end():]
+            rest = str(after)[punctuation.end() :]
             group = nodes.inline(classes=[NOWRAP])
             parent.replace(math, group)
             group += math

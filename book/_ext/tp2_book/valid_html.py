@@ -37,16 +37,22 @@ from sphinx.application import Sphinx
 #: aria-label anglais).
 _SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.DOTALL)
 #: Un onglet de sphinx-design : le bouton radio, puis son étiquette qui porte aria-controls.
-_TAB = re.compile(r'(<input [^>]*type="radio"[^>]*?)(/?>\s*<label) aria-controls="([^"]+)"')
+_TAB = re.compile(
+    r'(<input [^>]*type="radio"[^>]*?)(/?>\s*<label) aria-controls="([^"]+)"'
+)
 #: L'attribut autocorrect d'un champ de recherche du thème.
-_AUTOCORRECT = re.compile(r'(<input type="search"[^>]*?)\s+autocorrect="off"')
+_AUTOCORRECT = re.compile(
+    r'(<input type="search"[^>]*?)\s+autocorrect="off"'
+)
 #: Avant l'extension de sphinx-external-toc (priorité 500 par défaut), qui n'écrit sa
 #: redirection que si ``index.html`` n'existe pas.
 REDIRECT_PRIORITY = 450
 
 
 def _summary_spans(match: re.Match[str]) -> str:
-    inner = re.sub(r"<p(\s|>)", r"<span\1", match.group(1)).replace("</p>", "</span>")
+    inner = re.sub(r"<p(\s|>)", r"<span\1", match.group(1)).replace(
+        "</p>", "</span>"
+    )
     return f"<summary>{inner}</summary>"
 
 
@@ -56,7 +62,13 @@ def valid_body(body: str) -> str:
     return _TAB.sub(r'\1 aria-controls="\3"\2', body)
 
 
-def fix_body(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+def fix_body(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: Any,
+) -> None:
     body = context.get("body")
     if body:
         context["body"] = valid_body(body)
@@ -85,7 +97,9 @@ def strip_autocorrect(site: Path) -> None:
     for page in site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         if 'autocorrect="off"' in text:
-            page.write_text(_AUTOCORRECT.sub(r"\1", text), encoding="utf-8")
+            page.write_text(
+                _AUTOCORRECT.sub(r"\1", text), encoding="utf-8"
+            )
 
 
 def fix_pages(app: Sphinx, exception: Exception | None) -> None:
@@ -93,19 +107,33 @@ def fix_pages(app: Sphinx, exception: Exception | None) -> None:
         strip_autocorrect(Path(app.outdir))
 
 
-def write_redirect(app: Sphinx, exception: Exception | None) -> None:
+def write_redirect(
+    app: Sphinx, exception: Exception | None
+) -> None:
     """``index.html`` redirige vers la première page du livre (constructeur ``html`` seul)."""
     root = app.config.root_doc
-    if exception is not None or app.builder.name != "html" or root == "index":
+    if (
+        exception is not None
+        or app.builder.name != "html"
+        or root == "index"
+    ):
         return
     title = app.config.html_title or app.config.project
-    page = redirect_page(app.builder.get_target_uri(root), title, app.config.language or "en")
-    Path(app.outdir, "index.html").write_text(page, encoding="utf-8")
+    page = redirect_page(
+        app.builder.get_target_uri(root),
+        title,
+        app.config.language or "en",
+    )
+    Path(app.outdir, "index.html").write_text(
+        page, encoding="utf-8"
+    )
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     # Après accessibility (priorité 500 par défaut), qui retire l'aria-label des résumés.
     app.connect("html-page-context", fix_body, priority=600)
-    app.connect("build-finished", write_redirect, priority=REDIRECT_PRIORITY)
+    app.connect(
+        "build-finished", write_redirect, priority=REDIRECT_PRIORITY
+    )
     app.connect("build-finished", fix_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
