@@ -93,7 +93,7 @@ def build(session: nox.Session) -> None:
     suit (la version PDF, liée depuis le site) ; sinon un avertissement le dit.
     """
     install(session, "book")
-    # Le cache d'exécution est invalidé par tp2_src/sphinx_ext/fresh_outputs.py quand tp2_src, les
+    # Le cache d'exécution est invalidé par book/_ext/tp2_book/fresh_outputs.py quand tp2_src, les
     # données ou les versions installées changent : un livre construit n'est jamais périmé.
     session.run(
         "jupyter-book", "build", str(ROOT), *SETTINGS.BUILD_FLAGS, *session.posargs, env=SETTINGS.BUILD_ENV

@@ -1,8 +1,8 @@
 """Fixtures partagées : le livre construit une seule fois pour toute la suite.
 
-La suite tourne dans deux processus (pytest-xdist, ``nox -s tests``) : ce qui coûte cher
+La suite tourne dans un processus par cœur (pytest-xdist, ``nox -s tests``) : ce qui coûte cher
 (le livre construit, le kit installé dans un venv neuf) est fait une fois, par le premier
-processus qui en a besoin, sous un verrou ; l'autre attend puis s'en sert. Tout est écrit
+processus qui en a besoin, sous un verrou ; les autres attendent puis s'en servent. Tout est écrit
 sous le dossier temporaire de pytest, jamais dans le dépôt.
 """
 

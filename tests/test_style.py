@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pytest
 
-from tp2_src.style import MIN_FONT_PT, assert_legible, french_log_axis, use_book_style
+from tp2_src.style import (
+    MIN_FONT_PT,
+    REPRODUCIBLE_METADATA,
+    assert_legible,
+    figure_bytes,
+    french_log_axis,
+    use_book_style,
+)
 
 
 def test_assert_legible_refuses_small_text_and_wide_figures() -> None:
@@ -25,21 +33,49 @@ def test_assert_legible_refuses_small_text_and_wide_figures() -> None:
 
 
 def test_book_style_writes_svg_with_real_text_and_stable_bytes() -> None:
+    """Les figures du notebook (``figure_bytes``) : du texte réel en SVG, et ni le SVG ni
+    le PDF ne portent de date ; deux tracés identiques donnent les mêmes octets."""
     with mpl.rc_context():
         use_book_style()
-        svgs = []
+        outputs: dict[str, list] = {"svg": [], "pdf": []}
         for _ in range(2):
             fig, ax = plt.subplots()
             ax.plot([1, 2, 3])
             ax.set_title("∂ℓ/∂θ")
-            buffer = io.StringIO()
-            fig.savefig(buffer, format="svg")
+            for fmt, written in outputs.items():
+                written.append(figure_bytes(fig, fmt))
             plt.close(fig)
-            svgs.append(buffer.getvalue())
-    assert svgs[0] == svgs[1], "deux tracés identiques doivent donner le même SVG"
+    svgs, pdfs = outputs["svg"], outputs["pdf"]
+    assert svgs[0] == svgs[1] and pdfs[0] == pdfs[1], "deux tracés identiques, deux fichiers"
+    assert "<dc:date>" not in svgs[0], "le SVG porte une date"
+    assert b"/CreationDate" not in pdfs[0], "le PDF porte une date"
     assert "<text" in svgs[0] and "∂ℓ/∂θ" in svgs[0]
     sizes = [float(s) for s in re.findall(r"font-size: ([\d.]+)px", svgs[0])]
     assert sizes and min(sizes) >= MIN_FONT_PT
+
+
+def test_without_the_book_metadata_a_figure_is_dated() -> None:
+    """Le contrôle du test précédent : sans ``REPRODUCIBLE_METADATA``, matplotlib date
+    chaque fichier (la date est donc bien ce que les métadonnées retirent)."""
+    from IPython.core.pylabtools import print_figure
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 2])
+    assert "<dc:date>" in print_figure(fig, "svg")
+    assert b"/CreationDate" in print_figure(fig, "pdf")
+    plt.close(fig)
+    assert set(REPRODUCIBLE_METADATA) == {"svg", "pdf"}
+    with pytest.raises(ValueError, match="format de figure 'png'"):
+        figure_bytes(fig, "png")
+
+
+def test_the_book_style_leaves_the_process_environment_alone() -> None:
+    """Un étudiant appelle ``use_book_style`` dans son notebook : son environnement (et
+    celui des tests qui construisent ensuite le livre) reste le même."""
+    before = dict(os.environ)
+    with mpl.rc_context():
+        use_book_style()
+    assert dict(os.environ) == before
 
 
 def test_log_ticks_are_text_at_full_size() -> None:

@@ -428,7 +428,7 @@ def _edge_patch(
     contourne les cases par une gouttière sur le côté, puis entre par le haut.
     """
     (px0, py0), (px1, py1) = extent[parent]
-    (cx0, cy0), (cx1, cy1) = extent[child]
+    (cx0, _), (cx1, cy1) = extent[child]
     kwargs = {
         "arrowstyle": "-|>",
         "mutation_scale": 12,

@@ -10,7 +10,7 @@ réduite, et 9 pt y font 12 px.
 from __future__ import annotations
 
 import math
-import os
+from typing import Any
 
 import matplotlib as mpl
 import torch
@@ -43,15 +43,35 @@ BOOK_RC: dict[str, object] = {
 }
 
 
+#: Les métadonnées de chaque format qui rendent un fichier reproductible : sans date de
+#: création, deux exécutions écrivent les mêmes octets. SVG et PDF n'ont pas les mêmes clés.
+REPRODUCIBLE_METADATA: dict[str, dict[str, None]] = {
+    "svg": {"Date": None},
+    "pdf": {"CreationDate": None},
+}
+
+
+def figure_bytes(fig: Figure, fmt: str) -> Any:
+    """La figure ``fig`` écrite en ``fmt`` (``"svg"`` : texte, ``"pdf"`` : octets), sans
+    date : ce que le notebook émet pour chaque figure."""
+    from IPython.core.pylabtools import print_figure
+
+    if fmt not in REPRODUCIBLE_METADATA:
+        raise ValueError(
+            f"format de figure {fmt!r} : attendu l'un de "
+            f"{sorted(REPRODUCIBLE_METADATA)}"
+        )
+    return print_figure(fig, fmt, metadata=REPRODUCIBLE_METADATA[fmt])
+
+
 def use_book_style() -> None:
     """Règle matplotlib (SVG à texte réel et PDF, polices lisibles) et l'affichage des tenseurs.
 
     Dans un noyau Jupyter, chaque figure est émise en SVG (pour la page HTML) et en PDF
-    (pour la version imprimable) ; MyST-NB choisit le format de chaque constructeur.
-    ``SOURCE_DATE_EPOCH`` fixe la date écrite dans ces fichiers : deux exécutions
-    produisent les mêmes octets.
+    (pour la version imprimable), sans date (``figure_bytes``) : deux exécutions
+    produisent les mêmes octets. MyST-NB choisit le format de chaque constructeur.
+    L'environnement du processus n'est pas touché.
     """
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     mpl.rcParams.update(BOOK_RC)
     # Les tenseurs affichés tiennent dans la colonne, comme les figures.
     # (un peu moins large : « a.grad = » précède souvent le tenseur).
@@ -60,10 +80,20 @@ def use_book_style() -> None:
         from IPython import get_ipython
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 
+        shell = get_ipython()
         # Le moteur « inline » affiche chaque figure à la fin de sa cellule ; un MPLBACKEND=Agg
         # hérité de l'environnement ne l'afficherait pas, et ses renvois seraient cassés.
-        get_ipython().enable_matplotlib("inline")
+        shell.enable_matplotlib("inline")
         set_matplotlib_formats("svg", "pdf")
+        # Les mêmes formats, écrits sans date (chacun avec ses propres clés).
+        formatters = shell.display_formatter.formatters
+        for mime, fmt in (
+            ("image/svg+xml", "svg"),
+            ("application/pdf", "pdf"),
+        ):
+            formatters[mime].for_type(
+                Figure, lambda fig, fmt=fmt: figure_bytes(fig, fmt)
+            )
 
 
 def text_sizes(fig: Figure) -> list[tuple[str, float]]:
