@@ -4,9 +4,10 @@ Les dépendances sont déclarées une seule fois, dans ``pyproject.toml`` : cell
 ``tp2_src`` dans ``[project]``, celles des outils dans des groupes (``[dependency-groups]``,
 PEP 735) lus ici avec ``nox.project.dependency_groups``. Chaque session installe
 ``tp2_src`` en mode éditable : les chapitres l'importent de n'importe quel dossier, et une
-modification de ``tp2_src`` est vue tout de suite. Les options de construction viennent de
-``book/_ext/tp2_book/settings.py`` (la machinerie du livre), partagé avec les tests et le
-banc d'essai ; les paquets Debian, de ``.ci/debian-packages.txt``.
+modification de ``tp2_src`` est vue tout de suite. Les faits du livre (racine du dépôt, nom
+du PDF…) et les options de construction viennent de ``book/_ext/tp2_book/settings.py`` (la
+machinerie du livre), partagé avec les tests et le banc d'essai ; les paquets Debian, de
+``.ci/debian-packages.txt``.
 """
 
 from __future__ import annotations
@@ -23,28 +24,24 @@ from nox.command import CommandFailed
 
 nox.needs_version = ">=2025.2.9"  # nox.project.dependency_groups
 
-ROOT = Path(__file__).resolve().parent
-BUILD_DIR = ROOT / "_build"
-#: La machinerie du livre (extensions Sphinx, éditions, kit), hors du paquet installé.
-MACHINERY = ROOT / "book" / "_ext"
-PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 
-
-def _machinery(name: str):
-    """Un module de ``tp2_book`` qui n'importe que la bibliothèque standard, chargé par son
-    chemin : nox n'installe rien pour lui."""
-    spec = importlib.util.spec_from_file_location(f"tp2_book_{name}", MACHINERY / "tp2_book" / f"{name}.py")
+def _settings():
+    """Les faits et réglages de la machinerie du livre (``tp2_book.settings``), chargés par
+    leur chemin : le module n'importe que la bibliothèque standard, nox n'installe rien pour lui."""
+    path = Path(__file__).resolve().parent / "book" / "_ext" / "tp2_book" / "settings.py"
+    spec = importlib.util.spec_from_file_location("tp2_book_settings", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-SETTINGS = _machinery("settings")
-LAYOUT = _machinery("layout")
-
-#: Le PDF du livre : ``latex.latex_documents.targetname`` de ``_config.yml``, en ``.pdf``.
-_CONFIG = (ROOT / "_config.yml").read_text(encoding="utf-8")
-PDF_NAME = re.search(r"targetname:\s*(\S+)\.tex", _CONFIG)[1] + ".pdf"
+SETTINGS = _settings()
+ROOT = SETTINGS.ROOT
+BUILD_DIR = SETTINGS.BUILD_DIR
+#: La machinerie du livre (extensions Sphinx, éditions, kit), hors du paquet installé.
+MACHINERY = SETTINGS.MACHINERY
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+PDF_NAME = SETTINGS.PDF_NAME
 #: Ce qu'il faut pour le PDF (xelatex, latexmk et make, que lance Jupyter Book).
 TEX_TOOLS = ("xelatex", "latexmk", "make")
 #: Les paquets Debian du projet, listés une seule fois.
@@ -148,7 +145,7 @@ def pdf(session: nox.Session) -> None:
     jupyter_book = bin_dir / "jupyter-book"
     if not jupyter_book.exists():
         session.error("Environnement de `nox -s build` introuvable : lancez `nox -s build`.")
-    LAYOUT.clear_latex(BUILD_DIR)
+    SETTINGS.clear_latex(BUILD_DIR)
     built = BUILD_DIR / "latex" / PDF_NAME
     # latexmk -quiet : une ligne par passe de xelatex ; en cas d'échec, les erreurs du .log.
     path = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"

@@ -34,14 +34,20 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from tp2_book import layout
 from tp2_book.conventions import chapters
-from tp2_book.layout import clear_latex, copy_book, site_weight
-from tp2_book.settings import BUILD_ENV, BUILD_FLAGS
+from tp2_book.settings import (
+    BUILD_ENV,
+    BUILD_FLAGS,
+    KIT_NAME,
+    KIT_ZIP,
+    ROOT,
+    clear_latex,
+    copy_book,
+    site_weight,
+)
 
 from tp2_src.logs import LOGDIR_ENV
 
-ROOT = Path(__file__).resolve().parents[1]
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 MIB = 1024 * 1024
 #: La ligne de ``parallel_execute`` qui donne le temps passé à exécuter les chapitres.
@@ -90,7 +96,7 @@ def main() -> None:
         clear = [
             sys.executable,
             "-c",
-            f"from tp2_book.layout import clear_latex; "
+            f"from tp2_book.settings import clear_latex; "
             f"from pathlib import Path; clear_latex(Path({str(work / '_build')!r}))",
         ]
         pdf = [clear, [str(JUPYTER_BOOK), "build", str(work), "--builder", "pdflatex", *BUILD_FLAGS]]
@@ -110,7 +116,7 @@ def main() -> None:
         d = measure(build, env, work)
         e = measure(pdf, env, work) if with_pdf else None
         kit = work / "kit"
-        with zipfile.ZipFile(work / "_build" / "html" / layout.KIT_ZIP) as archive:
+        with zipfile.ZipFile(work / "_build" / "html" / KIT_ZIP) as archive:
             archive.extractall(kit)
         g = measure(
             [
@@ -122,7 +128,7 @@ def main() -> None:
                     "install",
                     "-q",
                     "-r",
-                    str(kit / "tp2-kit" / "requirements.txt"),
+                    str(kit / KIT_NAME / "requirements.txt"),
                 ],
             ],
             env,

@@ -18,14 +18,16 @@ from pathlib import Path
 
 import torch
 import yaml
-from tp2_book import layout
+from tp2_book import settings
 from tp2_book.conventions import chapters, exercises
-from tp2_book.settings import BUILD_ENV, BUILD_FLAGS
+from tp2_book.settings import BOOK, BUILD_ENV, BUILD_FLAGS, ROOT
 
 from tp2_src.logs import LOGDIR_ENV
 
-ROOT = Path(__file__).resolve().parents[1]
-BOOK = ROOT / "book"
+#: La configuration du livre (``_config.yml``) : son titre, ``CONFIG["title"]``, n'est écrit
+#: que là.
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+TITLE: str = CONFIG["title"]
 CHAPTERS = chapters(BOOK)
 #: Les chapitres qui ont des exercices de code (squelette, solution, vérification).
 WITH_QUESTIONS = [c for c in CHAPTERS if any(not e.written for e in exercises(c))]
@@ -51,15 +53,9 @@ def jupyter_book_build(
     )
 
 
-def pdf_name() -> str:
-    """Le nom du PDF : ``latex.latex_documents.targetname`` de ``_config.yml``, en ``.pdf``."""
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    return Path(config["latex"]["latex_documents"]["targetname"]).with_suffix(".pdf").name
-
-
 def copy_book(dest: Path) -> Path:
     """Copie les sources du livre (configuration, chapitres, machinerie) dans ``dest``."""
-    return layout.copy_book(ROOT, dest)
+    return settings.copy_book(ROOT, dest)
 
 
 def small_book(dest: Path, chapters: dict[str, str]) -> Path:

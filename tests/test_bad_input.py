@@ -179,6 +179,7 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
     ("logs.read_scalars", "dossier absent", lambda t: logs.read_scalars(t / "absent"), FileNotFoundError, "introuvable.*absent"),
     ("logs.read_scalars", "dossier sans journal", lambda t: logs.read_scalars(t), ValueError, "Aucun fichier d'événements"),
     ("logs.read_scalars", "le SummaryWriter lui-même", lambda t: logs.read_scalars(RecordingWriter(str(t))), TypeError, "passez writer.log_dir"),
+    ("logs.work_logdir", "dossier absent", lambda t: logs.work_logdir(t / "absent"), NotADirectoryError, "introuvable.*absent"),
     ("plots.legend_below", "aucune courbe", lambda t: plots.legend_below(*plt.subplots()), ValueError, "aucune courbe étiquetée"),
     ("plots.legend_below", "ncol nul", lambda t: plots.legend_below(*_labelled(), ncol=0), ValueError, "ncol doit valoir au moins 1, reçu 0"),
     ("plots.plot_losses", "série absente", lambda t: plots.plot_losses(plt.gca(), {"a": {}}), ValueError, "'a'.*séries absentes"),

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from helpers import CHAPTERS, chapter_source, jupyter_book_build, small_book
-from tp2_book.layout import site_weight
-from tp2_book.settings import JOBS_ENV
+from tp2_book.settings import JOBS_ENV, site_weight
 
 pytestmark = pytest.mark.book
 

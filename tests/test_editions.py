@@ -14,10 +14,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from helpers import BOOK, CHAPTERS, ROOT, WITH_QUESTIONS, names_in
+from helpers import BOOK, CHAPTERS, ROOT, TITLE, WITH_QUESTIONS, names_in
 from tp2_book import conventions, lab
+from tp2_book.build_date import SUBSTITUTION, book_date
 from tp2_book.conventions import SETUP, SOLUTION
 from tp2_book.editions import YOUR_ANSWER, EditionError, edition, notebook_setup, write_editions
+from tp2_book.settings import FULL_DIR, STUDENT_DIR
 
 
 def tagged(notebook: nbformat.NotebookNode, tag: str) -> list[nbformat.NotebookNode]:
@@ -270,12 +272,37 @@ def test_write_editions_never_overwrites_the_students_work(tmp_path: Path) -> No
     chapters = CHAPTERS[:2]
     written = write_editions(chapters, tmp_path, overwrite=False)
     assert len(written) == 4
-    mine = tmp_path / "etudiant" / f"{chapters[0].stem}.ipynb"
+    mine = tmp_path / STUDENT_DIR / f"{chapters[0].stem}.ipynb"
     mine.write_text("mon travail", encoding="utf-8")
     assert write_editions(chapters, tmp_path, overwrite=False) == []
     assert mine.read_text(encoding="utf-8") == "mon travail"
     lab.main([str(tmp_path)])  # la commande de `nox -s lab` : pareil
     assert mine.read_text(encoding="utf-8") == "mon travail"
+
+
+def test_the_editions_say_what_their_caller_gives(tmp_path: Path) -> None:
+    """Les éditions ne cherchent rien elles-mêmes (ni git ni configuration) : le titre du
+    livre et sa date viennent de l'appelant ; sans titre, la première cellule ne cite que
+    le chapitre."""
+    chapter = CHAPTERS[0]
+    given = {SUBSTITUTION: "14 juillet 2025"}
+    paths = write_editions([chapter], tmp_path, book_title="Un autre livre", substitutions=given)
+    assert len(paths) == 2
+    for path in paths:
+        notebook = nbformat.read(path, as_version=4)
+        assert notebook.cells[0].source.startswith("*Un autre livre* · « 1. ")
+        assert "14 juillet 2025" in "\n".join(c.source for c in notebook.cells)
+    assert edition(chapter, student=False).cells[0].source.startswith("« 1. ")
+
+
+def test_the_lab_notebooks_carry_the_title_and_date_of_the_book(tmp_path: Path) -> None:
+    """``nox -s lab`` donne aux éditions ce que leur donnerait la construction : le titre
+    de ``_config.yml`` et la date du dernier commit."""
+    lab.main([str(tmp_path)])
+    for folder in (STUDENT_DIR, FULL_DIR):
+        notebook = nbformat.read(tmp_path / folder / f"{CHAPTERS[0].stem}.ipynb", as_version=4)
+        assert notebook.cells[0].source.startswith(f"*{TITLE}* · ")
+        assert book_date(ROOT) in "\n".join(c.source for c in notebook.cells)
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)

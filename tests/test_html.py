@@ -23,7 +23,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import pdf_name, serve
+from helpers import serve
+from tp2_book.settings import PDF_NAME
 
 JAVA = shutil.which("java")
 if JAVA is None and os.environ.get("CI"):
@@ -81,8 +82,8 @@ def test_every_link_stylesheet_font_and_image_resolves(built_book: Path, tmp_pat
     options = ["--config", str(config), "--no-status", "--output", "text"]
     # Le PDF n'entre dans le site qu'avec `nox -s pdf` : ce site-ci, construit sans lui, ne
     # peut que le nommer (tests/test_pdf.py vérifie le PDF).
-    if not (built_book / pdf_name()).is_file():
-        options += ["--ignore-url", re.escape(pdf_name()) + "$"]
+    if not (built_book / PDF_NAME).is_file():
+        options += ["--ignore-url", re.escape(PDF_NAME) + "$"]
     with serve(built_book, headers={"LinkChecker": "tp2"}) as url:
         command = [str(linkchecker), *options, url]
         result = subprocess.run(command, capture_output=True, text=True, timeout=600)

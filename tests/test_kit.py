@@ -30,16 +30,16 @@ import nbformat
 import pytest
 from attempts import ATTEMPTS
 from bs4 import BeautifulSoup
-from helpers import CHAPTERS, ROOT, WITH_QUESTIONS
+from helpers import CHAPTERS, ROOT, TITLE, WITH_QUESTIONS
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from packaging.version import Version
 from tp2_book import conventions
-from tp2_book.editions import edition
+from tp2_book.editions import STUDENT_SUFFIX, edition
 from tp2_book.kit import cpu_torch_command, pinned_versions, write_kit
-from tp2_book.settings import LAB_DIR_ENV
+from tp2_book.settings import FULL_DIR, KIT_NAME, KIT_ZIP, LAB_DIR_ENV, PYTHON_VERSION, STUDENT_DIR
 
-from tp2_src.logs import LOGDIR_ENV
+from tp2_src.logs import LOGDIR_ENV, RUNS_MARKER
 
 KERNEL = "tp2-kit"
 #: Tous les tests du kit dans un même processus (``--dist loadgroup``) : pendant que l'un
@@ -56,21 +56,25 @@ def test_kit_zip_is_complete_and_reproducible(tmp_path: Path) -> None:
     wheel = tmp_path / "tp2_src-0.1.0-py3-none-any.whl"
     wheel.write_bytes(b"roue")
     notebooks = {
-        f"{folder}/{c.stem}.ipynb": edition(c, student=folder == "etudiant")
+        f"{folder}/{c.stem}.ipynb": edition(c, student=folder == STUDENT_DIR, book_title=TITLE)
         for c in CHAPTERS[:2]
-        for folder in ("complet", "etudiant")
+        for folder in (FULL_DIR, STUDENT_DIR)
     }
-    first = write_kit(notebooks, wheel, tmp_path / "a" / "tp2-kit.zip").read_bytes()
-    second = write_kit(notebooks, wheel, tmp_path / "b" / "tp2-kit.zip").read_bytes()
+    first = write_kit(notebooks, wheel, tmp_path / "a" / KIT_ZIP, book_title=TITLE).read_bytes()
+    second = write_kit(notebooks, wheel, tmp_path / "b" / KIT_ZIP, book_title=TITLE).read_bytes()
     assert first == second
-    with zipfile.ZipFile(tmp_path / "a" / "tp2-kit.zip") as kit:
+    with zipfile.ZipFile(tmp_path / "a" / KIT_ZIP) as kit:
         names = kit.namelist()
-        requirements = kit.read("tp2-kit/requirements.txt").decode()
-        readme = kit.read("tp2-kit/LISEZMOI.txt").decode()
-    assert sorted(names) == sorted(
-        ["tp2-kit/.tp2-kit", "tp2-kit/LISEZMOI.txt", "tp2-kit/requirements.txt", f"tp2-kit/{wheel.name}"]
-        + [f"tp2-kit/notebooks/{name}" for name in notebooks]
-    )
+        requirements = kit.read(f"{KIT_NAME}/requirements.txt").decode()
+        readme = kit.read(f"{KIT_NAME}/LISEZMOI.txt").decode()
+    in_kit = [
+        RUNS_MARKER,
+        "LISEZMOI.txt",
+        "requirements.txt",
+        wheel.name,
+        *(f"notebooks/{n}" for n in notebooks),
+    ]
+    assert sorted(names) == sorted(f"{KIT_NAME}/{name}" for name in in_kit)
     torch = Version(importlib.metadata.version("torch")).public
     lines = [line for line in requirements.splitlines() if line and not line.startswith("#")]
     assert lines[0] == "--find-links ."  # la roue, cherchée à côté du fichier
@@ -79,14 +83,17 @@ def test_kit_zip_is_complete_and_reproducible(tmp_path: Path) -> None:
     assert "pip install -r requirements.txt" in readme and wheel.name in readme
     assert "python3 -m venv .venv" in readme and "tensorboard --logdir runs" in readme
     assert f"pip install torch=={torch} --index-url" in readme
+    # Le titre du livre et sa version de Python, tels que les donne la configuration.
+    assert readme.startswith(f"{TITLE} : le kit de l'étudiant\n") and f"Python {PYTHON_VERSION} " in readme
+    assert f"notebooks/{STUDENT_DIR}/" in readme and f"notebooks/{FULL_DIR}/" in readme
 
 
 @pytest.mark.book
 def test_the_introduction_gives_the_install_steps_of_lisezmoi(built_book: Path) -> None:
     """L'introduction et le LISEZMOI du kit disent les mêmes commandes, y compris celle de
     PyTorch pour processeur (sans elle, pip installe sous Linux la version CUDA)."""
-    with zipfile.ZipFile(built_book / "tp2-kit.zip") as kit:
-        readme = kit.read("tp2-kit/LISEZMOI.txt").decode()
+    with zipfile.ZipFile(built_book / KIT_ZIP) as kit:
+        readme = kit.read(f"{KIT_NAME}/LISEZMOI.txt").decode()
     intro = BeautifulSoup((built_book / "book" / "intro.html").read_text(encoding="utf-8"), "html.parser")
     block = intro.find("div", class_="highlight-bash")
     steps = [line.split("#")[0].strip() for line in block.get_text().splitlines() if line.strip()]
@@ -100,11 +107,11 @@ def test_the_introduction_gives_the_install_steps_of_lisezmoi(built_book: Path) 
 
 @pytest.mark.book
 def test_site_offers_the_kit_and_both_editions(built_book: Path) -> None:
-    kit = built_book / "tp2-kit.zip"
+    kit = built_book / KIT_ZIP
     assert kit.is_file() and kit.stat().st_size < 1024 * 1024
     intro_page = built_book / "book" / "intro.html"
     intro = BeautifulSoup(intro_page.read_text(encoding="utf-8"), "html.parser")
-    kit_links = [a.get("href") for a in intro.find_all("a") if "tp2-kit.zip" in a.get("href", "")]
+    kit_links = [a.get("href") for a in intro.find_all("a") if KIT_ZIP in a.get("href", "")]
     assert kit_links, "pas de lien vers le kit dans l'introduction"
     for href in kit_links:
         assert (intro_page.parent / href).resolve() == kit.resolve(), f"lien cassé : {href}"
@@ -113,10 +120,11 @@ def test_site_offers_the_kit_and_both_editions(built_book: Path) -> None:
             (built_book / "book" / f"{chapter.stem}.html").read_text(encoding="utf-8"), "html.parser"
         )
         links = {a.get("href") for a in page.find_all("a")}
-        for href in (f"../_sources/book/{chapter.stem}-etudiant.ipynb", "../tp2-kit.zip"):
+        for href in (f"../_sources/book/{chapter.stem}{STUDENT_SUFFIX}.ipynb", f"../{KIT_ZIP}"):
             assert href in links, f"{chapter.name} : pas de lien {href} dans le menu de téléchargement"
             assert (built_book / "book" / href).resolve().is_file(), href
         full = nbformat.read(built_book / "_sources" / "book" / f"{chapter.stem}.ipynb", as_version=4)
+        assert full.cells[0].source.startswith(f"*{TITLE}* · ")
         assert "pip install -r requirements.txt" in full.cells[0].source
         assert "python3 -m venv .venv" in full.cells[0].source
         # Les nombres cités par la prose sont ceux que le livre a calculés.
@@ -126,7 +134,7 @@ def test_site_offers_the_kit_and_both_editions(built_book: Path) -> None:
 
 @pytest.mark.book
 def test_the_wheel_holds_the_lesson_package_only(built_book: Path) -> None:
-    with zipfile.ZipFile(built_book / "tp2-kit.zip") as archive:
+    with zipfile.ZipFile(built_book / KIT_ZIP) as archive:
         wheel_name = next(n for n in archive.namelist() if n.endswith(".whl"))
         wheel = built_book.parent / "roue.whl"
         wheel.write_bytes(archive.read(wheel_name))
@@ -142,13 +150,13 @@ def test_the_wheel_holds_the_lesson_package_only(built_book: Path) -> None:
 
 def _install_kit(folder: Path, built_book: Path) -> None:
     """Le kit décompressé et installé dans un venv neuf, et un noyau Jupyter de ce venv."""
-    with zipfile.ZipFile(built_book / "tp2-kit.zip") as archive:
+    with zipfile.ZipFile(built_book / KIT_ZIP) as archive:
         archive.extractall(folder)
     env_dir = folder / "venv"
     venv.create(env_dir, with_pip=True)
     # Depuis le dossier parent : requirements.txt trouve la roue à côté de lui.
     result = subprocess.run(
-        [str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", "-r", "tp2-kit/requirements.txt"],
+        [str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", "-r", f"{KIT_NAME}/requirements.txt"],
         cwd=folder,
         capture_output=True,
         text=True,
@@ -171,7 +179,7 @@ def kit(built_book: Path, run_once: Callable, monkeypatch: pytest.MonkeyPatch, t
     folder = run_once("kit", lambda f: _install_kit(f, built_book))
     monkeypatch.setenv("JUPYTER_PATH", str(folder / "jupyter"))
     monkeypatch.setenv(LOGDIR_ENV, str(tmp_path / "runs"))
-    return folder / "tp2-kit"
+    return folder / KIT_NAME
 
 
 def execute(notebook: nbformat.NotebookNode, cwd: Path) -> None:
@@ -200,7 +208,7 @@ def test_every_module_imports_in_the_kit_environment(kit: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != LOGDIR_ENV}
     result = subprocess.run(
         [str(python), "-c", code],
-        cwd=kit / "notebooks" / "etudiant",
+        cwd=kit / "notebooks" / STUDENT_DIR,
         capture_output=True,
         text=True,
         timeout=300,
@@ -221,7 +229,7 @@ def test_every_module_imports_in_the_kit_environment(kit: Path) -> None:
 def test_run_all_stops_at_the_first_unfinished_exercise(kit: Path, tmp_path: Path, chapter: Path) -> None:
     """« Exécuter tout » sur l'édition étudiant telle que livrée : aucune erreur avant la
     vérification du premier exercice de code, qui échoue en français, sans pile d'appels."""
-    notebook = nbformat.read(kit / "notebooks" / "etudiant" / f"{chapter.stem}.ipynb", as_version=4)
+    notebook = nbformat.read(kit / "notebooks" / STUDENT_DIR / f"{chapter.stem}.ipynb", as_version=4)
     try:
         execute(notebook, tmp_path)
         stopped = False
@@ -308,8 +316,8 @@ def session(
 def test_a_student_session(kit: Path, tmp_path: Path, chapter: Path) -> None:
     """Chaque tentative du corpus, jouée dans son notebook : aucune fausse n'est acceptée,
     aucune juste refusée, et tout échec est un message en français, sans pile d'appels."""
-    student = nbformat.read(kit / "notebooks" / "etudiant" / f"{chapter.stem}.ipynb", as_version=4)
-    full = nbformat.read(kit / "notebooks" / "complet" / f"{chapter.stem}.ipynb", as_version=4)
+    student = nbformat.read(kit / "notebooks" / STUDENT_DIR / f"{chapter.stem}.ipynb", as_version=4)
+    full = nbformat.read(kit / "notebooks" / FULL_DIR / f"{chapter.stem}.ipynb", as_version=4)
     notebook = session(student, full, chapter)
     NotebookClient(
         notebook,
@@ -358,7 +366,7 @@ def test_every_check_in_a_fresh_kernel_says_what_to_run(kit: Path, tmp_path: Pat
     checks = [
         c.source
         for chapter in WITH_QUESTIONS
-        for c in nbformat.read(kit / "notebooks" / "etudiant" / f"{chapter.stem}.ipynb", as_version=4).cells
+        for c in nbformat.read(kit / "notebooks" / STUDENT_DIR / f"{chapter.stem}.ipynb", as_version=4).cells
         if "check" in tags(c)
     ]
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in checks])
@@ -402,7 +410,7 @@ def test_lab_session_serves_both_editions(tmp_path: Path) -> None:
     try:
         deadline = time.monotonic() + 900  # nox installe d'abord torch et JupyterLab
         while time.monotonic() < deadline and process.poll() is None and len(listed) < 2:
-            for folder in ("etudiant", "complet"):
+            for folder in (STUDENT_DIR, FULL_DIR):
                 url = f"http://127.0.0.1:{port}/api/contents/{folder}?token={token}"
                 try:
                     with urllib.request.urlopen(url, timeout=5) as response:
@@ -414,7 +422,7 @@ def test_lab_session_serves_both_editions(tmp_path: Path) -> None:
             os.killpg(process.pid, signal.SIGTERM)
         output = process.communicate(timeout=60)[0].decode(errors="replace")
     expected = sorted(f"{c.stem}.ipynb" for c in CHAPTERS)
-    assert listed == {"etudiant": expected, "complet": expected}, output[-3000:]
+    assert listed == {STUDENT_DIR: expected, FULL_DIR: expected}, output[-3000:]
 
 
 def test_the_wheel_lists_every_package_of_tp2_src() -> None:

@@ -7,15 +7,28 @@ from pathlib import Path
 import pytest
 from torch.utils.tensorboard import SummaryWriter
 
-from tp2_src.logs import LOGDIR_ENV, default_logdir, fresh_run_dir, read_scalars
+from tp2_src.logs import LOGDIR_ENV, RUNS_MARKER, default_logdir, fresh_run_dir, read_scalars, work_logdir
+
+REPOSITORY = Path(__file__).resolve().parents[1]
 
 
 def test_default_logdir_follows_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(LOGDIR_ENV, str(tmp_path / "ailleurs"))
     assert default_logdir() == (tmp_path / "ailleurs").resolve()
-    monkeypatch.delenv(LOGDIR_ENV)
-    # Installé en mode éditable depuis le dépôt : runs/ à la racine du dépôt.
-    assert default_logdir() == Path(__file__).resolve().parents[1] / "runs"
+
+
+def test_the_logs_go_to_the_runs_of_the_work_folder(tmp_path: Path) -> None:
+    """Sans ``$TP2_LOGDIR`` : le ``runs/`` du dossier marqué le plus proche (le kit, le
+    dépôt), sinon celui du dossier même ; la leçon ne connaît pas la forme du dépôt."""
+    kit = tmp_path / "kit"
+    notebooks = kit / "notebooks" / "etudiant"
+    notebooks.mkdir(parents=True)
+    assert work_logdir(notebooks) == notebooks.resolve() / "runs"  # rien de marqué
+    (kit / RUNS_MARKER).write_text("le kit", encoding="utf-8")
+    assert work_logdir(notebooks) == kit.resolve() / "runs"
+    assert work_logdir(kit) == kit.resolve() / "runs"
+    # Le dépôt porte la marque : un chapitre exécuté dans book/ écrit dans runs/ à la racine.
+    assert work_logdir(REPOSITORY / "book") == REPOSITORY / "runs"
 
 
 def test_fresh_run_dir_empties_an_old_run(tmp_path: Path) -> None:

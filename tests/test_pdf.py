@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import CHAPTERS, ROOT, jupyter_book_build, pdf_name
+from helpers import CHAPTERS, ROOT, jupyter_book_build
 from tp2_book import conventions
-from tp2_book.layout import clear_latex, site_weight
+from tp2_book.settings import PDF_NAME, clear_latex, site_weight
 
 TOOLS = ("xelatex", "latexmk", "make", "pdftotext", "pdfinfo", "pdfimages", "pdffonts")
 MISSING = [tool for tool in TOOLS if shutil.which(tool) is None]
@@ -90,7 +90,7 @@ def built_pdf(built_book: Path, run_once: Callable) -> BuiltPdf:
     """Le PDF construit une fois, dans la copie du livre déjà construite en HTML."""
     src = built_book.parent.parent
     run_once("pdf", lambda _folder: _build_pdf(src))
-    pdf = src / "_build" / "latex" / pdf_name()
+    pdf = src / "_build" / "latex" / PDF_NAME
     assert pdf.is_file(), f"{pdf.name} absent de {pdf.parent}"
     log = pdf.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)

@@ -18,34 +18,40 @@ from tensorboard.backend.event_processing.event_accumulator import (
 
 #: Variable d'environnement qui choisit le dossier des journaux (sinon ``runs/``).
 LOGDIR_ENV = "TP2_LOGDIR"
-#: Le fichier qui marque le dossier du kit de l'étudiant : ses journaux vont dans son ``runs/``.
-KIT_MARKER = ".tp2-kit"
+#: Le fichier qui marque un dossier de travail (le dépôt du livre, le kit de l'étudiant) :
+#: les journaux de ce qui s'exécute dans ce dossier, ou plus bas, vont dans son ``runs/``.
+RUNS_MARKER = ".tp2-runs"
 
 Scalars = dict[str, tuple[list[int], list[float]]]
 
 
-def default_logdir() -> Path:
-    """Dossier des journaux : ``$TP2_LOGDIR`` s'il est défini, sinon ``runs/``.
+def work_logdir(here: str | Path) -> Path:
+    """Le ``runs/`` du dossier de travail de ``here`` : ``here`` ou le plus proche de ses
+    dossiers parents qui contient ``RUNS_MARKER`` ; à défaut, ``here`` lui-même.
 
-    ``runs/`` est pris au sommet du dépôt quand ``tp2_src`` y est installé en mode
-    éditable (cas de ``nox``), dans le dossier du kit de l'étudiant quand le notebook est
-    dans le kit (un dossier parent contient ``KIT_MARKER``), sinon dans le dossier courant.
+    Lève ``NotADirectoryError`` si ``here`` n'est pas un dossier.
     """
-    if os.environ.get(LOGDIR_ENV):
-        return Path(os.environ[LOGDIR_ENV]).expanduser().resolve()
-    repo = Path(__file__).resolve().parents[1]
-    if (repo / "_toc.yml").is_file():
-        return repo / "runs"
-    here = Path.cwd().resolve()
-    kit = next(
+    here = Path(here).resolve()
+    if not here.is_dir():
+        raise NotADirectoryError(f"Dossier introuvable : {here}")
+    work = next(
         (
             folder
             for folder in (here, *here.parents)
-            if (folder / KIT_MARKER).is_file()
+            if (folder / RUNS_MARKER).is_file()
         ),
         here,
     )
-    return kit / "runs"
+    return work / "runs"
+
+
+def default_logdir() -> Path:
+    """Dossier des journaux : ``$TP2_LOGDIR`` s'il est défini, sinon le ``runs/`` du
+    dossier de travail du dossier courant (``work_logdir``) : celui du dépôt ou du kit
+    quand on y travaille, sinon ``runs/`` dans le dossier courant."""
+    if os.environ.get(LOGDIR_ENV):
+        return Path(os.environ[LOGDIR_ENV]).expanduser().resolve()
+    return work_logdir(Path.cwd())
 
 
 def fresh_run_dir(name: str, logdir: str | Path | None = None) -> Path:

@@ -6,11 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from tp2_book import conventions
-
-BOOK = Path(__file__).resolve().parents[2] / "book"
+from tp2_book.settings import BOOK
 
 
 @dataclass(frozen=True)

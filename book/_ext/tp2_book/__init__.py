@@ -24,11 +24,13 @@ extensions de ``EXTENSIONS`` dans cet ordre :
 - ``typography`` : espaces fines insécables, formules soudées à leur ponctuation ;
 - ``valid_html`` : des pages que le vérificateur HTML du W3C accepte.
 
-Les autres modules ne sont pas des extensions : ``settings`` (réglages de la construction,
-lus aussi par nox et les tests), ``conventions`` (la lecture des chapitres : solutions,
-squelettes, vérifications), ``markdown`` (la prose MyST rendue lisible dans Jupyter),
-``editions`` (les notebooks des deux éditions), ``kit`` (le zip de l'étudiant), ``lab``
-(les notebooks de ``nox -s lab``) et ``layout`` (copie du livre, poids du site, dossier LaTeX).
+Les autres modules ne sont pas des extensions : ``settings`` (les faits et réglages de la
+machinerie — racine du livre, noms du kit, du PDF et des dossiers des éditions, version de
+Python, options de construction — et la copie du livre, le poids du site, le dossier LaTeX ;
+lu aussi par nox, les tests et le banc d'essai), ``conventions`` (la lecture des chapitres :
+solutions, squelettes, vérifications), ``markdown`` (la prose MyST rendue lisible dans
+Jupyter), ``editions`` (les notebooks des deux éditions), ``kit`` (le zip de l'étudiant) et
+``lab`` (les notebooks de ``nox -s lab``).
 """
 
 from __future__ import annotations

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tp2_book.settings import lesson_project
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
@@ -64,16 +66,12 @@ def french_date(date: datetime | None) -> str:
     return f"{day} {MONTHS[date.month - 1]} {date.year}"
 
 
-def book_date(srcdir: Path | None = None) -> str:
-    """La date du livre en toutes lettres : dépôt des sources, sinon celui d'où ``tp2_src``
-    est installé (le livre copié ailleurs, par les tests ou le banc d'essai)."""
-    from tp2_book.kit import project_dir
-
-    folders = (
-        [srcdir, project_dir()]
-        if srcdir is not None
-        else [project_dir()]
-    )
+def book_date(srcdir: Path) -> str:
+    """La date du livre en toutes lettres : celle du dépôt des sources ``srcdir``, sinon
+    celle du projet d'où ``tp2_src`` est installé (le livre copié ailleurs, par les tests
+    ou le banc d'essai)."""
+    project = lesson_project()
+    folders = [srcdir] if project is None else [srcdir, project]
     return french_date(commit_date(folders))
 
 

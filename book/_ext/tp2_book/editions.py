@@ -8,7 +8,11 @@
 
 Les règles de la source sont celles de ``conventions`` ; la prose est rendue lisible sans
 MyST par ``markdown``. Une première cellule dit comment installer le kit
-(``kit.KIT_NAME``) pour exécuter le notebook hors du dépôt.
+(``settings.KIT_NAME``) pour exécuter le notebook hors du dépôt.
+
+Un convertisseur pur : un chapitre entre, des notebooks sortent. Ce qui vient de la
+construction du livre (le titre du livre, sa date, les valeurs collées, les numéros des
+figures) lui est donné par l'appelant ; il n'appelle ni git ni Sphinx.
 """
 
 from __future__ import annotations
@@ -22,15 +26,16 @@ import nbformat
 
 from tp2_book import conventions
 from tp2_book.conventions import CHECK, SETUP, SKELETON, SOLUTION
-from tp2_book.layout import KIT_ZIP
 from tp2_book.markdown import ANSWER, MarkdownState, to_markdown
+from tp2_book.settings import (
+    FULL_DIR,
+    KIT_NAME,
+    KIT_ZIP,
+    STUDENT_DIR,
+)
 
-#: Sous-dossiers des deux éditions, dans le kit et pour ``nox -s lab``.
-STUDENT_DIR, FULL_DIR = "etudiant", "complet"
 #: Suffixe du notebook étudiant téléchargeable depuis une page du livre.
 STUDENT_SUFFIX = "-etudiant"
-#: Le nom du kit de l'étudiant (``tp2-kit.zip``), que la première cellule cite.
-KIT_NAME = Path(KIT_ZIP).stem
 
 
 #: La cellule que l'édition étudiant place sous chaque question écrite.
@@ -65,9 +70,10 @@ def notebook_setup(source: str) -> str:
 
 
 def _install_cell(
-    title: str, student: bool
+    book_title: str | None, title: str, student: bool
 ) -> nbformat.NotebookNode:
-    """Première cellule : de quelle édition il s'agit, et comment installer de quoi l'exécuter."""
+    """Première cellule : de quel livre et de quelle édition il s'agit, et comment installer
+    de quoi l'exécuter."""
     edition = (
         "**édition étudiant**. Chaque exercice de code donne une fonction (ou une classe) à "
         "compléter aux lignes `# À vous` ; la cellule qui suit l'appelle et affiche ✅ quand "
@@ -76,9 +82,10 @@ def _install_cell(
         if student
         else "**édition complète**, solutions comprises"
     )
+    book = f"*{book_title}* · " if book_title else ""
     return nbformat.v4.new_markdown_cell(
-        f"*TP 2 — Graphe de calcul, autograd et modules* · « {title} », {edition}.\n\n"
-        f"Ce notebook vient du kit `{KIT_NAME}.zip` (menu de téléchargement de chaque page du "
+        f"{book}« {title} », {edition}.\n\n"
+        f"Ce notebook vient du kit `{KIT_ZIP}` (menu de téléchargement de chaque page du "
         "livre). Pour l'exécuter, décompressez le kit puis, dans un terminal, dans son dossier "
         f"`{KIT_NAME}` :\n\n"
         "```\n"
@@ -111,12 +118,15 @@ def edition(
     chapter: str | Path,
     *,
     student: bool,
+    book_title: str | None = None,
     glue: Mapping[str, str] | None = None,
     figures: Mapping[str, str] | None = None,
     substitutions: Mapping[str, str] | None = None,
 ) -> nbformat.NotebookNode:
     """Le notebook d'un chapitre ``.py`` (Jupytext) : complet, ou étudiant si ``student``.
 
+    ``book_title`` : le titre du livre (``title`` de ``_config.yml``), que la première
+    cellule cite avant celui du chapitre ; sans lui, elle ne cite que le chapitre.
     ``glue`` donne le texte des valeurs collées (``{glue:md}``) et ``figures`` le numéro
     des figures et des sections citées (``{numref}``), tels que la construction du livre
     les a calculés ; sans eux, la prose les remplace par « … » et « figure ».
@@ -142,7 +152,7 @@ def edition(
         chapter=chapter,
     )
     cells: list[nbformat.NotebookNode] = [
-        _install_cell(_title(source, chapter), student)
+        _install_cell(book_title, _title(source, chapter), student)
     ]
     solved: set[str] = set()
     for cell in source:
@@ -245,17 +255,17 @@ def write_editions(
     *,
     overwrite: bool = True,
     glue_dir: Path | None = None,
+    book_title: str | None = None,
+    substitutions: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """Écrit ``target/complet/<chapitre>.ipynb`` et ``target/etudiant/<chapitre>.ipynb``.
 
     Avec ``overwrite=False``, un notebook déjà présent est gardé tel quel (le travail de
     l'étudiant). ``glue_dir`` : le dossier des chapitres exécutés par la construction du
     livre (``_build/jupyter_execute/book``), d'où viennent les valeurs citées par la prose.
+    ``book_title`` et ``substitutions`` (la date du livre…) : comme pour ``edition``.
     Renvoie les chemins écrits.
     """
-    from tp2_book.build_date import SUBSTITUTION, book_date
-
-    substitutions = {SUBSTITUTION: book_date()}
     written = []
     for chapter in chapters:
         glue = (
@@ -275,6 +285,7 @@ def write_editions(
                 edition(
                     chapter,
                     student=student,
+                    book_title=book_title,
                     glue=glue,
                     substitutions=substitutions,
                 ),

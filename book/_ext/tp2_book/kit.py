@@ -21,11 +21,17 @@ import nbformat
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from tp2_book.editions import KIT_NAME
+from tp2_book.settings import (
+    FULL_DIR,
+    INSTALL_SECONDS,
+    KIT_NAME,
+    PYTHON_VERSION,
+    STUDENT_DIR,
+)
 
 #: Ce dont les notebooks ont besoin en plus de tp2_src : un noyau Jupyter.
 NOTEBOOK_EXTRAS = ("ipykernel",)
-#: Le contenu du fichier qui marque le dossier du kit (``tp2_src.logs.KIT_MARKER``).
+#: Le contenu du fichier qui marque le dossier du kit (``tp2_src.logs.RUNS_MARKER``).
 MARKER_TEXT = "Ce fichier marque le dossier du kit : les journaux TensorBoard vont dans son runs/.\n"
 #: Date fixe des fichiers du zip : deux constructions donnent le même kit.
 ZIP_DATE = (2026, 1, 1, 0, 0, 0)
@@ -40,21 +46,17 @@ def _fingerprint(paths: Sequence[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-def project_dir() -> Path:
-    """Le projet d'où vient le ``tp2_src`` importé (``pyproject.toml``, ``README.md``,
-    ``tp2_src/``) : celui que ``pip install -e .`` a installé."""
-    import tp2_src
-
-    return Path(tp2_src.__file__).resolve().parents[1]
-
-
-def build_wheel(project: Path, cache: Path) -> Path:
+def build_wheel(project: Path | None, cache: Path) -> Path:
     """La roue de ``tp2_src`` (données comprises), reconstruite seulement si le code a changé.
 
+    ``project`` : le projet d'où ``tp2_src`` est installé (``settings.lesson_project()``).
     La construction a lieu dans une copie temporaire du projet : ``pip wheel`` n'écrit
     rien dans le dépôt (ni ``build/`` ni ``*.egg-info``).
     """
-    if not (project / "pyproject.toml").is_file():
+    if (
+        project is None
+        or not (project / "pyproject.toml").is_file()
+    ):
         raise RuntimeError(
             f"pas de pyproject.toml dans {project} : la roue du kit se construit depuis le dépôt, "
             "où tp2_src doit être installé en mode éditable (pip install -e .)"
@@ -153,25 +155,25 @@ def cpu_torch_command(pins: Mapping[str, str]) -> str:
 
 
 README = """\
-TP 2 — Graphe de calcul, autograd et modules : le kit de l'étudiant
-===================================================================
+{heading}
+{underline}
 
 Ce kit permet de faire le TP sur votre machine, hors du dépôt du livre.
 
 Contenu
 -------
-  notebooks/etudiant/  les chapitres sans les solutions : à chaque question, un
+  notebooks/{student:<11}les chapitres sans les solutions : à chaque question, un
                        squelette (lignes « # À vous : ») suivi d'une cellule de
                        vérification
-  notebooks/complet/   les mêmes chapitres, solutions comprises (le corrigé)
+  notebooks/{full:<11}les mêmes chapitres, solutions comprises (le corrigé)
   {wheel}
                        le paquet tp2_src que les notebooks importent, données
                        Boston Housing comprises
   requirements.txt     les versions avec lesquelles le livre a été construit
 
-Installation (Python 3.11 ou plus récent)
------------------------------------------
-  Dans un terminal, dans ce dossier (tp2-kit) :
+{install_heading}
+{install_underline}
+  Dans un terminal, dans ce dossier ({kit}) :
 
   python3 -m venv .venv            (Windows : py -m venv .venv)
   source .venv/bin/activate        (Windows : .venv\\Scripts\\activate)
@@ -185,12 +187,12 @@ Installation (Python 3.11 ou plus récent)
 
 Travailler
 ----------
-  Ouvrez un notebook de notebooks/etudiant/ dans VS Code, PyCharm ou Jupyter
+  Ouvrez un notebook de notebooks/{student} dans VS Code, PyCharm ou Jupyter
   (pip install jupyterlab, puis jupyter lab), avec le noyau Python de ce .venv.
   Exécutez les cellules dans l'ordre. Après chaque squelette, la cellule de
   vérification affiche ✅ si votre code fait ce qui est demandé ; sinon, elle dit
   ce qui ne va pas et où regarder, et l'exécution s'arrête là. Le corrigé est
-  dans notebooks/complet/.
+  dans notebooks/{full}.
 
   Les journaux TensorBoard des notebooks sont écrits dans le dossier runs/ de ce
   kit (ou dans le dossier de la variable d'environnement TP2_LOGDIR). Pour les
@@ -198,20 +200,31 @@ Travailler
   puis ouvrez l'adresse qu'il affiche (http://localhost:6006).
 """
 
-#: La durée de l'installation, mesurée par ``nox -s bench`` (voir BENCHMARKS.md).
+#: La durée de l'installation, ``settings.INSTALL_SECONDS`` (mesurée par ``nox -s bench``,
+#: voir BENCHMARKS.md).
 INSTALL_TIME = (
     "Mesuré : {seconds} s sur une machine Linux à 2 cœurs, les paquets déjà téléchargés ;\n"
     "  le premier téléchargement de PyTorch (la version processeur pèse environ 200 Mo)\n"
     "  s'y ajoute."
 )
-#: Mesure de ``nox -s bench`` (g) : ``pip install -r requirements.txt`` dans un venv neuf.
-INSTALL_SECONDS = 72
 
 
-def lisezmoi(wheel_name: str) -> str:
-    """Le ``LISEZMOI.txt`` du kit."""
+def lisezmoi(wheel_name: str, book_title: str) -> str:
+    """Le ``LISEZMOI.txt`` du kit ; ``book_title`` : le titre du livre (``title`` de
+    ``_config.yml``, que la construction lit dans la configuration de Sphinx)."""
     install_time = INSTALL_TIME.format(seconds=INSTALL_SECONDS)
+    heading = f"{book_title} : le kit de l'étudiant"
+    install_heading = (
+        f"Installation (Python {PYTHON_VERSION} ou plus récent)"
+    )
     return README.format(
+        heading=heading,
+        underline="=" * len(heading),
+        install_heading=install_heading,
+        install_underline="-" * len(install_heading),
+        kit=KIT_NAME,
+        student=f"{STUDENT_DIR}/",
+        full=f"{FULL_DIR}/",
         wheel=wheel_name,
         cpu_torch=cpu_torch_command(pinned_versions()),
         install_time=install_time,
@@ -222,18 +235,21 @@ def write_kit(
     notebooks: Mapping[str, nbformat.NotebookNode],
     wheel: Path,
     target: Path,
+    *,
+    book_title: str,
 ) -> Path:
     """Écrit ``target`` (``tp2-kit.zip``) : les notebooks, la roue, requirements, LISEZMOI.
 
-    ``notebooks`` associe à chaque chemin dans le kit (``etudiant/03_….ipynb``) son notebook.
+    ``notebooks`` associe à chaque chemin dans le kit (``etudiant/03_….ipynb``) son notebook ;
+    ``book_title`` : le titre du livre, en tête du LISEZMOI.
     """
     # Importé ici : tp2_src.logs charge torch (2 s), qu'une reconstruction sans changement
     # n'a pas à payer.
-    from tp2_src.logs import KIT_MARKER
+    from tp2_src.logs import RUNS_MARKER
 
     files: dict[str, bytes] = {
-        KIT_MARKER: MARKER_TEXT.encode(),
-        "LISEZMOI.txt": lisezmoi(wheel.name).encode(),
+        RUNS_MARKER: MARKER_TEXT.encode(),
+        "LISEZMOI.txt": lisezmoi(wheel.name, book_title).encode(),
         "requirements.txt": requirements(wheel.name).encode(),
         wheel.name: wheel.read_bytes(),
     }

@@ -9,8 +9,12 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
+import yaml
+
+from tp2_book.build_date import SUBSTITUTION, book_date
 from tp2_book.conventions import chapters
 from tp2_book.editions import write_editions
+from tp2_book.settings import BOOK, BUILD_DIR, ROOT
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -22,27 +26,32 @@ def main(argv: Sequence[str] | None = None) -> None:
         type=Path,
         help="dossier où écrire etudiant/ et complet/",
     )
-    root = (
-        Path(__file__).resolve().parents[3]
-    )  # book/_ext/tp2_book/lab.py → le dépôt
     parser.add_argument(
         "--book",
         type=Path,
-        default=root / "book",
+        default=BOOK,
         help="dossier des chapitres NN_*.py",
     )
     parser.add_argument(
         "--glue",
         type=Path,
-        default=root / "_build" / "jupyter_execute" / "book",
+        default=BUILD_DIR / "jupyter_execute" / "book",
         help="chapitres exécutés par la construction du livre (valeurs citées par la prose)",
     )
     args = parser.parse_args(argv)
     sources = chapters(args.book)
     if not sources:
         parser.error(f"aucun chapitre NN_*.py dans {args.book}")
+    # Ce que la construction du livre donnerait aux éditions : le titre du livre
+    # (``_config.yml``) et sa date (le dernier commit).
+    config = (ROOT / "_config.yml").read_text(encoding="utf-8")
     written = write_editions(
-        sources, args.target, overwrite=False, glue_dir=args.glue
+        sources,
+        args.target,
+        overwrite=False,
+        glue_dir=args.glue,
+        book_title=yaml.safe_load(config)["title"],
+        substitutions={SUBSTITUTION: book_date(ROOT)},
     )
     kept = 2 * len(sources) - len(written)
     print(

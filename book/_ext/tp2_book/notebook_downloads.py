@@ -21,9 +21,6 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from tp2_book.editions import (
-    FULL_DIR,
-    KIT_NAME,
-    STUDENT_DIR,
     STUDENT_SUFFIX,
     edition,
     glue_values,
@@ -32,8 +29,13 @@ from tp2_book.kit import (
     build_wheel,
     cpu_torch_command,
     pinned_versions,
-    project_dir,
     write_kit,
+)
+from tp2_book.settings import (
+    FULL_DIR,
+    KIT_NAME,
+    STUDENT_DIR,
+    lesson_project,
 )
 
 logger = logging.getLogger(__name__)
@@ -160,7 +162,7 @@ def write_downloads(
     chapters = _chapters(app)
     # La roue du tp2_src qui a servi à la construction (installé en mode éditable par nox).
     wheel = build_wheel(
-        project_dir(), Path(app.outdir).parent / ".tp2-wheel"
+        lesson_project(), Path(app.outdir).parent / ".tp2-wheel"
     )
     kit_path = Path(app.outdir, f"{KIT_NAME}.zip")
     written = [
@@ -179,6 +181,8 @@ def write_downloads(
         logger.info(f"kit de l'étudiant inchangé : {kit_path}")
         return
     figures = _figure_numbers(app)
+    # Le titre du livre : ``title`` de ``_config.yml``, que Jupyter Book passe à Sphinx.
+    book_title = app.config.html_title
     sources = Path(app.outdir, "_sources")
     in_kit = {}
     for docname, chapter in chapters.items():
@@ -190,6 +194,7 @@ def write_downloads(
             notebook = edition(
                 chapter,
                 student=student,
+                book_title=book_title,
                 glue=glue,
                 figures=figures,
                 substitutions=app.config.myst_substitutions,
@@ -198,7 +203,7 @@ def write_downloads(
             path.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(notebook, path)
             in_kit[f"{folder}/{chapter.stem}.ipynb"] = notebook
-    kit = write_kit(in_kit, wheel, kit_path)
+    kit = write_kit(in_kit, wheel, kit_path, book_title=book_title)
     logger.info(
         f"kit de l'étudiant : {kit} ({kit.stat().st_size // 1024} Kio)"
     )

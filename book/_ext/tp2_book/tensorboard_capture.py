@@ -21,7 +21,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[3]
+from tp2_book.settings import ROOT
+
 TARGET = ROOT / "book" / "images" / "tensorboard.png"
 #: Les expériences montrées : les trois descentes de la question 1.
 RUNS = ("q1-batch", "q1-mini-batch", "q1-stochastique")
