@@ -11,7 +11,8 @@ from helpers import CHAPTERS, chapter_source, jupyter_book_build, small_book
 from tp2_book.layout import site_weight
 from tp2_book.settings import JOBS_ENV
 
-pytestmark = pytest.mark.book
+#: Les tests sans ``built_book`` construisent leur propre livre.
+pytestmark = pytest.mark.usefixtures("executes_chapters")
 
 #: Au-delà, une ligne de sortie défile horizontalement dans une fenêtre de 1280 px.
 MAX_OUTPUT_LINE = 80

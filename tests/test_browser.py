@@ -33,7 +33,6 @@ WIDTHS = {"ordinateur": (1280, 900), "telephone": (390, 844)}
 if CHROMIUM is None and os.environ.get("CI"):
     raise RuntimeError("En CI, Chromium doit être installé (apt-get install chromium) : .ci/run le fait.")
 pytestmark = [
-    pytest.mark.book,
     pytest.mark.skipif(
         CHROMIUM is None, reason="Chromium n'est pas installé (Debian : apt-get install chromium)"
     ),

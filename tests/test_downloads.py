@@ -8,8 +8,6 @@ import pytest
 from bs4 import BeautifulSoup
 from helpers import CHAPTERS
 
-pytestmark = pytest.mark.book
-
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_page_offers_py_and_ipynb(built_book: Path, chapter: Path) -> None:

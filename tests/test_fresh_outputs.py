@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT, chapter_source, jupyter_book_build, small_book
 
-pytestmark = pytest.mark.book
+pytestmark = pytest.mark.usefixtures("executes_chapters")  # construit de petits livres
 
 CHAPTER = chapter_source(
     'from tp2_src.data import load_boston\n\nprint("variables :", " ".join(load_boston().feature_names[:3]))'

@@ -81,7 +81,6 @@ def test_kit_zip_is_complete_and_reproducible(tmp_path: Path) -> None:
     assert f"pip install torch=={torch} --index-url" in readme
 
 
-@pytest.mark.book
 def test_the_introduction_gives_the_install_steps_of_lisezmoi(built_book: Path) -> None:
     """L'introduction et le LISEZMOI du kit disent les mêmes commandes, y compris celle de
     PyTorch pour processeur (sans elle, pip installe sous Linux la version CUDA)."""
@@ -98,7 +97,6 @@ def test_the_introduction_gives_the_install_steps_of_lisezmoi(built_book: Path) 
     assert cpu in shown, "commande CPU absente de l'introduction"
 
 
-@pytest.mark.book
 def test_site_offers_the_kit_and_both_editions(built_book: Path) -> None:
     kit = built_book / "tp2-kit.zip"
     assert kit.is_file() and kit.stat().st_size < 1024 * 1024
@@ -124,7 +122,6 @@ def test_site_offers_the_kit_and_both_editions(built_book: Path) -> None:
         assert "{glue:md}" not in prose and "{numref}" not in prose
 
 
-@pytest.mark.book
 def test_the_wheel_holds_the_lesson_package_only(built_book: Path) -> None:
     with zipfile.ZipFile(built_book / "tp2-kit.zip") as archive:
         wheel_name = next(n for n in archive.namelist() if n.endswith(".whl"))
@@ -185,7 +182,6 @@ def text_of(cell: nbformat.NotebookNode) -> str:
     return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream")
 
 
-@pytest.mark.book
 def test_every_module_imports_in_the_kit_environment(kit: Path) -> None:
     python = kit.parent / "venv" / "bin" / "python"
     code = (
@@ -216,7 +212,6 @@ def test_every_module_imports_in_the_kit_environment(kit: Path) -> None:
     assert result.stdout.splitlines()[2] == str((kit / "runs").resolve())
 
 
-@pytest.mark.book
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_run_all_stops_at_the_first_unfinished_exercise(kit: Path, tmp_path: Path, chapter: Path) -> None:
     """« Exécuter tout » sur l'édition étudiant telle que livrée : aucune erreur avant la
@@ -303,7 +298,6 @@ def session(
     return notebook
 
 
-@pytest.mark.book
 @pytest.mark.parametrize("chapter", WITH_QUESTIONS, ids=lambda p: p.stem)
 def test_a_student_session(kit: Path, tmp_path: Path, chapter: Path) -> None:
     """Chaque tentative du corpus, jouée dans son notebook : aucune fausse n'est acceptée,
@@ -352,7 +346,6 @@ def test_a_student_session(kit: Path, tmp_path: Path, chapter: Path) -> None:
     assert all("application/pdf" in o.data for o in figures), "une figure sans sa version PDF"
 
 
-@pytest.mark.book
 def test_every_check_in_a_fresh_kernel_says_what_to_run(kit: Path, tmp_path: Path) -> None:
     """Après un redémarrage du noyau, une vérification lancée seule dit quoi exécuter."""
     checks = [
@@ -381,7 +374,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.book
 @pytest.mark.slow
 def test_lab_session_serves_both_editions(tmp_path: Path) -> None:
     """``nox -s lab`` lancé à neuf (son venv dans un dossier temporaire) sert les deux éditions."""
