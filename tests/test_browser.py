@@ -223,17 +223,6 @@ def test_code_and_outputs_fit_the_column(browser, server: str, path: str) -> Non
         context.close()
 
 
-def test_chapter_figures_are_loaded(browser, server: str) -> None:
-    context, page, problems = open_page(browser, server + f"book/{CHAPTERS[0].stem}.html", (1280, 900))
-    try:
-        images = page.evaluate(IMAGES_STATE)
-        figures = [i for i in images if "_images/" in (i["src"] or "")]
-        assert len(figures) >= 2 and all(i["ok"] for i in figures), figures
-        assert not problems, "\n".join(problems)
-    finally:
-        context.close()
-
-
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("path", ["index.html", "book/03_regression_lineaire.html"])
 def test_screenshots_and_no_horizontal_overflow(
