@@ -40,7 +40,6 @@ import torch
 # collées, dessin des graphes.
 from tp2_src.glue import (
     glue,
-    glue_environment,
     glue_figure,
     glue_text,
 )
@@ -56,10 +55,9 @@ from tp2_src.graph_drawing import (
     graph_figure,
     statement_figure,
 )
-from tp2_src.style import french_log_axis, use_book_style
+from tp2_src.style import french_log_axis, setup_chapter
 
-use_book_style()
-glue_environment()  # citée par la note « Exécution de ce chapitre », en fin de page
+setup_chapter()  # figures, et l'environnement que cite la note de fin de page
 
 # %% [markdown]
 # (sec-scalaires)=
@@ -1503,12 +1501,4 @@ assert min(fd_gaps32) > 1e4 * min(fd_gaps)
 # évaluations ici, deux millions pour un million de paramètres. La rétropropagation coûte
 # une passe avant et une passe arrière, du même ordre qu'une seule évaluation : c'est
 # pourquoi on ne se sert des différences finies que pour **vérifier** un gradient.
-# ```
-
-
-# %% [markdown]
-# ```{admonition} Exécution de ce chapitre
-# :class: note
-# Les sorties de ce chapitre ont été calculées avec {glue:md}`environnement`. Livre construit
-# à partir du dernier commit, daté du {{ date_construction }}.
 # ```

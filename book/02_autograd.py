@@ -39,13 +39,12 @@ from torch.autograd.functional import jacobian
 
 # %% tags=["remove-cell", "setup"]
 # Plomberie du livre (exécutée, masquée dans les pages) : figures, valeurs collées.
-from tp2_src.glue import glue, glue_environment, glue_figure
+from tp2_src.glue import glue, glue_figure
 from tp2_src.graph import autograd_graph, record_backward
 from tp2_src.graph_drawing import graph_figure
-from tp2_src.style import use_book_style
+from tp2_src.style import setup_chapter
 
-use_book_style()
-glue_environment()  # citée par la note « Exécution de ce chapitre », en fin de page
+setup_chapter()  # figures, et l'environnement que cite la note de fin de page
 
 # %%
 # Affichent le message d'une erreur ou d'un avertissement de PyTorch,
@@ -876,10 +875,3 @@ print("x.grad = 1ᵀJ :", torch.allclose(grad, ones @ J))
 # Ce raccourci ne vaut que parce que la jacobienne est diagonale : si $y_i$ dépendait de
 # plusieurs $x_j$, `x.grad` contiendrait $\mathbf{1}^\top J$, la somme des lignes de $J$,
 # et non des dérivées coordonnée par coordonnée.
-
-# %% [markdown]
-# ```{admonition} Exécution de ce chapitre
-# :class: note
-# Les sorties de ce chapitre ont été calculées avec {glue:md}`environnement`. Livre construit
-# à partir du dernier commit, daté du {{ date_construction }}.
-# ```

@@ -63,14 +63,12 @@ device = get_device()  # CUDA s'il y en a une, sinon le processeur
 # vérification de ce qu'annonce la prose.
 from tp2_src.glue import (
     glue,
-    glue_environment,
     glue_figure,
     glue_text,
 )
-from tp2_src.style import french_log_axis, use_book_style
+from tp2_src.style import french_log_axis, setup_chapter
 
-use_book_style()
-glue_environment()  # citée par la note « Exécution de ce chapitre », en fin de page
+setup_chapter()  # figures, et l'environnement que cite la note de fin de page
 
 # %% [markdown]
 # ## Les données : Boston Housing
@@ -1592,10 +1590,3 @@ losses = descent_without_reset(
 )
 for epoch in (1, 2, 5, 10, 15, 20, 25, 30):
     print(f"époque {epoch:>2} : MSE {losses[epoch - 1]:.4g}")
-
-# %% [markdown]
-# ```{admonition} Exécution de ce chapitre
-# :class: note
-# Les sorties de ce chapitre ont été calculées avec {glue:md}`environnement`. Livre construit
-# à partir du dernier commit, daté du {{ date_construction }}.
-# ```

@@ -61,11 +61,10 @@ print(f"prix moyen (MEDV, apprentissage) : {y_train.mean():.2f}")
 # %% tags=["remove-cell", "setup"]
 # Plomberie du livre (exécutée, masquée dans les pages) : figures SVG lisibles, valeurs collées,
 # vérification de ce qu'annonce la prose.
-from tp2_src.glue import glue, glue_environment, glue_figure
-from tp2_src.style import use_book_style
+from tp2_src.glue import glue, glue_figure
+from tp2_src.style import setup_chapter
 
-use_book_style()
-glue_environment()  # citée par la note « Exécution de ce chapitre », en fin de page
+setup_chapter()  # figures, et l'environnement que cite la note de fin de page
 
 # %% [markdown]
 # ## `nn.Parameter`, `zero_grad()` et `step()`
@@ -1134,11 +1133,4 @@ for set_to_none in (False, True):
 # un modèle linéaire ; avec `nn.Dropout`, la mesure éteindrait au hasard une partie des
 # activations : bruitée, elle ne mesurerait pas le modèle qu'on garde, celui du mode
 # évaluation.
-# ```
-
-# %% [markdown]
-# ```{admonition} Exécution de ce chapitre
-# :class: note
-# Les sorties de ce chapitre ont été calculées avec {glue:md}`environnement`. Livre construit
-# à partir du dernier commit, daté du {{ date_construction }}.
 # ```

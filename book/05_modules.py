@@ -53,11 +53,10 @@ device = get_device()  # CUDA s'il y en a une, sinon le processeur
 # %% tags=["remove-cell", "setup"]
 # Plomberie du livre (exécutée, masquée dans les pages) : figures SVG lisibles, valeurs collées,
 # vérification de ce qu'annonce la prose.
-from tp2_src.glue import glue, glue_environment, glue_figure
-from tp2_src.style import use_book_style
+from tp2_src.glue import glue, glue_figure
+from tp2_src.style import setup_chapter
 
-use_book_style()
-glue_environment()  # citée par la note « Exécution de ce chapitre », en fin de page
+setup_chapter()  # figures, et l'environnement que cite la note de fin de page
 
 # %% [markdown]
 # Comme au chapitre 3, 20 % des quartiers restent pour le test (le même découpage, même
@@ -1193,10 +1192,3 @@ glue(
     sum(p.numel() for p in TwoLayerNet(13, hidden).parameters()),
     "d",
 )
-
-# %% [markdown]
-# ```{admonition} Exécution de ce chapitre
-# :class: note
-# Les sorties de ce chapitre ont été calculées avec {glue:md}`environnement`. Livre construit
-# à partir du dernier commit, daté du {{ date_construction }}.
-# ```

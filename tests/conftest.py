@@ -31,6 +31,26 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     torch.set_num_threads(1)
 
 
+#: Les fixtures qui exécutent des chapitres ou construisent le livre : un test qui en
+#: demande une est du palier ``book`` (hors du palier rapide, ``-m "not book"``).
+BOOK_FIXTURES = frozenset({"built_book", "kit", "built_pdf", "server", "executes_chapters"})
+
+
+@pytest.fixture(scope="session")
+def executes_chapters() -> None:
+    """Pour un test qui exécute des chapitres ou construit un livre sans passer par
+    ``built_book`` (``@pytest.mark.usefixtures("executes_chapters")``) : il est ainsi
+    marqué ``book`` comme les autres."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Le marqueur ``book`` vient des fixtures que le test demande (``BOOK_FIXTURES``), et
+    du palier lent (``slow``), qui construit aussi : il n'est jamais posé à la main."""
+    for item in items:
+        if BOOK_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.book)
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Sous ``--dist loadgroup``, un test marqué ``xdist_group`` doit porter son groupe.
 

@@ -79,6 +79,18 @@ def chapter_source(code: str, title: str = "Un chapitre d'essai") -> str:
     )
 
 
+def counted(code: str, runs: Path) -> str:
+    """``code`` précédé d'une ligne qui ajoute une ligne au fichier ``runs`` : le nombre de
+    lignes du fichier est le nombre d'exécutions du chapitre (sans lire le journal de
+    MyST-NB, dont les messages changent d'une version à l'autre)."""
+    return f"with open({str(runs)!r}, 'a') as _runs:\n    _runs.write('exécuté\\n')\n{code}"
+
+
+def runs_of(runs: Path) -> int:
+    """Le nombre d'exécutions relevées par ``counted`` dans ``runs``."""
+    return len(runs.read_text(encoding="utf-8").splitlines()) if runs.is_file() else 0
+
+
 def scalar_example() -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
     """ℓ = (a·b + c)², écrit q·q comme au chapitre 1 : a=2, b=−3, c=10."""
     a = torch.tensor(2.0, requires_grad=True)

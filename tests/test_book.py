@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import CHAPTERS, chapter_source, jupyter_book_build, small_book
+from helpers import CHAPTERS, chapter_source, counted, jupyter_book_build, runs_of, small_book
 from tp2_book.settings import JOBS_ENV, site_weight
 
-pytestmark = pytest.mark.book
+#: Les tests sans ``built_book`` construisent leur propre livre.
+pytestmark = pytest.mark.usefixtures("executes_chapters")
 
 #: Au-delà, une ligne de sortie défile horizontalement dans une fenêtre de 1280 px.
 MAX_OUTPUT_LINE = 80
@@ -31,14 +32,30 @@ def test_one_page_per_chapter_in_french(built_book: Path) -> None:
 
 
 def test_figures_are_embedded_and_exist(built_book: Path) -> None:
-    total = 0
+    """Chaque figure nommée d'un chapitre (``{glue:figure}``/``{figure}`` et ``:name:``)
+    est, dans sa page, une ``<figure>`` de ce nom dont l'image existe ; et chaque image de
+    la page est un fichier du site."""
     for chapter in CHAPTERS:
+        source = chapter.read_text(encoding="utf-8")
+        directives = re.findall(r"^# (?:```|:::)\{(?:glue:figure|figure)\}", source, re.M)
+        names = re.findall(
+            r"^# (?:```|:::)\{(?:glue:figure|figure)\}[^\n]*\n(?:# :[^\n]*\n)*?# :name: (\S+)",
+            source,
+            re.M,
+        )
+        assert names, f"{chapter.name} : aucune figure nommée"
         soup = page(built_book, chapter)
+        shown = soup.select("main figure img")
+        assert len(shown) >= len(directives), (
+            f"{chapter.name} : {len(shown)} images pour {len(directives)} figures"
+        )
+        for name in names:
+            figure = soup.find("figure", id=name)
+            assert figure is not None, f"{chapter.name} : figure {name} absente de la page"
+            assert figure.find("img") is not None, f"{chapter.name} : figure {name} sans image"
         for img in soup.select("main img"):
             target = (built_book / "book" / img["src"]).resolve()
             assert target.is_file() and target.stat().st_size > 1000, img["src"]
-            total += 1
-    assert total >= 2  # au moins les figures 1 et 2 du chapitre 1
 
 
 def test_every_code_cell_was_executed_without_error_output(built_book: Path) -> None:
@@ -197,8 +214,8 @@ def test_each_chapter_says_what_it_ran_with(built_book: Path) -> None:
 FAILING_CHAPTER = chapter_source('raise RuntimeError("erreur volontaire du test")', "Chapitre qui échoue")
 
 
-def ok_chapter(n: int) -> str:
-    return chapter_source(f'print("sortie du chapitre {n}")', f"Chapitre {n}")
+def ok_chapter(n: int, runs: Path) -> str:
+    return chapter_source(counted(f'print("sortie du chapitre {n}")', runs), f"Chapitre {n}")
 
 
 def test_a_failing_chapter_fails_the_build(tmp_path: Path) -> None:
@@ -210,19 +227,23 @@ def test_a_failing_chapter_fails_the_build(tmp_path: Path) -> None:
 
 def test_chapters_run_in_parallel_then_come_from_the_cache(tmp_path: Path) -> None:
     """Deux chapitres exécutés en même temps avant la lecture ; MyST-NB les trouve en cache."""
-    src = small_book(tmp_path, {f"0{n}_ok": ok_chapter(n) for n in (1, 2)})
+    runs = tmp_path / "executions.txt"
+    src = small_book(tmp_path / "livre", {f"0{n}_ok": ok_chapter(n, runs) for n in (1, 2)})
     result = jupyter_book_build(src, env={JOBS_ENV: "2"})
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-3000:]
     assert "[parallel_execute] 2 chapitres, 2 à la fois" in log, log[-3000:]
-    assert log.count("Using cached notebook") == 2 and "Executing notebook" not in log
+    # Chaque chapitre exécuté une fois (en parallèle) : la lecture les prend dans le cache.
+    assert runs_of(runs) == 2, log[-3000:]
     for n in (1, 2):
         html = (src / "_build" / "html" / "book" / f"0{n}_ok.html").read_text(encoding="utf-8")
         assert f"sortie du chapitre {n}" in html
 
 
 def test_a_chapter_failing_in_parallel_still_fails_the_build(tmp_path: Path) -> None:
-    src = small_book(tmp_path, {"01_echec": FAILING_CHAPTER, "02_ok": ok_chapter(2)})
+    src = small_book(
+        tmp_path, {"01_echec": FAILING_CHAPTER, "02_ok": ok_chapter(2, tmp_path / "executions.txt")}
+    )
     result = jupyter_book_build(src, env={JOBS_ENV: "2"})
     log = result.stdout + result.stderr
     assert result.returncode != 0

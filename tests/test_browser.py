@@ -33,7 +33,6 @@ WIDTHS = {"ordinateur": (1280, 900), "telephone": (390, 844)}
 if CHROMIUM is None and os.environ.get("CI"):
     raise RuntimeError("En CI, Chromium doit être installé (apt-get install chromium) : .ci/run le fait.")
 pytestmark = [
-    pytest.mark.book,
     pytest.mark.skipif(
         CHROMIUM is None, reason="Chromium n'est pas installé (Debian : apt-get install chromium)"
     ),
@@ -220,17 +219,6 @@ def test_code_and_outputs_fit_the_column(browser, server: str, path: str) -> Non
         page.wait_for_timeout(200)
         wide = page.evaluate(OVERFLOWS)
         assert not wide, f"{path} : {len(wide)} bloc(s) à faire défiler, par exemple {wide[:3]}"
-    finally:
-        context.close()
-
-
-def test_chapter_figures_are_loaded(browser, server: str) -> None:
-    context, page, problems = open_page(browser, server + f"book/{CHAPTERS[0].stem}.html", (1280, 900))
-    try:
-        images = page.evaluate(IMAGES_STATE)
-        figures = [i for i in images if "_images/" in (i["src"] or "")]
-        assert len(figures) >= 2 and all(i["ok"] for i in figures), figures
-        assert not problems, "\n".join(problems)
     finally:
         context.close()
 

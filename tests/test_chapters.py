@@ -46,7 +46,7 @@ def test_chapters_are_found() -> None:
     assert len(CHAPTERS) >= 2
 
 
-@pytest.mark.book
+@pytest.mark.usefixtures("executes_chapters")
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_chapter_runs_as_plain_script(chapter: Path, tmp_path: Path) -> None:
     result = subprocess.run(

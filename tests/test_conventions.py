@@ -73,3 +73,18 @@ def test_the_main_line_count_leaves_out_what_is_folded_or_not_prose(tmp_path) ->
     )
     assert conventions.main_line_words(chapter) == 5
     assert conventions.reading_minutes(chapter) == 1
+
+
+def test_the_reader_adds_the_execution_note_to_a_chapter_that_calls_the_setup() -> None:
+    """La note « Exécution de ce chapitre » est écrite une fois (``EXECUTION_NOTE``) et
+    ajoutée par le lecteur à chaque chapitre qui appelle ``setup_chapter()`` ; aucun
+    chapitre ne la recopie."""
+    with_setup = "# %%\nfrom tp2_src.style import setup_chapter\n\nsetup_chapter()\n"
+    without = "# %%\nprint(1)\n"
+    assert conventions.reads(with_setup).cells[-1].source == conventions.EXECUTION_NOTE
+    assert all(c.source != conventions.EXECUTION_NOTE for c in conventions.reads(without).cells)
+    first_line = conventions.EXECUTION_NOTE.splitlines()[0]
+    for chapter in CHAPTERS:
+        text = chapter.read_text(encoding="utf-8")
+        assert first_line not in text, f"{chapter.name} recopie la note de fin"
+        assert conventions.reads(text).cells[-1].source == conventions.EXECUTION_NOTE, chapter.name

@@ -34,13 +34,18 @@ def solution_prose(chapter: Path) -> list[str]:
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 @pytest.mark.parametrize("student", [True, False], ids=["étudiant", "complet"])
 def test_a_notebook_opens_on_the_imports_not_the_build(chapter: Path, student: bool) -> None:
-    """Les réglages du livre gardés dans un notebook n'y affichent rien : ni le commentaire
-    « Plomberie du livre », ni le rapport de l'environnement de construction."""
+    """Les réglages du livre gardés dans un notebook : sans le commentaire « Plomberie du
+    livre », et chaque cellule que la page masque (``setup`` : réglages, code des figures)
+    y est repliée ; les autres ne le sont pas."""
     notebook = edition(chapter, student=student)
-    code = [c.source for c in notebook.cells if c.cell_type == "code"]
-    assert code[0].lstrip().startswith(("import ", "from ")), code[0][:80]
-    everything = "\n".join(code)
-    assert "Plomberie" not in everything and "glue_environment" not in everything
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert code[0].source.lstrip().startswith(("import ", "from ")), code[0].source[:80]
+    assert "Plomberie" not in "\n".join(c.source for c in code)
+    setup = [c for c in code if SETUP in c.metadata.get("tags", [])]
+    assert setup, "aucune cellule setup"
+    for cell in code:
+        hidden = cell.metadata.get("jupyter", {}).get("source_hidden", False)
+        assert hidden == (cell in setup), cell.source[:120]
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)

@@ -1,7 +1,8 @@
 """Le cache d'exécution ne ment jamais, et ne coûte rien de trop (``tp2_book.fresh_outputs``).
 
-Un petit chapitre écrit pour ce test imprime ce que renvoie ``load_boston`` (les noms des
-variables) ; une copie de ``tp2_src`` est placée en tête de ``PYTHONPATH``. On construit,
+Un petit chapitre écrit pour ce test imprime une marque que le test ajoute à une copie de
+``tp2_src.data`` ; cette copie est placée en tête de ``PYTHONPATH``, et le chapitre compte
+ses exécutions (``helpers.counted``). On construit,
 on change ``tp2_src``, on reconstruit : la page doit montrer la nouvelle sortie. Une
 construction sans changement n'exécute rien ; une construction après une modification de
 la machinerie du livre (feuille de style, gabarit, extension) non plus.
@@ -13,13 +14,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, chapter_source, jupyter_book_build, small_book
+from helpers import ROOT, chapter_source, counted, jupyter_book_build, runs_of, small_book
 
-pytestmark = pytest.mark.book
+pytestmark = pytest.mark.usefixtures("executes_chapters")  # construit de petits livres
 
-CHAPTER = chapter_source(
-    'from tp2_src.data import load_boston\n\nprint("variables :", " ".join(load_boston().feature_names[:3]))'
-)
+#: Ce que le chapitre d'essai affiche, ajouté à la copie de ``tp2_src`` : le test le change
+#: (sans dépendre du texte de ``data.py``) pour voir si le chapitre est ré-exécuté.
+MARK = '\nTP2_ESSAI = "{}"  # ajouté par tests/test_fresh_outputs.py\n'
+CODE = 'from tp2_src import data\n\nprint("marque :", data.TP2_ESSAI)'
 
 
 def build(src: Path, package: Path) -> str:
@@ -33,36 +35,31 @@ def page_text(src: Path) -> str:
     return (src / "_build" / "html" / "book" / "01_essai.html").read_text(encoding="utf-8")
 
 
-def executed(log: str) -> bool:
-    return "Executing notebook" in log or "[parallel_execute]" in log
-
-
 def test_tp2_src_changes_reexecute_and_machinery_changes_do_not(tmp_path: Path) -> None:
-    src = small_book(tmp_path / "livre", {"01_essai": CHAPTER})
+    runs = tmp_path / "executions.txt"
+    src = small_book(tmp_path / "livre", {"01_essai": chapter_source(counted(CODE, runs))})
     package = tmp_path / "paquet"
     shutil.copytree(ROOT / "tp2_src", package / "tp2_src", ignore=shutil.ignore_patterns("__pycache__"))
     # Un projet complet, comme un dépôt installé en mode éditable : le kit en fait sa roue.
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, package / name)
-
-    assert executed(build(src, package))
-    assert "variables : CRIM ZN INDUS" in page_text(src)
-
     data_py = package / "tp2_src" / "data.py"
     code = data_py.read_text(encoding="utf-8")
-    changed = code.replace(
-        "feature_names=names[:n_features]", "feature_names=[n.lower() for n in names[:n_features]]"
-    )
-    assert changed != code
-    data_py.write_text(changed, encoding="utf-8")
+    data_py.write_text(code + MARK.format("avant"), encoding="utf-8")
+
+    build(src, package)
+    assert runs_of(runs) == 1
+    assert "marque : avant" in page_text(src)
+
+    data_py.write_text(code + MARK.format("après"), encoding="utf-8")
     log = build(src, package)
-    assert "cache vidé" in log and executed(log)
+    assert "cache vidé" in log and runs_of(runs) == 2, log[-3000:]
     html = page_text(src)
-    assert "variables : crim zn indus" in html and "variables : CRIM" not in html
+    assert "marque : après" in html and "marque : avant" not in html
 
     log = build(src, package)
-    assert not executed(log) and "cache vidé" not in log
-    assert "variables : crim zn indus" in page_text(src)
+    assert runs_of(runs) == 2 and "cache vidé" not in log
+    assert "marque : après" in page_text(src)
 
     # La machinerie : une feuille de style, un gabarit du thème, une extension.
     machinery = src / "book" / "_ext" / "tp2_book"
@@ -73,7 +70,7 @@ def test_tp2_src_changes_reexecute_and_machinery_changes_do_not(tmp_path: Path) 
     with (machinery / "typography.py").open("a", encoding="utf-8") as extension:
         extension.write("\n# essai du test\n")
     log = build(src, package)
-    assert not executed(log) and "cache vidé" not in log, log[-3000:]
+    assert runs_of(runs) == 2 and "cache vidé" not in log, log[-3000:]
     css = (src / "_build" / "html" / "_static" / "tp2-lisibilite.css").read_text(encoding="utf-8")
     assert ".tp2-essai" in css
-    assert "variables : crim zn indus" in page_text(src)
+    assert "marque : après" in page_text(src)

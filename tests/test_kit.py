@@ -88,7 +88,6 @@ def test_kit_zip_is_complete_and_reproducible(tmp_path: Path) -> None:
     assert f"notebooks/{STUDENT_DIR}/" in readme and f"notebooks/{FULL_DIR}/" in readme
 
 
-@pytest.mark.book
 def test_the_introduction_gives_the_install_steps_of_lisezmoi(built_book: Path) -> None:
     """L'introduction et le LISEZMOI du kit disent les mêmes commandes, y compris celle de
     PyTorch pour processeur (sans elle, pip installe sous Linux la version CUDA)."""
@@ -105,8 +104,9 @@ def test_the_introduction_gives_the_install_steps_of_lisezmoi(built_book: Path) 
     assert cpu in shown, "commande CPU absente de l'introduction"
 
 
-@pytest.mark.book
 def test_site_offers_the_kit_and_both_editions(built_book: Path) -> None:
+    """Le menu de téléchargement de chaque chapitre : sa source .py, ses deux notebooks et
+    le kit ; l'introduction mène au kit."""
     kit = built_book / KIT_ZIP
     assert kit.is_file() and kit.stat().st_size < 1024 * 1024
     intro_page = built_book / "book" / "intro.html"
@@ -120,9 +120,17 @@ def test_site_offers_the_kit_and_both_editions(built_book: Path) -> None:
             (built_book / "book" / f"{chapter.stem}.html").read_text(encoding="utf-8"), "html.parser"
         )
         links = {a.get("href") for a in page.find_all("a")}
-        for href in (f"../_sources/book/{chapter.stem}{STUDENT_SUFFIX}.ipynb", f"../{KIT_ZIP}"):
+        for href in (
+            f"../_sources/book/{chapter.name}",
+            f"../_sources/book/{chapter.stem}.ipynb",
+            f"../_sources/book/{chapter.stem}{STUDENT_SUFFIX}.ipynb",
+            f"../{KIT_ZIP}",
+        ):
             assert href in links, f"{chapter.name} : pas de lien {href} dans le menu de téléchargement"
             assert (built_book / "book" / href).resolve().is_file(), href
+        # Le .py offert est la source du chapitre, telle quelle.
+        offered = built_book / "_sources" / "book" / chapter.name
+        assert offered.read_text(encoding="utf-8") == chapter.read_text(encoding="utf-8")
         full = nbformat.read(built_book / "_sources" / "book" / f"{chapter.stem}.ipynb", as_version=4)
         assert full.cells[0].source.startswith(f"*{TITLE}* · ")
         assert "pip install -r requirements.txt" in full.cells[0].source
@@ -132,7 +140,6 @@ def test_site_offers_the_kit_and_both_editions(built_book: Path) -> None:
         assert "{glue:md}" not in prose and "{numref}" not in prose
 
 
-@pytest.mark.book
 def test_the_wheel_holds_the_lesson_package_only(built_book: Path) -> None:
     with zipfile.ZipFile(built_book / KIT_ZIP) as archive:
         wheel_name = next(n for n in archive.namelist() if n.endswith(".whl"))
@@ -193,7 +200,6 @@ def text_of(cell: nbformat.NotebookNode) -> str:
     return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream")
 
 
-@pytest.mark.book
 def test_every_module_imports_in_the_kit_environment(kit: Path) -> None:
     python = kit.parent / "venv" / "bin" / "python"
     code = (
@@ -224,7 +230,6 @@ def test_every_module_imports_in_the_kit_environment(kit: Path) -> None:
     assert result.stdout.splitlines()[2] == str((kit / "runs").resolve())
 
 
-@pytest.mark.book
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_run_all_stops_at_the_first_unfinished_exercise(kit: Path, tmp_path: Path, chapter: Path) -> None:
     """« Exécuter tout » sur l'édition étudiant telle que livrée : aucune erreur avant la
@@ -311,7 +316,6 @@ def session(
     return notebook
 
 
-@pytest.mark.book
 @pytest.mark.parametrize("chapter", WITH_QUESTIONS, ids=lambda p: p.stem)
 def test_a_student_session(kit: Path, tmp_path: Path, chapter: Path) -> None:
     """Chaque tentative du corpus, jouée dans son notebook : aucune fausse n'est acceptée,
@@ -360,36 +364,12 @@ def test_a_student_session(kit: Path, tmp_path: Path, chapter: Path) -> None:
     assert all("application/pdf" in o.data for o in figures), "une figure sans sa version PDF"
 
 
-@pytest.mark.book
-def test_every_check_in_a_fresh_kernel_says_what_to_run(kit: Path, tmp_path: Path) -> None:
-    """Après un redémarrage du noyau, une vérification lancée seule dit quoi exécuter."""
-    checks = [
-        c.source
-        for chapter in WITH_QUESTIONS
-        for c in nbformat.read(kit / "notebooks" / STUDENT_DIR / f"{chapter.stem}.ipynb", as_version=4).cells
-        if "check" in tags(c)
-    ]
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in checks])
-    NotebookClient(
-        notebook,
-        timeout=300,
-        kernel_name=KERNEL,
-        allow_errors=True,
-        resources={"metadata": {"path": str(tmp_path)}},
-    ).execute()
-    for cell in notebook.cells:
-        errors = [o for o in cell.outputs if o.output_type == "error"]
-        assert len(errors) == 1 and errors[0].ename == "CheckError", (cell.source, errors)
-        assert "n'est pas défini : exécutez d'abord les cellules au-dessus" in errors[0].evalue
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-@pytest.mark.book
 @pytest.mark.slow
 def test_lab_session_serves_both_editions(tmp_path: Path) -> None:
     """``nox -s lab`` lancé à neuf (son venv dans un dossier temporaire) sert les deux éditions."""

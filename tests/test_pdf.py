@@ -35,7 +35,6 @@ if MISSING and os.environ.get("CI"):
         f"En CI, TeX Live et poppler-utils doivent être installés ({', '.join(MISSING)} absents) : {INSTALL}"
     )
 pytestmark = [
-    pytest.mark.book,
     pytest.mark.skipif(bool(MISSING), reason=f"{', '.join(MISSING)} absent(s) : installez {INSTALL}"),
 ]
 

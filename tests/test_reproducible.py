@@ -59,7 +59,6 @@ def test_split_streams_compare_equal_once_merged() -> None:
     assert merged_outputs(one) == merged_outputs(two) != merged_outputs(other)
 
 
-@pytest.mark.book
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_a_fresh_run_prints_the_same_numbers_as_the_build(
     chapter: Path, built_book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -16,6 +16,7 @@ from tp2_src.style import (
     assert_legible,
     figure_bytes,
     french_log_axis,
+    setup_chapter,
     use_book_style,
 )
 
@@ -114,3 +115,11 @@ def test_log_ticks_are_text_at_full_size() -> None:
     major = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
     assert {"10⁻³", "10⁰", "10¹"} <= set(major) and "1" not in major and "0,001" not in major, major
     plt.close(fig)
+
+
+def test_the_chapter_setup_shows_nothing_in_a_notebook(capsys: pytest.CaptureFixture[str]) -> None:
+    """``setup_chapter()`` ne rend rien (une cellule de notebook n'affiche donc rien) ; dans
+    un script, la valeur collée de l'environnement est écrite, comme toute valeur collée."""
+    with mpl.rc_context():
+        assert setup_chapter() is None
+    assert capsys.readouterr().out.startswith("environnement = ")

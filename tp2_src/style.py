@@ -21,7 +21,7 @@ from matplotlib.ticker import LogFormatter
 
 from tp2_src.display import OUTPUT_WIDTH
 from tp2_src.french import SUPERSCRIPTS, french_number
-from tp2_src.glue import in_notebook
+from tp2_src.glue import glue_environment, in_notebook
 
 #: Largeur d'une figure pleine colonne (pouces) : 672 px CSS, sans réduction à 1280 px.
 COLUMN_WIDTH_IN = 7.0
@@ -94,6 +94,15 @@ def use_book_style() -> None:
             formatters[mime].for_type(
                 Figure, lambda fig, fmt=fmt: figure_bytes(fig, fmt)
             )
+
+
+def setup_chapter() -> None:
+    """Les réglages d'un chapitre, en un appel dans sa cellule ``setup`` : le style des
+    figures (``use_book_style``) et l'environnement d'exécution collé, que cite la note
+    « Exécution de ce chapitre » que la machinerie ajoute en fin de page (dans un notebook
+    hors du livre, rien n'est affiché)."""
+    use_book_style()
+    glue_environment()
 
 
 def text_sizes(fig: Figure) -> list[tuple[str, float]]:

@@ -50,6 +50,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jupytext
+import nbformat
 from nbformat import NotebookNode
 
 SOLUTION, CHECK, SETUP, TIMING = (
@@ -277,10 +278,37 @@ def titled(text: str, where: str = "le chapitre") -> str:
     return "".join(lines)
 
 
+#: L'appel qui règle un chapitre (``tp2_src.style.setup_chapter``) ; il colle
+#: l'environnement d'exécution que cite ``EXECUTION_NOTE``.
+SETUP_CALL = "setup_chapter()"
+
+#: La note de fin de chaque chapitre qui appelle ``SETUP_CALL`` : écrite ici une fois,
+#: ajoutée à la page par le lecteur (``reads``), pas recopiée dans les chapitres.
+EXECUTION_NOTE = """\
+```{admonition} Exécution de ce chapitre
+:class: note
+Les sorties de ce chapitre ont été calculées avec {glue:md}`environnement`. Livre construit
+à partir du dernier commit, daté du {{ date_construction }}.
+```"""
+
+
 def reads(text: str, fmt: str = "py:percent") -> NotebookNode:
-    """Le notebook d'un chapitre, exercices titrés : le lecteur de Jupyter Book
-    (``nb_custom_formats`` de ``_config.yml``) et de ce module."""
-    return jupytext.reads(titled(text), fmt=fmt)
+    """Le notebook d'un chapitre, exercices titrés, suivi de ``EXECUTION_NOTE`` s'il
+    appelle ``SETUP_CALL`` : le lecteur de Jupyter Book (``nb_custom_formats`` de
+    ``_config.yml``) et de ce module."""
+    notebook = jupytext.reads(titled(text), fmt=fmt)
+    if any(
+        cell.cell_type == "code"
+        and any(
+            line.strip().startswith(SETUP_CALL)
+            for line in cell.source.splitlines()
+        )
+        for cell in notebook.cells
+    ):
+        notebook.cells.append(
+            nbformat.v4.new_markdown_cell(EXECUTION_NOTE)
+        )
+    return notebook
 
 
 def read(chapter: Path) -> list[Cell]:

@@ -53,20 +53,12 @@ SETUP_COMMENT = "# Réglages des figures et des valeurs citées par le texte (ma
 
 
 def notebook_setup(source: str) -> str:
-    """Une cellule ``setup`` pour le notebook : ses imports et réglages, sans ce qui ne sert
-    qu'au livre (le commentaire « Plomberie du livre… » et ``glue_environment()``, dont le
-    notebook afficherait le rapport de l'environnement de construction)."""
+    """Une cellule ``setup`` pour le notebook : ses imports et réglages, sous un commentaire
+    pour l'étudiant au lieu du commentaire « Plomberie du livre… »."""
     lines = source.splitlines()
     while lines and lines[0].startswith("#"):
         lines.pop(0)
-    kept = [
-        line.replace(", glue_environment", "")
-        for line in lines
-        # glue_environment() et son nom dans l'import (sur une ligne ou dans des parenthèses)
-        if not line.strip().startswith("glue_environment()")
-        and line.strip() != "glue_environment,"
-    ]
-    return "\n".join([SETUP_COMMENT, *kept]).strip() + "\n"
+    return "\n".join([SETUP_COMMENT, *lines]).strip() + "\n"
 
 
 def _install_cell(
@@ -217,11 +209,13 @@ def edition(
             if cell.has(SETUP)
             else cell.source
         )
+        metadata: dict = {"tags": kept_tags} if kept_tags else {}
+        if cell.has(SETUP):
+            # Masquée dans la page, repliée dans le notebook (JupyterLab, VS Code) : elle
+            # s'exécute et montre sa figure, son code reste à un clic.
+            metadata["jupyter"] = {"source_hidden": True}
         cells.append(
-            nbformat.v4.new_code_cell(
-                code,
-                metadata={"tags": kept_tags} if kept_tags else {},
-            )
+            nbformat.v4.new_code_cell(code, metadata=metadata)
         )
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {
