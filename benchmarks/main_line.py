@@ -66,8 +66,9 @@ def main_line_words(page) -> int:
 
 def main(site: Path) -> int:
     from playwright.sync_api import sync_playwright
+    from tp2_book.settings import ROOT
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    sys.path.insert(0, str(ROOT / "tests"))
     from helpers import CHAPTERS, serve
 
     counts = {}

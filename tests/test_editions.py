@@ -285,29 +285,38 @@ def test_write_editions_never_overwrites_the_students_work(tmp_path: Path) -> No
     assert mine.read_text(encoding="utf-8") == "mon travail"
 
 
+#: Un chapitre dont la prose cite la date du livre (substitution MyST).
+DATED = "# %% [markdown]\n# # Essai daté\n#\n# Livre daté du {{ date_construction }}.\n"
+
+
 def test_the_editions_say_what_their_caller_gives(tmp_path: Path) -> None:
     """Les éditions ne cherchent rien elles-mêmes (ni git ni configuration) : le titre du
-    livre et sa date viennent de l'appelant ; sans titre, la première cellule ne cite que
-    le chapitre."""
-    chapter = CHAPTERS[0]
+    livre et sa date viennent de l'appelant ; sans eux, la première cellule ne cite que le
+    chapitre, et la date est « … »."""
+    chapter = write_chapter(tmp_path, DATED)
     given = {SUBSTITUTION: "14 juillet 2025"}
-    paths = write_editions([chapter], tmp_path, book_title="Un autre livre", substitutions=given)
+    paths = write_editions([chapter], tmp_path / "nb", book_title="Un autre livre", substitutions=given)
     assert len(paths) == 2
     for path in paths:
         notebook = nbformat.read(path, as_version=4)
-        assert notebook.cells[0].source.startswith("*Un autre livre* · « 1. ")
-        assert "14 juillet 2025" in "\n".join(c.source for c in notebook.cells)
-    assert edition(chapter, student=False).cells[0].source.startswith("« 1. ")
+        assert notebook.cells[0].source.startswith("*Un autre livre* · « 9. Essai daté »")
+        assert "Livre daté du 14 juillet 2025." in notebook.cells[1].source
+    bare = edition(chapter, student=False)
+    assert bare.cells[0].source.startswith("« 9. Essai daté »")
+    assert "Livre daté du …." in bare.cells[1].source
 
 
 def test_the_lab_notebooks_carry_the_title_and_date_of_the_book(tmp_path: Path) -> None:
     """``nox -s lab`` donne aux éditions ce que leur donnerait la construction : le titre
     de ``_config.yml`` et la date du dernier commit."""
-    lab.main([str(tmp_path)])
+    book = tmp_path / "livre"
+    book.mkdir()
+    chapter = write_chapter(book, DATED)
+    lab.main([str(tmp_path / "lab"), "--book", str(book)])
     for folder in (STUDENT_DIR, FULL_DIR):
-        notebook = nbformat.read(tmp_path / folder / f"{CHAPTERS[0].stem}.ipynb", as_version=4)
+        notebook = nbformat.read(tmp_path / "lab" / folder / f"{chapter.stem}.ipynb", as_version=4)
         assert notebook.cells[0].source.startswith(f"*{TITLE}* · ")
-        assert book_date(ROOT) in "\n".join(c.source for c in notebook.cells)
+        assert f"Livre daté du {book_date(ROOT)}." in notebook.cells[1].source
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 from torch.utils.tensorboard import SummaryWriter
+from tp2_book.settings import ROOT
 
 from tp2_src.logs import LOGDIR_ENV, RUNS_MARKER, default_logdir, fresh_run_dir, read_scalars, work_logdir
-
-REPOSITORY = Path(__file__).resolve().parents[1]
 
 
 def test_default_logdir_follows_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -28,7 +27,7 @@ def test_the_logs_go_to_the_runs_of_the_work_folder(tmp_path: Path) -> None:
     assert work_logdir(notebooks) == kit.resolve() / "runs"
     assert work_logdir(kit) == kit.resolve() / "runs"
     # Le dépôt porte la marque : un chapitre exécuté dans book/ écrit dans runs/ à la racine.
-    assert work_logdir(REPOSITORY / "book") == REPOSITORY / "runs"
+    assert work_logdir(ROOT / "book") == ROOT / "runs"
 
 
 def test_fresh_run_dir_empties_an_old_run(tmp_path: Path) -> None:
