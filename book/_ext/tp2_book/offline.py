@@ -34,7 +34,29 @@ MATHJAX_PATH = "mathjax/tex-chtml.js"
 #: une formule qui demanderait une autre extension échouerait hors ligne, et le test avec elle).
 MATHJAX_FILES = (
     "tex-chtml.js",
-    "output/chtml/fonts/woff-v2",
+    # Les polices des familles que nos formules emploient (romain, italique, gras, AMS pour
+    # \mathbb, tailles des délimiteurs, flèches) ; ni calligraphique, ni gothique, ni
+    # sans empattement, ni script, ni machine à écrire (aucune formule ne les demande :
+    # une police absente ferait échouer tests/test_browser.py, qui relève chaque requête).
+    *(
+        f"output/chtml/fonts/woff-v2/MathJax_{family}.woff"
+        for family in (
+            "Zero",
+            "Main-Regular",
+            "Main-Bold",
+            "Main-Italic",
+            "Math-Regular",
+            "Math-Italic",
+            "Math-BoldItalic",
+            "AMS-Regular",
+            "Size1-Regular",
+            "Size2-Regular",
+            "Size3-Regular",
+            "Size4-Regular",
+            "Vector-Regular",
+            "Vector-Bold",
+        )
+    ),
     "input/tex/extensions/boldsymbol.js",
     # \class{tpvert}{…} : les termes colorés de la règle de chaîne (chapitre 1).
     "input/tex/extensions/html.js",
