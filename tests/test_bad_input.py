@@ -155,6 +155,8 @@ CASES: list[tuple[str, str, Callable[[Path], object], type[Exception], str]] = [
     ("graph_drawing.statement_figure", "trop étroite", lambda t: graph_drawing.statement_figure(autoencoder_graph(), width=5), ValueError, "Largeur 5 pouces"),
     ("graph_drawing.function_split_figure", "trop étroite", lambda t: graph_drawing.function_split_figure(width=4), ValueError, "Largeur 4 pouces"),
     ("style.french_log_axis", "axe inconnu", lambda t: style.french_log_axis(plt.gca(), which="z"), ValueError, "which doit valoir"),
+    ("style.figure_bytes", "pas une figure", lambda t: style.figure_bytes("figure", "svg"), ValueError, "attend une figure"),
+    ("style.figure_bytes", "format inconnu", lambda t: style.figure_bytes(plt.figure(), "png"), ValueError, "format de figure 'png'"),
     ("style.text_sizes", "pas une figure", lambda t: style.text_sizes("figure"), ValueError, "attend une figure"),
     ("style.assert_legible", "texte trop petit", lambda t: style.assert_legible(tiny_text_figure()), ValueError, "plus petits que 8.5 pt"),
     ("functions.linear", "formes incompatibles", lambda t: functions.linear(X, torch.zeros(4, 2), torch.zeros(2)), ValueError, "Formes incompatibles"),

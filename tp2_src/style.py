@@ -56,6 +56,10 @@ def figure_bytes(fig: Figure, fmt: str) -> Any:
     date : ce que le notebook émet pour chaque figure."""
     from IPython.core.pylabtools import print_figure
 
+    if not isinstance(fig, Figure):
+        raise ValueError(
+            f"figure_bytes attend une figure matplotlib ; reçu {type(fig).__name__}"
+        )
     if fmt not in REPRODUCIBLE_METADATA:
         raise ValueError(
             f"format de figure {fmt!r} : attendu l'un de "
