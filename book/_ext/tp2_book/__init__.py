@@ -13,7 +13,8 @@ extensions de ``EXTENSIONS`` dans cet ordre :
 - ``reading_time`` : la durée de lecture de la ligne principale, en tête des chapitres
   (``{reading-time}``) ;
 - ``french_search`` : une recherche insensible aux accents et à la casse ;
-- ``notebook_downloads`` : les deux éditions de chaque chapitre et le kit, dans le site ;
+- ``notebook_downloads`` : le menu de téléchargement de chaque page (deux éditions, kit) ;
+- ``download_files`` : les deux éditions de chaque chapitre et le kit, écrites dans le site ;
 - ``offline`` : un site léger, sans aucune requête vers un autre serveur ;
 - ``fresh_outputs`` : le cache d'exécution vidé quand ``tp2_src``, ses données ou les
   versions installées changent — un livre construit n'est jamais périmé ;
@@ -22,13 +23,18 @@ extensions de ``EXTENSIONS`` dans cet ordre :
 - ``accessibility`` : noms accessibles en français, blocs qui défilent atteignables au
   clavier (vérifié par axe-core) ;
 - ``typography`` : espaces fines insécables, formules soudées à leur ponctuation ;
-- ``valid_html`` : des pages que le vérificateur HTML du W3C accepte.
+- ``valid_html`` : une page de redirection ``index.html`` que le vérificateur HTML du W3C
+  accepte ;
+- ``html_pass`` : la seule passe qui retouche les pages écrites, ses étapes dans une liste
+  ordonnée (``STEPS``).
 
 Les autres modules ne sont pas des extensions : ``settings`` (réglages de la construction,
 lus aussi par nox et les tests), ``conventions`` (la lecture des chapitres : solutions,
 squelettes, vérifications), ``markdown`` (la prose MyST rendue lisible dans Jupyter),
-``editions`` (les notebooks des deux éditions), ``kit`` (le zip de l'étudiant), ``lab``
-(les notebooks de ``nox -s lab``) et ``layout`` (copie du livre, poids du site, dossier LaTeX).
+``editions`` (les notebooks des deux éditions), ``kit`` (le zip de l'étudiant) et ``layout``
+(copie du livre, poids du site, dossier LaTeX). Les commandes des sessions nox ``lab`` et
+``tensorboard_capture`` sont à côté, dans ``book/_ext/tp2_tools`` : ce ne sont pas des
+extensions.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ EXTENSIONS = (
     "reading_time",
     "french_search",
     "notebook_downloads",
+    "download_files",
     "offline",
     "fresh_outputs",
     "parallel_execute",
@@ -50,6 +57,7 @@ EXTENSIONS = (
     "accessibility",
     "typography",
     "valid_html",
+    "html_pass",
 )
 
 

@@ -1,4 +1,4 @@
-"""Les notebooks de ``nox -s lab`` : ``python -m tp2_book.lab DOSSIER`` écrit les deux
+"""Les notebooks de ``nox -s lab`` : ``python -m tp2_tools.lab DOSSIER`` écrit les deux
 éditions dans ``DOSSIER/etudiant`` et ``DOSSIER/complet``, sans jamais écraser un notebook
 existant (le travail de l'étudiant).
 """
@@ -24,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     root = (
         Path(__file__).resolve().parents[3]
-    )  # book/_ext/tp2_book/lab.py → le dépôt
+    )  # book/_ext/tp2_tools/lab.py → le dépôt
     parser.add_argument(
         "--book",
         type=Path,
