@@ -94,6 +94,15 @@ def test_each_step_says_why_changes_the_page_once_and_only_once(step: Any) -> No
     assert step(fix_page(PAGE)) == fix_page(PAGE)
 
 
+def test_the_pass_leaves_nothing_the_checkers_refuse() -> None:
+    """Toutes les étapes sont dans ``STEPS`` : après la passe, plus rien de ce que refusent
+    le vérificateur du W3C et axe-core."""
+    page = fix_page(PAGE)
+    for refused in (MYST_NB_SUMMARY, "<summary>\n<p ", "<label aria-controls", 'autocorrect="off"'):
+        assert refused not in page, refused
+    assert '<span class="expanded admonition-title">' in page and 'type="radio" aria-controls=' in page
+
+
 def test_fix_site_rewrites_only_the_pages_that_change(tmp_path: Path) -> None:
     page = tmp_path / "sub" / "page.html"
     page.parent.mkdir()
