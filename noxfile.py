@@ -236,7 +236,7 @@ def lab(session: nox.Session) -> None:
     """
     install(session, "lab")
     target = Path(os.environ.get(SETTINGS.LAB_DIR_ENV) or BUILD_DIR / "lab").resolve()
-    session.run("python", "-m", "tp2_book.lab", str(target), env={"PYTHONPATH": str(MACHINERY)})
+    session.run("python", "-m", "tp2_tools.lab", str(target), env={"PYTHONPATH": str(MACHINERY)})
     options = [f"--ServerApp.root_dir={target}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         options.append("--allow-root")  # dans un conteneur (CI), on est souvent root
@@ -252,7 +252,7 @@ def tensorboard_capture(session: nox.Session) -> None:
     Chromium (``apt-get install chromium``). Les arguments après ``--`` vont au script.
     """
     install(session, "test")
-    script = "tp2_book.tensorboard_capture"
+    script = "tp2_tools.tensorboard_capture"
     session.run("python", "-m", script, *session.posargs, env={"PYTHONPATH": str(MACHINERY)})
 
 

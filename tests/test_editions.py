@@ -15,11 +15,12 @@ from pathlib import Path
 import nbformat
 import pytest
 from helpers import BOOK, CHAPTERS, ROOT, TITLE, WITH_QUESTIONS, names_in
-from tp2_book import conventions, lab
+from tp2_book import conventions
 from tp2_book.build_date import SUBSTITUTION, book_date
 from tp2_book.conventions import SETUP, SOLUTION
 from tp2_book.editions import YOUR_ANSWER, EditionError, edition, notebook_setup, write_editions
 from tp2_book.settings import FULL_DIR, STUDENT_DIR
+from tp2_tools import lab
 
 
 def tagged(notebook: nbformat.NotebookNode, tag: str) -> list[nbformat.NotebookNode]:

@@ -9,8 +9,8 @@ vérificateur de liens.
   lien, feuille de style (``url(…)`` des CSS compris : polices, images), script, image,
   téléchargement répond. Les liens vers d'autres hôtes ne sont pas suivis.
 
-Les corrections vivent dans ``book/_templates/`` et ``book/_ext/tp2_book/`` (``valid_html``,
-``offline``, ``french_exercises``).
+Les corrections vivent dans ``book/_templates/`` et ``book/_ext/tp2_book/`` (``html_pass``,
+``valid_html``, ``offline``, ``french_exercises``).
 """
 
 from __future__ import annotations

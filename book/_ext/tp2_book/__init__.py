@@ -13,7 +13,8 @@ extensions de ``EXTENSIONS`` dans cet ordre :
 - ``reading_time`` : la durée de lecture de la ligne principale, en tête des chapitres
   (``{reading-time}``) ;
 - ``french_search`` : une recherche insensible aux accents et à la casse ;
-- ``notebook_downloads`` : les deux éditions de chaque chapitre et le kit, dans le site ;
+- ``notebook_downloads`` : le menu de téléchargement de chaque page (deux éditions, kit) ;
+- ``download_files`` : les deux éditions de chaque chapitre et le kit, écrites dans le site ;
 - ``offline`` : un site léger, sans aucune requête vers un autre serveur ;
 - ``fresh_outputs`` : le cache d'exécution vidé quand ``tp2_src``, ses données ou les
   versions installées changent — un livre construit n'est jamais périmé ;
@@ -22,15 +23,19 @@ extensions de ``EXTENSIONS`` dans cet ordre :
 - ``accessibility`` : noms accessibles en français, blocs qui défilent atteignables au
   clavier (vérifié par axe-core) ;
 - ``typography`` : espaces fines insécables, formules soudées à leur ponctuation ;
-- ``valid_html`` : des pages que le vérificateur HTML du W3C accepte.
+- ``valid_html`` : une page de redirection ``index.html`` que le vérificateur HTML du W3C
+  accepte ;
+- ``html_pass`` : la seule passe qui retouche les pages écrites, ses étapes dans une liste
+  ordonnée (``STEPS``).
 
 Les autres modules ne sont pas des extensions : ``settings`` (les faits et réglages de la
 machinerie — racine du livre, noms du kit, du PDF et des dossiers des éditions, version de
 Python, options de construction — et la copie du livre, le poids du site, le dossier LaTeX ;
 lu aussi par nox, les tests et le banc d'essai), ``conventions`` (la lecture des chapitres :
 solutions, squelettes, vérifications), ``markdown`` (la prose MyST rendue lisible dans
-Jupyter), ``editions`` (les notebooks des deux éditions), ``kit`` (le zip de l'étudiant) et
-``lab`` (les notebooks de ``nox -s lab``).
+Jupyter), ``editions`` (les notebooks des deux éditions) et ``kit`` (le zip de l'étudiant). Les
+commandes des sessions nox ``lab`` et ``tensorboard_capture`` sont à côté, dans
+``book/_ext/tp2_tools`` : ce ne sont pas des extensions.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ EXTENSIONS = (
     "reading_time",
     "french_search",
     "notebook_downloads",
+    "download_files",
     "offline",
     "fresh_outputs",
     "parallel_execute",
@@ -52,6 +58,7 @@ EXTENSIONS = (
     "accessibility",
     "typography",
     "valid_html",
+    "html_pass",
 )
 
 

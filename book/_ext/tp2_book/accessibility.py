@@ -4,15 +4,14 @@ Vérifié par ``tests/test_browser.py`` (axe-core dans Chromium, thèmes clair e
 chaque page). Ce que la configuration et les gabarits (``book/_templates``) ne peuvent pas
 régler se règle ici :
 
-- MyST-NB écrit le résumé des cellules de code repliées avec
-  ``aria-label="Toggle hidden content"`` : en anglais, et différent du texte affiché
-  (« Afficher le code »), que le lecteur d'écran n'annonçait donc pas (axe :
-  ``label-content-name-mismatch``). On retire cet attribut : le nom vient du texte affiché.
 - ``tp2-accessibilite.js`` (dans ``static/``) rend chaque bloc de code ou de sortie qui
   déborde atteignable au clavier, y compris dans une solution dépliée après le chargement,
   et donne des noms français aux boutons de thème et de solution (voir ce fichier).
 - ``tp2-lisibilite.css`` : le haut des formules n'est plus rogné, et une formule reste sur
   la ligne de sa ponctuation (voir l'extension ``typography``).
+
+Le nom anglais du résumé des cellules de code repliées (MyST-NB) est retiré des pages par
+la passe ``html_pass`` (étape ``summary_names``).
 """
 
 from __future__ import annotations
@@ -25,21 +24,6 @@ from sphinx.application import Sphinx
 STATIC = Path(__file__).parent / "static"
 SCRIPT = "tp2-accessibilite.js"
 STYLESHEET = "tp2-lisibilite.css"
-#: Le résumé d'une cellule repliée tel que l'écrit MyST-NB (myst_nb.sphinx_.visit_HideCellInput).
-MYST_NB_SUMMARY = '<summary aria-label="Toggle hidden content">'
-
-
-def french_summaries(
-    app: Sphinx,
-    pagename: str,
-    templatename: str,
-    context: dict[str, Any],
-    doctree: Any,
-) -> None:
-    """Le résumé d'une cellule repliée prend pour nom le texte qu'il affiche."""
-    body = context.get("body")
-    if body and MYST_NB_SUMMARY in body:
-        context["body"] = body.replace(MYST_NB_SUMMARY, "<summary>")
 
 
 def add_static_path(app: Sphinx, config: Any) -> None:
@@ -54,5 +38,4 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", add_static_path)
     app.add_js_file(SCRIPT, loading_method="defer")
     app.add_css_file(STYLESHEET)
-    app.connect("html-page-context", french_summaries)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

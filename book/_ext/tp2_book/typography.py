@@ -11,7 +11,8 @@ aussi après une formule ($c$.), MathJax la dessinant comme un bloc à part. Ici
 
 Le code (cellules, sorties texte, ``code`` en ligne) n'est pas touché, ni le PDF : babel,
 en français, y place lui-même ces espaces. Les légendes des figures, qui sont des sorties
-de cellules, le sont.
+de cellules, le sont. C'est une transformation du doctree, et non une étape de la passe
+``html_pass`` sur les pages écrites : seul le doctree distingue le code de la prose.
 """
 
 from __future__ import annotations

