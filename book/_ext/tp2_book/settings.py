@@ -35,3 +35,8 @@ PAGES_READ_STAMP = ".tp2-pages-read"
 #: tests du navigateur, Java pour le vérificateur HTML) : un par ligne, relu par ``.ci/run``,
 #: le ``noxfile`` et la commande du README.
 DEBIAN_PACKAGES_FILE = ".ci/debian-packages.txt"
+
+#: Le verrou de l'environnement : la version exacte de chaque paquet (contraintes de pip),
+#: écrit par ``nox -s lock`` à partir de ``pyproject.toml`` ; chaque session de nox installe
+#: avec (``pip install -c``), et le kit de l'étudiant en tire ses versions.
+CONSTRAINTS_FILE = ".ci/constraints.txt"
