@@ -227,3 +227,10 @@ def test_the_versions_in_the_readme_are_the_locked_ones() -> None:
             f"README.md, ligne {number} : {name}=={version}, mais {CONSTRAINTS_FILE} fixe "
             f"{name}=={expected} : écrivez {name}=={expected} dans le README"
         )
+
+
+@pytest.mark.parametrize("line", ["torch>=2.13", "torch==2.13.0,!=2.13.1", "torch"])
+def test_the_kit_refuses_a_lock_line_that_is_not_one_exact_version(tmp_path: Path, line: str) -> None:
+    write_lock(tmp_path, ["# en-tête", "numpy==2.4.6", line])
+    with pytest.raises(RuntimeError, match=r"n'est pas « nom==version »"):
+        kit.locked_versions(tmp_path)

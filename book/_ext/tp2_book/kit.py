@@ -118,23 +118,32 @@ def build_wheel(project: Path, cache: Path) -> Path:
 
 
 def locked_versions(project: Path | None = None) -> dict[str, str]:
-    """Le verrou ``.ci/constraints.txt`` du projet (``nox -s lock``) : nom normalisé → version."""
+    """Le verrou ``.ci/constraints.txt`` du projet (``nox -s lock``) :
+    nom normalisé → version."""
     lock = (project or project_dir()) / CONSTRAINTS_FILE
     if not lock.is_file():
         raise RuntimeError(
-            f"verrou {lock} introuvable : lancez `nox -s lock` dans le dépôt du livre"
+            f"verrou {lock} introuvable : lancez `nox -s lock` "
+            "dans le dépôt du livre"
         )
     versions: dict[str, str] = {}
     for line in lock.read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            requirement = Requirement(line)
-            (specifier,) = (
-                requirement.specifier
-            )  # une seule contrainte par ligne : « nom==version »
-            versions[canonicalize_name(requirement.name)] = (
-                specifier.version
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        requirement = Requirement(text)
+        pins = [
+            s.version
+            for s in requirement.specifier
+            if s.operator == "=="
+        ]
+        # Une version exacte par paquet, sinon le kit ne saurait laquelle citer.
+        if len(pins) != 1 or len(requirement.specifier) != 1:
+            raise RuntimeError(
+                f"{lock} : « {line} » n'est pas « nom==version » ; "
+                "relancez `nox -s lock`"
             )
+        versions[canonicalize_name(requirement.name)] = pins[0]
     return versions
 
 
