@@ -1,4 +1,5 @@
-"""Sessions nox : `build`, `pdf`, `tests`, `lint`, `tensorboard`, `lab`, `bench` et `tensorboard_capture`.
+"""Sessions nox : `build`, `pdf`, `tests`, `lint`, `tensorboard`, `lab`, `bench`,
+`tensorboard_capture` et `lock`.
 
 Les dépendances sont déclarées une seule fois, dans ``pyproject.toml`` : celles du paquet
 ``tp2_src`` dans ``[project]``, celles des outils dans des groupes (``[dependency-groups]``,
@@ -7,13 +8,16 @@ PEP 735) lus ici avec ``nox.project.dependency_groups``. Chaque session installe
 modification de ``tp2_src`` est vue tout de suite. Les faits du livre (racine du dépôt, nom
 du PDF…) et les options de construction viennent de ``book/_ext/tp2_book/settings.py`` (la
 machinerie du livre), partagé avec les tests et le banc d'essai ; les paquets Debian, de
-``.ci/debian-packages.txt``.
+``.ci/debian-packages.txt``. Les versions installées
+sont celles du verrou ``.ci/constraints.txt``, que ``nox -s lock`` écrit à partir de
+``pyproject.toml``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -42,6 +46,8 @@ BUILD_DIR = SETTINGS.BUILD_DIR
 MACHINERY = SETTINGS.MACHINERY
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 PDF_NAME = SETTINGS.PDF_NAME
+#: Le verrou (contraintes de pip) : ce avec quoi chaque session installe.
+LOCK = ROOT / SETTINGS.CONSTRAINTS_FILE
 #: Ce qu'il faut pour le PDF (xelatex, latexmk et make, que lance Jupyter Book).
 TEX_TOOLS = ("xelatex", "latexmk", "make")
 #: Les paquets Debian du projet, listés une seule fois.
@@ -58,26 +64,101 @@ nox.options.sessions = ["tests"]
 nox.options.default_venv_backend = "virtualenv"
 
 
-def install(session: nox.Session, *groups: str) -> None:
-    """Installe tp2_src (éditable) et les groupes de dépendances demandés.
+def install(session: nox.Session, *groups: str, project: bool = True) -> None:
+    """Installe tp2_src (éditable, sauf ``project=False``) et les groupes de dépendances
+    demandés, aux versions du verrou (``pip install -c .ci/constraints.txt``, écrit par
+    ``nox -s lock``) : d'une machine et d'une année à l'autre, les mêmes paquets.
 
-    pip n'est lancé que si ``pyproject.toml`` ou les groupes demandés ont changé depuis la
-    dernière installation dans ce venv (une empreinte y est rangée) : sans changement, une
-    reconstruction du livre ne paie pas les quelques secondes de pip. Pour tout
-    réinstaller, supprimez le venv (``.nox/<session>``).
+    pip n'est lancé que si ``pyproject.toml``, le verrou ou les groupes demandés ont changé
+    depuis la dernière installation dans ce venv (une empreinte y est rangée) : sans
+    changement, une reconstruction du livre ne paie pas les quelques secondes de pip. Pour
+    tout réinstaller, supprimez le venv (``.nox/<session>``).
     """
+    if not LOCK.is_file():
+        session.error(f"Verrou {SETTINGS.CONSTRAINTS_FILE} introuvable : lancez `nox -s lock`.")
     requirements = [req for group in groups for req in nox.project.dependency_groups(PYPROJECT, group)]
+    arguments = ["-c", str(LOCK), *(["-e", str(ROOT)] if project else []), *requirements]
     stamp_text = hashlib.sha256(
-        (ROOT / "pyproject.toml").read_bytes() + "\n".join([f"-e {ROOT}", *requirements]).encode()
+        (ROOT / "pyproject.toml").read_bytes() + LOCK.read_bytes() + "\n".join(arguments).encode()
     ).hexdigest()
     location = getattr(session.virtualenv, "location", None)
     stamp = Path(location, ".tp2-installed") if location else None
     if stamp is not None and stamp.is_file() and stamp.read_text() == stamp_text:
-        session.log("Dépendances déjà installées (pyproject.toml inchangé) : pip n'est pas relancé.")
+        session.log(
+            "Dépendances déjà installées (pyproject.toml et verrou inchangés) : pip n'est pas relancé."
+        )
         return
-    session.install("-e", ".", *requirements)
+    session.install(*arguments)
     if stamp is not None:
         stamp.write_text(stamp_text)
+
+
+@nox.session
+def lock(session: nox.Session) -> None:
+    """Écrit le verrou ``.ci/constraints.txt`` : la version exacte de chaque paquet dont le
+    livre, les tests et les outils ont besoin, résolue à neuf à partir de ``pyproject.toml``.
+
+    pip résout les dépendances de tp2_src et tous les groupes ensemble, sans rien installer
+    (``pip install --dry-run --ignore-installed --report``) : le résultat ne dépend pas de
+    ce que contient déjà le venv. Pour changer une version : modifier ``pyproject.toml``,
+    ``nox -s lock``, relire le diff du verrou, puis ``nox -s build`` et ``nox -s tests``.
+    Les arguments après ``--`` vont à pip (par exemple ``--pre``).
+    """
+    groups = list(PYPROJECT.get("dependency-groups", {}))
+    requirements = [req for group in groups for req in nox.project.dependency_groups(PYPROJECT, group)]
+    report_path = Path(session.create_tmp()) / "pip-report.json"
+    session.run(
+        "python",
+        "-m",
+        "pip",
+        "install",
+        "--dry-run",
+        "--ignore-installed",
+        "--quiet",
+        "--report",
+        str(report_path),
+        str(ROOT),
+        *dict.fromkeys(requirements),
+        *session.posargs,
+    )
+    text = lock_text(json.loads(report_path.read_text(encoding="utf-8")), groups)
+    LOCK.write_text(text, encoding="utf-8")
+    pins = [line for line in text.splitlines() if not line.startswith("#")]
+    session.log(f"Verrou écrit : {LOCK.relative_to(ROOT)} ({len(pins)} paquets).")
+
+
+def lock_text(report: dict, groups: list[str]) -> str:
+    """Le texte du verrou, tiré du rapport de ``pip install --dry-run --report`` : une ligne
+    ``nom==version`` par paquet résolu, sauf tp2_src lui-même, triée par nom normalisé."""
+    project = _canonical_name(PYPROJECT["project"]["name"])
+    versions = {
+        _canonical_name(item["metadata"]["name"]): _public_version(item["metadata"]["version"])
+        for item in report["install"]
+    }
+    versions.pop(project, None)
+    python = report["environment"]["python_full_version"]
+    platform = "{sys_platform} {platform_machine}".format(**report["environment"])
+    header = [
+        "# Le verrou de l'environnement du livre : la version de chaque paquet, pour `pip install -c`.",
+        "# Écrit par `nox -s lock`, à ne pas modifier à la main : pour changer une version, modifier",
+        "# pyproject.toml, relancer `nox -s lock`, puis reconstruire (README, « Les versions »).",
+        f"# Résolu à partir de pyproject.toml (dépendances de {project}, groupes {', '.join(groups)}) par",
+        f"# pip {report['pip_version']} (install --dry-run --report), sous Python {python}, {platform}.",
+        "# Versions publiques, sans suffixe local (« +cpu ») : la version processeur de PyTorch",
+        "# comme celle de PyPI les respectent.",
+    ]
+    pins = [f"{name}=={version}" for name, version in sorted(versions.items())]
+    return "\n".join([*header, *pins]) + "\n"
+
+
+def _canonical_name(name: str) -> str:
+    """Le nom normalisé d'un paquet (PEP 503) : « LinkChecker » et « linkchecker » sont le même."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _public_version(version: str) -> str:
+    """La version sans son suffixe local (PEP 440) : « 2.13.0+cpu » devient « 2.13.0 »."""
+    return version.split("+", 1)[0]
 
 
 @nox.session
@@ -199,7 +280,7 @@ def lint(session: nox.Session) -> None:
     met le code en forme.
     """
     # ruff n'a pas besoin de torch : on n'installe que le groupe « lint ».
-    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    install(session, "lint", project=False)
     paths = session.posargs or ["."]
     session.run("ruff", "check", *paths)
     session.run("ruff", "format", "--check", *paths)

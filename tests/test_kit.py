@@ -10,7 +10,6 @@ squelettes, tout passe. Enfin, ``nox -s lab`` sert bien les notebooks (palier le
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
 import os
 import re
@@ -33,10 +32,9 @@ from bs4 import BeautifulSoup
 from helpers import CHAPTERS, ROOT, TITLE, WITH_QUESTIONS
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
-from packaging.version import Version
 from tp2_book import conventions
 from tp2_book.editions import STUDENT_SUFFIX, edition
-from tp2_book.kit import cpu_torch_command, pinned_versions, write_kit
+from tp2_book.kit import cpu_torch_command, locked_versions, pinned_versions, write_kit
 from tp2_book.settings import FULL_DIR, KIT_NAME, KIT_ZIP, LAB_DIR_ENV, PYTHON_VERSION, STUDENT_DIR
 
 from tp2_src.logs import LOGDIR_ENV, RUNS_MARKER
@@ -75,7 +73,7 @@ def test_kit_zip_is_complete_and_reproducible(tmp_path: Path) -> None:
         *(f"notebooks/{n}" for n in notebooks),
     ]
     assert sorted(names) == sorted(f"{KIT_NAME}/{name}" for name in in_kit)
-    torch = Version(importlib.metadata.version("torch")).public
+    torch = locked_versions()["torch"]  # la version du verrou, pas celle installée ici
     lines = [line for line in requirements.splitlines() if line and not line.startswith("#")]
     assert lines[0] == "--find-links ."  # la roue, cherchée à côté du fichier
     assert f"torch=={torch}" in lines and any(p.startswith("ipykernel==") for p in lines)

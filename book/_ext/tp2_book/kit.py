@@ -2,7 +2,8 @@
 dépendances aux versions du livre, et un ``LISEZMOI.txt``.
 
 La roue ne contient que le paquet de la leçon, ``tp2_src`` (données comprises) ; les
-versions de ``requirements.txt`` sont celles installées pendant la construction du livre.
+versions de ``requirements.txt`` sont celles du verrou ``.ci/constraints.txt``, avec
+lequel nox installe l'environnement de la construction.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from pathlib import Path
 
 import nbformat
 from packaging.requirements import Requirement
-from packaging.version import Version
+from packaging.utils import canonicalize_name
 
 from tp2_book.settings import (
+    CONSTRAINTS_FILE,
     FULL_DIR,
     INSTALL_SECONDS,
     KIT_NAME,
@@ -117,17 +119,59 @@ def build_wheel(project: Path | None, cache: Path) -> Path:
     return next(folder.glob("tp2_src-*.whl"))
 
 
+def locked_versions(project: Path | None = None) -> dict[str, str]:
+    """Le verrou ``.ci/constraints.txt`` du projet (``nox -s lock``) :
+    nom normalisé → version."""
+    lock = (project or project_dir()) / CONSTRAINTS_FILE
+    if not lock.is_file():
+        raise RuntimeError(
+            f"verrou {lock} introuvable : lancez `nox -s lock` "
+            "dans le dépôt du livre"
+        )
+    versions: dict[str, str] = {}
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        requirement = Requirement(text)
+        pins = [
+            s.version
+            for s in requirement.specifier
+            if s.operator == "=="
+        ]
+        # Une version exacte par paquet, sinon le kit ne saurait laquelle citer.
+        if len(pins) != 1 or len(requirement.specifier) != 1:
+            raise RuntimeError(
+                f"{lock} : « {line} » n'est pas « nom==version » ; "
+                "relancez `nox -s lock`"
+            )
+        versions[canonicalize_name(requirement.name)] = pins[0]
+    return versions
+
+
 def pinned_versions() -> dict[str, str]:
-    """Les dépendances de tp2_src et un noyau Jupyter, aux versions installées pendant la
-    construction du livre (``pyproject.toml`` reste la seule source de ces dépendances)."""
+    """Les dépendances directes de tp2_src et un noyau Jupyter, aux versions du verrou (celles
+    de la construction du livre par nox) : les mêmes sous Windows, macOS et Linux, mais pas les
+    dépendances de ces dépendances, que le verrou fixe pour Linux seul. ``pyproject.toml``
+    reste la seule source des noms."""
     names = [
         Requirement(r).name
         for r in importlib.metadata.requires("tp2-src") or []
         if "extra ==" not in r
     ]
-    # La version publique, sans suffixe local (« +cpu ») : celle que PyPI connaît.
+    locked = locked_versions()
+    missing = [
+        name
+        for name in [*names, *NOTEBOOK_EXTRAS]
+        if canonicalize_name(name) not in locked
+    ]
+    if missing:
+        raise RuntimeError(
+            f"absent du verrou {CONSTRAINTS_FILE} : {', '.join(missing)} ; "
+            "relancez `nox -s lock` après avoir modifié pyproject.toml"
+        )
     return {
-        name: Version(importlib.metadata.version(name)).public
+        name: locked[canonicalize_name(name)]
         for name in [*names, *NOTEBOOK_EXTRAS]
     }
 

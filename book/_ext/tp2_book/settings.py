@@ -77,6 +77,11 @@ PAGES_READ_STAMP = ".tp2-pages-read"
 #: le ``noxfile`` et la commande du README.
 DEBIAN_PACKAGES_FILE = ".ci/debian-packages.txt"
 
+#: Le verrou de l'environnement : la version exacte de chaque paquet (contraintes de pip),
+#: écrit par ``nox -s lock`` à partir de ``pyproject.toml`` ; chaque session de nox installe
+#: avec (``pip install -c``), et le kit de l'étudiant en tire ses versions.
+CONSTRAINTS_FILE = ".ci/constraints.txt"
+
 
 def lesson_project() -> Path | None:
     """Le projet d'où vient le ``tp2_src`` importable (``pyproject.toml``, ``README.md``,

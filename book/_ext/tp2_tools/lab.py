@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
-
 from tp2_book.build_date import SUBSTITUTION, book_date
 from tp2_book.conventions import chapters
 from tp2_book.editions import write_editions
