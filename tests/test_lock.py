@@ -185,7 +185,7 @@ def test_the_kit_pins_its_direct_dependencies_at_the_locked_versions(
     siennes, et seulement pour ses dépendances directes."""
     pins = [line for line in LOCK.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
     write_lock(tmp_path, ["# en-tête", *(f"{pin.split('==')[0]}==99.{i}" for i, pin in enumerate(pins))])
-    monkeypatch.setattr(kit, "project_dir", lambda: tmp_path)
+    monkeypatch.setattr(kit, "lesson_project", lambda: tmp_path)
     locked = kit.locked_versions()
     text = kit.requirements("tp2_src-0.1.0-py3-none-any.whl")
     kit_pins = dict(
@@ -208,7 +208,7 @@ def test_the_kit_refuses_a_lock_without_its_dependencies(
         line for line in LOCK.read_text(encoding="utf-8").splitlines() if not line.startswith("networkx==")
     ]
     lock.write_text("\n".join(kept) + "\n", encoding="utf-8")
-    monkeypatch.setattr(kit, "project_dir", lambda: tmp_path)
+    monkeypatch.setattr(kit, "lesson_project", lambda: tmp_path)
     with pytest.raises(RuntimeError, match=r"absent du verrou .* networkx .*nox -s lock"):
         kit.pinned_versions()
 

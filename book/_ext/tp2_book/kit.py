@@ -29,6 +29,7 @@ from tp2_book.settings import (
     KIT_NAME,
     PYTHON_VERSION,
     STUDENT_DIR,
+    lesson_project,
 )
 
 #: Ce dont les notebooks ont besoin en plus de tp2_src : un noyau Jupyter.
@@ -122,7 +123,13 @@ def build_wheel(project: Path | None, cache: Path) -> Path:
 def locked_versions(project: Path | None = None) -> dict[str, str]:
     """Le verrou ``.ci/constraints.txt`` du projet (``nox -s lock``) :
     nom normalisé → version."""
-    lock = (project or project_dir()) / CONSTRAINTS_FILE
+    project = project or lesson_project()
+    if project is None:
+        raise RuntimeError(
+            "tp2_src n'est pas installé : le verrou du projet est introuvable "
+            "(pip install -e . dans le dépôt du livre)"
+        )
+    lock = project / CONSTRAINTS_FILE
     if not lock.is_file():
         raise RuntimeError(
             f"verrou {lock} introuvable : lancez `nox -s lock` "
