@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT, chapter_source, counted, jupyter_book_build, runs_of, small_book
+from tp2_book.settings import CONSTRAINTS_FILE
 
 pytestmark = pytest.mark.usefixtures("executes_chapters")  # construit de petits livres
 
@@ -41,7 +42,8 @@ def test_tp2_src_changes_reexecute_and_machinery_changes_do_not(tmp_path: Path) 
     package = tmp_path / "paquet"
     shutil.copytree(ROOT / "tp2_src", package / "tp2_src", ignore=shutil.ignore_patterns("__pycache__"))
     # Un projet complet, comme un dépôt installé en mode éditable : le kit en fait sa roue.
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", CONSTRAINTS_FILE):
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, package / name)
     data_py = package / "tp2_src" / "data.py"
     code = data_py.read_text(encoding="utf-8")
