@@ -67,7 +67,8 @@ nox.options.default_venv_backend = "virtualenv"
 def install(session: nox.Session, *groups: str, project: bool = True) -> None:
     """Installe tp2_src (éditable, sauf ``project=False``) et les groupes de dépendances
     demandés, aux versions du verrou (``pip install -c .ci/constraints.txt``, écrit par
-    ``nox -s lock``) : d'une machine et d'une année à l'autre, les mêmes paquets.
+    ``nox -s lock``), setuptools de construction compris : d'une machine et d'une année à
+    l'autre, les mêmes paquets.
 
     pip n'est lancé que si ``pyproject.toml``, le verrou ou les groupes demandés ont changé
     depuis la dernière installation dans ce venv (une empreinte y est rangée) : sans
@@ -77,7 +78,9 @@ def install(session: nox.Session, *groups: str, project: bool = True) -> None:
     if not LOCK.is_file():
         session.error(f"Verrou {SETTINGS.CONSTRAINTS_FILE} introuvable : lancez `nox -s lock`.")
     requirements = [req for group in groups for req in nox.project.dependency_groups(PYPROJECT, group)]
-    arguments = ["-c", str(LOCK), *(["-e", str(ROOT)] if project else []), *requirements]
+    # --build-constraint : le setuptools qui construit tp2_src (éditable) est aussi celui du verrou.
+    project_arguments = ["--build-constraint", str(LOCK), "-e", str(ROOT)] if project else []
+    arguments = ["-c", str(LOCK), *project_arguments, *requirements]
     stamp_text = hashlib.sha256(
         (ROOT / "pyproject.toml").read_bytes() + LOCK.read_bytes() + "\n".join(arguments).encode()
     ).hexdigest()
@@ -173,11 +176,13 @@ def build(session: nox.Session) -> None:
     install(session, "book")
     # Le cache d'exécution est invalidé par book/_ext/tp2_book/fresh_outputs.py quand tp2_src, les
     # données ou les versions installées changent : un livre construit n'est jamais périmé.
-    session.run(
+    built = session.run(
         "jupyter-book", "build", str(ROOT), *SETTINGS.BUILD_FLAGS, *session.posargs, env=SETTINGS.BUILD_ENV
     )
-    session.log(f"Livre construit : ouvrez {BUILD_DIR / 'html' / 'index.html'}")
     _BUILD_BIN["bin"] = session.bin
+    if built is None:  # `nox --install-only` : rien n'a été construit, le PDF non plus.
+        return
+    session.log(f"Livre construit : ouvrez {BUILD_DIR / 'html' / 'index.html'}")
     # La version PDF suit, si TeX est installé : le lien du site vers le PDF n'est jamais mort.
     missing = _missing_tex_tools()
     if missing:
@@ -232,7 +237,7 @@ def pdf(session: nox.Session) -> None:
     path = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
     env = {**SETTINGS.BUILD_ENV, "LATEXMKOPTS": "-quiet", "PATH": path}
     try:
-        session.run(
+        ran = session.run(
             str(jupyter_book),
             "build",
             str(ROOT),
@@ -248,6 +253,8 @@ def pdf(session: nox.Session) -> None:
         lines = log.read_text(encoding="utf-8", errors="replace").splitlines() if log.is_file() else []
         errors = [" / ".join(lines[i : i + 3]) for i, line in enumerate(lines) if line.startswith("!")]
         session.error("La construction du PDF a échoué. " + ("\n".join(errors[:10]) or f"Voir {log}."))
+    if ran is None:  # `nox --install-only`
+        return
     target = BUILD_DIR / "pdf" / PDF_NAME
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(built, target)
@@ -275,7 +282,7 @@ def tests(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """Vérifie le style avec ruff : ``ruff check`` puis ``ruff format --check``.
 
-    Le code, les tests et les chapitres (ceux-ci à 88 colonnes, ``book/ruff.toml``). Les
+    Le code, les tests et les chapitres (ceux-ci à 68 colonnes, ``book/ruff.toml``). Les
     arguments après ``--`` remplacent les chemins vérifiés ; ``ruff format .`` dans ce venv
     met le code en forme.
     """

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import CHAPTERS, chapter_source, counted, jupyter_book_build, runs_of, small_book
+from helpers import CHAPTERS, ROOT, chapter_source, counted, jupyter_book_build, runs_of, small_book
 from tp2_book.settings import JOBS_ENV, site_weight
 
 #: Les tests sans ``built_book`` construisent leur propre livre.
@@ -268,3 +268,17 @@ def test_the_statement_table_names_every_target(built_book: Path) -> None:
             where = row.get_text(" ", strip=True)[:80]
             assert re.search(r"\d", text), f"renvoi sans numéro « {text} » : {where}"
             assert link["href"].split("#")[0].startswith("0"), link["href"]
+
+
+def test_the_introduction_shows_the_readme_commands(built_book: Path) -> None:
+    """« Construire le livre » reprend les commandes du README (une directive include) :
+    la page montre chacune de ses lignes, la première comprise (nox aux versions du verrou)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    pattern = r"<!-- commandes : début.*?-->\n```bash\n(.*?)```\n<!-- commandes : fin -->"
+    block = re.search(pattern, readme, re.S)
+    assert block, "les marques des commandes manquent dans le README"
+    lines = block.group(1).strip().splitlines()
+    assert lines[0].startswith("pip install -c .ci/constraints.txt nox"), lines
+    soup = BeautifulSoup((built_book / "book" / "intro.html").read_text(encoding="utf-8"), "html.parser")
+    shown = [pre.get_text() for pre in soup.select("div.highlight pre")]
+    assert any(all(line in text for line in lines) for text in shown), shown

@@ -132,8 +132,8 @@ def test_nox_installs_with_the_lock_and_reinstalls_when_it_changes(
     noxfile.install(session, "test")
     (args,) = session.installs
     assert args[:2] == ("-c", str(lock)), args
-    assert args[2:4] == ("-e", str(ROOT)), args
-    assert set(nox.project.dependency_groups(PYPROJECT, "test")) <= set(args[4:])
+    assert args[2:6] == ("--build-constraint", str(lock), "-e", str(ROOT)), args
+    assert set(nox.project.dependency_groups(PYPROJECT, "test")) <= set(args[6:])
 
     noxfile.install(session, "test")
     assert len(session.installs) == 1, "rien n'a changé : pip ne doit pas être relancé"
@@ -144,6 +144,17 @@ def test_nox_installs_with_the_lock_and_reinstalls_when_it_changes(
 
     noxfile.install(session, "lint", project=False)
     assert session.installs[-1][:2] == ("-c", str(lock)) and "-e" not in session.installs[-1]
+
+
+def test_ci_installs_nox_at_the_locked_version() -> None:
+    """``.ci/run`` installe nox avec le verrou, et le verrou contient nox : la CI lance la
+    version de nox que les tests ont vue."""
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    installs = [line for line in script.splitlines() if "pip install" in line and not line.startswith("#")]
+    assert installs, ".ci/run n'installe plus nox"
+    for line in installs:
+        assert f"-c {CONSTRAINTS_FILE}" in line, f"installé sans le verrou : {line}"
+    assert re.search(r"^nox==\S+$", LOCK.read_text(encoding="utf-8"), re.M), "nox absent du verrou"
 
 
 def test_nox_refuses_to_install_without_a_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,6 +28,10 @@ LINEAR1 = "        self.linear1 = nn.Linear(dim_in, hidden)\n"
 LINEAR2 = "        self.linear2 = nn.Linear(hidden, 1)\n"
 ADAM = "optimizer = torch.optim.Adam(net.parameters(), lr=lr)"
 FORWARD = "return self.linear2(self.activation(self.linear1(X)))"
+#: TwoLayerNet dont le forward rend (n,), et train_net qui compare cette sortie à y.
+FLAT_NET = mutate(NET, (FORWARD, FORWARD + ".squeeze(-1)")) + mutate(
+    TRAIN, ("net(X_batch).squeeze(1)", "net(X_batch)")
+)
 
 ATTEMPTS += [
     Attempt("q2", "la solution du livre", book_solution("q2"), None),
@@ -54,8 +58,7 @@ class TwoLayerNet(nn.Module):
     Attempt(
         "q2",
         "un forward qui rend (n,)",
-        mutate(NET, (FORWARD, FORWARD + ".squeeze(-1)"))
-        + mutate(TRAIN, ("net(X_batch).squeeze(1)", "net(X_batch)")),
+        FLAT_NET,
         None,
     ),
     Attempt(
@@ -401,18 +404,7 @@ def make_sequential(dim_in, hidden):
     Attempt(
         "q2-sequential",
         "sortie (n,) comme TwoLayerNet, avec nn.Flatten(0)",
-        """
-class TwoLayerNet(nn.Module):
-    def __init__(self, dim_in, hidden):
-        super().__init__()
-        self.linear1 = nn.Linear(dim_in, hidden)
-        self.linear2 = nn.Linear(hidden, 1)
-
-    def forward(self, X):
-        return self.linear2(torch.tanh(self.linear1(X))).squeeze(1)
-
-"""
-        + mutate(TRAIN, ("net(X_batch).squeeze(1)", "net(X_batch)"))
+        FLAT_NET
         + """
 
 def make_sequential(dim_in, hidden):
@@ -485,20 +477,7 @@ def make_sequential(dim_in, hidden):
     Attempt(
         "q2-sequential",
         "sortie (n, 1) quand TwoLayerNet rend (n,)",
-        """
-class TwoLayerNet(nn.Module):
-    def __init__(self, dim_in, hidden):
-        super().__init__()
-        self.linear1 = nn.Linear(dim_in, hidden)
-        self.linear2 = nn.Linear(hidden, 1)
-
-    def forward(self, X):
-        return self.linear2(torch.tanh(self.linear1(X))).squeeze(1)
-
-"""
-        + mutate(TRAIN, ("net(X_batch).squeeze(1)", "net(X_batch)"))
-        + "\n\n"
-        + SEQ,
+        FLAT_NET + "\n\n" + SEQ,
         r"le Sequential rend \(6, 1\) et TwoLayerNet \(6,\)",
     ),
     Attempt(

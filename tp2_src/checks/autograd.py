@@ -12,6 +12,7 @@ from tp2_src.checks.grading import (
     lookup,
     passed,
     recording,
+    shape_of,
     student_function,
 )
 from tp2_src.checks.registry import exercise
@@ -209,11 +210,7 @@ def check_sin_derivatives(question: str, namespace: Any) -> None:
         )
     expected = torch.cos(x.detach())
     if not isinstance(grad, torch.Tensor) or grad.shape != x.shape:
-        shape = (
-            tuple(grad.shape)
-            if isinstance(grad, torch.Tensor)
-            else type(grad).__name__
-        )
+        shape = shape_of(grad)
         fail(
             question,
             f"le premier élément rendu devrait être x.grad, de forme {tuple(x.shape)} ; "
@@ -235,11 +232,7 @@ def check_sin_derivatives(question: str, namespace: Any) -> None:
         len(x),
         len(x),
     ):
-        shape = (
-            tuple(J.shape)
-            if isinstance(J, torch.Tensor)
-            else type(J).__name__
-        )
+        shape = shape_of(J)
         fail(
             question,
             f"J devrait être une matrice ({len(x)}, {len(x)}) ; reçu {shape}.",

@@ -16,6 +16,7 @@ from tp2_src.checks.grading import (
     lookup,
     passed,
     recording,
+    shape_of,
     student_function,
 )
 from tp2_src.checks.registry import exercise
@@ -336,11 +337,7 @@ def check_autoencoder_gradients(question: str, namespace: Any) -> None:
                 not isinstance(got, torch.Tensor)
                 or got.shape != want.shape
             ):
-                shape = (
-                    tuple(got.shape)
-                    if isinstance(got, torch.Tensor)
-                    else type(got).__name__
-                )
+                shape = shape_of(got)
                 fail(
                     question,
                     f"∂ℓ/∂{name} devrait avoir la forme {tuple(want.shape)}, celle de {name} ; "

@@ -72,6 +72,14 @@ def percent(value: float, fmt: str = ".2f") -> str:
     return french_number(100 * value, fmt) + " %"
 
 
+def shape_of(value: Any) -> str:
+    """Ce qu'un message montre après « reçu » : la forme d'un tenseur, ou
+    le type de ce qui n'en est pas un (un exercice peut rendre n'importe quoi)."""
+    if isinstance(value, torch.Tensor):
+        return str(tuple(value.shape))
+    return type(value).__name__
+
+
 # --- Ce que l'exercice a défini ------------------------------------------------------------
 
 

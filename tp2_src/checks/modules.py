@@ -19,6 +19,7 @@ from tp2_src.checks.grading import (
     lookup,
     passed,
     recording,
+    shape_of,
     student_function,
 )
 from tp2_src.checks.registry import exercise
@@ -136,11 +137,7 @@ def _two_layers(
         (6, 1),
         (6,),
     }:
-        shape = (
-            tuple(out.shape)
-            if isinstance(out, torch.Tensor)
-            else type(out).__name__
-        )
+        shape = shape_of(out)
         fail(
             question,
             f"pour 6 exemples, {name} rend {shape} au lieu de (6, 1) (ou (6,)).",
