@@ -99,10 +99,10 @@ def lesson_project() -> Path | None:
 
 def copy_book(root: Path, dest: Path) -> Path:
     """Copie les sources du livre du dépôt ``root`` (configuration, chapitres, machinerie,
-    sources de ``tp2_src`` que les pages montrent) dans ``dest`` : de quoi le construire
-    ailleurs, sans ``_build`` ni journaux."""
+    sources de ``tp2_src`` que les pages montrent, README dont l'introduction reprend les
+    commandes) dans ``dest`` : de quoi le construire ailleurs, sans ``_build`` ni journaux."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("_config.yml", "_toc.yml"):
+    for name in ("_config.yml", "_toc.yml", "README.md"):
         shutil.copy2(root / name, dest / name)
     shutil.copytree(
         root / "book",
