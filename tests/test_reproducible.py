@@ -14,6 +14,7 @@ donc le texte de chaque flux (stdout, stderr) réuni par cellule, comme le fait 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import jupytext
@@ -23,6 +24,7 @@ from helpers import CHAPTERS
 from jupyter_cache import get_cache
 from nbclient import NotebookClient
 from tp2_book.conventions import TIMING
+from tp2_book.settings import BUILD_ENV
 
 from tp2_src.logs import LOGDIR_ENV
 
@@ -61,16 +63,19 @@ def test_split_streams_compare_equal_once_merged() -> None:
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda p: p.stem)
 def test_a_fresh_run_prints_the_same_numbers_as_the_build(
-    chapter: Path, built_book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    chapter: Path, built_book: Path, tmp_path: Path
 ) -> None:
     cache = get_cache(str(built_book.parent / ".jupyter_cache"))
     _, executed = cache.merge_match_into_notebook(jupytext.read(chapter))
     built = code_outputs(executed)
-    monkeypatch.setenv(LOGDIR_ENV, str(tmp_path / "runs"))
     notebook = jupytext.read(chapter)
+    # Le noyau reçoit l'environnement de la construction (BUILD_ENV : un fil de calcul, même
+    # graine de hachage) quel que soit celui de pytest : `pytest` seul donne les mêmes nombres
+    # que `nox -s tests`.
+    env = {**os.environ, **BUILD_ENV, LOGDIR_ENV: str(tmp_path / "runs")}
     NotebookClient(
         notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
-    ).execute()
+    ).execute(env=env)
     fresh = code_outputs(notebook)
     assert [source for _, source, _ in fresh] == [source for _, source, _ in built]
     compared = 0
