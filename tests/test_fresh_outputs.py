@@ -63,16 +63,22 @@ def test_tp2_src_changes_reexecute_and_machinery_changes_do_not(tmp_path: Path) 
     assert runs_of(runs) == 2 and "cache vidé" not in log
     assert "marque : après" in page_text(src)
 
-    # La machinerie : une feuille de style, un gabarit du thème, une extension.
+    # La machinerie : une feuille de style seule (aucune source changée, et pourtant la
+    # feuille servie est la nouvelle), puis un gabarit du thème et une extension.
     machinery = src / "book" / "_ext" / "tp2_book"
     with (machinery / "static" / "tp2-lisibilite.css").open("a", encoding="utf-8") as css:
         css.write("\n/* essai du test */ .tp2-essai { color: red; }\n")
+    log = build(src, package)
+    assert runs_of(runs) == 2 and "cache vidé" not in log, log[-3000:]
+    served = src / "_build" / "html" / "_static" / "tp2-lisibilite.css"
+    assert ".tp2-essai" in served.read_text(encoding="utf-8"), log[-3000:]
     with (src / "book" / "_templates" / "theme-switcher.html").open("a", encoding="utf-8") as template:
         template.write("\n{# essai du test #}\n")
     with (machinery / "typography.py").open("a", encoding="utf-8") as extension:
         extension.write("\n# essai du test\n")
     log = build(src, package)
     assert runs_of(runs) == 2 and "cache vidé" not in log, log[-3000:]
-    css = (src / "_build" / "html" / "_static" / "tp2-lisibilite.css").read_text(encoding="utf-8")
-    assert ".tp2-essai" in css
+    assert "machinerie du livre modifiée" in log, log[-3000:]
     assert "marque : après" in page_text(src)
+    log = build(src, package)
+    assert "machinerie du livre modifiée" not in log, "sans changement, rien n'est réécrit"

@@ -9,6 +9,12 @@ chapitres, qui sont ré-exécutés. Sans changement, rien n'est relu ni ré-exé
 
 L'empreinte est calculée sans git (le livre peut être construit hors d'un dépôt) et
 rangée dans ``_build/.tp2-fingerprint``.
+
+La machinerie du livre (``book/_ext/tp2_book`` : extensions, feuilles de style, scripts ;
+``book/_templates``) a sa propre empreinte, par constructeur. Quand elle change, toutes les
+pages sont relues et réécrites, sans rien ré-exécuter : sinon Sphinx, ne voyant aucune
+source changée, s'arrêterait avant de copier les fichiers statiques, et une feuille de
+style modifiée ne serait jamais servie.
 """
 
 from __future__ import annotations
@@ -67,6 +73,44 @@ def _fingerprint_file(app: Sphinx) -> Path:
     return Path(app.outdir).parent / ".tp2-fingerprint"
 
 
+def machinery_fingerprint(srcdir: Path) -> str:
+    """Empreinte de la machinerie du livre sous ``srcdir`` : extensions, fichiers statiques,
+    traductions et gabarits."""
+    digest = hashlib.sha256()
+    for folder in (
+        srcdir / "book" / "_ext" / "tp2_book",
+        srcdir / "book" / "_templates",
+    ):
+        for path in sorted(folder.rglob("*")):
+            if (
+                path.is_file()
+                and "__pycache__" not in path.parts
+                and path.suffix != ".mo"
+            ):
+                digest.update(
+                    path.relative_to(srcdir).as_posix().encode()
+                )
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _machinery_file(app: Sphinx) -> Path:
+    return (
+        Path(app.outdir).parent
+        / f".tp2-machinery-{app.builder.name}"
+    )
+
+
+def check_machinery(app: Sphinx) -> None:
+    """Le constructeur prêt : la machinerie a-t-elle changé depuis sa dernière construction ?"""
+    fingerprint = machinery_fingerprint(Path(app.srcdir))
+    stored = _machinery_file(app)
+    app.tp2_machinery_changed = (
+        stored.is_file() and stored.read_text() != fingerprint
+    )
+    app.tp2_machinery = fingerprint
+
+
 def check_fingerprint(app: Sphinx, config: Any) -> None:
     """Avant tout : si l'empreinte a changé, vide le cache d'exécution."""
     fingerprint = inputs_fingerprint()
@@ -94,7 +138,15 @@ def outdated_documents(
     changed: set[str],
     removed: set[str],
 ) -> list[str]:
-    """Fait relire (donc ré-exécuter) tous les chapitres quand l'empreinte a changé."""
+    """Fait relire (donc ré-exécuter) tous les chapitres quand l'empreinte a changé ; toutes
+    les pages (sorties tirées du cache) quand seule la machinerie a changé."""
+    if getattr(app, "tp2_machinery_changed", False) and not getattr(
+        app, "tp2_stale", False
+    ):
+        logger.info(
+            "[fresh_outputs] machinerie du livre modifiée : toutes les pages sont réécrites"
+        )
+        return sorted(env.found_docs)
     if not getattr(app, "tp2_stale", False):
         return []
     return sorted(
@@ -122,11 +174,13 @@ def save_fingerprint(
         stored = _fingerprint_file(app)
         stored.parent.mkdir(parents=True, exist_ok=True)
         stored.write_text(app.tp2_fingerprint)
+        _machinery_file(app).write_text(app.tp2_machinery)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     # Avant MyST-NB, qui ouvre le cache à l'initialisation du constructeur.
     app.connect("config-inited", check_fingerprint, priority=100)
+    app.connect("builder-inited", check_machinery)
     app.connect("env-get-outdated", outdated_documents)
     app.connect("env-before-read-docs", stamp_pages_read)
     app.connect("build-finished", save_fingerprint)
