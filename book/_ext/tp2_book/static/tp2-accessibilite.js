@@ -36,21 +36,30 @@
     return "Bloc de code";
   };
 
+  // Toutes les tailles sont lues d'abord (une seule mise en page), puis seuls les attributs
+  // qui changent sont écrits : alterner lectures et écritures forçait une mise en page par
+  // bloc (1,5 s sur un téléphone lent, pour une page de 50 blocs).
   const updateScrollables = () => {
+    const blocks = [...document.querySelectorAll(SCROLLABLE)];
+    const overflowing = blocks.map(
+      (el) => el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight,
+    );
     const counters = {};
-    document.querySelectorAll(SCROLLABLE).forEach((el) => {
+    blocks.forEach((el, index) => {
       const kind = kindOf(el);
       counters[kind] = (counters[kind] || 0) + 1;
-      const scrollable = el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight;
-      if (scrollable) {
-        el.tabIndex = 0;
+      if (overflowing[index]) {
+        if (el.tabIndex !== 0) el.tabIndex = 0;
         if (!el.hasAttribute("role") || el.dataset.tp2Region) {
-          el.setAttribute("role", "region");
-          el.setAttribute("aria-label", `${kind} n° ${counters[kind]}`);
-          el.dataset.tp2Region = "1";
+          const label = `${kind} n° ${counters[kind]}`;
+          if (el.getAttribute("aria-label") !== label) {
+            el.setAttribute("role", "region");
+            el.setAttribute("aria-label", label);
+            el.dataset.tp2Region = "1";
+          }
         }
       } else {
-        el.tabIndex = -1;
+        if (el.tabIndex !== -1) el.tabIndex = -1;
         if (el.dataset.tp2Region) {
           el.removeAttribute("role");
           el.removeAttribute("aria-label");
