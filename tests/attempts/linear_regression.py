@@ -1096,3 +1096,26 @@ ATTEMPTS += [
         r"les époques de « loss/train » ne croissent pas",
     ),
 ]
+
+# --- Le couple rendu : l'ordre et la nature de (w, b) (essai du kit à l'aveugle) ----------
+
+ATTEMPTS += [
+    Attempt(
+        "q1-1",
+        "(b, w) rendu au lieu de (w, b)",
+        mutate(SOLUTION_11, ("    return w, b", "    return b, w")),
+        r"la fonction rend \(b, w\) : l'ordre demandé est \(w, b\), les poids \(forme \(13,\)\)",
+    ),
+    Attempt(
+        "q1-1",
+        "b rendu par .item()",
+        mutate(SOLUTION_11, ("    return w, b", "    return w, b.item()")),
+        r"b est un float : rendez le tenseur lui-même, sans \.item\(\)",
+    ),
+    Attempt(
+        "q1-3",
+        "(b, w) rendu au lieu de (w, b), détachés",
+        mutate(SOLUTION_13, ("    return w.detach(), b.detach()", "    return b.detach(), w.detach()")),
+        r"la fonction rend \(b, w\) : l'ordre demandé est \(w, b\)",
+    ),
+]

@@ -508,3 +508,32 @@ def momentum_descent(X_train, y_train, lr, mu, num_epochs):
         r"devrait prendre 5 paramètres",
     ),
 ]
+
+# --- Le couple rendu : l'ordre et la nature de (w, b) (essai du kit à l'aveugle) ----------
+
+ATTEMPTS += [
+    Attempt(
+        "ex-4a",
+        "(b, w) rendu au lieu de (w, b)",
+        mutate(SGD, ("    return w, b", "    return b, w")),
+        r"la fonction rend \(b, w\) : l'ordre demandé est \(w, b\)",
+    ),
+    Attempt(
+        "ex-4a",
+        "b rendu par .item()",
+        mutate(SGD, ("    return w, b", "    return w, b.item()")),
+        r"b est un float : rendez le tenseur lui-même, sans \.item\(\)",
+    ),
+    Attempt(
+        "ex-4b",
+        "(b, w) rendu au lieu de (w, b)",
+        mutate(MOMENTUM, ("    return w, b", "    return b, w")),
+        r"la fonction rend \(b, w\) : l'ordre demandé est \(w, b\)",
+    ),
+    Attempt(
+        "ex-4a",
+        "une faute de frappe : (w, w) rendu",
+        mutate(SGD, ("    return w, b", "    return w, w")),
+        r"b, le biais, doit avoir un seul élément \(forme \(\) ou \(1,\)\) ; reçu la forme \(13,\)",
+    ),
+]

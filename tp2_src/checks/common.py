@@ -52,12 +52,43 @@ def isolated(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def as_pair(question: str, result: Any) -> tuple[Any, Any]:
+    """Le couple (w, b) rendu par une descente : deux tenseurs flottants, b d'un seul
+    élément. Un couple dans l'autre ordre, ou un b rendu par ``.item()``, a son message
+    (et non une erreur de forme venue du calcul qui suit)."""
     if not isinstance(result, tuple | list) or len(result) != 2:
         fail(
             question,
             f"la fonction doit rendre le couple (w, b) ; elle rend un {type(result).__name__}.",
         )
-    return result[0], result[1]
+    w, b = result
+    for label, value in (("w", w), ("b", b)):
+        if (
+            not isinstance(value, torch.Tensor)
+            or not value.is_floating_point()
+        ):
+            fail(
+                question,
+                f"la fonction doit rendre (w, b), deux tenseurs ; {label} est un "
+                f"{type(value).__name__}"
+                + (
+                    " : rendez le tenseur lui-même, sans .item()."
+                    if isinstance(value, float)
+                    else "."
+                ),
+            )
+    if b.numel() != 1:
+        if w.numel() == 1:
+            fail(
+                question,
+                f"la fonction rend (b, w) : l'ordre demandé est (w, b), les poids "
+                f"(forme {tuple(b.shape)}) d'abord, le biais ensuite.",
+            )
+        fail(
+            question,
+            f"b, le biais, doit avoir un seul élément (forme () ou (1,)) ; reçu la forme "
+            f"{tuple(b.shape)}.",
+        )
+    return w, b
 
 
 def floats(

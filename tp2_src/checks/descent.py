@@ -623,17 +623,9 @@ def descent_curves(
 def optimum_gap(
     question: str, w: Any, b: Any, data: Split
 ) -> tuple[float, float, float]:
-    """MSE d'apprentissage de (w, b), MSE des moindres carrés, écart relatif (≤ 1 %)."""
-    for label, value in (("w", w), ("b", b)):
-        if (
-            not isinstance(value, torch.Tensor)
-            or not value.is_floating_point()
-        ):
-            fail(
-                question,
-                f"la fonction doit rendre (w, b), deux tenseurs ; {label} est un "
-                f"{type(value).__name__}.",
-            )
+    """MSE d'apprentissage de (w, b), MSE des moindres carrés, écart relatif (≤ 1 %).
+
+    ``(w, b)`` a passé ``as_pair`` : deux tenseurs flottants, b d'un élément."""
     w, b = w.detach().reshape(-1).cpu(), b.detach().reshape(()).cpu()
     if not (torch.isfinite(w).all() and torch.isfinite(b)):
         fail(
