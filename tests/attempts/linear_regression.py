@@ -1119,3 +1119,26 @@ ATTEMPTS += [
         r"la fonction rend \(b, w\) : l'ordre demandé est \(w, b\)",
     ),
 ]
+
+ATTEMPTS += [
+    Attempt(
+        "q1-2",
+        "sans return (essai du kit à l'aveugle)",
+        mutate(
+            SOLUTION_12, ("        w, b = batch_descent(", "        batch_descent("), ("    return w, b", "")
+        ),
+        r"boston_log ne rend rien : rendez le couple \(w, b\)",
+    ),
+    Attempt(
+        "q1-2",
+        "w seul rendu",
+        mutate(SOLUTION_12, ("    return w, b", "    return w")),
+        r"la fonction doit rendre le couple \(w, b\) ; elle rend un Tensor",
+    ),
+    Attempt(
+        "q1-2",
+        "(w, b) rendu sous forme de liste",
+        mutate(SOLUTION_12, ("    return w, b", "    return [w, b]")),
+        None,
+    ),
+]

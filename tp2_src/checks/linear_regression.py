@@ -136,7 +136,7 @@ def check_boston_log(question: str, namespace: Any) -> None:
         SummaryWriter.__init__ = init  # type: ignore[method-assign]
         try:
             try:
-                call(
+                result = call(
                     question,
                     "votre fonction boston_log",
                     isolated(log),
@@ -172,6 +172,13 @@ def check_boston_log(question: str, namespace: Any) -> None:
             "le journal de run_dir ne contient aucun coût : passez à batch_descent le "
             "SummaryWriter ouvert sur run_dir (c'est lui que TensorBoard lira).",
         )
+    if result is None:
+        fail(
+            question,
+            "boston_log ne rend rien : rendez le couple (w, b) que rend batch_descent "
+            "(la cellule suivante l'emploie : w, b = boston_log(run_dir)).",
+        )
+    as_pair(question, result)
     writer = RecordingWriter()
     for tag, (steps, values) in logged.items():
         for step, value in zip(steps, values, strict=True):
