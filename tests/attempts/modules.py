@@ -505,3 +505,32 @@ def make_sequential(dim_in, hidden):
         r"devrait prendre 2 paramètres",
     ),
 ]
+
+# --- Le coût de chaque pas (essai du kit à l'aveugle) --------------------------------------
+
+ATTEMPTS += [
+    Attempt(
+        "q2",
+        "le coût de tout le jeu à chaque pas",
+        mutate(BOTH, ("loss_fn(net(X_batch).squeeze(1), y_batch)", "loss_fn(net(X).squeeze(1), y)")),
+        r"le réseau reçoit 40 exemples, plus que batch_size = 10 : le coût du pas se calcule sur le mini-batch",
+    ),
+    Attempt(
+        "q2",
+        "la somme des carrés au lieu de la MSE",
+        mutate(BOTH, ("loss_fn = nn.MSELoss()", 'loss_fn = nn.MSELoss(reduction="sum")')),
+        r"au pas 1, le coût vaut la somme des carrés des erreurs du mini-batch, 10 fois leur moyenne",
+    ),
+    Attempt(
+        "q2",
+        "la MSE écrite à la main, sur (n, 1)",
+        mutate(
+            BOTH,
+            (
+                "loss_fn(net(X_batch).squeeze(1), y_batch)",
+                "((net(X_batch) - y_batch.unsqueeze(1)) ** 2).mean()",
+            ),
+        ),
+        None,
+    ),
+]

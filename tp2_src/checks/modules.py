@@ -184,6 +184,46 @@ AUDIT = (2, 10, 3e-3)
 NONLINEAR = (50, 20, 2e-2)
 
 
+def _batch_losses(
+    question: str,
+    forwards: list[tuple[torch.Tensor, torch.Tensor]],
+    backwards: list[Any],
+    data: Split,
+    batch_size: int,
+) -> None:
+    """Le coût de chaque pas est la MSE du réseau sur le mini-batch du pas : ni tout le
+    jeu à chaque pas, ni la somme des carrés (``reduction="sum"``)."""
+    too_big = [x.shape[0] for x, _ in forwards if x.shape[0] > batch_size]
+    if too_big:
+        fail(
+            question,
+            f"à chaque pas, le réseau reçoit {too_big[0]} exemples, plus que batch_size = "
+            f"{batch_size} : le coût du pas se calcule sur le mini-batch que donne le "
+            "DataLoader (net(X_batch)), pas sur tout le jeu.",
+        )
+    if len(forwards) != len(backwards):
+        return  # un passage avant de plus ou de moins : les autres messages le disent
+    rows = {tuple(row.tolist()): i for i, row in enumerate(data.X_train)}
+    for k, ((x, out), record) in enumerate(
+        zip(forwards, backwards, strict=True)
+    ):
+        index = [rows.get(tuple(row.tolist())) for row in x]
+        if None in index:
+            return  # exemples transformés dans la boucle : rien à comparer
+        target = data.y_train[torch.tensor(index)]
+        mse = ((out.reshape(-1) - target) ** 2).mean().item()
+        if (
+            math.isclose(record.loss, mse * len(index), rel_tol=1e-4)
+            and len(index) > 1
+        ):
+            fail(
+                question,
+                f"au pas {k + 1}, le coût vaut la somme des carrés des erreurs du mini-batch, "
+                f"{len(index)} fois leur moyenne : la question demande la MSE, "
+                'nn.MSELoss() (reduction="mean", sa valeur par défaut).',
+            )
+
+
 def _audit_training(
     question: str,
     train_net: Callable,
@@ -199,18 +239,35 @@ def _audit_training(
     steps = epochs * 40 // batch_size
     net = make()
     start = [p.detach().clone() for p in net.parameters()]
-    with recording(namespace) as rec:
-        losses = call(
-            question,
-            "votre fonction train_net",
-            isolated(train_net),
-            net,
-            data.X_train,
-            data.y_train,
-            epochs,
-            batch_size,
-            lr,
-        )
+    # Chaque passage avant qui construit un graphe : ses exemples et sa sortie.
+    forwards: list[tuple[torch.Tensor, torch.Tensor]] = []
+
+    def seen(module: nn.Module, args: tuple, output: Any) -> None:
+        if (
+            torch.is_grad_enabled()
+            and args
+            and isinstance(output, torch.Tensor)
+        ):
+            forwards.append(
+                (args[0].detach().clone(), output.detach().clone())
+            )
+
+    handle = net.register_forward_hook(seen)
+    try:
+        with recording(namespace) as rec:
+            losses = call(
+                question,
+                "votre fonction train_net",
+                isolated(train_net),
+                net,
+                data.X_train,
+                data.y_train,
+                epochs,
+                batch_size,
+                lr,
+            )
+    finally:
+        handle.remove()
     if len(rec.optimizers) != 1:
         fail(
             question,
@@ -256,6 +313,7 @@ def _audit_training(
                 f"au pas {k + 1}, les gradients contenaient déjà ceux du pas précédent : "
                 "appelez optimizer.zero_grad() à chaque pas, avant backward().",
             )
+    _batch_losses(question, forwards, rec.backwards, data, batch_size)
     values = floats(question, "train_net", losses)
     recorded = [r.loss for r in rec.backwards]
     if len(values) != len(recorded) or not all(
