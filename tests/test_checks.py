@@ -155,7 +155,20 @@ class Outcome:
 
 @cache
 def outcome(attempt: Attempt) -> Outcome:
-    """La tentative jouée dans son notebook, une fois par processus."""
+    """La tentative jouée dans son notebook, une fois par processus, avec les générateurs
+    aléatoires (torch, random) semés à 0 et rendus ensuite dans leur état : le verdict d'une
+    tentative qui tire au hasard (torch.randperm) ne dépend pas des tests joués avant elle."""
+    python_state = random.getstate()
+    random.seed(0)
+    try:
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(0)
+            return _outcome(attempt)
+    finally:
+        random.setstate(python_state)
+
+
+def _outcome(attempt: Attempt) -> Outcome:
     namespace = namespace_before(attempt)
     run_cell(attempt.code, namespace)  # la cellule de l'étudiant ne lève rien : elle définit
     out = io.StringIO()

@@ -380,3 +380,47 @@ ATTEMPTS += [
         r"ne dépend d'aucun tenseur qui demande un gradient",
     ),
 ]
+
+# --- La passe arrière doit être écrite à la main (essai du kit à l'aveugle) ----------------
+
+ATTEMPTS += [
+    Attempt(
+        "ex-2a",
+        "backward confié à autograd (torch.autograd.grad sur une copie)",
+        """
+class Tanh(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return torch.tanh(x)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        with torch.enable_grad():
+            x2 = x.detach().requires_grad_()
+            return torch.autograd.grad(torch.tanh(x2), x2, grad_output)[0]
+""",
+        r"la passe arrière de Tanh calcule le gradient avec autograd \(autograd\.grad\)",
+    ),
+    Attempt(
+        "ex-2a",
+        "backward qui appelle .backward() sur une copie",
+        """
+class Tanh(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return torch.tanh(x)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        with torch.enable_grad():
+            x2 = x.detach().requires_grad_()
+            torch.tanh(x2).backward(grad_output)
+        return x2.grad
+""",
+        r"la passe arrière de Tanh calcule le gradient avec autograd \(backward\)",
+    ),
+]

@@ -110,6 +110,19 @@ def check_tanh_function(question: str, namespace: Any) -> None:
             question,
             "backward rend None : il doit rendre le gradient par rapport à x (return …).",
         )
+    # La passe arrière rejouée sous relevé, lancée par l'original de torch.autograd.grad :
+    # seuls les calculs de gradient que backward fait lui-même sont relevés.
+    driver = torch.autograd.grad
+    x2 = x.detach().clone().requires_grad_()
+    with recording(namespace) as rec:
+        driver(cls.apply(x2), x2, v.clone())
+    if rec.used():
+        fail(
+            question,
+            f"la passe arrière de Tanh calcule le gradient avec autograd "
+            f"({', '.join(rec.used())}) : l'exercice demande la dérivée écrite à la "
+            "main, grad_output × (1 − y²), avec le y rangé par forward.",
+        )
     if torch.allclose(got, 1 - torch.tanh(x.detach()) ** 2):
         fail(
             question,
