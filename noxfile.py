@@ -1,4 +1,4 @@
-"""Sessions nox : `build`, `pdf`, `tests`, `lint`, `tensorboard`, `lab`, `bench`,
+"""Sessions nox : `build`, `pdf`, `tests`, `lint`, `tensorboard`, `lab`, `bench`, `lighthouse`,
 `tensorboard_capture` et `lock`.
 
 Les dépendances sont déclarées une seule fois, dans ``pyproject.toml`` : celles du paquet
@@ -86,6 +86,9 @@ def install(session: nox.Session, *groups: str, project: bool = True) -> None:
     ).hexdigest()
     location = getattr(session.virtualenv, "location", None)
     stamp = Path(location, ".tp2-installed") if location else None
+    # Les groupes qui construisent le livre demandent aussi KaTeX (paquets Node).
+    if {"book", "test", "bench"} & set(groups):
+        install_formulas(session)
     if stamp is not None and stamp.is_file() and stamp.read_text() == stamp_text:
         session.log(
             "Dépendances déjà installées (pyproject.toml et verrou inchangés) : pip n'est pas relancé."
@@ -94,6 +97,31 @@ def install(session: nox.Session, *groups: str, project: bool = True) -> None:
     session.install(*arguments)
     if stamp is not None:
         stamp.write_text(stamp_text)
+
+
+def install_formulas(session: nox.Session) -> None:
+    """Installe KaTeX, qui compose les formules du livre à la construction (paquets Node
+    du verrou ``book/_ext/tp2_book/katex/package-lock.json``, ``npm ci``), dans le venv de
+    la session : ``<venv>/katex/node_modules``, où ``tp2_book.formulas`` le cherche. Relancé
+    seulement si le verrou npm a changé."""
+    location = getattr(session.virtualenv, "location", None)
+    if location is None:
+        return
+    source = MACHINERY / "tp2_book" / "katex"
+    target = Path(location) / "katex"
+    lock = (source / "package-lock.json").read_bytes()
+    stamp = target / ".tp2-installed"
+    if stamp.is_file() and stamp.read_bytes() == lock:
+        return
+    if shutil.which("npm") is None:
+        session.error("npm introuvable : le livre compose ses formules avec KaTeX (Node.js 18 ou plus, npm).")
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy2(source / name, target / name)
+    session.run_install(
+        "npm", "ci", "--prefix", str(target), "--no-audit", "--no-fund", "--loglevel=error", external=True
+    )
+    stamp.write_bytes(lock)
 
 
 @nox.session
@@ -342,6 +370,24 @@ def tensorboard_capture(session: nox.Session) -> None:
     install(session, "test")
     script = "tp2_tools.tensorboard_capture"
     session.run("python", "-m", script, *session.posargs, env={"PYTHONPATH": str(MACHINERY)})
+
+
+@nox.session
+def lighthouse(session: nox.Session) -> None:
+    """Banc d'essai des pages construites (``_build/html``) par Lighthouse : scores de
+    performance et d'accessibilité, téléphone et ordinateur, médiane de 3 passages (voir
+    BENCHMARKS.md). Lighthouse vient du verrou npm ``benchmarks/lighthouse/package-lock.json``
+    (``npm ci`` dans le venv) ; les arguments après ``--`` vont au script."""
+    source = ROOT / "benchmarks" / "lighthouse"
+    target = Path(session.virtualenv.location) / "lighthouse"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy2(source / name, target / name)
+    session.run_install("npm", "ci", "--prefix", str(target), "--no-audit", "--no-fund", external=True)
+    program = target / "node_modules" / ".bin" / "lighthouse"
+    session.run(
+        "python", str(ROOT / "benchmarks" / "lighthouse.py"), "--lighthouse", str(program), *session.posargs
+    )
 
 
 @nox.session

@@ -161,21 +161,37 @@ def test_build_leaves_tensorboard_runs_with_train_and_test_tags(built_book: Path
     assert len({n for n in names if n.startswith("modules-")}) == 2, names
 
 
-def test_math_is_served_locally(built_book: Path) -> None:
-    html = (built_book / "book" / f"{CHAPTERS[0].stem}.html").read_text(encoding="utf-8")
-    scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
-    assert any("mathjax" in s and not s.startswith("http") for s in scripts), scripts
-    assert not [s for s in scripts if s.startswith(("http:", "https:", "//"))], scripts
+def test_formulas_are_set_at_build_and_served_locally(built_book: Path) -> None:
+    """Chaque formule arrive composée par KaTeX (HTML et MathML, sa source TeX en
+    annotation) ; aucune page ne charge de script de formules ; la feuille de KaTeX est celle du site."""
+    for page in sorted(built_book.rglob("*.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        scripts = [s["src"] for s in soup.find_all("script", src=True)]
+        assert not [s for s in scripts if s.startswith(("http:", "https:", "//"))], (page, scripts)
+        assert not [s for s in scripts if "mathjax" in s.lower() or "katex" in s.lower()], (page, scripts)
+        formulas = soup.select("span.math, div.math")
+        unset = [f.get_text()[:60] for f in formulas if f.select_one(".katex math annotation") is None]
+        assert not unset, f"{page.name} : formules non composées : {unset[:3]}"
+        if formulas:
+            sheets = [link["href"] for link in soup.find_all("link", rel="stylesheet")]
+            assert any(h.split("?")[0].endswith("_static/katex/katex.min.css") for h in sheets), sheets
+    chapter = (built_book / "book" / f"{CHAPTERS[0].stem}.html").read_text(encoding="utf-8")
+    assert chapter.count('class="katex"') > 200, "le chapitre 1 compte plus de 200 formules"
 
 
 def test_the_site_ships_nothing_the_browser_never_asks_for(built_book: Path) -> None:
-    """Ni cartes de sources, ni MathJax entier : ce que les pages chargent. (Le poids du site,
+    """Ni cartes de sources, ni MathJax, ni les polices woff et ttf de KaTeX (ses woff2
+    suffisent) : ce que les pages chargent. (Le poids du site,
     PDF compris, est mesuré une fois, par ``test_pdf.py::test_site_with_pdf_stays_light``.)"""
     assert not list(built_book.rglob("*.map"))
     static = built_book / "_static"
     assert not [p for p in static.rglob("*.js") if "sourceMappingURL" in p.read_text(encoding="utf-8")]
-    mathjax = sum(p.stat().st_size for p in (static / "mathjax").rglob("*") if p.is_file())
-    assert (static / "mathjax" / "tex-chtml.js").is_file() and mathjax < 2.5 * 1024 * 1024, mathjax
+    assert not (static / "mathjax").exists()
+    fonts = {p.suffix for p in (static / "katex" / "fonts").iterdir()}
+    assert fonts == {".woff2"}, fonts
+    css = (static / "katex" / "katex.min.css").read_text(encoding="utf-8")
+    named = set(re.findall(r"url\((fonts/[^)]+)\)", css))
+    assert named and all((static / "katex" / name).is_file() for name in named), named
 
 
 def test_chapters_are_numbered_once_with_their_figures(built_book: Path) -> None:

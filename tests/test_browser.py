@@ -94,13 +94,16 @@ def open_page(browser, url: str, viewport: tuple[int, int], init_script: str | N
 
 
 MATH_STATE = """async () => {
-  const nodes = document.querySelectorAll('.math, span.math, div.math');
-  if (nodes.length === 0) return {math: 0, rendered: 0, errors: 0};
-  await window.MathJax.startup.promise;
+  // Les formules arrivent composées (KaTeX, à la construction) ; leurs polices chargées.
+  await document.fonts.ready;
+  const nodes = Array.from(document.querySelectorAll('span.math, div.math'));
+  const katexFonts = Array.from(document.fonts).filter(f => f.family.startsWith('KaTeX'));
   return {
     math: nodes.length,
-    rendered: document.querySelectorAll('mjx-container').length,
-    errors: document.querySelectorAll('mjx-merror, [data-mjx-error]').length,
+    rendered: nodes.filter(n => n.querySelector('.katex-html')).length,
+    errors: document.querySelectorAll('.katex-error').length,
+    fontsLoaded: katexFonts.filter(f => f.status === 'loaded').length,
+    fontsFailed: katexFonts.filter(f => f.status === 'error').length,
   };
 }"""
 
@@ -120,7 +123,10 @@ def test_page_renders_offline(browser, server: str, path: str) -> None:
             assert math["math"] > 0, "un chapitre contient des formules"
             assert page.locator("button.copybtn").count() > 0, "boutons de copie du code"
         assert math["rendered"] >= math["math"], f"formules non rendues : {math}"
-        assert math["errors"] == 0, f"erreurs MathJax : {math}"
+        assert math["errors"] == 0, f"erreurs KaTeX : {math}"
+        assert math["fontsFailed"] == 0, f"polices de KaTeX en échec : {math}"
+        if math["math"]:
+            assert math["fontsLoaded"] > 0, f"polices de KaTeX non chargées : {math}"
         broken = [i["src"] for i in images if not i["ok"]]
         assert not broken, f"images non chargées : {broken}"
         assert not problems, "\n".join(problems)
@@ -200,9 +206,8 @@ OVERFLOWS = """async () => {
   document.querySelectorAll('details').forEach(d => d.open = true);
   document.querySelectorAll('.dropdown, .toggle-hidden, .tag_hide-input').forEach(e => {
     e.classList.remove('toggle-hidden'); });
-  if (window.MathJax && window.MathJax.startup) await window.MathJax.startup.promise;
   const longest = text => text.split('\\n').reduce((a, b) => b.length > a.length ? b : a, '');
-  return Array.from(document.querySelectorAll('main pre, main mjx-container[display="true"]'))
+  return Array.from(document.querySelectorAll('main pre, main div.math > .katex-display'))
     .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
     .map(e => ({width: e.scrollWidth - e.clientWidth,
                 line: e.tagName === 'PRE' ? longest(e.textContent)
@@ -363,7 +368,6 @@ OPEN_ALL = """async () => {
     document.querySelectorAll('button.toggle-button[aria-expanded="false"]').forEach(b => b.click());
     await new Promise(resolve => setTimeout(resolve, 200));
   }
-  if (window.MathJax && window.MathJax.startup) await window.MathJax.startup.promise;
   await new Promise(resolve => setTimeout(resolve, 200));
   return folded();
 }"""

@@ -11,6 +11,7 @@ import ast
 import functools
 import importlib.util
 import re
+import shutil
 import tomllib
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
@@ -108,9 +109,13 @@ class FakeSession:
     def __init__(self, location: Path) -> None:
         self.virtualenv = SimpleNamespace(location=str(location))
         self.installs: list[tuple[str, ...]] = []
+        self.runs: list[tuple[str, ...]] = []
 
     def install(self, *args: str) -> None:
         self.installs.append(args)
+
+    def run_install(self, *args: str, **kwargs: object) -> None:
+        self.runs.append(args)
 
     def log(self, message: str) -> None:
         pass
@@ -144,6 +149,30 @@ def test_nox_installs_with_the_lock_and_reinstalls_when_it_changes(
 
     noxfile.install(session, "lint", project=False)
     assert session.installs[-1][:2] == ("-c", str(lock)) and "-e" not in session.installs[-1]
+
+
+def test_the_book_installs_katex_from_the_npm_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Les sessions qui construisent le livre installent KaTeX (``npm ci``, le verrou npm
+    copié dans le venv), une fois : npm n'est relancé que si ce verrou change."""
+    noxfile = load_noxfile()
+    machinery = tmp_path / "_ext"
+    shutil.copytree(noxfile.MACHINERY / "tp2_book" / "katex", machinery / "tp2_book" / "katex")
+    monkeypatch.setattr(noxfile, "MACHINERY", machinery)
+    session = FakeSession(tmp_path / "venv")
+    (tmp_path / "venv").mkdir()
+    noxfile.install_formulas(session)
+    (run,) = session.runs
+    assert run[:4] == ("npm", "ci", "--prefix", str(tmp_path / "venv" / "katex")), run
+    assert (tmp_path / "venv" / "katex" / "package-lock.json").is_file()
+    noxfile.install_formulas(session)
+    assert len(session.runs) == 1, "verrou npm inchangé : npm ne doit pas être relancé"
+    npm_lock = machinery / "tp2_book" / "katex" / "package-lock.json"
+    npm_lock.write_text(npm_lock.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    noxfile.install_formulas(session)
+    assert len(session.runs) == 2, "le verrou npm a changé : npm doit être relancé"
+    session.runs.clear()
+    noxfile.install(session, "lint", project=False)
+    assert not session.runs, "le style n'a pas besoin de KaTeX"
 
 
 def test_ci_installs_nox_at_the_locked_version() -> None:

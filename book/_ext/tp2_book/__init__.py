@@ -15,6 +15,8 @@ extensions de ``EXTENSIONS`` dans cet ordre :
 - ``french_search`` : une recherche insensible aux accents et à la casse ;
 - ``notebook_downloads`` : le menu de téléchargement de chaque page (deux éditions, kit) ;
 - ``download_files`` : les deux éditions de chaque chapitre et le kit, écrites dans le site ;
+- ``formulas`` : les formules composées à la construction par KaTeX (HTML et MathML), sans
+  script de formules dans les pages ;
 - ``offline`` : un site léger, sans aucune requête vers un autre serveur ;
 - ``fresh_outputs`` : le cache d'exécution vidé quand ``tp2_src``, ses données ou les
   versions installées changent — un livre construit n'est jamais périmé ;
@@ -51,6 +53,7 @@ EXTENSIONS = (
     "french_search",
     "notebook_downloads",
     "download_files",
+    "formulas",
     "offline",
     "fresh_outputs",
     "parallel_execute",

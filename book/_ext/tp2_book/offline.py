@@ -4,10 +4,6 @@
   nous ne l'utilisons pas, mais il ajoute à chaque page l'adresse de thebe sur un CDN, et
   son script deux fois après une reconstruction incrémentale (erreur JavaScript
   « THEBE_JS_URL has already been declared »). On retire ces fichiers des pages.
-- MathJax est servi par le site (pas de CDN), mais seulement les composants que les pages
-  chargent : ``tex-chtml.js`` (entrée TeX, sortie HTML, menu, MathML pour les lecteurs
-  d'écran), ses polices woff et les extensions TeX que nos formules demandent. La
-  distribution entière de sphinx-mathjax-offline pèse 24 Mio, ceci 1,6 Mio.
 - Les fichiers que le navigateur ne demande jamais sont retirés du site : cartes de
   sources (``*.map``), catalogues de traduction du thème (utiles à la construction
   seulement), polices ttf doublant les woff2, la police des icônes de marque (aucune page
@@ -27,7 +23,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from importlib.metadata import distribution
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -36,38 +31,6 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from sphinx.application import Sphinx
 
-MATHJAX_PATH = "mathjax/tex-chtml.js"
-#: Ce que les pages chargent de MathJax (relevé dans Chromium, vérifié par tests/test_browser.py :
-#: une formule qui demanderait une autre extension échouerait hors ligne, et le test avec elle).
-MATHJAX_FILES = (
-    "tex-chtml.js",
-    # Les polices des familles que nos formules emploient (romain, italique, gras, AMS pour
-    # \mathbb, tailles des délimiteurs, flèches) ; ni calligraphique, ni gothique, ni
-    # sans empattement, ni script, ni machine à écrire (aucune formule ne les demande :
-    # une police absente ferait échouer tests/test_browser.py, qui relève chaque requête).
-    *(
-        f"output/chtml/fonts/woff-v2/MathJax_{family}.woff"
-        for family in (
-            "Zero",
-            "Main-Regular",
-            "Main-Bold",
-            "Main-Italic",
-            "Math-Regular",
-            "Math-Italic",
-            "Math-BoldItalic",
-            "AMS-Regular",
-            "Size1-Regular",
-            "Size2-Regular",
-            "Size3-Regular",
-            "Size4-Regular",
-            "Vector-Regular",
-            "Vector-Bold",
-        )
-    ),
-    "input/tex/extensions/boldsymbol.js",
-    # \class{tpvert}{…} : les termes colorés de la règle de chaîne (chapitre 1).
-    "input/tex/extensions/html.js",
-)
 #: Ce que le site ne sert à personne (chemins relatifs à ``_static``, motifs glob).
 UNUSED_STATIC = (
     "**/*.map",
@@ -79,6 +42,8 @@ UNUSED_STATIC = (
     "vendor/fontawesome/webfonts/fa-brands-400.*",
     # Les icônes sont dessinées par la police (voir plus haut) : ce script ne sert plus.
     "scripts/fontawesome.js*",
+    # MathJax, qu'une construction d'avant KaTeX (formulas.py) a pu laisser dans _build.
+    "mathjax",
 )
 #: Les polices d'icônes du thème, relatives à ``_static``.
 ICON_FONTS = "vendor/fontawesome/webfonts"
@@ -127,37 +92,6 @@ def drop_thebe_assets(
             ]
 
 
-def mathjax_source() -> Path:
-    """La distribution de MathJax 3 livrée par le paquet sphinx-mathjax-offline."""
-    folder = Path(
-        str(
-            distribution("sphinx-mathjax-offline").locate_file(
-                "sphinx-mathjax-offline"
-            )
-        )
-    )
-    return folder / "static" / "mathjax"
-
-
-def copy_mathjax(target: Path) -> None:
-    """Copie dans ``target`` les seuls composants de MathJax que les pages chargent."""
-    source = mathjax_source()
-    if target.exists():
-        shutil.rmtree(target)
-    for name in MATHJAX_FILES:
-        src = source / name
-        if not src.exists():
-            raise FileNotFoundError(
-                f"MathJax : {src} introuvable (sphinx-mathjax-offline a changé ?)"
-            )
-        dest = target / name
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if src.is_dir():
-            shutil.copytree(src, dest)
-        else:
-            shutil.copy2(src, dest)
-
-
 def prune_static(static: Path) -> None:
     """Retire de ``_static`` ce que le navigateur ne demande jamais, et les renvois aux
     cartes de sources et aux polices ttf retirées (sinon les outils de développement les
@@ -166,8 +100,6 @@ def prune_static(static: Path) -> None:
         for path in static.glob(pattern):
             shutil.rmtree(path) if path.is_dir() else path.unlink()
     for path in [*static.rglob("*.js"), *static.rglob("*.css")]:
-        if "mathjax" in path.parts:
-            continue
         text = path.read_text(encoding="utf-8")
         pruned = _SOURCE_MAP.sub("", text)
         if path.suffix == ".css":
@@ -201,8 +133,7 @@ def used_icon_names(outdir: Path) -> set[str]:
         name
         for path in texts
         # fontawesome.js (retiré ensuite) nomme toutes les icônes de Font Awesome.
-        if "mathjax" not in path.parts
-        and not path.name.startswith("fontawesome")
+        if not path.name.startswith("fontawesome")
         for name, v5_regular in _ICON_NAME.findall(
             path.read_text(encoding="utf-8")
         )
@@ -271,14 +202,11 @@ def lighten_site(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     static = Path(app.outdir) / "_static"
-    copy_mathjax(static / "mathjax")
     subset_icon_font(Path(app.outdir))
     prune_static(static)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    # MathJax servi par le site (la valeur par défaut de Sphinx pointe vers un CDN).
-    app.config.mathjax_path = MATHJAX_PATH
     app.connect("html-page-context", drop_thebe_assets)
     app.connect("build-finished", lighten_site)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -2,7 +2,7 @@
 
 Dans une page, un navigateur peut couper la ligne à chaque espace ordinaire : « ; », « : »,
 « ? », « ! » ou « » » se retrouvaient seuls en début de ligne, et un point ou une virgule
-aussi après une formule ($c$.), MathJax la dessinant comme un bloc à part. Ici :
+aussi après une formule ($c$.), composée comme un bloc à part. Ici :
 
 - l'espace avant « ; : ? ! » et avant « » », comme celle qui suit « « », devient une espace
   fine insécable (U+202F), que le navigateur ne coupe pas ;

@@ -104,7 +104,7 @@
     updateThemeButton();
     updateToggleButtons();
     noAutocorrect();
-    // Un bloc déplié, replié, ajouté (MathJax, sphinx-togglebutton) ou redimensionné.
+    // Un bloc déplié, replié, ajouté (sphinx-togglebutton) ou redimensionné.
     new MutationObserver(schedule).observe(document.body, {
       subtree: true,
       childList: true,
